@@ -1,0 +1,23 @@
+package crm
+
+import "context"
+
+// A BookWriter fills a brand-new book in one go (the demo book, synthetic
+// books for benchmarks, later whole-book imports). Records are taken in
+// order; ids are assigned as they arrive, so a record may refer to one
+// written earlier by the id that Add* set on it. Contact.Account and
+// Touch.Contacts[].Name are ignored: AccountID and Contacts[].ID count.
+// Denormalised fields (last touch) are computed at the end.
+type BookWriter interface {
+	AddAccount(a *Account) error
+	AddContact(c *Contact) error
+	AddTouch(t *Touch) error
+	AddStageChange(sc *StageChange) error
+}
+
+// BookCreator makes a new book at a path from fill, atomically: the book
+// appears whole when fill and the commit succeed, and not at all otherwise.
+// An existing file at path is ECONFLICT and is left alone.
+type BookCreator interface {
+	CreateBook(ctx context.Context, path string, fill func(BookWriter) error) error
+}

@@ -1,0 +1,185 @@
+package crm
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Contact is a person in the book with the profile of METHOD.md §2–4.
+// Account and ReportsToName are read-only views filled from their ids.
+// LastTouchAt is denormalised: the latest touch by when it happened.
+type Contact struct {
+	ID          int64             `json:"id"`
+	UID         string            `json:"uid"`
+	Name        string            `json:"name"`
+	AccountID   int64             `json:"account_id,omitempty"`
+	Account     string            `json:"account"`
+	Title       string            `json:"title"`
+	Tier        string            `json:"tier"`
+	Ladder      string            `json:"ladder"`
+	Stage       string            `json:"stage"`
+	Style       string            `json:"style,omitempty"`
+	Level       string            `json:"level,omitempty"`
+	Role        string            `json:"role,omitempty"`
+	Attitude    string            `json:"attitude,omitempty"`
+	ReportsToID int64             `json:"reports_to_id,omitempty"`
+	ReportsTo   string            `json:"reports_to,omitempty"`
+	Phones      []string          `json:"phones"`
+	Emails      []string          `json:"emails"`
+	WeChat      string            `json:"wechat,omitempty"`
+	Address     string            `json:"address,omitempty"`
+	Hometown    string            `json:"hometown,omitempty"`
+	School      string            `json:"school,omitempty"`
+	Family      string            `json:"family,omitempty"`
+	Interests   string            `json:"interests,omitempty"`
+	Source      string            `json:"source,omitempty"`
+	Birthday    string            `json:"birthday,omitempty"`
+	Notes       string            `json:"notes,omitempty"`
+	Tags        []string          `json:"tags"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	LastTouchAt *time.Time        `json:"last_touch_at"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+	ArchivedAt  *time.Time        `json:"archived_at,omitempty"`
+}
+
+// Validate normalises the contact in place and reports the first problem.
+// An empty tier becomes C and an empty ladder the default ladder at its first stage.
+func (c *Contact) Validate() error {
+	c.Name = strings.TrimSpace(c.Name)
+	if err := ValidateName(c.Name); err != nil {
+		return err
+	}
+	if c.Tier == "" {
+		c.Tier = "C"
+	}
+	if c.Ladder == "" {
+		c.Ladder = DefaultLadder
+	}
+	l, err := FindLadder(c.Ladder)
+	if err != nil {
+		return err
+	}
+	if c.Stage == "" {
+		c.Stage = l.Stages[0].Key
+	}
+	if _, err := l.Stage(c.Stage); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		e *Enum
+		v *string
+	}{{Tiers, &c.Tier}, {Styles, &c.Style}, {Levels, &c.Level}, {Roles, &c.Role}, {Attitudes, &c.Attitude}} {
+		if *f.v, err = f.e.Check(*f.v); err != nil {
+			return err
+		}
+	}
+	c.Tags = NormalizeTags(c.Tags)
+	for k := range c.Fields {
+		if err := ValidateFieldKey(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateName rejects empty names, names that are all digits (they would
+// read as ids) and names longer than 200 characters.
+func ValidateName(name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return Errorf(EINVALID, "name is empty")
+	case utf8.RuneCountInString(name) > 200:
+		return Errorf(EINVALID, "name is longer than 200 characters")
+	case IsNumericRef(name):
+		return Errorf(EINVALID, "name %q is a number; numbers refer to ids", name)
+	}
+	return nil
+}
+
+// ValidateFieldKey accepts custom field keys of letters, digits, '_', '-' and '.'.
+func ValidateFieldKey(k string) error {
+	if k == "" || strings.ContainsAny(k, " \t\n=") {
+		return Errorf(EINVALID, "invalid field key %q (use letters, digits, _ - .)", k)
+	}
+	return nil
+}
+
+// NormalizeTags trims, lower-cases and de-duplicates tags, keeping their order.
+func NormalizeTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	seen := map[string]bool{}
+	for _, t := range tags {
+		t = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "+")))
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// IsNumericRef reports whether a reference is an id.
+func IsNumericRef(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ContactUpdate holds the fields to change; nil leaves a field as it is.
+// Add* and Remove* edit the lists; a Fields value of "" removes that key.
+type ContactUpdate struct {
+	Name, Account, Title, Tier, Ladder, Stage        *string
+	Style, Level, Role, Attitude, ReportsTo          *string
+	WeChat, Address, Hometown, School, Family        *string
+	Interests, Source, Birthday, Notes               *string
+	AddTags, RemoveTags                              []string
+	AddPhones, RemovePhones, AddEmails, RemoveEmails []string
+	Fields                                           map[string]string
+}
+
+// ContactSort orders a contact listing.
+type ContactSort string
+
+const (
+	SortName      ContactSort = "name"
+	SortLastTouch ContactSort = "last-touch"
+	SortStage     ContactSort = "stage"
+	SortCreated   ContactSort = "created"
+)
+
+// ContactSorts lists the valid sorts.
+var ContactSorts = []string{string(SortName), string(SortLastTouch), string(SortStage), string(SortCreated)}
+
+// ContactFilter selects contacts; zero fields do not filter.
+type ContactFilter struct {
+	Tier, Stage, Ladder, Tag, Style, Role string
+	AccountID                             int64
+	Query                                 string // matches name, pinyin, title, account, notes
+	Archived                              bool   // list archived contacts instead of active ones
+	Sort                                  ContactSort
+	Limit                                 int
+}
+
+// ContactService stores contacts. Resolve turns a REF (id, uid, name, unique
+// prefix, pinyin, initials, email, phone) into one contact: no match is
+// ENOTFOUND with the closest names, several are EAMBIGUOUS listing them.
+type ContactService interface {
+	ResolveContact(ctx context.Context, ref string) (*Contact, error)
+	FindContactByID(ctx context.Context, id int64) (*Contact, error)
+	// FindContacts streams the matching contacts to fn in order; fn's error stops it.
+	FindContacts(ctx context.Context, f ContactFilter, fn func(*Contact) error) error
+	CreateContact(ctx context.Context, c *Contact) error
+	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
+	ArchiveContact(ctx context.Context, id int64) (*Contact, error)
+	PurgeContact(ctx context.Context, id int64) error
+}

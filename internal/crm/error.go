@@ -1,0 +1,67 @@
+package crm
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The CLI maps them to exit codes in one place (cli.Main):
+// EINVALID, ENOTFOUND and EAMBIGUOUS are the user's input (exit 2),
+// everything else is a failure (exit 1).
+const (
+	EINVALID   = "invalid"   // the input is malformed or names no valid value
+	ENOTFOUND  = "not_found" // a reference or id matches nothing
+	EAMBIGUOUS = "ambiguous" // a reference matches more than one record
+	ECONFLICT  = "conflict"  // the request contradicts the book's state
+	ENOTBOOK   = "not_book"  // the file is not a crm book, or is too new for this binary
+	EINTERNAL  = "internal"  // anything else
+)
+
+// Error is a domain error: a code for programs and one sentence for people.
+// Choices, when set, are the candidates a user may pick from (one per line,
+// already formatted), e.g. the contacts an ambiguous reference matched.
+type Error struct {
+	Code    string
+	Message string
+	Choices []string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain,
+// EINTERNAL for any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	default:
+		return EINTERNAL
+	}
+}
+
+// ErrorMessage returns the user-facing sentence of err: the *Error's message,
+// or err.Error() for low-level errors (which are wrapped with context).
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// ErrorChoices returns the candidates carried by err, if any.
+func ErrorChoices(err error) []string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Choices
+	}
+	return nil
+}
