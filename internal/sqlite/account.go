@@ -1,0 +1,189 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/match"
+)
+
+// AccountService implements crm.AccountService.
+type AccountService struct{ db *DB }
+
+// NewAccountService returns the account service of the book.
+func NewAccountService(db *DB) *AccountService { return &AccountService{db} }
+
+var _ crm.AccountService = (*AccountService)(nil)
+
+const accountSelect = `SELECT a.id, a.uid, a.name, a.industry, a.website, a.address, a.notes,
+	(SELECT count(*) FROM contacts c WHERE c.account_id = a.id AND c.archived_at IS NULL), a.created_at, a.updated_at FROM accounts a`
+
+func scanAccount(row scanner) (*crm.Account, error) {
+	var a crm.Account
+	var created, updated string
+	if err := row.Scan(&a.ID, &a.UID, &a.Name, &a.Industry, &a.Website, &a.Address, &a.Notes, &a.Contacts, &created, &updated); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
+	return &a, nil
+}
+
+func findAccountByID(ctx context.Context, q querier, id int64) (*crm.Account, error) {
+	a, err := scanAccount(q.QueryRowContext(ctx, accountSelect+` WHERE a.id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, crm.Errorf(crm.ENOTFOUND, "no account with id %d", id)
+	}
+	return a, err
+}
+
+// ResolveAccount implements crm.AccountService: id, exact key, then key prefix.
+func (s *AccountService) ResolveAccount(ctx context.Context, ref string) (*crm.Account, error) {
+	var a *crm.Account
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		id, err := resolveAccountID(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		a, err = findAccountByID(ctx, tx, id)
+		return err
+	})
+	return a, err
+}
+
+func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return 0, crm.Errorf(crm.EINVALID, "empty account reference")
+	}
+	if crm.IsNumericRef(ref) {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM accounts WHERE id = ?`, ref).Scan(&id)
+		if err == sql.ErrNoRows {
+			return 0, crm.Errorf(crm.ENOTFOUND, "no account with id %s", ref)
+		}
+		return id, err
+	}
+	key := match.Fold(ref)
+	const pick = `SELECT DISTINCT a.id, a.name, '' FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE `
+	for _, where := range []string{`k.key = ?1`, `k.key > ?1 AND k.key < ?2`} {
+		ms, err := queryMatches(ctx, q, pick+where+` ORDER BY a.name LIMIT 21`, key, key+"\U0010FFFF")
+		if err != nil {
+			return 0, err
+		}
+		if len(ms) == 1 {
+			return ms[0].id, nil
+		}
+		if len(ms) > 1 {
+			return 0, ambiguous("account", ref, ms)
+		}
+	}
+	return 0, notFound(ctx, q, "account", ref, `SELECT DISTINCT a.name FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key >= ? AND k.key < ? LIMIT 500`)
+}
+
+// accountIDForName returns the account with exactly this name (folded) or
+// id, creating it when there is none: naming an account on a contact is how
+// accounts are usually born.
+func accountIDForName(ctx context.Context, tx *Tx, name string) (int64, error) {
+	name = strings.TrimSpace(name)
+	if crm.IsNumericRef(name) {
+		return resolveAccountID(ctx, tx, name)
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT account_id FROM account_keys WHERE key = ? AND account_id IN
+		(SELECT id FROM accounts WHERE name = ? COLLATE NOCASE) LIMIT 1`, match.Fold(name), name).Scan(&id)
+	if err == nil {
+		return id, nil
+	} else if err != sql.ErrNoRows {
+		return 0, err
+	}
+	a := &crm.Account{Name: name}
+	if err := createAccount(ctx, tx, a); err != nil {
+		return 0, err
+	}
+	return a.ID, nil
+}
+
+// FindAccounts lists all accounts by name with their active contact counts.
+func (s *AccountService) FindAccounts(ctx context.Context) ([]*crm.Account, error) {
+	rows, err := s.db.db.QueryContext(ctx, accountSelect+` ORDER BY a.name`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	out := []*crm.Account{}
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, a)
+	}
+	return out, mapError(rows.Err())
+}
+
+// CreateAccount implements crm.AccountService; a second account with the same name is ECONFLICT.
+func (s *AccountService) CreateAccount(ctx context.Context, a *crm.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE name = ? COLLATE NOCASE`, a.Name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return crm.Errorf(crm.ECONFLICT, "account %q exists already", a.Name)
+		}
+		if err := createAccount(ctx, tx, a); err != nil {
+			return err
+		}
+		got, err := findAccountByID(ctx, tx, a.ID)
+		if err == nil {
+			*a = *got
+		}
+		return err
+	})
+}
+
+func createAccount(ctx context.Context, tx *Tx, a *crm.Account) error {
+	if a.UID == "" {
+		a.UID = newUID()
+	}
+	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
+	res, err := tx.ExecContext(ctx, `INSERT INTO accounts (uid, name, industry, website, address, notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, formatTime(tx.now), formatTime(tx.now))
+	if err != nil {
+		return err
+	}
+	if a.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for _, k := range match.Keys(a.Name) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO account_keys (key, account_id) VALUES (?, ?)`, k, a.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AccountMap implements crm.AccountService: active contacts of the account
+// ordered by level (executive first), then role and name.
+func (s *AccountService) AccountMap(ctx context.Context, id int64) (*crm.AccountMap, error) {
+	m := &crm.AccountMap{Contacts: []*crm.Contact{}}
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m.Account, err = findAccountByID(ctx, tx, id); err != nil {
+			return err
+		}
+		return streamContacts(ctx, tx, func(c *crm.Contact) error {
+			m.Contacts = append(m.Contacts, c)
+			return nil
+		}, `SELECT `+contactColumns+contactFrom+` WHERE c.account_id = ? AND c.archived_at IS NULL
+			ORDER BY CASE c.level WHEN 'executive' THEN 0 WHEN 'management' THEN 1 WHEN 'operational' THEN 2 ELSE 3 END,
+			CASE c.role WHEN 'decider' THEN 0 WHEN 'influencer' THEN 1 WHEN 'technical' THEN 2 WHEN 'procurement' THEN 3
+			WHEN 'user' THEN 4 WHEN 'coach' THEN 5 ELSE 6 END, c.sort_key`, id)
+	})
+	return m, err
+}

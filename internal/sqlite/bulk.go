@@ -1,0 +1,232 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/match"
+)
+
+// Creator implements crm.BookCreator.
+type Creator struct{ Now func() time.Time }
+
+var _ crm.BookCreator = Creator{}
+
+// CreateBook builds a whole book in a temporary file beside path with one
+// transaction, then links it into place. A crash or error at any moment
+// leaves either no book at path or the complete one: the temporary file is
+// not a book until its final commit, and it is never seen under path before.
+func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.BookWriter) error) error {
+	if _, err := os.Lstat(path); err == nil {
+		return crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
+	}
+	dir := filepath.Dir(path)
+	if err := MkdirPrivate(dir); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".crm-new-*.db")
+	if err != nil {
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	tmpPath := tmp.Name()
+	tmp.Close()
+	defer os.Remove(tmpPath)
+	defer os.Remove(tmpPath + "-wal")
+	defer os.Remove(tmpPath + "-shm")
+	if err := os.Chmod(tmpPath, 0o600); err != nil {
+		return err
+	}
+	now := cr.Now
+	if now == nil {
+		now = time.Now
+	}
+	d, err := openDSN(tmpPath, now)
+	if err != nil {
+		return err
+	}
+	if err := d.initFile(ctx); err != nil {
+		d.Close()
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	err = d.inTx(ctx, func(tx *Tx) error {
+		bw, err := newBulkWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer bw.close()
+		if err := fill(bw); err != nil {
+			return err
+		}
+		return bw.finish()
+	})
+	if err != nil {
+		d.Close()
+		return err
+	}
+	if err := d.Close(); err != nil {
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	if err := os.Link(tmpPath, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
+		}
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	return syncDir(dir)
+}
+
+// bulkWriter inserts records with prepared statements inside one transaction.
+type bulkWriter struct {
+	ctx                                           context.Context
+	tx                                            *Tx
+	account, accountKey, contact, contactKey, tag *sql.Stmt
+	touch, touchContact, stage                    *sql.Stmt
+	stmts                                         []*sql.Stmt
+}
+
+func newBulkWriter(ctx context.Context, tx *Tx) (*bulkWriter, error) {
+	b := &bulkWriter{ctx: ctx, tx: tx}
+	for _, p := range []struct {
+		dst *(*sql.Stmt)
+		sql string
+	}{
+		{&b.account, `INSERT INTO accounts (uid, name, industry, website, address, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.accountKey, `INSERT OR IGNORE INTO account_keys (key, account_id) VALUES (?, ?)`},
+		{&b.contact, `INSERT INTO contacts (uid, name, sort_key, account_id, reports_to, title, tier, ladder, stage,
+			style, level, role, attitude, wechat, address, hometown, school, family, interests, source, birthday, notes,
+			phones, emails, tags, fields, created_at, updated_at)
+			VALUES (?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.contactKey, `INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)`},
+		{&b.tag, `INSERT OR IGNORE INTO contact_tags (tag, contact_id) VALUES (?, ?)`},
+		{&b.touch, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.touchContact, `INSERT OR IGNORE INTO touch_contacts (contact_id, touch_id, at) VALUES (?, ?, ?)`},
+		{&b.stage, `INSERT INTO stage_changes (contact_id, ladder, from_stage, to_stage, at, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+	} {
+		st, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			b.close()
+			return nil, err
+		}
+		*p.dst = st
+		b.stmts = append(b.stmts, st)
+	}
+	return b, nil
+}
+
+func (b *bulkWriter) close() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
+}
+
+func createdOr(t, now time.Time) time.Time {
+	if t.IsZero() {
+		return now
+	}
+	return t
+}
+
+func (b *bulkWriter) AddAccount(a *crm.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if a.UID == "" {
+		a.UID = newUID()
+	}
+	created := formatTime(createdOr(a.CreatedAt, b.tx.now))
+	res, err := b.account.ExecContext(b.ctx, a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, created, created)
+	if err != nil {
+		return err
+	}
+	if a.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for _, k := range match.Keys(a.Name) {
+		if _, err := b.accountKey.ExecContext(b.ctx, k, a.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *bulkWriter) AddContact(c *crm.Contact) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.UID == "" {
+		c.UID = newUID()
+	}
+	created := formatTime(createdOr(c.CreatedAt, b.tx.now))
+	updated := formatTime(createdOr(c.UpdatedAt, createdOr(c.CreatedAt, b.tx.now)))
+	res, err := b.contact.ExecContext(b.ctx, c.UID, c.Name, match.SortKey(c.Name), c.AccountID, c.ReportsToID, c.Title, c.Tier, c.Ladder, c.Stage,
+		c.Style, c.Level, c.Role, c.Attitude, c.WeChat, c.Address, c.Hometown, c.School, c.Family, c.Interests, c.Source,
+		c.Birthday, c.Notes, encodeJSON(nonNil(c.Phones)), encodeJSON(nonNil(c.Emails)), encodeJSON(nonNil(c.Tags)),
+		encodeJSON(c.Fields), created, updated)
+	if err != nil {
+		return err
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for _, k := range contactKeys(c) {
+		if _, err := b.contactKey.ExecContext(b.ctx, k, c.ID); err != nil {
+			return err
+		}
+	}
+	for _, t := range c.Tags {
+		if _, err := b.tag.ExecContext(b.ctx, t, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *bulkWriter) AddTouch(t *crm.Touch) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if t.UID == "" {
+		t.UID = newUID()
+	}
+	at := formatTime(createdOr(t.At, b.tx.now))
+	res, err := b.touch.ExecContext(b.ctx, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, t.Cost, formatTime(createdOr(t.CreatedAt, b.tx.now)))
+	if err != nil {
+		return err
+	}
+	if t.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for _, p := range t.Contacts {
+		if _, err := b.touchContact.ExecContext(b.ctx, p.ID, t.ID, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *bulkWriter) AddStageChange(sc *crm.StageChange) error {
+	at := formatTime(createdOr(sc.At, b.tx.now))
+	res, err := b.stage.ExecContext(b.ctx, sc.ContactID, sc.Ladder, sc.From, sc.To, at, sc.Note, at)
+	if err != nil {
+		return err
+	}
+	sc.ID, err = res.LastInsertId()
+	return err
+}
+
+// finish computes the denormalised fields from what was written.
+func (b *bulkWriter) finish() error {
+	_, err := b.tx.ExecContext(b.ctx, `UPDATE contacts SET last_touch_at = (SELECT max(at) FROM touch_contacts tc WHERE tc.contact_id = contacts.id)`)
+	if err != nil {
+		return err
+	}
+	_, err = b.tx.ExecContext(b.ctx, `ANALYZE`)
+	return err
+}

@@ -1,0 +1,621 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/match"
+)
+
+// ContactService implements crm.ContactService.
+type ContactService struct{ db *DB }
+
+// NewContactService returns the contact service of the book.
+func NewContactService(db *DB) *ContactService { return &ContactService{db} }
+
+var _ crm.ContactService = (*ContactService)(nil)
+
+// contactColumns is the select list that scanContact reads, in order.
+const contactColumns = `c.id, c.uid, c.name, coalesce(c.account_id, 0), coalesce(a.name, ''), c.title, c.tier,
+	c.ladder, c.stage, c.style, c.level, c.role, c.attitude, coalesce(c.reports_to, 0), coalesce(r.name, ''),
+	c.phones, c.emails, c.wechat, c.address, c.hometown, c.school, c.family, c.interests, c.source,
+	c.birthday, c.notes, c.tags, c.fields, c.last_touch_at, c.created_at, c.updated_at, c.archived_at`
+
+const contactFrom = ` FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id LEFT JOIN contacts r ON r.id = c.reports_to`
+
+type scanner interface{ Scan(...any) error }
+
+func scanContact(row scanner) (*crm.Contact, error) {
+	var c crm.Contact
+	var phones, emails, tags, fields, created, updated string
+	var last, archived sql.NullString
+	if err := row.Scan(&c.ID, &c.UID, &c.Name, &c.AccountID, &c.Account, &c.Title, &c.Tier,
+		&c.Ladder, &c.Stage, &c.Style, &c.Level, &c.Role, &c.Attitude, &c.ReportsToID, &c.ReportsTo,
+		&phones, &emails, &c.WeChat, &c.Address, &c.Hometown, &c.School, &c.Family, &c.Interests, &c.Source,
+		&c.Birthday, &c.Notes, &tags, &fields, &last, &created, &updated, &archived); err != nil {
+		return nil, err
+	}
+	c.Phones = decodeList(phones)
+	c.Emails = decodeList(emails)
+	c.Tags = decodeList(tags)
+	if fields != "{}" && fields != "" {
+		_ = json.Unmarshal([]byte(fields), &c.Fields)
+	}
+	c.LastTouchAt = parseNullTime(last)
+	c.CreatedAt = parseTime(created)
+	c.UpdatedAt = parseTime(updated)
+	c.ArchivedAt = parseNullTime(archived)
+	return &c, nil
+}
+
+// decodeList reads a JSON array of strings; it never returns nil so that
+// JSON output shows [] rather than null.
+func decodeList(s string) []string {
+	out := []string{}
+	if s != "[]" && s != "" {
+		_ = json.Unmarshal([]byte(s), &out)
+	}
+	return out
+}
+
+func encodeJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// FindContactByID returns the contact with id, archived or not.
+func (s *ContactService) FindContactByID(ctx context.Context, id int64) (*crm.Contact, error) {
+	return findContactByID(ctx, s.db.db, id)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func findContactByID(ctx context.Context, q querier, id int64) (*crm.Contact, error) {
+	c, err := scanContact(q.QueryRowContext(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, crm.Errorf(crm.ENOTFOUND, "no contact with id %d", id)
+	}
+	return c, mapError(err)
+}
+
+// ResolveContact implements the REF rules of crm.ContactService.
+func (s *ContactService) ResolveContact(ctx context.Context, ref string) (*crm.Contact, error) {
+	var c *crm.Contact
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		id, err := resolveContactID(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		c, err = findContactByID(ctx, tx, id)
+		return err
+	})
+	return c, err
+}
+
+// resolveContactID finds the one active contact that ref names. Tiers are
+// tried in order and the first tier with any match decides: id, uid, exact
+// key (name, full pinyin, initials, email, phone), then key prefix.
+func resolveContactID(ctx context.Context, q querier, ref string) (int64, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return 0, crm.Errorf(crm.EINVALID, "empty contact reference")
+	}
+	if crm.IsNumericRef(ref) {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE id = ?`, ref).Scan(&id)
+		if err == nil {
+			return id, nil
+		} else if err != sql.ErrNoRows {
+			return 0, err
+		}
+		if len(ref) < 5 { // too short for a phone number
+			return 0, crm.Errorf(crm.ENOTFOUND, "no contact with id %s", ref)
+		}
+	}
+	if _, err := uuid.Parse(ref); err == nil && len(ref) == 36 {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE uid = ?`, strings.ToLower(ref)).Scan(&id)
+		if err == sql.ErrNoRows {
+			return 0, crm.Errorf(crm.ENOTFOUND, "no contact with uid %s", ref)
+		}
+		return id, err
+	}
+	key := refKey(ref)
+	const active = ` AND c.archived_at IS NULL`
+	const pick = `SELECT DISTINCT c.id, c.name, coalesce(a.name, '') FROM contact_keys k JOIN contacts c ON c.id = k.contact_id LEFT JOIN accounts a ON a.id = c.account_id WHERE `
+	for _, tier := range []struct {
+		where string
+		args  []any
+	}{
+		{`k.key = ?` + active, []any{key}},
+		{`k.key > ? AND k.key < ?` + active, []any{key, key + "\U0010FFFF"}},
+	} {
+		ms, err := queryMatches(ctx, q, pick+tier.where+` ORDER BY c.sort_key, c.id LIMIT 21`, tier.args...)
+		if err != nil {
+			return 0, err
+		}
+		if len(ms) == 1 {
+			return ms[0].id, nil
+		}
+		if len(ms) > 1 {
+			return 0, ambiguous("contact", ref, ms)
+		}
+	}
+	return 0, notFound(ctx, q, "contact", ref, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`)
+}
+
+// refKey folds a reference the way keys are stored; phone-like references
+// are reduced to their digits.
+func refKey(ref string) string {
+	if d := phoneDigits(ref); d != "" {
+		return d
+	}
+	return match.Fold(ref)
+}
+
+type refMatch struct {
+	id            int64
+	name, account string
+}
+
+func queryMatches(ctx context.Context, q querier, query string, args ...any) ([]refMatch, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ms []refMatch
+	for rows.Next() {
+		var m refMatch
+		if err := rows.Scan(&m.id, &m.name, &m.account); err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+func ambiguous(noun, ref string, ms []refMatch) error {
+	more := ""
+	if len(ms) > 20 {
+		ms, more = ms[:20], "more than "
+	}
+	e := crm.Errorf(crm.EAMBIGUOUS, "%q matches %s%d %ss; use an id", ref, more, len(ms), noun)
+	for _, m := range ms {
+		line := fmt.Sprintf("%d\t%s", m.id, m.name)
+		if m.account != "" {
+			line += "\t" + m.account
+		}
+		e.Choices = append(e.Choices, line)
+	}
+	return e
+}
+
+// notFound builds ENOTFOUND with the closest names: candidates share the
+// reference's first folded character and are ranked in Go (bounded by the LIMIT
+// of query, which takes a key range).
+func notFound(ctx context.Context, q querier, noun, ref, query string) error {
+	e := crm.Errorf(crm.ENOTFOUND, "no %s matches %q", noun, ref)
+	key := match.Fold(ref)
+	if key == "" {
+		return e
+	}
+	first := string([]rune(key)[:1])
+	rows, err := q.QueryContext(ctx, query, first, first+"\U0010FFFF")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		names = append(names, n)
+	}
+	if close := match.Closest(ref, names, 3); len(close) > 0 {
+		e.Message += "; closest: " + strings.Join(close, ", ")
+	}
+	return e
+}
+
+// FindContacts implements crm.ContactService.
+func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, fn func(*crm.Contact) error) error {
+	where, args := []string{"c.archived_at IS NULL"}, []any{}
+	if f.Archived {
+		where[0] = "c.archived_at IS NOT NULL"
+	}
+	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
+	if f.Tier != "" {
+		add("c.tier = ?", f.Tier)
+	}
+	if f.Ladder != "" {
+		add("c.ladder = ?", f.Ladder)
+	}
+	if f.Stage != "" {
+		add("c.stage = ?", f.Stage)
+	}
+	if f.Style != "" {
+		add("c.style = ?", f.Style)
+	}
+	if f.Role != "" {
+		add("c.role = ?", f.Role)
+	}
+	if f.AccountID != 0 {
+		add("c.account_id = ?", f.AccountID)
+	}
+	if f.Tag != "" {
+		add("c.id IN (SELECT contact_id FROM contact_tags WHERE tag = ?)", strings.ToLower(f.Tag))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		key, like := match.Fold(q), "%"+escapeLike(q)+"%"
+		add(`(c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
+			OR c.name LIKE ? ESCAPE '\' OR c.title LIKE ? ESCAPE '\' OR c.notes LIKE ? ESCAPE '\' OR a.name LIKE ? ESCAPE '\')`,
+			key, key+"\U0010FFFF", like, like, like, like)
+	}
+	order := "c.sort_key, c.id"
+	switch f.Sort {
+	case crm.SortLastTouch:
+		order = "c.last_touch_at IS NOT NULL, c.last_touch_at, c.id"
+	case crm.SortStage:
+		order = "c.ladder, " + stageOrderSQL("c") + " DESC, c.sort_key, c.id"
+	case crm.SortCreated:
+		order = "c.id"
+	}
+	query := `SELECT ` + contactColumns + contactFrom + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order
+	if f.Limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	return mapError(streamContacts(ctx, s.db.db, fn, query, args...))
+}
+
+func streamContacts(ctx context.Context, q querier, fn func(*crm.Contact) error, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// stageOrderSQL is an expression giving a contact's stage position on its ladder.
+func stageOrderSQL(alias string) string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, l := range crm.Ladders() {
+		for i, st := range l.Stages {
+			fmt.Fprintf(&b, " WHEN %s.ladder = '%s' AND %s.stage = '%s' THEN %d", alias, l.Key, alias, st.Key, i)
+		}
+	}
+	b.WriteString(" ELSE -1 END")
+	return b.String()
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// CreateContact implements crm.ContactService. An account named by name that
+// does not exist yet is created in the same transaction.
+func (s *ContactService) CreateContact(ctx context.Context, c *crm.Contact) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		if err := createContact(ctx, tx, c); err != nil {
+			return err
+		}
+		created, err := findContactByID(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		*c = *created
+		return nil
+	})
+}
+
+func createContact(ctx context.Context, tx *Tx, c *crm.Contact) error {
+	if c.Account != "" {
+		id, err := accountIDForName(ctx, tx, c.Account)
+		if err != nil {
+			return err
+		}
+		c.AccountID = id
+	}
+	if c.ReportsTo != "" {
+		id, err := resolveContactID(ctx, tx, c.ReportsTo)
+		if err != nil {
+			return err
+		}
+		c.ReportsToID = id
+	}
+	if c.UID == "" {
+		c.UID = newUID()
+	}
+	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+	res, err := tx.ExecContext(ctx, `INSERT INTO contacts (uid, name, sort_key, account_id, reports_to, title, tier, ladder, stage,
+		style, level, role, attitude, wechat, address, hometown, school, family, interests, source, birthday, notes,
+		phones, emails, tags, fields, created_at, updated_at)
+		VALUES (?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.UID, c.Name, match.SortKey(c.Name), c.AccountID, c.ReportsToID, c.Title, c.Tier, c.Ladder, c.Stage,
+		c.Style, c.Level, c.Role, c.Attitude, c.WeChat, c.Address, c.Hometown, c.School, c.Family, c.Interests, c.Source,
+		c.Birthday, c.Notes, encodeJSON(nonNil(c.Phones)), encodeJSON(nonNil(c.Emails)), encodeJSON(nonNil(c.Tags)),
+		encodeJSON(c.Fields), formatTime(c.CreatedAt), formatTime(c.UpdatedAt))
+	if err != nil {
+		return err
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if err := writeContactKeys(ctx, tx, c); err != nil {
+		return err
+	}
+	if err := writeContactTags(ctx, tx, c.ID, c.Tags); err != nil {
+		return err
+	}
+	_, err = insertStageChange(ctx, tx, &crm.StageChange{ContactID: c.ID, Ladder: c.Ladder, To: c.Stage, At: tx.now})
+	return err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func newUID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// contactKeys are the search keys of a contact: its name's keys, emails and phone digits.
+func contactKeys(c *crm.Contact) []string {
+	keys := match.Keys(c.Name)
+	for _, e := range c.Emails {
+		keys = append(keys, strings.ToLower(strings.TrimSpace(e)))
+	}
+	for _, p := range c.Phones {
+		if d := phoneDigits(p); d != "" {
+			keys = append(keys, d)
+			if len(d) > 11 { // also the national number, as people dial it
+				keys = append(keys, d[len(d)-11:])
+			}
+		}
+	}
+	return keys
+}
+
+func writeContactKeys(ctx context.Context, tx *Tx, c *crm.Contact) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_keys WHERE contact_id = ?`, c.ID); err != nil {
+		return err
+	}
+	for _, k := range contactKeys(c) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)`, k, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeContactTags(ctx context.Context, tx *Tx, id int64, tags []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_tags WHERE contact_id = ?`, id); err != nil {
+		return err
+	}
+	for _, t := range tags {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_tags (tag, contact_id) VALUES (?, ?)`, t, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// phoneDigits returns the digits of a phone-like string (digits, spaces,
+// + - . ( ) only, at least 5 digits), or "" when it does not look like a phone.
+func phoneDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case strings.ContainsRune(" +-.()", r):
+		default:
+			return ""
+		}
+	}
+	if b.Len() < 5 {
+		return ""
+	}
+	return b.String()
+}
+
+// UpdateContact implements crm.ContactService. Changing the stage (or the
+// ladder, which restarts at its first stage unless a stage is given) records
+// a stage change at the transaction's time.
+func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.ContactUpdate) (*crm.Contact, error) {
+	var out *crm.Contact
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		c, err := findContactByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		oldLadder, oldStage := c.Ladder, c.Stage
+		if err := applyUpdate(ctx, tx, c, u); err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if c.ReportsToID == c.ID {
+			return crm.Errorf(crm.EINVALID, "%s cannot report to themselves", c.Name)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE contacts SET name = ?, sort_key = ?, account_id = nullif(?, 0), reports_to = nullif(?, 0),
+			title = ?, tier = ?, ladder = ?, stage = ?, style = ?, level = ?, role = ?, attitude = ?, wechat = ?, address = ?,
+			hometown = ?, school = ?, family = ?, interests = ?, source = ?, birthday = ?, notes = ?, phones = ?, emails = ?,
+			tags = ?, fields = ?, updated_at = ? WHERE id = ?`,
+			c.Name, match.SortKey(c.Name), c.AccountID, c.ReportsToID, c.Title, c.Tier, c.Ladder, c.Stage, c.Style, c.Level,
+			c.Role, c.Attitude, c.WeChat, c.Address, c.Hometown, c.School, c.Family, c.Interests, c.Source, c.Birthday,
+			c.Notes, encodeJSON(c.Phones), encodeJSON(c.Emails), encodeJSON(c.Tags), encodeJSON(c.Fields), formatTime(tx.now), c.ID)
+		if err != nil {
+			return err
+		}
+		if err := writeContactKeys(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := writeContactTags(ctx, tx, c.ID, c.Tags); err != nil {
+			return err
+		}
+		if c.Ladder != oldLadder || c.Stage != oldStage {
+			from := oldStage
+			if c.Ladder != oldLadder {
+				from = ""
+			}
+			if _, err := insertStageChange(ctx, tx, &crm.StageChange{ContactID: c.ID, Ladder: c.Ladder, From: from, To: c.Stage, At: tx.now}); err != nil {
+				return err
+			}
+		}
+		out, err = findContactByID(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+func applyUpdate(ctx context.Context, tx *Tx, c *crm.Contact, u crm.ContactUpdate) error {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&c.Name, u.Name)
+	set(&c.Title, u.Title)
+	set(&c.Tier, u.Tier)
+	set(&c.Style, u.Style)
+	set(&c.Level, u.Level)
+	set(&c.Role, u.Role)
+	set(&c.Attitude, u.Attitude)
+	set(&c.WeChat, u.WeChat)
+	set(&c.Address, u.Address)
+	set(&c.Hometown, u.Hometown)
+	set(&c.School, u.School)
+	set(&c.Family, u.Family)
+	set(&c.Interests, u.Interests)
+	set(&c.Source, u.Source)
+	set(&c.Birthday, u.Birthday)
+	set(&c.Notes, u.Notes)
+	if u.Ladder != nil && *u.Ladder != c.Ladder {
+		l, err := crm.FindLadder(*u.Ladder)
+		if err != nil {
+			return err
+		}
+		c.Ladder, c.Stage = l.Key, l.Stages[0].Key
+	}
+	set(&c.Stage, u.Stage)
+	if u.Account != nil {
+		c.AccountID = 0
+		if *u.Account != "" {
+			id, err := accountIDForName(ctx, tx, *u.Account)
+			if err != nil {
+				return err
+			}
+			c.AccountID = id
+		}
+	}
+	if u.ReportsTo != nil {
+		c.ReportsToID = 0
+		if *u.ReportsTo != "" {
+			id, err := resolveContactID(ctx, tx, *u.ReportsTo)
+			if err != nil {
+				return err
+			}
+			c.ReportsToID = id
+		}
+	}
+	c.Tags = editList(c.Tags, u.AddTags, crm.NormalizeTags(u.RemoveTags))
+	c.Phones = editList(c.Phones, u.AddPhones, u.RemovePhones)
+	c.Emails = editList(c.Emails, u.AddEmails, u.RemoveEmails)
+	for k, v := range u.Fields {
+		if c.Fields == nil {
+			c.Fields = map[string]string{}
+		}
+		if v == "" {
+			delete(c.Fields, k)
+		} else {
+			c.Fields[k] = v
+		}
+	}
+	return nil
+}
+
+// editList appends add (skipping values present) and drops remove, keeping order.
+func editList(list, add, remove []string) []string {
+	out := []string{}
+	for _, v := range append(append([]string{}, list...), add...) {
+		v = strings.TrimSpace(v)
+		if v == "" || contains(out, v) || contains(remove, v) {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(strings.TrimSpace(x), v) {
+			return true
+		}
+	}
+	return false
+}
+
+// ArchiveContact implements crm.ContactService; archiving twice is ECONFLICT.
+func (s *ContactService) ArchiveContact(ctx context.Context, id int64) (*crm.Contact, error) {
+	var out *crm.Contact
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		c, err := findContactByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.ArchivedAt != nil {
+			return crm.Errorf(crm.ECONFLICT, "%s is already archived", c.Name)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET archived_at = ?, updated_at = ? WHERE id = ?`, formatTime(tx.now), formatTime(tx.now), id); err != nil {
+			return err
+		}
+		out, err = findContactByID(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// PurgeContact deletes the contact, its touches that reached nobody else,
+// its stage history and keys.
+func (s *ContactService) PurgeContact(ctx context.Context, id int64) error {
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		if _, err := findContactByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM touches WHERE id IN (
+			SELECT tc.touch_id FROM touch_contacts tc WHERE tc.contact_id = ? AND NOT EXISTS (
+				SELECT 1 FROM touch_contacts o WHERE o.touch_id = tc.touch_id AND o.contact_id != ?))`, id, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = ?`, id)
+		return err
+	})
+}

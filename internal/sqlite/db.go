@@ -1,0 +1,320 @@
+// Package sqlite implements the crm services on a single SQLite file (the
+// book) through modernc.org/sqlite. It is the only package with SQL.
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ApplicationID marks a SQLite file as a crm book ("CRM1"); a file with
+// another id is refused without being touched.
+const ApplicationID = 0x43524d31
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open book. Now is the clock: every row written in one
+// transaction carries the same instant, taken from it once.
+type DB struct {
+	db   *sql.DB
+	Path string
+	Now  func() time.Time
+}
+
+// dsnParams are the connection pragmas; they live in the DSN so that every
+// connection the pool opens carries them.
+const dsnParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+
+// Open opens the book at path, creating it (mode 0600 in a 0700 directory)
+// when it does not exist, and brings its schema up to date. A file that is
+// not a book, or a book written by a newer crm, is refused untouched with
+// ENOTBOOK.
+func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	if now == nil {
+		now = time.Now
+	}
+	fresh, err := checkFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		if err := create(ctx, path); err != nil {
+			return nil, err
+		}
+	}
+	d, err := openDSN(path, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func openDSN(path string, now func() time.Time) (*DB, error) {
+	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?"+dsnParams)
+	if err != nil {
+		return nil, fmt.Errorf("open book %s: %w", path, err)
+	}
+	// One connection per process: a CLI run does one thing at a time, and
+	// SQLite serialises writers anyway.
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxIdleTime(0)
+	return &DB{db: db, Path: path, Now: now}, nil
+}
+
+// escapePath makes a file path safe inside a SQLite URI.
+func escapePath(p string) string {
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return r.Replace(p)
+}
+
+// Close closes the book.
+func (d *DB) Close() error { return d.db.Close() }
+
+// checkFile reports whether path must be created, and refuses a file that
+// is not a book by reading its header directly, before SQLite may write to it.
+func checkFile(path string) (fresh bool, err error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	} else if err != nil {
+		return false, fmt.Errorf("open book %s: %w", path, err)
+	}
+	defer f.Close()
+	var hdr [100]byte
+	n, err := io.ReadFull(f, hdr[:])
+	if n == 0 && (err == io.EOF || err == nil) {
+		return false, crm.Errorf(crm.ENOTBOOK, "%s is an empty file, not a crm book", path)
+	}
+	if err != nil || !bytes.HasPrefix(hdr[:], []byte("SQLite format 3\x00")) {
+		return false, crm.Errorf(crm.ENOTBOOK, "%s is not a crm book (not a SQLite file)", path)
+	}
+	if id := binary.BigEndian.Uint32(hdr[68:72]); id != ApplicationID {
+		return false, crm.Errorf(crm.ENOTBOOK, "%s is a SQLite file but not a crm book (application_id %#x)", path, id)
+	}
+	return false, nil
+}
+
+// create makes a new book atomically: the schema is written to a temporary
+// file beside path, which is linked into place only when complete, so a
+// crash never leaves a half-made book behind.
+func create(ctx context.Context, path string) error {
+	dir := filepath.Dir(path)
+	if err := MkdirPrivate(dir); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".crm-new-*.db")
+	if err != nil {
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	tmpPath := tmp.Name()
+	tmp.Close()
+	defer os.Remove(tmpPath)
+	if err := os.Chmod(tmpPath, 0o600); err != nil {
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	d, err := openDSN(tmpPath, time.Now)
+	if err != nil {
+		return err
+	}
+	if err := d.initFile(ctx); err != nil {
+		d.Close()
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	if err := d.Close(); err != nil {
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	// A hard link never replaces a file: when another process created the
+	// book first, its book (and whatever it wrote already) wins.
+	if err := os.Link(tmpPath, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	return syncDir(dir)
+}
+
+// initFile stamps a new file as a book and switches it to WAL. The
+// application_id is written before WAL so it lands in the main file header.
+func (d *DB) initFile(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id=%d", ApplicationID)); err != nil {
+		return err
+	}
+	if err := d.migrate(ctx); err != nil {
+		return err
+	}
+	// Checkpointing happens on close; the rename follows a fully written file.
+	var mode string
+	return d.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+}
+
+// MkdirPrivate creates dir and its parents with mode 0700 whatever the
+// umask. An existing directory keeps its mode.
+func MkdirPrivate(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create directory %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("create directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		n, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: bad number", e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{n, e.Name(), string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the schema version this binary writes.
+func SchemaVersion() int {
+	ms, _ := migrations()
+	return len(ms)
+}
+
+// migrate applies pending migrations in one immediate transaction that also
+// bumps user_version, re-reading the version inside it so that two processes
+// racing to migrate apply each migration once. A failing migration leaves
+// the book as it was.
+func (d *DB) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	var v int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return mapError(fmt.Errorf("read schema version of %s: %w", d.Path, err))
+	}
+	if v > len(ms) {
+		return crm.Errorf(crm.ENOTBOOK, "%s was written by a newer crm (schema %d; this crm knows %d): upgrade crm", d.Path, v, len(ms))
+	}
+	if v == len(ms) {
+		return nil
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return err
+		}
+		for _, m := range ms[v:] {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms)))
+		return err
+	})
+}
+
+// Tx is a write transaction with the instant all its rows carry.
+type Tx struct {
+	*sql.Tx
+	now time.Time
+}
+
+// inTx runs fn in one immediate transaction, committing when fn returns nil.
+func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(fmt.Errorf("begin: %w", err))
+	}
+	tx := &Tx{Tx: sqlTx, now: d.Now().UTC().Truncate(time.Second)}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return mapError(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return mapError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// readTx runs fn in a deferred (read) transaction so that several queries see one snapshot.
+func (d *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return mapError(fmt.Errorf("begin: %w", err))
+	}
+	defer tx.Rollback()
+	return mapError(fn(tx))
+}
+
+const timeLayout = "2006-01-02T15:04:05Z"
+
+// formatTime is how instants are stored: UTC text that sorts as time does.
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
+
+func parseNullTime(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return formatTime(*t)
+}

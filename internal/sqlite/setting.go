@@ -1,0 +1,59 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// SettingService implements crm.SettingService; unset keys read as their default.
+type SettingService struct{ db *DB }
+
+// NewSettingService returns the settings service of the book.
+func NewSettingService(db *DB) *SettingService { return &SettingService{db} }
+
+var _ crm.SettingService = (*SettingService)(nil)
+
+// GetSetting returns the value of a known key.
+func (s *SettingService) GetSetting(ctx context.Context, key string) (string, error) {
+	def, err := crm.FindSettingDef(key)
+	if err != nil {
+		return "", err
+	}
+	var v string
+	err = s.db.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if err == sql.ErrNoRows {
+		return def.Default, nil
+	}
+	return v, mapError(err)
+}
+
+// SetSetting checks and stores a value of a known key.
+func (s *SettingService) SetSetting(ctx context.Context, key, value string) error {
+	def, err := crm.FindSettingDef(key)
+	if err != nil {
+		return err
+	}
+	if value, err = def.Check(value); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	})
+}
+
+// Settings lists every known key with its current value.
+func (s *SettingService) Settings(ctx context.Context) ([]crm.Setting, error) {
+	out := []crm.Setting{}
+	for _, k := range crm.SettingKeys() {
+		v, err := s.GetSetting(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, crm.Setting{Key: k, Value: v})
+	}
+	return out, nil
+}

@@ -1,0 +1,78 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// StageService implements crm.StageService.
+type StageService struct{ db *DB }
+
+// NewStageService returns the stage service of the book.
+func NewStageService(db *DB) *StageService { return &StageService{db} }
+
+var _ crm.StageService = (*StageService)(nil)
+
+// ChangeStage implements crm.StageService. A zero at is the transaction's now.
+func (s *StageService) ChangeStage(ctx context.Context, contactID int64, to string, at time.Time, note string) (*crm.StageChange, error) {
+	var sc *crm.StageChange
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		c, err := findContactByID(ctx, tx, contactID)
+		if err != nil {
+			return err
+		}
+		l, err := crm.FindLadder(c.Ladder)
+		if err != nil {
+			return err
+		}
+		if to, err = l.Move(c.Stage, to); err != nil {
+			return err
+		}
+		if to == c.Stage {
+			return crm.Errorf(crm.ECONFLICT, "%s is at %s already", c.Name, to)
+		}
+		if at.IsZero() {
+			at = tx.now
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET stage = ?, updated_at = ? WHERE id = ?`, to, formatTime(tx.now), c.ID); err != nil {
+			return err
+		}
+		sc, err = insertStageChange(ctx, tx, &crm.StageChange{ContactID: c.ID, Ladder: c.Ladder, From: c.Stage, To: to, At: at, Note: note})
+		return err
+	})
+	return sc, err
+}
+
+func insertStageChange(ctx context.Context, tx *Tx, sc *crm.StageChange) (*crm.StageChange, error) {
+	sc.At = sc.At.UTC().Truncate(time.Second)
+	res, err := tx.ExecContext(ctx, `INSERT INTO stage_changes (contact_id, ladder, from_stage, to_stage, at, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, sc.ContactID, sc.Ladder, sc.From, sc.To, formatTime(sc.At), sc.Note, formatTime(tx.now))
+	if err != nil {
+		return nil, err
+	}
+	sc.ID, err = res.LastInsertId()
+	return sc, err
+}
+
+// FindStageChanges lists a contact's stage history, oldest first.
+func (s *StageService) FindStageChanges(ctx context.Context, contactID int64) ([]*crm.StageChange, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id, contact_id, ladder, from_stage, to_stage, at, note
+		FROM stage_changes WHERE contact_id = ? ORDER BY at, id`, contactID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	out := []*crm.StageChange{}
+	for rows.Next() {
+		var sc crm.StageChange
+		var at string
+		if err := rows.Scan(&sc.ID, &sc.ContactID, &sc.Ladder, &sc.From, &sc.To, &at, &sc.Note); err != nil {
+			return nil, mapError(err)
+		}
+		sc.At = parseTime(at)
+		out = append(out, &sc)
+	}
+	return out, mapError(rows.Err())
+}

@@ -1,0 +1,129 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// TouchService implements crm.TouchService.
+type TouchService struct{ db *DB }
+
+// NewTouchService returns the touch service of the book.
+func NewTouchService(db *DB) *TouchService { return &TouchService{db} }
+
+var _ crm.TouchService = (*TouchService)(nil)
+
+// CreateTouch implements crm.TouchService. t.Contacts carry ids; their names
+// are filled in. A zero t.At is the transaction's now.
+func (s *TouchService) CreateTouch(ctx context.Context, t *crm.Touch) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *Tx) error { return createTouch(ctx, tx, t) })
+}
+
+func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
+	if t.UID == "" {
+		t.UID = newUID()
+	}
+	if t.At.IsZero() {
+		t.At = tx.now
+	}
+	t.At = t.At.UTC().Truncate(1e9)
+	t.CreatedAt = tx.now
+	at := formatTime(t.At)
+	res, err := tx.ExecContext(ctx, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, t.Cost, formatTime(tx.now))
+	if err != nil {
+		return err
+	}
+	if t.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for i, p := range t.Contacts {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO touch_contacts (contact_id, touch_id, at) VALUES (?, ?, ?)`, p.ID, t.ID, at); err != nil {
+			return err
+		}
+		// The rhythm restarts from the latest touch by when it happened, so a
+		// backdated touch only moves last_touch_at when it is the latest.
+		err := tx.QueryRowContext(ctx, `UPDATE contacts SET last_touch_at = max(coalesce(last_touch_at, ''), ?) WHERE id = ? RETURNING name`,
+			at, p.ID).Scan(&t.Contacts[i].Name)
+		if err == sql.ErrNoRows {
+			return crm.Errorf(crm.ENOTFOUND, "no contact with id %d", p.ID)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindTouches implements crm.TouchService.
+func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn func(*crm.Touch) error) error {
+	var where []string
+	var args []any
+	from, order := `touches t`, `t.at DESC, t.id DESC`
+	if f.ContactID != 0 {
+		// One contact's timeline is one range of the touch_contacts key.
+		from, order = `touch_contacts tc JOIN touches t ON t.id = tc.touch_id`, `tc.at DESC, tc.touch_id DESC`
+		where, args = append(where, "tc.contact_id = ?"), append(args, f.ContactID)
+		if !f.Since.IsZero() {
+			where, args = append(where, "tc.at >= ?"), append(args, formatTime(f.Since))
+		}
+	} else if !f.Since.IsZero() {
+		where, args = append(where, "t.at >= ?"), append(args, formatTime(f.Since))
+	}
+	if f.Channel != "" {
+		where, args = append(where, "t.channel = ?"), append(args, f.Channel)
+	}
+	q := `SELECT t.id, t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
+		(SELECT json_group_array(json_array(c.id, c.name)) FROM touch_contacts x JOIN contacts c ON c.id = x.contact_id WHERE x.touch_id = t.id)
+		FROM ` + from
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY ` + order
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t crm.Touch
+		var at, created, people string
+		var cost sql.NullFloat64
+		if err := rows.Scan(&t.ID, &t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &created, &people); err != nil {
+			return mapError(err)
+		}
+		t.At, t.CreatedAt = parseTime(at), parseTime(created)
+		if cost.Valid {
+			t.Cost = &cost.Float64
+		}
+		t.Contacts = decodePeople(people)
+		if err := fn(&t); err != nil {
+			return err
+		}
+	}
+	return mapError(rows.Err())
+}
+
+// decodePeople reads [[id, name], …] as built by json_group_array.
+func decodePeople(s string) []crm.TouchPerson {
+	var raw [][2]json.RawMessage
+	_ = json.Unmarshal([]byte(s), &raw)
+	out := make([]crm.TouchPerson, 0, len(raw))
+	for _, r := range raw {
+		var p crm.TouchPerson
+		_ = json.Unmarshal(r[0], &p.ID)
+		_ = json.Unmarshal(r[1], &p.Name)
+		out = append(out, p)
+	}
+	return out
+}
