@@ -129,3 +129,10 @@ const latinExtFold = "" +
 	"mmmmnnnnnnnnoooooooopppprrrrrrrrssssssssssttttttttuuuuuuuuuuvvvv" + // U+1E40
 	"wwwwwwwwwwxxxxyyzzzzzzhtwy      aaaaaaaaaaaaaaaaaaaaaaaaeeeeeeee" + // U+1E80
 	"eeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyy      " // U+1EC0
+
+// QueryKey is the form in which a query is compared with keys other than
+// the first: folded, without spaces, so "Wang Ke" finds "wangkezhang" and
+// "anna s" finds "annaschmidt".
+func QueryKey(s string) string {
+	return strings.ReplaceAll(Fold(s), " ", "")
+}

@@ -6,8 +6,9 @@ import (
 )
 
 // maxCombos caps the readings of a name that get keys: a name of three
-// characters with three readings each would otherwise have 27.
-const maxCombos = 16
+// characters with three readings each would otherwise have 27. Every key
+// is a row to write and a chance of a false match, so rare combinations go.
+const maxCombos = 8
 
 // Keys returns the search keys of a name: a folded query finds the name
 // when it is a prefix of one of them. The keys are non-empty, distinct, and
@@ -15,20 +16,21 @@ const maxCombos = 16
 //
 //   - Fold(name) itself, then the same without spaces ("anna schmidt",
 //     "annaschmidt");
-//   - the full pinyin of each combination of readings, joined ("wangkezhang")
-//     and then spaced ("wang ke zhang"); Latin words take part as they are;
+//   - the full pinyin of each combination of readings, joined ("wangkezhang");
+//     Latin words take part as they are. There is no spaced form: callers
+//     drop the spaces of a query before matching it to keys other than the first;
 //   - the initials of each combination ("wkz"; "as" for "Anna Schmidt"),
 //     when the name has at least two words or characters.
 //
 // Combinations are ordered by how common their readings are: the most
 // common reading of every character first, then one character at a time in
-// its next reading, and so on, at most 16 of them. A family name at the
+// its next reading, and so on, at most 8 of them. A family name at the
 // start counts in its family-name reading first (曾 as zeng, not ceng).
 // Syllables with ü are also keyed with u (吕: lv and lu), as people type
 // both.
 //
 // Keys("王科长") is [王科长 wangkezhang wangkechang yukezhang yukechang
-// wang ke zhang … wkz wkc ykz ykc].
+// wkz wkc ykz ykc].
 func Keys(name string) []string {
 	f := Fold(name)
 	if f == "" {
@@ -55,17 +57,12 @@ func Keys(name string) []string {
 	}
 	combos := combinations(units, maxCombos)
 	var b strings.Builder
-	for _, sep := range []string{"", " "} {
-		for _, c := range combos {
-			b.Reset()
-			for i, u := range units {
-				if i > 0 {
-					b.WriteString(sep)
-				}
-				b.WriteString(u[c[i]])
-			}
-			add(b.String())
+	for _, c := range combos {
+		b.Reset()
+		for i, u := range units {
+			b.WriteString(u[c[i]])
 		}
+		add(b.String())
 	}
 	if len(units) >= 2 {
 		for _, c := range combos {

@@ -65,10 +65,10 @@ func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error)
 		}
 		return id, err
 	}
-	key := match.Fold(ref)
+	folded, key := match.Fold(ref), match.QueryKey(ref)
 	const pick = `SELECT DISTINCT a.id, a.name, '' FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE `
-	for _, where := range []string{`k.key = ?1`, `k.key > ?1 AND k.key < ?2`} {
-		ms, err := queryMatches(ctx, q, pick+where+` ORDER BY a.name LIMIT 21`, key, key+"\U0010FFFF")
+	for _, where := range []string{keyEquals, keyPrefix} {
+		ms, err := queryMatches(ctx, q, pick+where+` ORDER BY a.name LIMIT 21`, folded, key, folded+maxRune, key+maxRune)
 		if err != nil {
 			return 0, err
 		}

@@ -47,11 +47,15 @@ func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.Boo
 	if now == nil {
 		now = time.Now
 	}
-	d, err := openDSN(tmpPath, now)
+	d, err := openDSN(tmpPath, now, bulkParams)
 	if err != nil {
 		return err
 	}
-	if err := d.initFile(ctx); err != nil {
+	if _, err := d.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id=%d", ApplicationID)); err != nil {
+		d.Close()
+		return fmt.Errorf("create book %s: %w", path, err)
+	}
+	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return fmt.Errorf("create book %s: %w", path, err)
 	}
@@ -66,12 +70,17 @@ func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.Boo
 		}
 		return bw.finish()
 	})
-	if err != nil {
-		d.Close()
-		return err
+	if err == nil {
+		err = d.setWAL(ctx)
 	}
-	if err := d.Close(); err != nil {
-		return fmt.Errorf("create book %s: %w", path, err)
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncFile(tmpPath)
+	}
+	if err != nil {
+		return err
 	}
 	if err := os.Link(tmpPath, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {

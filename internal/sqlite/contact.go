@@ -53,13 +53,19 @@ func scanContact(row scanner) (*crm.Contact, error) {
 	return &c, nil
 }
 
-// decodeList reads a JSON array of strings; it never returns nil so that
-// JSON output shows [] rather than null.
+// decodeList reads a JSON array of strings as encodeJSON writes them; it
+// never returns nil so that JSON output shows [] rather than null. Arrays
+// without escapes (nearly all) are split by hand: listing a large book
+// decodes three of them per contact.
 func decodeList(s string) []string {
-	out := []string{}
-	if s != "[]" && s != "" {
-		_ = json.Unmarshal([]byte(s), &out)
+	if s == "[]" || s == "" {
+		return []string{}
 	}
+	if len(s) >= 4 && s[0] == '[' && s[1] == '"' && s[len(s)-2] == '"' && s[len(s)-1] == ']' && !strings.Contains(s, `\`) {
+		return strings.Split(s[2:len(s)-2], `","`)
+	}
+	out := []string{}
+	_ = json.Unmarshal([]byte(s), &out)
 	return out
 }
 
@@ -128,17 +134,11 @@ func resolveContactID(ctx context.Context, q querier, ref string) (int64, error)
 		}
 		return id, err
 	}
-	key := refKey(ref)
+	folded, key := refKeys(ref)
 	const active = ` AND c.archived_at IS NULL`
 	const pick = `SELECT DISTINCT c.id, c.name, coalesce(a.name, '') FROM contact_keys k JOIN contacts c ON c.id = k.contact_id LEFT JOIN accounts a ON a.id = c.account_id WHERE `
-	for _, tier := range []struct {
-		where string
-		args  []any
-	}{
-		{`k.key = ?` + active, []any{key}},
-		{`k.key > ? AND k.key < ?` + active, []any{key, key + "\U0010FFFF"}},
-	} {
-		ms, err := queryMatches(ctx, q, pick+tier.where+` ORDER BY c.sort_key, c.id LIMIT 21`, tier.args...)
+	for _, where := range []string{keyEquals, keyPrefix} {
+		ms, err := queryMatches(ctx, q, pick+where+active+` ORDER BY c.sort_key, c.id LIMIT 21`, folded, key, folded+maxRune, key+maxRune)
 		if err != nil {
 			return 0, err
 		}
@@ -152,14 +152,25 @@ func resolveContactID(ctx context.Context, q querier, ref string) (int64, error)
 	return 0, notFound(ctx, q, "contact", ref, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`)
 }
 
-// refKey folds a reference the way keys are stored; phone-like references
-// are reduced to their digits.
-func refKey(ref string) string {
+// refKeys folds a reference the two ways keys are compared (see
+// match.QueryKey); phone-like references are reduced to their digits.
+func refKeys(ref string) (folded, key string) {
 	if d := phoneDigits(ref); d != "" {
-		return d
+		return d, d
 	}
-	return match.Fold(ref)
+	return match.Fold(ref), match.QueryKey(ref)
 }
+
+// maxRune sorts after every key that starts with a prefix, so that
+// [prefix, prefix+maxRune) is an index range of the keys with that prefix.
+const maxRune = "\U0010FFFF"
+
+// keyEquals and keyPrefix match a key column k.key against ?1 (folded) and
+// ?2 (query key), with ?3 and ?4 their range ends.
+const (
+	keyEquals = `k.key IN (?1, ?2)`
+	keyPrefix = `((k.key > ?1 AND k.key < ?3) OR (k.key > ?2 AND k.key < ?4))`
+)
 
 type refMatch struct {
 	id            int64
@@ -209,7 +220,7 @@ func notFound(ctx context.Context, q querier, noun, ref, query string) error {
 		return e
 	}
 	first := string([]rune(key)[:1])
-	rows, err := q.QueryContext(ctx, query, first, first+"\U0010FFFF")
+	rows, err := q.QueryContext(ctx, query, first, first+maxRune)
 	if err != nil {
 		return err
 	}
@@ -257,10 +268,10 @@ func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, 
 		add("c.id IN (SELECT contact_id FROM contact_tags WHERE tag = ?)", strings.ToLower(f.Tag))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		key, like := match.Fold(q), "%"+escapeLike(q)+"%"
+		key, like := match.QueryKey(q), "%"+escapeLike(q)+"%"
 		add(`(c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
 			OR c.name LIKE ? ESCAPE '\' OR c.title LIKE ? ESCAPE '\' OR c.notes LIKE ? ESCAPE '\' OR a.name LIKE ? ESCAPE '\')`,
-			key, key+"\U0010FFFF", like, like, like, like)
+			key, key+maxRune, like, like, like, like)
 	}
 	order := "c.sort_key, c.id"
 	switch f.Sort {

@@ -273,3 +273,28 @@ func TestCreateBookIsAtomic(t *testing.T) {
 		t.Errorf("writing over an existing book: %v, want ECONFLICT", err)
 	}
 }
+
+func TestListsAndTimesRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	cs := sqlite.NewContactService(db)
+	lists := [][]string{{}, {"a"}, {"a", "b c"}, {`quo"te`, `back\slash`, "tab\there", "中文"}, {`","`}}
+	for _, l := range lists {
+		c := mustAdd(t, cs, &crm.Contact{Name: "x", Phones: l, Tags: nil})
+		got, err := cs.FindContactByID(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Phones) != len(l) {
+			t.Fatalf("phones %q came back as %q", l, got.Phones)
+		}
+		for i := range l {
+			if got.Phones[i] != l[i] {
+				t.Errorf("phones %q came back as %q", l, got.Phones)
+			}
+		}
+		if !got.CreatedAt.Equal(testNow) {
+			t.Errorf("created_at %v, want %v", got.CreatedAt, testNow)
+		}
+	}
+}
