@@ -1,0 +1,553 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/when"
+	"github.com/spf13/cobra"
+)
+
+// profileFlags are the profile flags that add and edit share.
+type profileFlags struct {
+	Account, Title, Tier, Ladder, Stage, Style, Level, Role, Attitude, ReportsTo string
+	WeChat, Address, Hometown, School, Family, Interests, Source, Birthday, Note string
+	Phones, Emails, Tags, Fields                                                 []string
+}
+
+func (p *profileFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&p.Account, "account", "", "the `ACCOUNT` (organisation); created when new")
+	f.StringVar(&p.Title, "title", "", "job title")
+	f.StringVar(&p.Tier, "tier", "", "tier: A (monthly), B (quarterly) or C (half-yearly)")
+	f.StringVar(&p.Ladder, "ladder", "", "relationship ladder: "+strings.Join(ladderKeys(), ", "))
+	f.StringVar(&p.Stage, "stage", "", "stage on the ladder (default: its first)")
+	f.StringVar(&p.Style, "style", "", "communication style: "+strings.Join(crm.Styles.Keys(), ", "))
+	f.StringVar(&p.Level, "level", "", "level in the buying map: "+strings.Join(crm.Levels.Keys(), ", "))
+	f.StringVar(&p.Role, "role", "", "role in the purchase: "+strings.Join(crm.Roles.Keys(), ", "))
+	f.StringVar(&p.Attitude, "attitude", "", "attitude toward us: "+strings.Join(crm.Attitudes.Keys(), ", "))
+	f.StringVar(&p.ReportsTo, "reports-to", "", "the contact `REF` this person reports to")
+	f.StringArrayVar(&p.Phones, "phone", nil, "phone number (repeatable)")
+	f.StringArrayVar(&p.Emails, "email", nil, "email address (repeatable)")
+	f.StringVar(&p.WeChat, "wechat", "", "WeChat id")
+	f.StringVar(&p.Address, "address", "", "address")
+	f.StringVar(&p.Hometown, "hometown", "", "hometown")
+	f.StringVar(&p.School, "school", "", "school and major")
+	f.StringVar(&p.Family, "family", "", "family")
+	f.StringVar(&p.Interests, "interests", "", "sports, food, books, travel…")
+	f.StringVar(&p.Source, "source", "", "where the contact came from")
+	f.StringVar(&p.Birthday, "birthday", "", "birthday as MM-DD or YYYY-MM-DD")
+	f.StringVar(&p.Note, "note", "", "notes")
+	f.StringArrayVar(&p.Tags, "tag", nil, "tag (repeatable)")
+	f.StringArrayVar(&p.Fields, "field", nil, "custom field as `key=value` (repeatable; key= removes on edit)")
+}
+
+func ladderKeys() []string {
+	var keys []string
+	for _, l := range crm.Ladders() {
+		keys = append(keys, l.Key)
+	}
+	return keys
+}
+
+// parseFields reads key=value pairs.
+func parseFields(pairs []string) (map[string]string, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	m := map[string]string{}
+	for _, p := range pairs {
+		k, v, ok := strings.Cut(p, "=")
+		k = strings.TrimSpace(k)
+		if !ok {
+			return nil, usageErrorf("invalid --field %q: want key=value", p)
+		}
+		if err := crm.ValidateFieldKey(k); err != nil {
+			return nil, err
+		}
+		m[k] = v
+	}
+	return m, nil
+}
+
+// normalizeBirthday checks a birthday and returns it as MM-DD or YYYY-MM-DD.
+func normalizeBirthday(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	y, m, d, err := when.ParseMonthDay(s)
+	if err != nil {
+		return "", crm.Errorf(crm.EINVALID, "%v", err)
+	}
+	if y == 0 {
+		return fmt.Sprintf("%02d-%02d", m, d), nil
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
+}
+
+type addOptions struct {
+	profileFlags
+	Name string
+	jsonOptions
+}
+
+func newAddCmd(app *App) *cobra.Command {
+	opts := &addOptions{}
+	cmd := &cobra.Command{
+		Use:   "add NAME [flags]",
+		Short: "Add a contact",
+		Long: `Add a contact with as much of the profile as you know. A new --account is
+created on the way. Without --tier the contact is tier C (setting
+default.tier); without --ladder it starts at the first stage of the ice ladder.
+
+Exit status: 0 added; 2 invalid input (bad tier, stage, date…); 1 failure.`,
+		Example: `  crm add 王科长 --account 宝山钢铁 --title 设备科科长 --tier A --style driver
+  crm add "Anna Schmidt" --email anna@example.com --tag fair --field shoe=42
+  crm add 李娜 --birthday 03-08 --reports-to 王科长`,
+		Args: exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			return runAdd(cmd.Context(), app, opts)
+		},
+	}
+	opts.register(cmd)
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+func runAdd(ctx context.Context, app *App, opts *addOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	fields, err := parseFields(opts.Fields)
+	if err != nil {
+		return err
+	}
+	birthday, err := normalizeBirthday(opts.Birthday)
+	if err != nil {
+		return err
+	}
+	c := &crm.Contact{
+		Name: opts.Name, Account: opts.Account, Title: opts.Title, Tier: opts.Tier, Ladder: opts.Ladder, Stage: opts.Stage,
+		Style: opts.Style, Level: opts.Level, Role: opts.Role, Attitude: opts.Attitude, ReportsTo: opts.ReportsTo,
+		Phones: opts.Phones, Emails: opts.Emails, WeChat: opts.WeChat, Address: opts.Address, Hometown: opts.Hometown,
+		School: opts.School, Family: opts.Family, Interests: opts.Interests, Source: opts.Source, Birthday: birthday,
+		Notes: opts.Note, Tags: opts.Tags, Fields: fields,
+	}
+	if err := c.Validate(); err != nil { // before the book is opened: bad input writes nothing
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.Tier == "" {
+		if c.Tier, err = book.Settings.GetSetting(ctx, "default.tier"); err != nil {
+			return err
+		}
+	}
+	if opts.Ladder == "" && opts.Stage == "" {
+		if c.Ladder, err = book.Settings.GetSetting(ctx, "default.ladder"); err != nil {
+			return err
+		}
+		c.Stage = ""
+	}
+	if err := book.Contacts.CreateContact(ctx, c); err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(app.IO, c)
+	}
+	fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
+	fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
+	return nil
+}
+
+type editOptions struct {
+	profileFlags
+	Ref                               string
+	Name                              string
+	Untag, RemovePhones, RemoveEmails []string
+	jsonOptions
+}
+
+func newEditCmd(app *App) *cobra.Command {
+	opts := &editOptions{}
+	cmd := &cobra.Command{
+		Use:   "edit REF [flags]",
+		Short: "Change a contact's profile",
+		Long: `Change the fields named by flags; others stay as they are. --tag, --phone and
+--email add to the lists; --untag, --rm-phone and --rm-email remove. An empty
+value clears a field (--title ""). Changing --ladder restarts at its first
+stage unless --stage is given; every stage move is recorded.
+
+Exit status: 0 changed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
+		Example: `  crm edit 王科长 --tier A --style driver
+  crm edit wkz --tag steel --untag prospect
+  crm edit 42 --field shoe= --title ""`,
+		Args: exactArgs("REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ref = args[0]
+			u, err := opts.update(cmd)
+			if err != nil {
+				return err
+			}
+			return runEdit(cmd.Context(), app, opts, u)
+		},
+	}
+	opts.register(cmd)
+	cmd.Flags().StringVar(&opts.Name, "name", "", "new name")
+	cmd.Flags().StringArrayVar(&opts.Untag, "untag", nil, "remove a tag (repeatable)")
+	cmd.Flags().StringArrayVar(&opts.RemovePhones, "rm-phone", nil, "remove a phone number (repeatable)")
+	cmd.Flags().StringArrayVar(&opts.RemoveEmails, "rm-email", nil, "remove an email address (repeatable)")
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+// update builds the ContactUpdate from the flags that were given.
+func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
+	var u crm.ContactUpdate
+	changed := cmd.Flags().Changed
+	str := func(flag string, v string) *string {
+		if changed(flag) {
+			return &v
+		}
+		return nil
+	}
+	u.Name, u.Account, u.Title, u.Tier = str("name", o.Name), str("account", o.Account), str("title", o.Title), str("tier", o.Tier)
+	u.Ladder, u.Stage, u.Style, u.Level = str("ladder", o.Ladder), str("stage", o.Stage), str("style", o.Style), str("level", o.Level)
+	u.Role, u.Attitude, u.ReportsTo = str("role", o.Role), str("attitude", o.Attitude), str("reports-to", o.ReportsTo)
+	u.WeChat, u.Address, u.Hometown = str("wechat", o.WeChat), str("address", o.Address), str("hometown", o.Hometown)
+	u.School, u.Family, u.Interests = str("school", o.School), str("family", o.Family), str("interests", o.Interests)
+	u.Source, u.Notes = str("source", o.Source), str("note", o.Note)
+	if changed("birthday") {
+		b, err := normalizeBirthday(o.Birthday)
+		if err != nil {
+			return u, err
+		}
+		u.Birthday = &b
+	}
+	u.AddTags, u.RemoveTags = o.Tags, o.Untag
+	u.AddPhones, u.RemovePhones, u.AddEmails, u.RemoveEmails = o.Phones, o.RemovePhones, o.Emails, o.RemoveEmails
+	var err error
+	if u.Fields, err = parseFields(o.Fields); err != nil {
+		return u, err
+	}
+	if cmd.Flags().NFlag() == countFlags(cmd, "json", "jq", "db", "no-color", "lang") {
+		return u, &usageError{msg: "nothing to change: give at least one flag", hint: "Run 'crm edit --help' for the flags."}
+	}
+	return u, nil
+}
+
+// countFlags counts how many of the named flags were given.
+func countFlags(cmd *cobra.Command, names ...string) int {
+	n := 0
+	for _, name := range names {
+		if cmd.Flags().Changed(name) {
+			n++
+		}
+	}
+	return n
+}
+
+func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpdate) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	if c, err = book.Contacts.UpdateContact(ctx, c.ID, u); err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(app.IO, c)
+	}
+	fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
+	return nil
+}
+
+type showOptions struct {
+	Ref string
+	jsonOptions
+}
+
+// contactView is `crm show --json`: the contact with its recent timeline and stage history.
+type contactView struct {
+	*crm.Contact
+	RecentTouches []*crm.Touch       `json:"recent_touches"`
+	StageChanges  []*crm.StageChange `json:"stage_changes"`
+}
+
+func newShowCmd(app *App) *cobra.Command {
+	opts := &showOptions{}
+	cmd := &cobra.Command{
+		Use:   "show REF",
+		Short: "Show a contact's card: profile, stage, style tip and recent touches",
+		Long: `Show one contact. REF is an id, a uid, a name or unique prefix, pinyin or its
+initials (wkz finds 王科长), an email or a phone number.
+
+Exit status: 0 shown; 2 unknown or ambiguous REF (the matches are listed); 1 failure.`,
+		Example: `  crm show 王科长
+  crm show wkz --json
+  crm show 42 --jq .stage`,
+		Args: exactArgs("REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ref = args[0]
+			return runShow(cmd.Context(), app, opts)
+		},
+	}
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+const recentTouches = 10
+
+func runShow(ctx context.Context, app *App, opts *showOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	v := &contactView{Contact: c, RecentTouches: []*crm.Touch{}}
+	err = book.Touches.FindTouches(ctx, crm.TouchFilter{ContactID: c.ID, Limit: recentTouches}, func(t *crm.Touch) error {
+		v.RecentTouches = append(v.RecentTouches, t)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if v.StageChanges, err = book.Stages.FindStageChanges(ctx, c.ID); err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(app.IO, v)
+	}
+	now, _ := app.Now()
+	return printContactCard(app, v, now)
+}
+
+type lsOptions struct {
+	Tier, Stage, Ladder, Tag, Account, Style, Role, Query, Sort string
+	Archived                                                    bool
+	Limit                                                       int
+	jsonOptions
+}
+
+func newLsCmd(app *App) *cobra.Command {
+	opts := &lsOptions{}
+	cmd := &cobra.Command{
+		Use:     "ls [flags]",
+		Aliases: []string{"list"},
+		Short:   "List contacts",
+		Long: `List active contacts, filtered by the flags, sorted by name (Chinese names by
+pinyin). On a terminal it prints a table; piped, tab-separated lines; with
+--json, an array streamed as it is read, in id order unless --sort is given.
+
+--sort last-touch puts the contacts untouched the longest first.
+
+Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`,
+		Example: `  crm ls --tier A
+  crm ls --account 宝山钢铁 --sort stage
+  crm ls --query wang --json | jq -r '.[].name'
+  crm ls --tag fair --sort last-touch`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLs(cmd.Context(), app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Tier, "tier", "", "only this tier (A, B, C)")
+	f.StringVar(&opts.Stage, "stage", "", "only this stage")
+	f.StringVar(&opts.Ladder, "ladder", "", "only this ladder")
+	f.StringVar(&opts.Tag, "tag", "", "only contacts with this tag")
+	f.StringVar(&opts.Account, "account", "", "only contacts of this account (REF)")
+	f.StringVar(&opts.Style, "style", "", "only this communication style")
+	f.StringVar(&opts.Role, "role", "", "only this buying role")
+	f.StringVar(&opts.Query, "query", "", "names (also pinyin), titles, accounts and notes containing `TEXT`")
+	f.StringVar(&opts.Sort, "sort", "", "order: "+strings.Join(crm.ContactSorts, ", ")+" (default: name; with --json: created, i.e. by id)")
+	f.BoolVar(&opts.Archived, "archived", false, "list archived contacts instead")
+	f.IntVar(&opts.Limit, "limit", 0, "at most `N` contacts (0: all)")
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+// filter checks the flags and builds the filter; the account is resolved by the caller.
+func (o *lsOptions) filter() (crm.ContactFilter, error) {
+	f := crm.ContactFilter{Stage: strings.TrimSpace(o.Stage), Tag: o.Tag, Query: o.Query, Archived: o.Archived, Limit: o.Limit}
+	var err error
+	if f.Tier, err = crm.Tiers.Check(o.Tier); err != nil {
+		return f, err
+	}
+	if f.Style, err = crm.Styles.Check(o.Style); err != nil {
+		return f, err
+	}
+	if f.Role, err = crm.Roles.Check(o.Role); err != nil {
+		return f, err
+	}
+	if o.Ladder != "" {
+		l, err := crm.FindLadder(o.Ladder)
+		if err != nil {
+			return f, err
+		}
+		f.Ladder = l.Key
+		if f.Stage != "" {
+			if _, err := l.Stage(f.Stage); err != nil {
+				return f, err
+			}
+		}
+	} else if f.Stage != "" && !anyLadderHas(f.Stage) {
+		return f, crm.Errorf(crm.EINVALID, "unknown stage %q (no ladder has it; see crm ladder ls)", f.Stage)
+	}
+	if o.Sort == "" {
+		// JSON is for programs: id order is stable, and streaming it reads
+		// the table in storage order, several times faster on a large book.
+		o.Sort = string(crm.SortName)
+		if o.JSON || o.JQ != "" {
+			o.Sort = string(crm.SortCreated)
+		}
+	}
+	if !slicesContains(crm.ContactSorts, o.Sort) {
+		return f, crm.Errorf(crm.EINVALID, "unknown sort %q (valid: %s)", o.Sort, strings.Join(crm.ContactSorts, ", "))
+	}
+	if o.Limit < 0 {
+		return f, crm.Errorf(crm.EINVALID, "--limit %d is negative", o.Limit)
+	}
+	f.Sort = crm.ContactSort(o.Sort)
+	return f, nil
+}
+
+func anyLadderHas(stage string) bool {
+	for _, l := range crm.Ladders() {
+		if l.Index(stage) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func slicesContains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func runLs(ctx context.Context, app *App, opts *lsOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	f, err := opts.filter()
+	if err != nil {
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.Account != "" {
+		a, err := book.Accounts.ResolveAccount(ctx, opts.Account)
+		if err != nil {
+			return err
+		}
+		f.AccountID = a.ID
+	}
+	if asJSON {
+		out := newJSONStream(&opts.jsonOptions, app.IO)
+		if err := book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error { return out.Add(c) }); err != nil {
+			return err
+		}
+		return out.Close()
+	}
+	now, _ := app.Now()
+	th := app.Theme()
+	t := newTable(app.IO, th, "ID", "NAME", "ACCOUNT", "TIER", "STAGE", "LAST TOUCH", "TAGS")
+	tty := app.IO.IsStdoutTTY()
+	err = book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error {
+		last := fmtTimePtr(c.LastTouchAt)
+		if tty {
+			last = ago(c.LastTouchAt, now)
+		}
+		t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Account},
+			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: last}, cell{text: strings.Join(c.Tags, ",")})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return t.Flush()
+}
+
+type rmOptions struct {
+	Ref        string
+	Purge, Yes bool
+}
+
+func newRmCmd(app *App) *cobra.Command {
+	opts := &rmOptions{}
+	cmd := &cobra.Command{
+		Use:   "rm REF",
+		Short: "Archive a contact (--purge --yes deletes it and its history)",
+		Long: `Archive a contact: it leaves listings and reference matching but keeps its
+history, and its id still works. --purge --yes deletes the contact, its stage
+history and the touches that reached nobody else; this cannot be undone.
+
+Exit status: 0 done; 2 unknown or ambiguous REF, or --purge without --yes; 1 failure.`,
+		Example: `  crm rm 王科长
+  crm rm 42 --purge --yes`,
+		Args: exactArgs("REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ref = args[0]
+			if opts.Purge && !opts.Yes {
+				return &usageError{msg: "--purge deletes the contact and its history for good; add --yes to confirm"}
+			}
+			return runRm(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Purge, "purge", false, "delete instead of archiving")
+	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "confirm --purge")
+	return cmd
+}
+
+func runRm(ctx context.Context, app *App, opts *rmOptions) error {
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	if opts.Purge {
+		if err := book.Contacts.PurgeContact(ctx, c.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(app.IO.ErrOut, "deleted %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
+		return nil
+	}
+	if _, err := book.Contacts.ArchiveContact(ctx, c.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.IO.ErrOut, "archived %s (#%d); `crm edit %d` still works\n", iostreams.CleanLine(c.Name), c.ID, c.ID)
+	return nil
+}

@@ -1,0 +1,131 @@
+// Package cli is the cobra command tree of crm. Main wires the sqlite
+// services to the commands and decides exit codes; commands use only the crm
+// interfaces.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/sqlite"
+)
+
+// Exit codes, decided here and nowhere else.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// Main runs crm with os.Args and returns the process exit code.
+func Main() int {
+	// A command lives for milliseconds to seconds and its live heap stays
+	// small (lists are streamed): collect less often, finish sooner.
+	debug.SetGCPercent(400)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := &App{
+		IO:            iostreams.System(),
+		Getenv:        os.Getenv,
+		OpenBook:      openSQLiteBook,
+		CreateBook:    createSQLiteBook,
+		SchemaVersion: sqlite.SchemaVersion(),
+	}
+	defer app.Close()
+	root := newRootCmd(app)
+	root.SetArgs(os.Args[1:])
+	_, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	return app.reportError(ctx, err)
+}
+
+// reportError prints err as one line (plus choices or a hint) on stderr and
+// returns its exit code.
+func (a *App) reportError(ctx context.Context, err error) int {
+	w := a.IO.ErrOut
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		fmt.Fprintln(w, "crm: interrupted")
+		return exitInterrupted
+	}
+	var ue *usageError
+	code := exitFailure
+	switch {
+	case errors.As(err, &ue):
+		code = exitUsage
+	default:
+		switch crm.ErrorCode(err) {
+		case crm.EINVALID, crm.ENOTFOUND, crm.EAMBIGUOUS, crm.ENOTBOOK:
+			code = exitUsage
+		}
+	}
+	msg := iostreams.CleanLine(crm.ErrorMessage(err))
+	fmt.Fprintf(w, "crm: %s\n", msg)
+	for _, c := range crm.ErrorChoices(err) {
+		fmt.Fprintf(w, "  %s\n", iostreams.CleanLine(strings.ReplaceAll(c, "\t", "  ")))
+	}
+	if ue != nil && ue.hint != "" {
+		fmt.Fprintln(w, ue.hint)
+	}
+	return code
+}
+
+// usageError is bad usage: an unknown flag or command, a wrong number of
+// arguments, a malformed value. It exits 2.
+type usageError struct {
+	msg, hint string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// openSQLiteBook opens the book at the path the App resolved.
+func openSQLiteBook(ctx context.Context, path string, now func() time.Time) (*Book, error) {
+	db, err := sqlite.Open(ctx, path, now)
+	if err != nil {
+		return nil, err
+	}
+	return &Book{
+		Path:     path,
+		Contacts: sqlite.NewContactService(db),
+		Accounts: sqlite.NewAccountService(db),
+		Touches:  sqlite.NewTouchService(db),
+		Stages:   sqlite.NewStageService(db),
+		Settings: sqlite.NewSettingService(db),
+		close:    db.Close,
+	}, nil
+}
+
+func createSQLiteBook(ctx context.Context, path string, now func() time.Time, fill func(crm.BookWriter) error) error {
+	return sqlite.Creator{Now: now}.CreateBook(ctx, path, fill)
+}
+
+// defaultBookPath is $XDG_DATA_HOME/crm/crm.db, else ~/.local/share/crm/crm.db.
+func defaultBookPath(getenv func(string) string) (string, error) {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "crm", "crm.db"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", fmt.Errorf("cannot find the book: set --db, CRM_DB or HOME")
+		}
+	}
+	return filepath.Join(home, ".local", "share", "crm", "crm.db"), nil
+}

@@ -1,0 +1,391 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/itchyny/gojq"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
+	"github.com/seedcrm/crm/internal/theme"
+	"github.com/spf13/cobra"
+)
+
+// jsonOptions are the --json and --jq flags of a read command.
+type jsonOptions struct {
+	JSON bool
+	JQ   string
+}
+
+func addJSONFlags(cmd *cobra.Command, o *jsonOptions) {
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON (see docs/json.md)")
+	cmd.Flags().StringVar(&o.JQ, "jq", "", "filter the JSON with a jq `EXPRESSION` (implies --json)")
+}
+
+// enabled reports whether JSON is wanted; --jq implies --json. A --jq
+// expression that does not parse is a usage error, found before any work.
+func (o *jsonOptions) enabled() (bool, error) {
+	if o.JQ != "" {
+		if _, err := gojq.Parse(o.JQ); err != nil {
+			return false, usageErrorf("invalid --jq expression: %v", err)
+		}
+		return true, nil
+	}
+	return o.JSON, nil
+}
+
+// jsonAppender is a record that encodes itself (see crm.Contact.AppendJSON).
+type jsonAppender interface{ AppendJSON([]byte) []byte }
+
+// marshalJSON encodes v compactly, without HTML escaping (this is no web page).
+func marshalJSON(v any) ([]byte, error) {
+	if a, ok := v.(jsonAppender); ok {
+		return a.AppendJSON(nil), nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// printJSON writes v as JSON, through the --jq filter when one is given.
+func (o *jsonOptions) printJSON(ios *iostreams.IOStreams, v any) error {
+	b, err := marshalJSON(v)
+	if err != nil {
+		return err
+	}
+	if o.JQ != "" {
+		return runJQ(ios.Out, o.JQ, b)
+	}
+	w := bufio.NewWriter(ios.Out)
+	if ios.IsStdoutTTY() {
+		var buf bytes.Buffer
+		_ = json.Indent(&buf, b, "", "  ")
+		b = buf.Bytes()
+	}
+	w.Write(safeJSON(b))
+	w.WriteByte('\n')
+	return w.Flush()
+}
+
+// runJQ applies expr to the JSON document b and prints each result on its
+// own line; strings are printed raw, as `jq -r` does, for shell use.
+func runJQ(out io.Writer, expr string, b []byte) error {
+	q, err := gojq.Parse(expr)
+	if err != nil {
+		return usageErrorf("invalid --jq expression: %v", err)
+	}
+	var v any
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		return err
+	}
+	v = normalizeNumbers(v)
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	iter := q.Run(v)
+	for {
+		r, ok := iter.Next()
+		if !ok {
+			return nil
+		}
+		if err, ok := r.(error); ok {
+			return usageErrorf("--jq: %v", err)
+		}
+		if s, ok := r.(string); ok {
+			w.WriteString(iostreams.Clean(s))
+		} else {
+			rb, err := gojq.Marshal(r)
+			if err != nil {
+				return err
+			}
+			w.Write(safeJSON(rb))
+		}
+		w.WriteByte('\n')
+	}
+}
+
+// normalizeNumbers turns json.Number into int or float64, as gojq expects.
+func normalizeNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return int(i)
+		}
+		f, _ := x.Float64()
+		return f
+	case []any:
+		for i := range x {
+			x[i] = normalizeNumbers(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = normalizeNumbers(x[k])
+		}
+	}
+	return v
+}
+
+// safeJSON escapes the characters encoding/json leaves raw that a terminal
+// may still act on: DEL and the C1 controls (U+0080–U+009F). The JSON means
+// the same; only its spelling changes. These bytes occur only inside strings.
+func safeJSON(b []byte) []byte {
+	if bytes.IndexByte(b, 0x7f) < 0 && bytes.IndexByte(b, 0xc2) < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == 0x7f:
+			out = append(out, `\u007f`...)
+		case b[i] == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f:
+			out = append(out, fmt.Sprintf(`\u%04x`, b[i+1])...)
+			i++
+		default:
+			out = append(out, b[i])
+		}
+	}
+	return out
+}
+
+// jsonStream writes a JSON array one element at a time, so that listing a
+// large book never holds it in memory. With --jq the elements are gathered
+// first, since a jq program sees the whole array.
+type jsonStream struct {
+	o     *jsonOptions
+	ios   *iostreams.IOStreams
+	w     *bufio.Writer
+	n     int
+	buf   []byte
+	items []json.RawMessage
+}
+
+func newJSONStream(o *jsonOptions, ios *iostreams.IOStreams) *jsonStream {
+	return &jsonStream{o: o, ios: ios, w: bufio.NewWriterSize(ios.Out, 64<<10)}
+}
+
+func (s *jsonStream) Add(v any) error {
+	var b []byte
+	if a, ok := v.(jsonAppender); ok {
+		s.buf = a.AppendJSON(s.buf[:0])
+		b = s.buf
+	} else {
+		var err error
+		if b, err = marshalJSON(v); err != nil {
+			return err
+		}
+	}
+	if s.o.JQ != "" {
+		s.items = append(s.items, append(json.RawMessage(nil), b...))
+		return nil
+	}
+	if s.n == 0 {
+		s.w.WriteString("[\n")
+	} else {
+		s.w.WriteString(",\n")
+	}
+	s.n++
+	_, err := s.w.Write(safeJSON(b))
+	return err
+}
+
+func (s *jsonStream) Close() error {
+	if s.o.JQ != "" {
+		all, err := marshalJSON(append([]json.RawMessage{}, s.items...))
+		if err != nil {
+			return err
+		}
+		if s.items == nil {
+			all = []byte("[]")
+		}
+		return runJQ(s.ios.Out, s.o.JQ, all)
+	}
+	if s.n == 0 {
+		s.w.WriteString("[]\n")
+	} else {
+		s.w.WriteString("\n]\n")
+	}
+	return s.w.Flush()
+}
+
+// table prints rows: aligned, coloured and truncated to the terminal width on
+// a terminal; tab-separated with escaped tabs and newlines when piped. Every
+// cell is stripped of control sequences.
+type table struct {
+	ios    *iostreams.IOStreams
+	th     *theme.Theme
+	header []string
+	rows   [][]cell
+	w      *bufio.Writer
+}
+
+type cell struct {
+	text  string
+	style func(string) string
+}
+
+func newTable(ios *iostreams.IOStreams, th *theme.Theme, header ...string) *table {
+	return &table{ios: ios, th: th, header: header, w: bufio.NewWriterSize(ios.Out, 64<<10)}
+}
+
+// Row adds a row of plain cells.
+func (t *table) Row(cells ...string) {
+	row := make([]cell, len(cells))
+	for i, c := range cells {
+		row[i] = cell{text: c}
+	}
+	t.StyledRow(row...)
+}
+
+// StyledRow adds a row whose cells may carry a colour.
+func (t *table) StyledRow(cells ...cell) {
+	if !t.ios.IsStdoutTTY() {
+		// Piped: stream each row at once; no widths to compute.
+		for i, c := range cells {
+			if i > 0 {
+				t.w.WriteByte('\t')
+			}
+			t.w.WriteString(escapeTSV(c.text))
+		}
+		t.w.WriteByte('\n')
+		return
+	}
+	for i := range cells {
+		cells[i].text = iostreams.CleanLine(cells[i].text)
+	}
+	t.rows = append(t.rows, cells)
+}
+
+// escapeTSV keeps one record per line and one cell per tab.
+func escapeTSV(s string) string {
+	s = iostreams.Clean(s)
+	if !strings.ContainsAny(s, "\t\n\\") {
+		return s
+	}
+	return strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`).Replace(s)
+}
+
+// Flush prints the table. On a terminal the last column that does not fit
+// is truncated with "…" (the widest columns give way first).
+func (t *table) Flush() error {
+	if !t.ios.IsStdoutTTY() {
+		return t.w.Flush()
+	}
+	if len(t.rows) == 0 {
+		return nil
+	}
+	n := len(t.header)
+	widths := make([]int, n)
+	for i, h := range t.header {
+		widths[i] = match.Width(h)
+	}
+	for _, r := range t.rows {
+		for i := 0; i < n && i < len(r); i++ {
+			widths[i] = max(widths[i], match.Width(r[i].text))
+		}
+	}
+	fitWidths(widths, t.ios.Width()-2*(n-1))
+	const gap = "  "
+	for i, h := range t.header {
+		if i > 0 {
+			t.w.WriteString(gap)
+		}
+		t.w.WriteString(t.th.Header(pad(h, widths[i], i == n-1)))
+	}
+	t.w.WriteByte('\n')
+	for _, r := range t.rows {
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				t.w.WriteString(gap)
+			}
+			var c cell
+			if i < len(r) {
+				c = r[i]
+			}
+			s := pad(c.text, widths[i], i == n-1)
+			if c.style != nil {
+				s = c.style(s)
+			}
+			t.w.WriteString(s)
+		}
+		t.w.WriteByte('\n')
+	}
+	return t.w.Flush()
+}
+
+func pad(s string, w int, last bool) string {
+	if last {
+		return match.Truncate(s, w)
+	}
+	return match.PadRight(s, w)
+}
+
+// fitWidths shrinks the widest columns until the total fits, keeping every
+// column at least 6 cells (or its own width when narrower).
+func fitWidths(widths []int, total int) {
+	sum := func() int {
+		s := 0
+		for _, w := range widths {
+			s += w
+		}
+		return s
+	}
+	for sum() > total {
+		wi := 0
+		for i, w := range widths {
+			if w > widths[wi] {
+				wi = i
+			}
+		}
+		if widths[wi] <= 6 {
+			return
+		}
+		widths[wi]--
+	}
+}
+
+// Times are shown in local time, to the minute.
+func fmtTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+func fmtDate(t time.Time) string { return t.Local().Format("2006-01-02") }
+
+func fmtTimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return fmtTime(*t)
+}
+
+// ago says how long before now t was, in whole days ("today", "3d ago").
+func ago(t *time.Time, now time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	d := daysBetween(*t, now)
+	switch {
+	case d == 0:
+		return "today"
+	case d < 0:
+		return fmt.Sprintf("in %dd", -d)
+	default:
+		return fmt.Sprintf("%dd ago", d)
+	}
+}
+
+// daysBetween counts calendar days from a to b in local time.
+func daysBetween(a, b time.Time) int {
+	ay, am, ad := a.Local().Date()
+	by, bm, bd := b.Local().Date()
+	da := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)
+	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da).Hours() / 24)
+}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "crm",
+		Short: "Never let an important relationship go cold",
+		Long: `crm keeps your relationships warm: log every touch in one line, see who is
+due for a follow-up, move people along a relationship ladder, and pipe JSON
+into scripts. The whole book is one SQLite file that you own.`,
+		Example: `  crm add 王科长 --account 宝山钢铁 --title 设备科科长 --tier A
+  crm log-visit wkz "brought the case study; he asked for a trial"
+  crm ls --tier A
+  crm show 王科长 --json | jq .stage`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &usageError{msg: fmt.Sprintf("unknown command %q", args[0]), hint: "Run 'crm --help' for the commands."}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if app.NoColor {
+				app.IO.DisableColor()
+			}
+			switch app.Lang {
+			case "", "en", "zh":
+			default:
+				return usageErrorf("unknown --lang %q (valid: en, zh)", app.Lang)
+			}
+			return nil
+		},
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetOut(app.IO.Out)
+	root.SetErr(app.IO.ErrOut)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{msg: err.Error(), hint: fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath())}
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&app.DBPath, "db", "", "the book `PATH` (default $CRM_DB, else $XDG_DATA_HOME/crm/crm.db)")
+	pf.BoolVar(&app.NoColor, "no-color", false, "never colour the output (also NO_COLOR, CLICOLOR=0)")
+	pf.StringVar(&app.Lang, "lang", "", "interface language: en or zh (default from LANG)")
+
+	root.AddGroup(&cobra.Group{ID: "contacts", Title: "Contacts:"}, &cobra.Group{ID: "touches", Title: "Touches and stages:"},
+		&cobra.Group{ID: "book", Title: "The book:"})
+	add := func(group string, cmds ...*cobra.Command) {
+		for _, c := range cmds {
+			c.GroupID = group
+			root.AddCommand(c)
+		}
+	}
+	add("contacts", newAddCmd(app), newEditCmd(app), newShowCmd(app), newLsCmd(app), newRmCmd(app), newAccountCmd(app))
+	add("touches", newLogVisitCmd(app), newLogCmd(app), newLogShortcutCmd(app, "call"), newLogShortcutCmd(app, "email"),
+		newLogShortcutCmd(app, "message"), newTouchesCmd(app), newStageCmd(app), newLadderCmd(app))
+	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
+	return root
+}
+
+// exactArgs, minArgs and maxArgs report a wrong number of arguments as a
+// usage error that names what was expected.
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != len(names) {
+			return argsError(cmd, strings.Join(names, " "), len(args))
+		}
+		return nil
+	}
+}
+
+func minArgs(n int, want string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return argsError(cmd, want, len(args))
+		}
+		return nil
+	}
+}
+
+func maxArgs(n int, want string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return argsError(cmd, want, len(args))
+		}
+		return nil
+	}
+}
+
+func argsError(cmd *cobra.Command, want string, got int) error {
+	return &usageError{
+		msg:  fmt.Sprintf("%s: expected %s, got %d argument(s)", cmd.CommandPath(), want, got),
+		hint: fmt.Sprintf("Usage: %s", cmd.UseLine()),
+	}
+}

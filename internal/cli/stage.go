@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/theme"
+	"github.com/seedcrm/crm/internal/when"
+	"github.com/spf13/cobra"
+)
+
+type stageOptions struct {
+	Ref, To, Note, At string
+	jsonOptions
+}
+
+// stageView is `crm stage REF --json`: where the contact stands and how it got there.
+type stageView struct {
+	ID      int64              `json:"id"`
+	Name    string             `json:"name"`
+	Ladder  string             `json:"ladder"`
+	Stage   string             `json:"stage"`
+	Index   int                `json:"index"`
+	Steps   int                `json:"steps"`
+	Since   *time.Time         `json:"since"`
+	History []*crm.StageChange `json:"history"`
+}
+
+func newStageCmd(app *App) *cobra.Command {
+	opts := &stageOptions{}
+	cmd := &cobra.Command{
+		Use:   "stage REF [STAGE|next|back]",
+		Short: "Show or move a contact's stage on its ladder",
+		Long: `Without a stage, show where the contact stands and the history of moves.
+With one, move the contact: a stage key of its ladder, or next / back for one
+step. Relationships can cool: moving back is recorded like any move.
+
+Exit status: 0 done; 2 unknown stage, a move past either end, bad --at, or an
+unknown/ambiguous REF; 1 failure (also: already at that stage).`,
+		Example: `  crm stage 王科长
+  crm stage 王科长 next --note "he took my call and agreed to meet"
+  crm stage wkz trust --at "last fri"
+  crm stage 42 back`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 2 {
+				return argsError(cmd, "REF [STAGE|next|back]", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ref = args[0]
+			if len(args) == 2 {
+				opts.To = args[1]
+			}
+			return runStage(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Note, "note", "", "why the stage changed")
+	cmd.Flags().StringVar(&opts.At, "at", "", "when it changed (`WHEN`; default now)")
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+func runStage(ctx context.Context, app *App, opts *stageOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
+	var at time.Time
+	if opts.At != "" {
+		if at, err = when.Parse(opts.At, now); err != nil {
+			return crm.Errorf(crm.EINVALID, "--at: %v", err)
+		}
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	if opts.To != "" {
+		sc, err := book.Stages.ChangeStage(ctx, c.ID, opts.To, at, opts.Note)
+		if err != nil {
+			return err
+		}
+		if !asJSON {
+			fmt.Fprintf(app.IO.ErrOut, "%s: %s → %s\n", iostreams.CleanLine(c.Name), sc.From, sc.To)
+		}
+		c.Stage = sc.To
+	}
+	l, err := crm.FindLadder(c.Ladder)
+	if err != nil {
+		return err
+	}
+	v := &stageView{ID: c.ID, Name: c.Name, Ladder: l.Key, Stage: c.Stage, Index: l.Index(c.Stage), Steps: len(l.Stages)}
+	if v.History, err = book.Stages.FindStageChanges(ctx, c.ID); err != nil {
+		return err
+	}
+	if n := len(v.History); n > 0 {
+		v.Since = &v.History[n-1].At
+	}
+	if asJSON {
+		return opts.printJSON(app.IO, v)
+	}
+	if opts.To != "" {
+		return nil
+	}
+	th := app.Theme()
+	fmt.Fprintf(app.IO.Out, "%s  %s\n", th.Bold(iostreams.CleanLine(c.Name)), th.Muted(l.Key+" "+l.NameZH))
+	for i, s := range l.Stages {
+		mark := "  "
+		text := fmt.Sprintf("%d %-12s %s", i, s.Key, s.NameZH)
+		if s.Key == c.Stage {
+			mark = "▶ "
+			text = th.Accent(text)
+			if v.Since != nil {
+				text += th.Muted(fmt.Sprintf("  since %s (%s)", fmtDate(*v.Since), ago(v.Since, now)))
+			}
+		}
+		fmt.Fprintf(app.IO.Out, "%s%s\n", mark, text)
+	}
+	fmt.Fprintf(app.IO.Out, "%s\n", theme.StageBar(v.Index, v.Steps))
+	if len(v.History) > 0 {
+		fmt.Fprintf(app.IO.Out, "\n%s\n", th.Header("History"))
+		for _, sc := range v.History {
+			from := sc.From
+			if from == "" {
+				from = "·"
+			}
+			fmt.Fprintf(app.IO.Out, "  %s  %s → %s  %s\n", fmtDate(sc.At), from, sc.To, iostreams.CleanLine(sc.Note))
+		}
+	}
+	return nil
+}
+
+func newLadderCmd(app *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ladder",
+		Short: "The relationship ladders: ls, show",
+		Args:  exactArgs(),
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	lsOpts := &jsonOptions{}
+	ls := &cobra.Command{
+		Use:     "ls",
+		Short:   "List the ladders",
+		Example: "  crm ladder ls\n  crm ladder ls --json | jq -r '.[].key'",
+		Args:    exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := lsOpts.enabled()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return lsOpts.printJSON(app.IO, crm.Ladders())
+			}
+			th := app.Theme()
+			t := newTable(app.IO, th, "KEY", "NAME", "名称", "STAGES")
+			for _, l := range crm.Ladders() {
+				t.StyledRow(cell{text: l.Key, style: th.Accent}, cell{text: l.Name}, cell{text: l.NameZH}, cell{text: joinKeys(l.StageKeys())})
+			}
+			return t.Flush()
+		},
+	}
+	addJSONFlags(ls, lsOpts)
+	showOpts := &jsonOptions{}
+	show := &cobra.Command{
+		Use:     "show KEY",
+		Short:   "Show a ladder's stages, the job at each and when it is left",
+		Example: "  crm ladder show ice\n  crm ladder show banking --json",
+		Args:    exactArgs("KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := showOpts.enabled()
+			if err != nil {
+				return err
+			}
+			l, err := crm.FindLadder(args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return showOpts.printJSON(app.IO, l)
+			}
+			th := app.Theme()
+			t := newTable(app.IO, th, "#", "STAGE", "NAME", "名称", "JOB", "LEAVES WHEN")
+			for i, s := range l.Stages {
+				t.StyledRow(cell{text: fmt.Sprint(i), style: th.Muted}, cell{text: s.Key, style: th.Accent}, cell{text: s.Name},
+					cell{text: s.NameZH}, cell{text: s.Job}, cell{text: s.LeavesWhen})
+			}
+			return t.Flush()
+		},
+	}
+	addJSONFlags(show, showOpts)
+	cmd.AddCommand(ls, show)
+	return cmd
+}
+
+func joinKeys(keys []string) string {
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += " → "
+		}
+		s += k
+	}
+	return s
+}

@@ -1,0 +1,271 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/when"
+	"github.com/spf13/cobra"
+)
+
+type logOptions struct {
+	Channel   string
+	Refs      []string
+	Summary   string
+	At        string
+	Notes     string
+	Cost      string
+	Direction string
+	jsonOptions
+}
+
+// registerLogFlags adds the flags every log command shares.
+func (o *logOptions) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.At, "at", "", "when it happened (`WHEN`: yesterday, fri, 3 days ago, 2026-11-20 15:00, 昨天…; default now)")
+	f.StringVar(&o.Notes, "notes", "", "longer notes; - reads them from standard input")
+	f.StringVar(&o.Cost, "cost", "", "what it cost (a meal, a gift)")
+	f.StringVar(&o.Direction, "direction", "out", "who reached out: out (we did) or in (they did)")
+	addJSONFlags(cmd, &o.jsonOptions)
+}
+
+const logLong = `The last argument is the summary; every argument before it is a contact REF
+(id, name, prefix, pinyin, initials, email or phone). All references are
+resolved before anything is written: an unknown or ambiguous one writes nothing.
+The contact's rhythm restarts from when the touch happened (--at), not from
+when it was logged.
+
+Exit status: 0 logged; 2 invalid input (empty summary, bad date, unknown
+channel, unknown or ambiguous REF); 1 failure.`
+
+func newLogVisitCmd(app *App) *cobra.Command {
+	opts := &logOptions{Channel: "visit"}
+	cmd := &cobra.Command{
+		Use:   "log-visit REF... SUMMARY",
+		Short: "Log a visit, right after it happened",
+		Long:  "Log a visit with one or more contacts.\n\n" + logLong,
+		Example: `  crm log-visit 王科长 "brought the case study; he asked for a trial"
+  crm log-visit wkz 李娜 "plant tour" --at yesterday --cost 320
+  crm log-visit 42 "lunch at the canteen" --notes - < notes.txt`,
+		Args: minArgs(2, "REF... SUMMARY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLog(cmd.Context(), app, opts, args)
+		},
+	}
+	opts.register(cmd)
+	return cmd
+}
+
+func newLogCmd(app *App) *cobra.Command {
+	opts := &logOptions{}
+	cmd := &cobra.Command{
+		Use:   "log --via CHANNEL REF... SUMMARY",
+		Short: "Log a touch through any channel",
+		Long:  "Log a touch: " + strings.Join(crm.Channels.Keys(), ", ") + ".\n\n" + logLong,
+		Example: `  crm log --via meal 王科长 "hotpot with the equipment team" --cost 860
+  crm log --via gift 李娜 "mooncakes for Mid-Autumn"
+  crm log --via call --direction in wkz "he called about the trial"`,
+		Args: minArgs(2, "REF... SUMMARY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Channel == "" {
+				return &usageError{msg: "--via is required (valid: " + strings.Join(crm.Channels.Keys(), ", ") + ")"}
+			}
+			return runLog(cmd.Context(), app, opts, args)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Channel, "via", "", "the `CHANNEL`: "+strings.Join(crm.Channels.Keys(), ", "))
+	opts.register(cmd)
+	return cmd
+}
+
+// newLogShortcutCmd makes log-call, log-email and log-message.
+func newLogShortcutCmd(app *App, channel string) *cobra.Command {
+	opts := &logOptions{Channel: channel}
+	cmd := &cobra.Command{
+		Use:     "log-" + channel + " REF... SUMMARY",
+		Short:   "Log a " + channel + " (crm log --via " + channel + ")",
+		Long:    "Log a " + channel + " with one or more contacts.\n\n" + logLong,
+		Example: fmt.Sprintf("  crm log-%s 王科长 \"confirmed the trial dates\"\n  crm log-%s wkz \"sent the terms\" --at \"2 days ago\"", channel, channel),
+		Args:    minArgs(2, "REF... SUMMARY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLog(cmd.Context(), app, opts, args)
+		},
+	}
+	opts.register(cmd)
+	return cmd
+}
+
+// touch checks the flags and builds the touch, before the book is opened.
+func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
+	t := &crm.Touch{Channel: o.Channel, Direction: o.Direction, Summary: o.Summary, Notes: o.Notes}
+	if o.Notes == "-" {
+		b, err := io.ReadAll(in)
+		if err != nil {
+			return nil, fmt.Errorf("read notes from standard input: %w", err)
+		}
+		t.Notes = strings.TrimSpace(string(b))
+	}
+	if o.At != "" {
+		at, err := when.Parse(o.At, now)
+		if err != nil {
+			return nil, crm.Errorf(crm.EINVALID, "--at: %v", err)
+		}
+		t.At = at
+	}
+	if o.Cost != "" {
+		c, err := strconv.ParseFloat(strings.TrimSpace(o.Cost), 64)
+		if err != nil {
+			return nil, crm.Errorf(crm.EINVALID, "invalid --cost %q: want a number", o.Cost)
+		}
+		t.Cost = &c
+	}
+	t.Contacts = []crm.TouchPerson{{}} // refs are resolved later; Validate needs one
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func runLog(ctx context.Context, app *App, opts *logOptions, args []string) error {
+	opts.Refs, opts.Summary = args[:len(args)-1], args[len(args)-1]
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
+	t, err := opts.touch(app.IO.In, now)
+	if err != nil {
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	t.Contacts = t.Contacts[:0]
+	seen := map[int64]bool{}
+	for _, ref := range opts.Refs {
+		c, err := book.Contacts.ResolveContact(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			t.Contacts = append(t.Contacts, crm.TouchPerson{ID: c.ID, Name: c.Name})
+		}
+	}
+	if err := book.Touches.CreateTouch(ctx, t); err != nil {
+		return err
+	}
+	if t.At.After(now.Add(time.Minute)) {
+		app.warnf("warning: this %s is dated in the future (%s)", t.Channel, fmtTime(t.At))
+	}
+	if asJSON {
+		return opts.printJSON(app.IO, t)
+	}
+	names := make([]string, len(t.Contacts))
+	for i, p := range t.Contacts {
+		names[i] = iostreams.CleanLine(p.Name)
+	}
+	fmt.Fprintf(app.IO.Out, "%d\n", t.ID)
+	fmt.Fprintf(app.IO.ErrOut, "logged %s with %s at %s\n", t.Channel, strings.Join(names, ", "), fmtTime(t.At))
+	return nil
+}
+
+type touchesOptions struct {
+	Ref, Since, Via string
+	Limit           int
+	jsonOptions
+}
+
+func newTouchesCmd(app *App) *cobra.Command {
+	opts := &touchesOptions{}
+	cmd := &cobra.Command{
+		Use:   "touches [REF]",
+		Short: "The timeline of touches, newest first",
+		Long: `List touches newest first (by when they happened), of everybody or of one
+contact.
+
+Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
+		Example: `  crm touches 王科长
+  crm touches --since "2 weeks ago" --via visit
+  crm touches --json --limit 5 | jq -r '.[].summary'`,
+		Args: maxArgs(1, "at most one REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Ref = args[0]
+			}
+			return runTouches(cmd.Context(), app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Since, "since", "", "only touches on or after `WHEN`")
+	f.StringVar(&opts.Via, "via", "", "only this `CHANNEL`")
+	f.IntVar(&opts.Limit, "limit", 0, "at most `N` touches (0: all)")
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
+	f := crm.TouchFilter{Limit: opts.Limit}
+	if f.Channel, err = crm.Channels.Check(opts.Via); err != nil {
+		return err
+	}
+	if opts.Since != "" {
+		if f.Since, err = when.Parse(opts.Since, now); err != nil {
+			return crm.Errorf(crm.EINVALID, "--since: %v", err)
+		}
+	}
+	if opts.Limit < 0 {
+		return crm.Errorf(crm.EINVALID, "--limit %d is negative", opts.Limit)
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.Ref != "" {
+		c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+		if err != nil {
+			return err
+		}
+		f.ContactID = c.ID
+	}
+	if asJSON {
+		out := newJSONStream(&opts.jsonOptions, app.IO)
+		if err := book.Touches.FindTouches(ctx, f, func(t *crm.Touch) error { return out.Add(t) }); err != nil {
+			return err
+		}
+		return out.Close()
+	}
+	th := app.Theme()
+	t := newTable(app.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY")
+	err = book.Touches.FindTouches(ctx, f, func(x *crm.Touch) error {
+		names := make([]string, len(x.Contacts))
+		for i, p := range x.Contacts {
+			names[i] = p.Name
+		}
+		t.StyledRow(cell{text: fmt.Sprint(x.ID), style: th.Muted}, cell{text: fmtTime(x.At), style: th.Muted},
+			cell{text: x.Channel, style: th.Accent}, cell{text: strings.Join(names, ", ")}, cell{text: x.Summary})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return t.Flush()
+}
