@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seedcrm/crm/internal/when"
+
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -294,33 +296,19 @@ type festival struct {
 	day int    // days before today
 }
 
-// Solar dates of the lunar festivals (正月初一, 五月初五, 八月十五), by year.
-var lunarFestivals = map[int][3]string{
-	2018: {"02-16", "06-18", "09-24"}, 2019: {"02-05", "06-07", "09-13"},
-	2020: {"01-25", "06-25", "10-01"}, 2021: {"02-12", "06-14", "09-21"},
-	2022: {"02-01", "06-03", "09-10"}, 2023: {"01-22", "06-22", "09-29"},
-	2024: {"02-10", "06-10", "09-17"}, 2025: {"01-29", "05-31", "10-06"},
-	2026: {"02-17", "06-19", "09-25"}, 2027: {"02-06", "06-09", "09-15"},
-	2028: {"01-26", "05-28", "10-03"}, 2029: {"02-13", "06-16", "09-22"},
-	2030: {"02-03", "06-05", "09-12"}, 2031: {"01-23", "06-24", "10-01"},
-	2032: {"02-11", "06-12", "09-19"}, 2033: {"01-31", "06-01", "09-08"},
-	2034: {"02-19", "06-20", "09-27"}, 2035: {"02-08", "06-10", "09-16"},
-	2036: {"01-28", "05-30", "10-04"}, 2037: {"02-15", "06-18", "09-24"},
-	2038: {"02-04", "06-07", "09-13"}, 2039: {"01-24", "05-27", "10-02"},
-	2040: {"02-12", "06-14", "09-20"},
-}
-
 // festivalsBefore lists the festivals of the last 180 days (not today), oldest first.
 func festivalsBefore(k clock) []festival {
 	var out []festival
 	y := k.today.Year()
 	for year := y - 1; year <= y; year++ {
 		days := map[string]int{"christmas": k.daysAgo(year, time.December, 25)}
-		if l, ok := lunarFestivals[year]; ok {
-			for i, key := range []string{"spring", "dragon", "midautumn"} {
-				m, _ := strconv.Atoi(l[i][:2])
-				d, _ := strconv.Atoi(l[i][3:])
-				days[key] = k.daysAgo(year, time.Month(m), d)
+		for key, whenKey := range map[string]string{"spring": "spring", "dragon": "dragonboat", "midautumn": "midautumn"} {
+			f, ok := when.FestivalByKey(whenKey)
+			if !ok {
+				continue
+			}
+			if d, err := f.On(year); err == nil {
+				days[key] = k.daysAgo(d.Year, d.Month, d.Day)
 			}
 		}
 		for _, key := range []string{"spring", "dragon", "midautumn", "christmas"} {
