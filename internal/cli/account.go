@@ -193,7 +193,9 @@ Exit status: 0 shown; 2 unknown or ambiguous REF; 1 failure.`,
 func printAccountMap(app *App, m *crm.AccountMap) error {
 	th := app.Theme()
 	w := app.IO.Out
-	fmt.Fprintf(w, "%s %s\n", th.Bold(iostreams.CleanLine(m.Account.Name)), th.Muted("buying map"))
+	if app.IO.IsStdoutTTY() { // piped output stays one record per line
+		fmt.Fprintf(w, "%s %s\n", th.Bold(iostreams.CleanLine(m.Account.Name)), th.Muted("buying map"))
+	}
 	t := newTable(app.IO, th, "LEVEL", "ID", "NAME", "TITLE", "ROLE", "ATTITUDE", "REPORTS TO", "STAGE")
 	count := map[string]int{}
 	for _, c := range m.Contacts {

@@ -27,6 +27,8 @@ type App struct {
 
 	book *Book
 	now  time.Time
+	// colorForced turns colour on for a terminal that tests simulate.
+	colorForced bool
 }
 
 // Book is the set of services over one open book.
@@ -90,7 +92,7 @@ func (a *App) Now() (time.Time, error) {
 
 // Theme returns the colours for stdout.
 func (a *App) Theme() *theme.Theme {
-	return theme.New(a.IO.ColorEnabled() && !a.NoColor)
+	return theme.New((a.IO.ColorEnabled() || a.colorForced) && !a.NoColor)
 }
 
 // Close closes the book if it was opened.

@@ -97,8 +97,12 @@ func maxArgs(n int, want string) cobra.PositionalArgs {
 }
 
 func argsError(cmd *cobra.Command, want string, got int) error {
+	msg := fmt.Sprintf("%s: expected %s, got %d argument(s)", cmd.CommandPath(), want, got)
+	if want == "" {
+		msg = fmt.Sprintf("%s takes no arguments, got %d", cmd.CommandPath(), got)
+	}
 	return &usageError{
-		msg:  fmt.Sprintf("%s: expected %s, got %d argument(s)", cmd.CommandPath(), want, got),
+		msg:  msg,
 		hint: fmt.Sprintf("Usage: %s", cmd.UseLine()),
 	}
 }
