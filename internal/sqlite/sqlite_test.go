@@ -15,7 +15,7 @@ import (
 
 var testNow = time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)
 
-func openTest(t *testing.T) *sqlite.DB {
+func openTest(t testing.TB) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "book", "crm.db"), func() time.Time { return testNow })
 	if err != nil {
