@@ -39,6 +39,11 @@ type Book struct {
 	Touches  crm.TouchService
 	Stages   crm.StageService
 	Settings crm.SettingService
+	Tasks    crm.TaskService
+	Plans    crm.PlanService
+	KeyDates crm.KeyDateService
+	Due      crm.DueService
+	Reports  crm.ReportService
 	close    func() error
 }
 

@@ -16,6 +16,7 @@ type profileFlags struct {
 	Account, Title, Tier, Ladder, Stage, Style, Level, Role, Attitude, ReportsTo string
 	WeChat, Address, Hometown, School, Family, Interests, Source, Birthday, Note string
 	Phones, Emails, Tags, Fields                                                 []string
+	Every                                                                        string
 }
 
 func (p *profileFlags) register(cmd *cobra.Command) {
@@ -43,6 +44,7 @@ func (p *profileFlags) register(cmd *cobra.Command) {
 	f.StringVar(&p.Note, "note", "", "notes")
 	f.StringArrayVar(&p.Tags, "tag", nil, "tag (repeatable)")
 	f.StringArrayVar(&p.Fields, "field", nil, "custom field as `key=value` (repeatable; key= removes on edit)")
+	f.StringVar(&p.Every, "every", "", "the contact's own rhythm (`DUR`: 2w, 45d; tier: the tier's)")
 }
 
 func ladderKeys() []string {
@@ -138,6 +140,11 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 		School: opts.School, Family: opts.Family, Interests: opts.Interests, Source: opts.Source, Birthday: birthday,
 		Notes: opts.Note, Tags: opts.Tags, Fields: fields,
 	}
+	if opts.Every != "" {
+		if c.CadenceDays, err = everyValue(opts.Every); err != nil {
+			return err
+		}
+	}
 	if err := c.Validate(); err != nil { // before the book is opened: bad input writes nothing
 		return err
 	}
@@ -230,6 +237,13 @@ func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 			return u, err
 		}
 		u.Birthday = &b
+	}
+	if changed("every") {
+		days, err := everyValue(o.Every)
+		if err != nil {
+			return u, err
+		}
+		u.CadenceDays = &days
 	}
 	u.AddTags, u.RemoveTags = o.Tags, o.Untag
 	u.AddPhones, u.RemovePhones, u.AddEmails, u.RemoveEmails = o.Phones, o.RemovePhones, o.Emails, o.RemoveEmails

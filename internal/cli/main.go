@@ -107,6 +107,11 @@ func openSQLiteBook(ctx context.Context, path string, now func() time.Time) (*Bo
 		Touches:  sqlite.NewTouchService(db),
 		Stages:   sqlite.NewStageService(db),
 		Settings: sqlite.NewSettingService(db),
+		Tasks:    sqlite.NewTaskService(db),
+		Plans:    sqlite.NewTaskService(db),
+		KeyDates: sqlite.NewKeyDateService(db),
+		Due:      sqlite.NewDueService(db),
+		Reports:  sqlite.NewReportService(db),
 		close:    db.Close,
 	}, nil
 }

@@ -53,7 +53,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 	pf.StringVar(&app.Lang, "lang", "", "interface language: en or zh (default from LANG)")
 
 	root.AddGroup(&cobra.Group{ID: "contacts", Title: "Contacts:"}, &cobra.Group{ID: "touches", Title: "Touches and stages:"},
-		&cobra.Group{ID: "book", Title: "The book:"})
+		&cobra.Group{ID: "keep", Title: "Keeping in touch:"}, &cobra.Group{ID: "book", Title: "The book:"})
 	add := func(group string, cmds ...*cobra.Command) {
 		for _, c := range cmds {
 			c.GroupID = group
@@ -63,6 +63,9 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("contacts", newAddCmd(app), newEditCmd(app), newShowCmd(app), newLsCmd(app), newRmCmd(app), newAccountCmd(app))
 	add("touches", newLogVisitCmd(app), newLogCmd(app), newLogShortcutCmd(app, "call"), newLogShortcutCmd(app, "email"),
 		newLogShortcutCmd(app, "message"), newTouchesCmd(app), newStageCmd(app), newLadderCmd(app))
+	add("keep", newDueCmd(app), newOverdueCmd(app), newSnoozeCmd(app), newUpcomingCmd(app), newPromiseCmd(app),
+		newTasksCmd(app), newCloseTaskCmd(app, "done"), newCloseTaskCmd(app, "dropped"), newDateCmd(app), newDatesCmd(app),
+		newPlanCmd(app), newReportCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
 	return root
 }

@@ -15,13 +15,14 @@ import (
 )
 
 type logOptions struct {
-	Channel   string
-	Refs      []string
-	Summary   string
-	At        string
-	Notes     string
-	Cost      string
-	Direction string
+	Next, FollowUp string
+	Channel        string
+	Refs           []string
+	Summary        string
+	At             string
+	Notes          string
+	Cost           string
+	Direction      string
 	jsonOptions
 }
 
@@ -32,10 +33,16 @@ func (o *logOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.Notes, "notes", "", "longer notes; - reads them from standard input")
 	f.StringVar(&o.Cost, "cost", "", "what it cost (a meal, a gift)")
 	f.StringVar(&o.Direction, "direction", "out", "who reached out: out (we did) or in (they did)")
+	f.StringVar(&o.Next, "next", "", "the next step, as a follow-up (`TEXT`; with --follow-up)")
+	f.StringVar(&o.FollowUp, "follow-up", "", "when to follow up (`WHEN`: fri, +3d, 下周五)")
 	addJSONFlags(cmd, &o.jsonOptions)
 }
 
-const logLong = `The last argument is the summary; every argument before it is a contact REF
+const logLong = `With --next and --follow-up the touch also creates a follow-up, which makes
+the contact due on that day if it comes before the rhythm does. A touch ends
+a snooze.
+
+The last argument is the summary; every argument before it is a contact REF
 (id, name, prefix, pinyin, initials, email or phone). All references are
 resolved before anything is written: an unknown or ambiguous one writes nothing.
 The contact's rhythm restarts from when the touch happened (--at), not from
@@ -125,6 +132,23 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		}
 		t.Cost = &c
 	}
+	if o.Next != "" && o.FollowUp == "" {
+		return nil, &usageError{msg: "--next needs --follow-up WHEN: when is the next step due?"}
+	}
+	if o.FollowUp != "" {
+		due, err := when.Parse(o.FollowUp, now)
+		if err != nil {
+			return nil, crm.Errorf(crm.EINVALID, "--follow-up: %v", err)
+		}
+		title := o.Next
+		if title == "" {
+			title = "follow up: " + o.Summary
+		}
+		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: title, DueAt: due, ContactID: -1}
+		if err := t.Next.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	t.Contacts = []crm.TouchPerson{{}} // refs are resolved later; Validate needs one
 	if err := t.Validate(); err != nil {
 		return nil, err
@@ -177,6 +201,9 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 	}
 	fmt.Fprintf(app.IO.Out, "%d\n", t.ID)
 	fmt.Fprintf(app.IO.ErrOut, "logged %s with %s at %s\n", t.Channel, strings.Join(names, ", "), fmtTime(t.At))
+	if t.Next != nil {
+		fmt.Fprintf(app.IO.ErrOut, "follow up %s: %s\n", fmtDate(t.Next.DueAt), iostreams.CleanLine(t.Next.Title))
+	}
 	return nil
 }
 

@@ -9,40 +9,44 @@ import (
 
 // Contact is a person in the book with the profile of METHOD.md §2–4.
 // Account and ReportsToName are read-only views filled from their ids.
-// LastTouchAt is denormalised: the latest touch by when it happened.
+// LastTouchAt (the latest touch by when it happened) and DueAt (see
+// Cadence.DueAt) are denormalised and kept right by every write.
 type Contact struct {
-	ID          int64             `json:"id"`
-	UID         string            `json:"uid"`
-	Name        string            `json:"name"`
-	AccountID   int64             `json:"account_id,omitempty"`
-	Account     string            `json:"account"`
-	Title       string            `json:"title"`
-	Tier        string            `json:"tier"`
-	Ladder      string            `json:"ladder"`
-	Stage       string            `json:"stage"`
-	Style       string            `json:"style,omitempty"`
-	Level       string            `json:"level,omitempty"`
-	Role        string            `json:"role,omitempty"`
-	Attitude    string            `json:"attitude,omitempty"`
-	ReportsToID int64             `json:"reports_to_id,omitempty"`
-	ReportsTo   string            `json:"reports_to,omitempty"`
-	Phones      []string          `json:"phones"`
-	Emails      []string          `json:"emails"`
-	WeChat      string            `json:"wechat,omitempty"`
-	Address     string            `json:"address,omitempty"`
-	Hometown    string            `json:"hometown,omitempty"`
-	School      string            `json:"school,omitempty"`
-	Family      string            `json:"family,omitempty"`
-	Interests   string            `json:"interests,omitempty"`
-	Source      string            `json:"source,omitempty"`
-	Birthday    string            `json:"birthday,omitempty"`
-	Notes       string            `json:"notes,omitempty"`
-	Tags        []string          `json:"tags"`
-	Fields      map[string]string `json:"fields,omitempty"`
-	LastTouchAt *time.Time        `json:"last_touch_at"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
-	ArchivedAt  *time.Time        `json:"archived_at,omitempty"`
+	ID           int64             `json:"id"`
+	UID          string            `json:"uid"`
+	Name         string            `json:"name"`
+	AccountID    int64             `json:"account_id,omitempty"`
+	Account      string            `json:"account"`
+	Title        string            `json:"title"`
+	Tier         string            `json:"tier"`
+	Ladder       string            `json:"ladder"`
+	Stage        string            `json:"stage"`
+	Style        string            `json:"style,omitempty"`
+	Level        string            `json:"level,omitempty"`
+	Role         string            `json:"role,omitempty"`
+	Attitude     string            `json:"attitude,omitempty"`
+	ReportsToID  int64             `json:"reports_to_id,omitempty"`
+	ReportsTo    string            `json:"reports_to,omitempty"`
+	Phones       []string          `json:"phones"`
+	Emails       []string          `json:"emails"`
+	WeChat       string            `json:"wechat,omitempty"`
+	Address      string            `json:"address,omitempty"`
+	Hometown     string            `json:"hometown,omitempty"`
+	School       string            `json:"school,omitempty"`
+	Family       string            `json:"family,omitempty"`
+	Interests    string            `json:"interests,omitempty"`
+	Source       string            `json:"source,omitempty"`
+	Birthday     string            `json:"birthday,omitempty"`
+	Notes        string            `json:"notes,omitempty"`
+	Tags         []string          `json:"tags"`
+	Fields       map[string]string `json:"fields,omitempty"`
+	CadenceDays  int               `json:"cadence_days,omitempty"` // own rhythm; 0: the tier's
+	LastTouchAt  *time.Time        `json:"last_touch_at"`
+	DueAt        *time.Time        `json:"due_at"`
+	SnoozedUntil *time.Time        `json:"snoozed_until,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+	ArchivedAt   *time.Time        `json:"archived_at,omitempty"`
 }
 
 // Validate normalises the contact in place and reports the first problem.
@@ -142,6 +146,7 @@ type ContactUpdate struct {
 	Style, Level, Role, Attitude, ReportsTo          *string
 	WeChat, Address, Hometown, School, Family        *string
 	Interests, Source, Birthday, Notes               *string
+	CadenceDays                                      *int // 0 returns to the tier's rhythm
 	AddTags, RemoveTags                              []string
 	AddPhones, RemovePhones, AddEmails, RemoveEmails []string
 	Fields                                           map[string]string

@@ -68,11 +68,14 @@ func (c *Contact) AppendJSON(b []byte) []byte {
 		}
 		b = append(b, '}')
 	}
-	b = append(b, `,"last_touch_at":`...)
-	if c.LastTouchAt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = appendTime(b, *c.LastTouchAt)
+	if c.CadenceDays != 0 {
+		b = append(b, `,"cadence_days":`...)
+		b = strconv.AppendInt(b, int64(c.CadenceDays), 10)
+	}
+	b = appendNullTime(b, "last_touch_at", c.LastTouchAt)
+	b = appendNullTime(b, "due_at", c.DueAt)
+	if c.SnoozedUntil != nil {
+		b = appendNullTime(b, "snoozed_until", c.SnoozedUntil)
 	}
 	b = append(b, `,"created_at":`...)
 	b = appendTime(b, c.CreatedAt)
@@ -111,6 +114,16 @@ func appendKeyList(b []byte, key string, list []string) []byte {
 		b = AppendJSONString(b, v)
 	}
 	return append(b, ']')
+}
+
+func appendNullTime(b []byte, key string, t *time.Time) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	if t == nil {
+		return append(b, "null"...)
+	}
+	return appendTime(b, *t)
 }
 
 // appendTime writes t as encoding/json does: RFC 3339 with nanoseconds when present.

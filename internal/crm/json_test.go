@@ -20,7 +20,7 @@ func TestContactJSONMatchesStructTags(t *testing.T) {
 			ReportsToID: 4, ReportsTo: "赵总", Phones: []string{"+86 1", "2"}, Emails: []string{"a@b"}, WeChat: "w",
 			Address: "a", Hometown: "h", School: "s", Family: "f", Interests: "i", Source: "src", Birthday: "03-15",
 			Notes: "n", Tags: []string{"x", "y"}, Fields: map[string]string{"b": "2", "a": "1"},
-			LastTouchAt: &now, CreatedAt: now, UpdatedAt: now.Add(time.Second), ArchivedAt: &now},
+			CadenceDays: 14, LastTouchAt: &now, DueAt: &now, SnoozedUntil: &now, CreatedAt: now, UpdatedAt: now.Add(time.Second), ArchivedAt: &now},
 	} {
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)

@@ -1,8 +1,12 @@
 package crm
 
 import (
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/seedcrm/crm/internal/when"
 )
 
 // SettingDef describes a known setting: its default and how a value is checked.
@@ -21,6 +25,38 @@ func defineSetting(key, def, help string, check func(string) (string, error)) {
 }
 
 func init() {
+	for _, t := range []struct {
+		key  string
+		days int
+		help string
+	}{
+		{"cadence.A", DefaultCadence.A, "rhythm of tier A contacts"},
+		{"cadence.B", DefaultCadence.B, "rhythm of tier B contacts"},
+		{"cadence.C", DefaultCadence.C, "rhythm of tier C contacts"},
+		{"cadence.max", DefaultCadence.Max, "the longest anybody goes without a touch"},
+	} {
+		defineSetting(t.key, fmt.Sprintf("%dd", t.days), t.help+" (30d, 2w, 3m)", checkSpan)
+	}
+	for _, w := range []struct {
+		key  string
+		v    float64
+		help string
+	}{
+		{"urgency.overdue", DefaultUrgencyWeights.Overdue, "weight of days overdue, per rhythm"},
+		{"urgency.tier", DefaultUrgencyWeights.Tier, "weight of the tier (A 3, B 2, C 1)"},
+		{"urgency.promise", DefaultUrgencyWeights.Promise, "weight of an overdue promise"},
+		{"urgency.followup", DefaultUrgencyWeights.Followup, "weight of an overdue follow-up"},
+		{"urgency.date", DefaultUrgencyWeights.Date, "weight of a key date within a week"},
+	} {
+		defineSetting(w.key, strconv.FormatFloat(w.v, 'f', -1, 64), w.help, checkWeight)
+	}
+	defineSetting("festivals", DefaultFestivals, "festivals in upcoming: keys of "+strings.Join(festivalKeys(), ",")+
+		", and your own as name=MM-DD or name=lunar:MM-DD", func(s string) (string, error) {
+		if _, err := ParseFestivals(s); err != nil {
+			return "", err
+		}
+		return strings.Join(strings.Fields(strings.ReplaceAll(s, ",", " ")), ","), nil
+	})
 	defineSetting("default.tier", "C", "tier of a contact added without --tier", Tiers.Check)
 	defineSetting("default.ladder", DefaultLadder, "ladder of a contact added without --ladder", func(s string) (string, error) {
 		l, err := FindLadder(strings.TrimSpace(s))
@@ -54,4 +90,33 @@ func SettingKeys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// checkSpan accepts a rhythm of at least a day, written canonically.
+func checkSpan(s string) (string, error) {
+	sp, err := when.ParseDuration(s)
+	if err != nil {
+		return "", Errorf(EINVALID, "%v", err)
+	}
+	if sp.ApproxDays() < 1 {
+		return "", Errorf(EINVALID, "a rhythm must be at least one day, not %q", s)
+	}
+	return sp.String(), nil
+}
+
+func checkWeight(s string) (string, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f < 0 || f > 1000 {
+		return "", Errorf(EINVALID, "invalid weight %q: want a number from 0 to 1000", s)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), nil
+}
+
+// SpanDays reads a checked span setting as days.
+func SpanDays(s string) int {
+	sp, err := when.ParseDuration(s)
+	if err != nil {
+		return 0
+	}
+	return sp.ApproxDays()
 }

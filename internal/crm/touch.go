@@ -18,6 +18,10 @@ type Touch struct {
 	Cost      *float64      `json:"cost,omitempty"`
 	Contacts  []TouchPerson `json:"contacts"`
 	CreatedAt time.Time     `json:"created_at"`
+	// Next, when set, is the follow-up to create with the touch, one per
+	// contact; Tasks are the ones created.
+	Next  *Task   `json:"-"`
+	Tasks []*Task `json:"tasks,omitempty"`
 }
 
 // TouchPerson names a contact of a touch.

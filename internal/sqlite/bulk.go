@@ -230,12 +230,24 @@ func (b *bulkWriter) AddStageChange(sc *crm.StageChange) error {
 	return err
 }
 
-// finish computes the denormalised fields from what was written.
+// finish computes what is derived from the records written: last touches,
+// birthdays as key dates, due dates, and the planner's statistics.
 func (b *bulkWriter) finish() error {
-	_, err := b.tx.ExecContext(b.ctx, `UPDATE contacts SET last_touch_at = (SELECT max(at) FROM touch_contacts tc WHERE tc.contact_id = contacts.id)`)
-	if err != nil {
+	for _, q := range []string{
+		`UPDATE contacts SET last_touch_at = (SELECT max(at) FROM touch_contacts tc WHERE tc.contact_id = contacts.id)`,
+		`INSERT INTO key_dates (uid, contact_id, kind, year, month, day, created_at)
+		SELECT lower(hex(randomblob(16))), id, 'birthday',
+			CASE WHEN length(birthday) = 10 THEN CAST(substr(birthday, 1, 4) AS INTEGER) ELSE 0 END,
+			CAST(substr(birthday, -5, 2) AS INTEGER), CAST(substr(birthday, -2, 2) AS INTEGER), created_at
+		FROM contacts WHERE birthday != ''`,
+	} {
+		if _, err := b.tx.ExecContext(b.ctx, q); err != nil {
+			return err
+		}
+	}
+	if err := refreshDue(b.ctx, b.tx, `1`); err != nil {
 		return err
 	}
-	_, err = b.tx.ExecContext(b.ctx, `ANALYZE`)
+	_, err := b.tx.ExecContext(b.ctx, `ANALYZE`)
 	return err
 }

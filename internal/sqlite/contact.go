@@ -24,7 +24,8 @@ var _ crm.ContactService = (*ContactService)(nil)
 const contactColumns = `c.id, c.uid, c.name, coalesce(c.account_id, 0), coalesce(a.name, ''), c.title, c.tier,
 	c.ladder, c.stage, c.style, c.level, c.role, c.attitude, coalesce(c.reports_to, 0), coalesce(r.name, ''),
 	c.phones, c.emails, c.wechat, c.address, c.hometown, c.school, c.family, c.interests, c.source,
-	c.birthday, c.notes, c.tags, c.fields, c.last_touch_at, c.created_at, c.updated_at, c.archived_at`
+	c.birthday, c.notes, c.tags, c.fields, coalesce(c.cadence_days, 0), c.last_touch_at, c.due_at, c.snoozed_until,
+	c.created_at, c.updated_at, c.archived_at`
 
 const contactFrom = ` FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id LEFT JOIN contacts r ON r.id = c.reports_to`
 
@@ -33,11 +34,11 @@ type scanner interface{ Scan(...any) error }
 func scanContact(row scanner) (*crm.Contact, error) {
 	var c crm.Contact
 	var phones, emails, tags, fields, created, updated string
-	var last, archived sql.NullString
+	var last, due, snoozed, archived sql.NullString
 	if err := row.Scan(&c.ID, &c.UID, &c.Name, &c.AccountID, &c.Account, &c.Title, &c.Tier,
 		&c.Ladder, &c.Stage, &c.Style, &c.Level, &c.Role, &c.Attitude, &c.ReportsToID, &c.ReportsTo,
 		&phones, &emails, &c.WeChat, &c.Address, &c.Hometown, &c.School, &c.Family, &c.Interests, &c.Source,
-		&c.Birthday, &c.Notes, &tags, &fields, &last, &created, &updated, &archived); err != nil {
+		&c.Birthday, &c.Notes, &tags, &fields, &c.CadenceDays, &last, &due, &snoozed, &created, &updated, &archived); err != nil {
 		return nil, err
 	}
 	c.Phones = decodeList(phones)
@@ -47,6 +48,8 @@ func scanContact(row scanner) (*crm.Contact, error) {
 		_ = json.Unmarshal([]byte(fields), &c.Fields)
 	}
 	c.LastTouchAt = parseNullTime(last)
+	c.DueAt = parseNullTime(due)
+	c.SnoozedUntil = parseNullTime(snoozed)
 	c.CreatedAt = parseTime(created)
 	c.UpdatedAt = parseTime(updated)
 	c.ArchivedAt = parseNullTime(archived)
@@ -364,12 +367,12 @@ func createContact(ctx context.Context, tx *Tx, c *crm.Contact) error {
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 	res, err := tx.ExecContext(ctx, `INSERT INTO contacts (uid, name, sort_key, account_id, reports_to, title, tier, ladder, stage,
 		style, level, role, attitude, wechat, address, hometown, school, family, interests, source, birthday, notes,
-		phones, emails, tags, fields, created_at, updated_at)
-		VALUES (?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		phones, emails, tags, fields, cadence_days, created_at, updated_at)
+		VALUES (?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?)`,
 		c.UID, c.Name, match.SortKey(c.Name), c.AccountID, c.ReportsToID, c.Title, c.Tier, c.Ladder, c.Stage,
 		c.Style, c.Level, c.Role, c.Attitude, c.WeChat, c.Address, c.Hometown, c.School, c.Family, c.Interests, c.Source,
 		c.Birthday, c.Notes, encodeJSON(nonNil(c.Phones)), encodeJSON(nonNil(c.Emails)), encodeJSON(nonNil(c.Tags)),
-		encodeJSON(c.Fields), formatTime(c.CreatedAt), formatTime(c.UpdatedAt))
+		encodeJSON(c.Fields), c.CadenceDays, formatTime(c.CreatedAt), formatTime(c.UpdatedAt))
 	if err != nil {
 		return err
 	}
@@ -382,8 +385,13 @@ func createContact(ctx context.Context, tx *Tx, c *crm.Contact) error {
 	if err := writeContactTags(ctx, tx, c.ID, c.Tags); err != nil {
 		return err
 	}
-	_, err = insertStageChange(ctx, tx, &crm.StageChange{ContactID: c.ID, Ladder: c.Ladder, To: c.Stage, At: tx.now})
-	return err
+	if err := writeBirthday(ctx, tx, c.ID, c.Birthday); err != nil {
+		return err
+	}
+	if _, err = insertStageChange(ctx, tx, &crm.StageChange{ContactID: c.ID, Ladder: c.Ladder, To: c.Stage, At: tx.now}); err != nil {
+		return err
+	}
+	return refreshDue(ctx, tx, `id = ?5`, c.ID)
 }
 
 func nonNil(s []string) []string {
@@ -478,12 +486,21 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 		_, err = tx.ExecContext(ctx, `UPDATE contacts SET name = ?, sort_key = ?, account_id = nullif(?, 0), reports_to = nullif(?, 0),
 			title = ?, tier = ?, ladder = ?, stage = ?, style = ?, level = ?, role = ?, attitude = ?, wechat = ?, address = ?,
 			hometown = ?, school = ?, family = ?, interests = ?, source = ?, birthday = ?, notes = ?, phones = ?, emails = ?,
-			tags = ?, fields = ?, updated_at = ? WHERE id = ?`,
+			tags = ?, fields = ?, cadence_days = nullif(?, 0), updated_at = ? WHERE id = ?`,
 			c.Name, match.SortKey(c.Name), c.AccountID, c.ReportsToID, c.Title, c.Tier, c.Ladder, c.Stage, c.Style, c.Level,
 			c.Role, c.Attitude, c.WeChat, c.Address, c.Hometown, c.School, c.Family, c.Interests, c.Source, c.Birthday,
-			c.Notes, encodeJSON(c.Phones), encodeJSON(c.Emails), encodeJSON(c.Tags), encodeJSON(c.Fields), formatTime(tx.now), c.ID)
+			c.Notes, encodeJSON(c.Phones), encodeJSON(c.Emails), encodeJSON(c.Tags), encodeJSON(c.Fields), c.CadenceDays,
+			formatTime(tx.now), c.ID)
 		if err != nil {
 			return err
+		}
+		if err := refreshDue(ctx, tx, `id = ?5`, c.ID); err != nil {
+			return err
+		}
+		if u.Birthday != nil {
+			if err := writeBirthday(ctx, tx, c.ID, c.Birthday); err != nil {
+				return err
+			}
 		}
 		if err := writeContactKeys(ctx, tx, c); err != nil {
 			return err
@@ -528,6 +545,9 @@ func applyUpdate(ctx context.Context, tx *Tx, c *crm.Contact, u crm.ContactUpdat
 	set(&c.Source, u.Source)
 	set(&c.Birthday, u.Birthday)
 	set(&c.Notes, u.Notes)
+	if u.CadenceDays != nil {
+		c.CadenceDays = *u.CadenceDays
+	}
 	if u.Ladder != nil && *u.Ladder != c.Ladder {
 		l, err := crm.FindLadder(*u.Ladder)
 		if err != nil {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
 )
@@ -41,7 +42,11 @@ func (s *SettingService) SetSetting(ctx context.Context, key, value string) erro
 	return s.db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-		return err
+		if err != nil || !strings.HasPrefix(key, "cadence.") {
+			return err
+		}
+		// A new rhythm moves every due date, at once.
+		return refreshDue(ctx, tx, `1`)
 	})
 }
 

@@ -51,11 +51,26 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 		}
 		// The rhythm restarts from the latest touch by when it happened, so a
 		// backdated touch only moves last_touch_at when it is the latest.
-		err := tx.QueryRowContext(ctx, `UPDATE contacts SET last_touch_at = max(coalesce(last_touch_at, ''), ?) WHERE id = ? RETURNING name`,
-			at, p.ID).Scan(&t.Contacts[i].Name)
+		// A touch also ends a snooze.
+		err := tx.QueryRowContext(ctx, `UPDATE contacts SET last_touch_at = max(coalesce(last_touch_at, ''), ?), snoozed_until = NULL
+			WHERE id = ? RETURNING name`, at, p.ID).Scan(&t.Contacts[i].Name)
 		if err == sql.ErrNoRows {
 			return crm.Errorf(crm.ENOTFOUND, "no contact with id %d", p.ID)
 		} else if err != nil {
+			return err
+		}
+		if t.Next != nil {
+			task := *t.Next
+			task.ContactID, task.TouchID = p.ID, &t.ID
+			if err := task.Validate(); err != nil {
+				return err
+			}
+			if err := createTask(ctx, tx, &task); err != nil {
+				return err
+			}
+			t.Tasks = append(t.Tasks, &task)
+		}
+		if err := refreshDue(ctx, tx, `id = ?5`, p.ID); err != nil {
 			return err
 		}
 	}

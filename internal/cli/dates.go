@@ -1,0 +1,310 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/when"
+	"github.com/spf13/cobra"
+)
+
+type dateOptions struct {
+	Ref, Kind, Date, Label string
+	Lunar, Leap            bool
+	jsonOptions
+}
+
+func newDateCmd(app *App) *cobra.Command {
+	opts := &dateOptions{}
+	cmd := &cobra.Command{
+		Use:   "date REF KIND MM-DD|YYYY-MM-DD [--lunar] [--label TEXT]",
+		Short: "Record a key date: birthday, anniversary, wedding, child, work, custom",
+		Long: `Record a date that comes back every year. With --lunar the date is on the
+Chinese lunar calendar (农历) and falls on a different solar day each year;
+--leap marks a leap month (闰月), which falls on the ordinary month in years
+without one. A contact has one birthday: setting it again replaces it. With
+a year, crm upcoming shows the age or the years since.
+
+Exit status: 0 recorded; 2 unknown kind, impossible date (02-30, lunar month
+13), unknown/ambiguous REF; 1 failure.`,
+		Example: `  crm date 王科长 birthday 03-15 --lunar
+  crm date 李娜 wedding 2019-10-02
+  crm date wkz custom 06-01 --label "daughter's gaokao result"
+  crm date rm 7`,
+		Args: exactArgs("REF", "KIND", "DATE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ref, opts.Kind, opts.Date = args[0], args[1], args[2]
+			return runDate(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Lunar, "lunar", false, "the date is on the lunar calendar (农历)")
+	cmd.Flags().BoolVar(&opts.Leap, "leap", false, "a lunar leap month (闰月)")
+	cmd.Flags().StringVar(&opts.Label, "label", "", "what the date is, shown in upcoming")
+	addJSONFlags(cmd, &opts.jsonOptions)
+	rm := &cobra.Command{
+		Use:     "rm ID",
+		Short:   "Delete a key date (ID from crm dates)",
+		Example: "  crm date rm 7",
+		Args:    exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || id <= 0 {
+				return crm.Errorf(crm.EINVALID, "invalid key date id %q: want a number from crm dates", args[0])
+			}
+			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			k, err := book.KeyDates.DeleteKeyDate(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(app.IO.ErrOut, "deleted %s's %s (%s)\n", iostreams.CleanLine(k.Contact), k.Kind, k.DateString())
+			return nil
+		},
+	}
+	cmd.AddCommand(rm)
+	return cmd
+}
+
+// parseKeyDate reads the flags and arguments into a key date to validate.
+func (o *dateOptions) keyDate() (*crm.KeyDate, error) {
+	k := &crm.KeyDate{Kind: o.Kind, Label: o.Label, Calendar: "solar", Leap: o.Leap}
+	if o.Leap && !o.Lunar {
+		return nil, crm.Errorf(crm.EINVALID, "--leap goes with --lunar")
+	}
+	if o.Lunar {
+		k.Calendar = "lunar"
+		// Lunar dates are checked against the lunar calendar, not the solar one.
+		y, m, d, err := parseNumericDate(o.Date)
+		if err != nil {
+			return nil, err
+		}
+		k.Year, k.Month, k.Day = y, m, d
+	} else {
+		y, m, d, err := when.ParseMonthDay(o.Date)
+		if err != nil {
+			return nil, crm.Errorf(crm.EINVALID, "%v", err)
+		}
+		k.Year, k.Month, k.Day = y, m, d
+	}
+	return k, k.Validate()
+}
+
+// parseNumericDate reads MM-DD or YYYY-MM-DD without checking it against
+// the solar calendar (lunar months have 30 days, even the second).
+func parseNumericDate(s string) (y, m, d int, err error) {
+	parts := strings.Split(strings.TrimSpace(s), "-")
+	bad := crm.Errorf(crm.EINVALID, "invalid lunar date %q: want MM-DD or YYYY-MM-DD", s)
+	if len(parts) == 3 {
+		if y, err = strconv.Atoi(parts[0]); err != nil || y < 1900 || y > 2100 {
+			return 0, 0, 0, bad
+		}
+		parts = parts[1:]
+	}
+	if len(parts) != 2 {
+		return 0, 0, 0, bad
+	}
+	m, err1 := strconv.Atoi(parts[0])
+	d, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return 0, 0, 0, bad
+	}
+	return y, m, d, nil
+}
+
+func runDate(ctx context.Context, app *App, opts *dateOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	k, err := opts.keyDate()
+	if err != nil {
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	k.ContactID = c.ID
+	if err := book.KeyDates.SetKeyDate(ctx, k); err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(app.IO, k)
+	}
+	now, _ := app.Now()
+	fmt.Fprintf(app.IO.Out, "%d\n", k.ID)
+	next, _ := k.Next(when.DateOf(now))
+	fmt.Fprintf(app.IO.ErrOut, "%s's %s: %s, next on %s\n", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)
+	return nil
+}
+
+func newDatesCmd(app *App) *cobra.Command {
+	o := &jsonOptions{}
+	cmd := &cobra.Command{
+		Use:     "dates [REF]",
+		Short:   "List key dates, of everybody or one contact, with the next occurrence",
+		Example: "  crm dates\n  crm dates 王科长 --json",
+		Args:    maxArgs(1, "at most one REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := o.enabled()
+			if err != nil {
+				return err
+			}
+			now, err := app.Now()
+			if err != nil {
+				return err
+			}
+			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var id int64
+			if len(args) == 1 {
+				c, err := book.Contacts.ResolveContact(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				id = c.ID
+			}
+			kds, err := book.KeyDates.FindKeyDates(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return o.printJSON(app.IO, kds)
+			}
+			th := app.Theme()
+			t := newTable(app.IO, th, "ID", "CONTACT", "KIND", "DATE", "NEXT", "LABEL")
+			for _, k := range kds {
+				next := ""
+				if d, err := k.Next(when.DateOf(now)); err == nil {
+					next = d.String()
+				}
+				t.StyledRow(cell{text: fmt.Sprint(k.ID), style: th.Muted}, cell{text: k.Contact}, cell{text: k.Kind},
+					cell{text: k.DateString()}, cell{text: next, style: th.Accent}, cell{text: k.Label})
+			}
+			return t.Flush()
+		},
+	}
+	addJSONFlags(cmd, o)
+	return cmd
+}
+
+type upcomingOptions struct {
+	Days int
+	jsonOptions
+}
+
+func newUpcomingCmd(app *App) *cobra.Command {
+	opts := &upcomingOptions{}
+	cmd := &cobra.Command{
+		Use:   "upcoming [--days N]",
+		Short: "What is coming: key dates, festivals, follow-ups and promises",
+		Long: `List in date order what falls in the next N days (today included): key
+dates with the age or years where the year is known, festivals (setting
+festivals; lunar ones computed for each year), and open follow-ups and
+promises. Open tasks already past their day come first, marked overdue.
+
+Exit status: 0 listed; 2 invalid --days; 1 failure.`,
+		Example: `  crm upcoming
+  crm upcoming --days 30 --json | jq -r '.[] | "\(.date) \(.title)"'`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Days < 1 || opts.Days > 3660 {
+				return crm.Errorf(crm.EINVALID, "--days %d: want 1 to 3660", opts.Days)
+			}
+			return runUpcoming(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().IntVar(&opts.Days, "days", 14, "how many days ahead, today included")
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+// upcoming gathers the occasions of the window, tasks past due first.
+func upcoming(ctx context.Context, app *App, book *Book, now time.Time, days int) ([]*crm.Occasion, error) {
+	today := crm.Today(now)
+	from := when.DateOf(today)
+	out, err := book.KeyDates.KeyDateOccasions(ctx, from, days)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := book.Settings.GetSetting(ctx, "festivals")
+	if err != nil {
+		return nil, err
+	}
+	festivals, err := crm.ParseFestivals(fs)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, crm.FestivalOccasions(festivals, from, days, app.lang())...)
+	tasks, err := book.Tasks.FindTasks(ctx, crm.TaskFilter{Before: today.AddDate(0, 0, days)})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tasks {
+		o := &crm.Occasion{Kind: t.Kind, Title: t.Title, ContactID: t.ContactID, Contact: t.Contact, TaskID: t.ID, Overdue: t.Overdue(today)}
+		o.SetDate(when.DateOf(t.DueAt.Local()))
+		out = append(out, o)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date < out[j].Date })
+	return out, nil
+}
+
+func runUpcoming(ctx context.Context, app *App, opts *upcomingOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	occ, err := upcoming(ctx, app, book, now, opts.Days)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(app.IO, occ)
+	}
+	th := app.Theme()
+	today := crm.Today(now)
+	t := newTable(app.IO, th, "DATE", "WHEN", "KIND", "CONTACT", "WHAT")
+	for _, o := range occ {
+		what := o.Title
+		if o.Years > 0 {
+			what += fmt.Sprintf(" (%d)", o.Years)
+		}
+		if o.Lunar {
+			what += " 农历"
+		}
+		d := crm.DaysBetween(today, o.On().Time(time.Local))
+		whenText := dueWords(-d)
+		style := th.Accent
+		if o.Overdue {
+			style = th.Warn
+			if o.Kind == crm.TaskPromise {
+				style = th.Bad
+			}
+		}
+		t.StyledRow(cell{text: o.Date, style: th.Muted}, cell{text: whenText, style: style}, cell{text: o.Kind},
+			cell{text: o.Contact}, cell{text: what})
+	}
+	return t.Flush()
+}

@@ -1,0 +1,282 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/when"
+	"github.com/spf13/cobra"
+)
+
+type dueOptions struct {
+	Within  string
+	Count   bool
+	Overdue bool
+	Limit   int
+	jsonOptions
+}
+
+func newDueCmd(app *App) *cobra.Command {
+	opts := &dueOptions{}
+	cmd := &cobra.Command{
+		Use:   "due [--within DUR] [--count]",
+		Short: "Who needs a touch now, most urgent first, and why",
+		Long: `List the contacts that are due (their rhythm since the last touch reaches
+today, or an open follow-up or promise falls due) and overdue, ranked by
+urgency. Urgency sums weighted terms: days overdue relative to the rhythm,
+the tier, an overdue promise or follow-up, a key date within a week; the
+weights are settings (crm config ls urgency). Every row says why.
+
+A contact's rhythm is its own (crm edit --every 2w) or its tier's
+(cadence.A/B/C, at most cadence.max). The clock restarts from the latest
+touch by when it happened. Snoozed contacts stay off the list until then.
+
+Exit status: 0 listed (also when nobody is due); 2 invalid input; 1 failure.`,
+		Example: `  crm due
+  crm due --within 7d
+  crm due --count             # for a shell prompt or status bar
+  crm due --json | jq -r '.[] | "\(.name): \(.reason)"'`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error { return runDue(cmd.Context(), app, opts) },
+	}
+	opts.register(cmd)
+	cmd.Flags().StringVar(&opts.Within, "within", "", "also list who falls due within `DUR` (7d, 2w)")
+	return cmd
+}
+
+func newOverdueCmd(app *App) *cobra.Command {
+	opts := &dueOptions{Overdue: true}
+	cmd := &cobra.Command{
+		Use:   "overdue",
+		Short: "Who is past due, most urgent first (crm due without today's)",
+		Long: `List only the contacts whose due day is before today, ranked like crm due.
+
+Exit status: 0 listed; 2 invalid input; 1 failure.`,
+		Example: "  crm overdue\n  crm overdue --count",
+		Args:    exactArgs(),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runDue(cmd.Context(), app, opts) },
+	}
+	opts.register(cmd)
+	return cmd
+}
+
+func (o *dueOptions) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&o.Count, "count", false, "print only the number of contacts")
+	cmd.Flags().IntVar(&o.Limit, "limit", 0, "at most `N` contacts (0: all)")
+	addJSONFlags(cmd, &o.jsonOptions)
+}
+
+// dueFilter builds the filter: due before the start of tomorrow (+within).
+func dueFilter(now time.Time, within string, overdue bool) (crm.DueFilter, error) {
+	today := crm.Today(now)
+	f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1), Overdue: overdue}
+	if within != "" {
+		sp, err := when.ParseDuration(within)
+		if err != nil {
+			return f, crm.Errorf(crm.EINVALID, "--within: %v", err)
+		}
+		f.Horizon = sp.AddTo(f.Horizon)
+	}
+	return f, nil
+}
+
+func runDue(ctx context.Context, app *App, opts *dueOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
+	f, err := dueFilter(now, opts.Within, opts.Overdue)
+	if err != nil {
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.Count && !asJSON {
+		n, err := book.Due.CountDue(ctx, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(app.IO.Out, n)
+		return nil
+	}
+	items, err := rankDue(ctx, book, f)
+	if err != nil {
+		return err
+	}
+	if opts.Limit > 0 && len(items) > opts.Limit {
+		items = items[:opts.Limit]
+	}
+	if opts.Count {
+		return opts.printJSON(app.IO, len(items))
+	}
+	if asJSON {
+		out := newJSONStream(&opts.jsonOptions, app.IO)
+		for _, it := range items {
+			if err := out.Add(it); err != nil {
+				return err
+			}
+		}
+		return out.Close()
+	}
+	th := app.Theme()
+	t := newTable(app.IO, th, "ID", "NAME", "TIER", "DUE", "URGENCY", "WHY")
+	for _, it := range items {
+		due := dueWords(it.DaysOverdue)
+		style := th.Warn
+		if it.DaysOverdue > 0 {
+			style = th.Bad
+		}
+		why := cell{text: it.Reason}
+		if it.Urgency.Promise > 0 {
+			why.style = th.Bad // an overdue promise stands out
+		}
+		t.StyledRow(cell{text: fmt.Sprint(it.ID), style: th.Muted}, cell{text: it.Name}, cell{text: it.Tier, style: th.Tier},
+			cell{text: due, style: style}, cell{text: fmt.Sprintf("%.1f", it.Urgency.Score)}, why)
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	if len(items) == 0 && app.IO.IsStdoutTTY() {
+		fmt.Fprintln(app.IO.ErrOut, "nobody is due; well kept")
+	}
+	return nil
+}
+
+// rankDue loads the due contacts, adds the key dates of the coming week,
+// explains each and sorts by urgency (then by days overdue, then name).
+func rankDue(ctx context.Context, book *Book, f crm.DueFilter) ([]*crm.DueItem, error) {
+	items, err := book.Due.FindDue(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	_, w, err := book.Due.Cadence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	occ, err := book.KeyDates.KeyDateOccasions(ctx, when.DateOf(f.Today), 7)
+	if err != nil {
+		return nil, err
+	}
+	byContact := map[int64][]crm.Occasion{}
+	for _, o := range occ {
+		byContact[o.ContactID] = append(byContact[o.ContactID], *o)
+	}
+	for _, it := range items {
+		if o := byContact[it.ID]; o != nil {
+			it.KeyDates = o
+		}
+		it.Explain(f.Today, w)
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.Urgency.Score != b.Urgency.Score {
+			return a.Urgency.Score > b.Urgency.Score
+		}
+		if a.DaysOverdue != b.DaysOverdue {
+			return a.DaysOverdue > b.DaysOverdue
+		}
+		return a.ID < b.ID
+	})
+	return items, nil
+}
+
+func dueWords(daysOverdue int) string {
+	switch {
+	case daysOverdue == 0:
+		return "today"
+	case daysOverdue > 0:
+		return fmt.Sprintf("%dd overdue", daysOverdue)
+	}
+	return fmt.Sprintf("in %dd", -daysOverdue)
+}
+
+type snoozeOptions struct {
+	Ref, For, Until string
+}
+
+func newSnoozeCmd(app *App) *cobra.Command {
+	opts := &snoozeOptions{}
+	cmd := &cobra.Command{
+		Use:   "snooze REF --for DUR | --until WHEN",
+		Short: "Keep a contact off the due list until a date",
+		Long: `Snooze a contact: it leaves crm due until the date, then comes back. Logging
+a touch ends a snooze. --until today (or any past date) ends it now.
+
+Exit status: 0 snoozed; 2 bad date, both or neither flag, unknown/ambiguous REF; 1 failure.`,
+		Example: `  crm snooze 王科长 --for 2w
+  crm snooze wkz --until 下周五
+  crm snooze wkz --until today   # wake up now`,
+		Args: exactArgs("REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ref = args[0]
+			if (opts.For == "") == (opts.Until == "") {
+				return &usageError{msg: "give one of --for DUR or --until WHEN"}
+			}
+			return runSnooze(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.For, "for", "", "snooze for `DUR` (2w, 10d, 1m)")
+	cmd.Flags().StringVar(&opts.Until, "until", "", "snooze until `WHEN`")
+	return cmd
+}
+
+func runSnooze(ctx context.Context, app *App, opts *snoozeOptions) error {
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
+	var until time.Time
+	if opts.For != "" {
+		sp, err := when.ParseDuration(opts.For)
+		if err != nil {
+			return crm.Errorf(crm.EINVALID, "--for: %v", err)
+		}
+		until = sp.AddTo(crm.Today(now))
+	} else if until, err = when.Parse(opts.Until, now); err != nil {
+		return crm.Errorf(crm.EINVALID, "--until: %v", err)
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	if c, err = book.Due.Snooze(ctx, c.ID, until); err != nil {
+		return err
+	}
+	name := iostreams.CleanLine(c.Name)
+	if c.SnoozedUntil == nil {
+		fmt.Fprintf(app.IO.ErrOut, "%s is awake; due %s\n", name, fmtDate(*c.DueAt))
+		return nil
+	}
+	fmt.Fprintf(app.IO.ErrOut, "snoozed %s until %s\n", name, fmtDate(*c.SnoozedUntil))
+	return nil
+}
+
+// everyValue reads --every: a span, or "tier" for the tier's rhythm (0).
+func everyValue(s string) (int, error) {
+	if strings.EqualFold(strings.TrimSpace(s), "tier") {
+		return 0, nil
+	}
+	sp, err := when.ParseDuration(s)
+	if err != nil {
+		return 0, crm.Errorf(crm.EINVALID, "--every: %v (or tier)", err)
+	}
+	if sp.ApproxDays() < 1 {
+		return 0, crm.Errorf(crm.EINVALID, "--every: a rhythm is at least a day")
+	}
+	return sp.ApproxDays(), nil
+}

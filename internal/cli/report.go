@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/when"
+	"github.com/spf13/cobra"
+)
+
+func newReportCmd(app *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Reports: week",
+		Args:  exactArgs(),
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	var since string
+	o := &jsonOptions{}
+	week := &cobra.Command{
+		Use:   "week [--since WHEN]",
+		Short: "The week in numbers: touches, stage moves, new contacts, promises, due",
+		Long: `Report on the last 7 days (or from --since to now) against the same span
+before it: touches by channel and by day, stage moves up and down, new
+contacts, promises kept and broken (due in the span and not done by their
+day), and how many contacts are due now.
+
+Exit status: 0 reported; 2 bad --since; 1 failure.`,
+		Example: "  crm report week\n  crm report week --since 2026-11-01 --json",
+		Args:    exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReportWeek(cmd.Context(), app, o, since)
+		},
+	}
+	week.Flags().StringVar(&since, "since", "", "start of the span (`WHEN`; default 7 days ago)")
+	addJSONFlags(week, o)
+	cmd.AddCommand(week)
+	return cmd
+}
+
+func runReportWeek(ctx context.Context, app *App, o *jsonOptions, sinceArg string) error {
+	asJSON, err := o.enabled()
+	if err != nil {
+		return err
+	}
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
+	today := crm.Today(now)
+	since := today.AddDate(0, 0, -6) // seven days, today included
+	if sinceArg != "" {
+		if since, err = when.Parse(sinceArg, now); err != nil {
+			return crm.Errorf(crm.EINVALID, "--since: %v", err)
+		}
+		if !since.Before(now) {
+			return crm.Errorf(crm.EINVALID, "--since %s is not in the past", fmtDate(since))
+		}
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := book.Reports.Week(ctx, since, now, today.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return o.printJSON(app.IO, r)
+	}
+	return printWeekReport(app, r)
+}
+
+func printWeekReport(app *App, r *crm.WeekReport) error {
+	th := app.Theme()
+	w := app.IO.Out
+	fmt.Fprintf(w, "%s  %s → %s\n\n", th.Bold("Week in review"), fmtDate(r.Since), fmtDate(r.Until))
+	delta := func(now, before int) string {
+		switch d := now - before; {
+		case d > 0:
+			return th.Good(fmt.Sprintf("+%d", d))
+		case d < 0:
+			return th.Bad(fmt.Sprint(d))
+		}
+		return th.Muted("±0")
+	}
+	fmt.Fprintf(w, "%-16s %4d  %s\n", "touches", r.Touches, delta(r.Touches, r.TouchesBefore))
+	fmt.Fprintf(w, "%-16s %4d  %s\n", "new contacts", r.NewContacts, delta(r.NewContacts, r.NewBefore))
+	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages up", r.StagesUp, delta(r.StagesUp, r.StagesUpPrev))
+	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages down", r.StagesDown, delta(r.StagesDownPrev, r.StagesDown))
+	fmt.Fprintf(w, "%-16s %4d\n", "promises kept", r.PromisesKept)
+	broken := fmt.Sprintf("%4d", r.PromisesBroken)
+	if r.PromisesBroken > 0 {
+		broken = th.Bad(broken)
+	}
+	fmt.Fprintf(w, "%-16s %s\n", "promises broken", broken)
+	fmt.Fprintf(w, "%-16s %4d\n", "due now", r.DueNow)
+
+	if len(r.ByChannel) > 0 {
+		fmt.Fprintf(w, "\n%s\n", th.Header("By channel"))
+		var chans []string
+		for ch := range r.ByChannel {
+			chans = append(chans, ch)
+		}
+		sort.Slice(chans, func(i, j int) bool {
+			return r.ByChannel[chans[i]] > r.ByChannel[chans[j]] || (r.ByChannel[chans[i]] == r.ByChannel[chans[j]] && chans[i] < chans[j])
+		})
+		for _, ch := range chans {
+			fmt.Fprintf(w, "  %-8s %3d %s\n", ch, r.ByChannel[ch], bar(r.ByChannel[ch]))
+		}
+	}
+	fmt.Fprintf(w, "\n%s\n", th.Header("By day"))
+	for _, d := range r.ByDay {
+		t, _ := time.ParseInLocation("2006-01-02", d.Date, time.Local)
+		fmt.Fprintf(w, "  %s %s %3d %s\n", d.Date, t.Format("Mon"), d.Touches, bar(d.Touches))
+	}
+	if len(r.Moves) > 0 {
+		fmt.Fprintf(w, "\n%s\n", th.Header("Stage moves"))
+		for _, m := range r.Moves {
+			arrow := th.Good("↑")
+			if !m.Up {
+				arrow = th.Bad("↓")
+			}
+			fmt.Fprintf(w, "  %s %s  %s → %s  %s\n", arrow, fmtDate(m.At), m.From, m.To, iostreams.CleanLine(m.Contact))
+		}
+	}
+	return nil
+}
+
+// bar draws a count as a row of blocks, capped at 40.
+func bar(n int) string { return strings.Repeat("▇", min(n, 40)) }

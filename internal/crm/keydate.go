@@ -1,0 +1,173 @@
+package crm
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/seedcrm/crm/internal/when"
+)
+
+// KeyDateKinds are the kinds of personal dates (METHOD.md §7).
+var KeyDateKinds = &Enum{"kind", []EnumValue{
+	{"birthday", "Birthday", "生日", ""},
+	{"anniversary", "Anniversary", "纪念日", ""},
+	{"wedding", "Wedding", "婚礼", ""},
+	{"child", "Child's birth", "孩子出生", ""},
+	{"work", "Work anniversary", "入职纪念", ""},
+	{"custom", "Custom", "自定义", ""},
+}}
+
+// KeyDate is a date that recurs every year, on the solar or the lunar
+// calendar. Year is 0 when unknown; Leap marks a lunar leap month.
+type KeyDate struct {
+	ID        int64     `json:"id"`
+	UID       string    `json:"uid"`
+	ContactID int64     `json:"contact_id"`
+	Contact   string    `json:"contact"`
+	Kind      string    `json:"kind"`
+	Label     string    `json:"label,omitempty"`
+	Calendar  string    `json:"calendar"` // solar or lunar
+	Year      int       `json:"year,omitempty"`
+	Month     int       `json:"month"`
+	Day       int       `json:"day"`
+	Leap      bool      `json:"leap,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Validate checks the kind and that the date exists on its calendar.
+func (k *KeyDate) Validate() error {
+	var err error
+	if k.Kind, err = KeyDateKinds.Check(k.Kind); err != nil {
+		return err
+	}
+	if k.Kind == "" {
+		return Errorf(EINVALID, "key date kind is empty (valid: %s)", strings.Join(KeyDateKinds.Keys(), ", "))
+	}
+	switch k.Calendar {
+	case "", "solar":
+		k.Calendar = "solar"
+		if k.Leap {
+			return Errorf(EINVALID, "only lunar dates have leap months")
+		}
+		y := k.Year
+		if y == 0 {
+			y = 2024 // a leap year: 02-29 is a valid birthday
+		}
+		if d := time.Date(y, time.Month(k.Month), k.Day, 0, 0, 0, 0, time.UTC); k.Month < 1 || k.Month > 12 || d.Day() != k.Day {
+			return Errorf(EINVALID, "invalid date %s: no such day", k.DateString())
+		}
+	case "lunar":
+		if k.Month < 1 || k.Month > 12 {
+			return Errorf(EINVALID, "invalid lunar month %d (1–12)", k.Month)
+		}
+		if k.Day < 1 || k.Day > 30 {
+			return Errorf(EINVALID, "invalid lunar day %d (1–30)", k.Day)
+		}
+	default:
+		return Errorf(EINVALID, "unknown calendar %q (valid: solar, lunar)", k.Calendar)
+	}
+	return nil
+}
+
+// DateString is the date as entered: MM-DD or YYYY-MM-DD, "lunar " and
+// "leap " before it where they apply.
+func (k *KeyDate) DateString() string {
+	s := fmt.Sprintf("%02d-%02d", k.Month, k.Day)
+	if k.Year != 0 {
+		s = fmt.Sprintf("%04d-%s", k.Year, s)
+	}
+	if k.Leap {
+		s = "leap " + s
+	}
+	if k.Calendar == "lunar" {
+		s = "lunar " + s
+	}
+	return s
+}
+
+// Next returns the first occurrence on or after from (a local date).
+func (k *KeyDate) Next(from when.Date) (when.Date, error) {
+	if k.Calendar == "lunar" {
+		return nextLunar(k, from)
+	}
+	for y := from.Year; y <= from.Year+8; y++ {
+		m, d := k.Month, k.Day
+		if m == 2 && d == 29 && !isLeapYear(y) {
+			d = 28 // a 29 February birthday is kept on the 28th in common years
+		}
+		if c := (when.Date{Year: y, Month: time.Month(m), Day: d}); !c.Before(from) {
+			return c, nil
+		}
+	}
+	return when.Date{}, Errorf(EINVALID, "no next date for %s", k.DateString())
+}
+
+func nextLunar(k *KeyDate, from when.Date) (when.Date, error) {
+	ly, _, _, _, err := when.SolarToLunar(from)
+	if err != nil {
+		return when.Date{}, Errorf(EINVALID, "%v", err)
+	}
+	for y := ly - 1; y <= ly+2; y++ {
+		d, err := when.LunarToSolar(y, k.Month, k.Day, k.Leap)
+		if err != nil {
+			continue
+		}
+		if !d.Before(from) {
+			return d, nil
+		}
+	}
+	return when.Date{}, Errorf(EINVALID, "no next date for %s", k.DateString())
+}
+
+func isLeapYear(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+// Occasion is something on a date: a key date's or a festival's
+// occurrence, a follow-up or a promise. It is a row of `crm upcoming`.
+type Occasion struct {
+	Date      string `json:"date"` // YYYY-MM-DD
+	Kind      string `json:"kind"` // birthday … custom, festival, followup, promise
+	Title     string `json:"title"`
+	ContactID int64  `json:"contact_id,omitempty"`
+	Contact   string `json:"contact,omitempty"`
+	Years     int    `json:"years,omitempty"`   // age or years since, when the year is known
+	Lunar     bool   `json:"lunar,omitempty"`   // the date follows the lunar calendar
+	TaskID    int64  `json:"task_id,omitempty"` // for follow-ups and promises
+	KeyDateID int64  `json:"key_date_id,omitempty"`
+	Overdue   bool   `json:"overdue,omitempty"` // a task past its date
+	date      when.Date
+}
+
+// On returns the occasion's date.
+func (o *Occasion) On() when.Date { return o.date }
+
+// SetDate sets both date forms.
+func (o *Occasion) SetDate(d when.Date) { o.date, o.Date = d, d.String() }
+
+// Describe says what the occasion is and when, relative to today.
+func (o *Occasion) Describe(today time.Time) string {
+	d := DaysBetween(today, o.date.Time(time.Local))
+	whenText := fmt.Sprintf("in %d days", d)
+	switch d {
+	case 0:
+		whenText = "today"
+	case 1:
+		whenText = "tomorrow"
+	}
+	s := fmt.Sprintf("%s %s (%s)", o.Title, whenText, o.date.String()[5:])
+	return s
+}
+
+// KeyDateService stores key dates and lists what is coming.
+type KeyDateService interface {
+	// SetKeyDate records a key date; a contact has one birthday, so setting
+	// it again replaces it.
+	SetKeyDate(ctx context.Context, k *KeyDate) error
+	DeleteKeyDate(ctx context.Context, id int64) (*KeyDate, error)
+	// FindKeyDates lists key dates, of one contact when contactID != 0.
+	FindKeyDates(ctx context.Context, contactID int64) ([]*KeyDate, error)
+	// KeyDateOccasions lists occurrences of key dates of active contacts
+	// from the local date from for days days (from included), by date.
+	KeyDateOccasions(ctx context.Context, from when.Date, days int) ([]*Occasion, error)
+}

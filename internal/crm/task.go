@@ -1,0 +1,176 @@
+package crm
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Task kinds: a follow-up is our next step; a promise is what we told the
+// contact we would do (METHOD.md §8), and breaking it costs more.
+const (
+	TaskFollowup = "followup"
+	TaskPromise  = "promise"
+)
+
+// Task states.
+const (
+	TaskOpen    = "open"
+	TaskDone    = "done"
+	TaskDropped = "dropped"
+)
+
+// Task is a dated follow-up or promise for one contact.
+type Task struct {
+	ID        int64      `json:"id"`
+	UID       string     `json:"uid"`
+	Kind      string     `json:"kind"`
+	Title     string     `json:"title"`
+	ContactID int64      `json:"contact_id"`
+	Contact   string     `json:"contact"`
+	DueAt     time.Time  `json:"due_at"`
+	State     string     `json:"state"`
+	DoneAt    *time.Time `json:"done_at"`
+	Note      string     `json:"note,omitempty"`
+	TouchID   *int64     `json:"touch_id"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+// Validate normalises and checks a new task.
+func (t *Task) Validate() error {
+	t.Title = strings.TrimSpace(t.Title)
+	if t.Title == "" {
+		return Errorf(EINVALID, "%s text is empty", t.Kind)
+	}
+	if t.Kind != TaskFollowup && t.Kind != TaskPromise {
+		return Errorf(EINVALID, "unknown task kind %q (valid: followup, promise)", t.Kind)
+	}
+	if t.DueAt.IsZero() {
+		return Errorf(EINVALID, "%s needs a due date", t.Kind)
+	}
+	if t.ContactID == 0 {
+		return Errorf(EINVALID, "%s needs a contact", t.Kind)
+	}
+	return nil
+}
+
+// Overdue reports whether an open task's due day is before today.
+func (t *Task) Overdue(today time.Time) bool {
+	return t.State == TaskOpen && DaysBetween(t.DueAt, today) > 0
+}
+
+// TaskFilter selects tasks. By default only open tasks are listed.
+type TaskFilter struct {
+	ContactID int64
+	Kind      string
+	Done      bool      // closed tasks (done or dropped) instead of open ones
+	Before    time.Time // open tasks due before this instant (overdue: start of today)
+	Limit     int
+}
+
+// TaskService stores follow-ups and promises. Every change recomputes the
+// contact's due date in the same transaction.
+type TaskService interface {
+	CreateTask(ctx context.Context, t *Task) error
+	FindTaskByID(ctx context.Context, id int64) (*Task, error)
+	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, error)
+	// CloseTask marks an open task done or dropped; closing a closed task is
+	// EINVALID naming its state.
+	CloseTask(ctx context.Context, id int64, state, note string) (*Task, error)
+}
+
+// PlanStep is one dated step of a follow-up plan, e.g. "3d: check delivery".
+type PlanStep struct {
+	After string `json:"after"` // a span: 3d, 2w, 1m
+	Title string `json:"title"`
+}
+
+// Plan is a named sequence of follow-ups relative to an event (METHOD.md §9).
+type Plan struct {
+	Name   string     `json:"name"`
+	Steps  []PlanStep `json:"steps"`
+	Preset bool       `json:"preset"`
+}
+
+// PresetPlans ship with crm; a plan of the same name in the book replaces one.
+var PresetPlans = []*Plan{
+	{Name: "after-first-order", Preset: true, Steps: []PlanStep{
+		{"3d", "check the delivery arrived and works"},
+		{"15d", "review usage and satisfaction"},
+		{"1m", "ask for feedback and a reference"},
+		{"3m", "review fulfilment; propose the next order"},
+	}},
+}
+
+// PlanService stores follow-up plans and applies them.
+type PlanService interface {
+	SavePlan(ctx context.Context, p *Plan) error
+	FindPlans(ctx context.Context) ([]*Plan, error)
+	FindPlan(ctx context.Context, name string) (*Plan, error)
+	// ApplyPlan creates one follow-up per step for the contact, dated from from.
+	ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time) ([]*Task, error)
+}
+
+// DueFilter selects due contacts.
+type DueFilter struct {
+	Horizon   time.Time // due before this instant: the start of the day after today (+ --within)
+	Overdue   bool      // only contacts past their due day
+	Today     time.Time // local midnight of today, for overdue and the reasons
+	CountOnly bool
+}
+
+// DueService answers who needs a touch.
+type DueService interface {
+	// FindDue lists contacts due before f.Horizon, unranked, with their open
+	// tasks due before the horizon.
+	FindDue(ctx context.Context, f DueFilter) ([]*DueItem, error)
+	CountDue(ctx context.Context, f DueFilter) (int, error)
+	// Snooze moves a contact's due date to until; until in the past ends a snooze.
+	Snooze(ctx context.Context, contactID int64, until time.Time) (*Contact, error)
+	// Cadence returns the rhythm settings and the urgency weights.
+	Cadence(ctx context.Context) (Cadence, UrgencyWeights, error)
+}
+
+// WeekReport is `crm report week`: the window against the one before it.
+type WeekReport struct {
+	Since          time.Time      `json:"since"`
+	Until          time.Time      `json:"until"`
+	Touches        int            `json:"touches"`
+	TouchesBefore  int            `json:"touches_before"`
+	ByChannel      map[string]int `json:"by_channel"`
+	ByChannelPrev  map[string]int `json:"by_channel_before"`
+	ByDay          []DayCount     `json:"by_day"`
+	StagesUp       int            `json:"stages_up"`
+	StagesDown     int            `json:"stages_down"`
+	StagesUpPrev   int            `json:"stages_up_before"`
+	StagesDownPrev int            `json:"stages_down_before"`
+	NewContacts    int            `json:"new_contacts"`
+	NewBefore      int            `json:"new_contacts_before"`
+	PromisesKept   int            `json:"promises_kept"`
+	PromisesBroken int            `json:"promises_broken"`
+	DueNow         int            `json:"due_now"`
+	Moves          []StageMove    `json:"stage_moves"`
+}
+
+// DayCount is the number of touches on one local day.
+type DayCount struct {
+	Date    string `json:"date"`
+	Touches int    `json:"touches"`
+}
+
+// StageMove is a stage change with its contact and direction.
+type StageMove struct {
+	ContactID int64     `json:"contact_id"`
+	Contact   string    `json:"contact"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	Up        bool      `json:"up"`
+	At        time.Time `json:"at"`
+}
+
+// ReportService summarises the book over a period.
+type ReportService interface {
+	// Week reports on [since, until) against the same span before since;
+	// horizon is the due horizon for DueNow.
+	Week(ctx context.Context, since, until, horizon time.Time) (*WeekReport, error)
+}

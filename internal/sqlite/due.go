@@ -1,0 +1,204 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// DueService implements crm.DueService.
+type DueService struct{ db *DB }
+
+// NewDueService returns the due service of the book.
+func NewDueService(db *DB) *DueService { return &DueService{db} }
+
+var _ crm.DueService = (*DueService)(nil)
+
+// dueExpr computes contacts.due_at from the row and the rhythm of its tier
+// (?1 A, ?2 B, ?3 C, ?4 max, in days): crm.Cadence.DueAt in SQL, so that a
+// change of settings can recompute every contact in one statement.
+const dueExpr = `max(
+	min(
+		strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(last_touch_at, created_at), '+' ||
+			min(coalesce(cadence_days, CASE tier WHEN 'A' THEN ?1 WHEN 'B' THEN ?2 ELSE ?3 END), ?4) || ' days'),
+		coalesce((SELECT min(t.due_at) FROM tasks t WHERE t.contact_id = contacts.id AND t.state = 'open'), '9999')
+	),
+	coalesce(snoozed_until, ''))`
+
+// refreshDue recomputes due_at of the contacts that where selects (a
+// condition on contacts, with its arguments from ?5 on), inside tx: every
+// write that can move a due date calls it before committing.
+func refreshDue(ctx context.Context, tx *Tx, where string, args ...any) error {
+	cd, err := readCadence(ctx, tx)
+	if err != nil {
+		return err
+	}
+	all := append([]any{cd.A, cd.B, cd.C, cd.Max}, args...)
+	_, err = tx.ExecContext(ctx, `UPDATE contacts SET due_at = `+dueExpr+` WHERE `+where, all...)
+	return err
+}
+
+// readCadence reads the rhythm settings, defaults for those unset.
+func readCadence(ctx context.Context, q querier) (crm.Cadence, error) {
+	cd := crm.DefaultCadence
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'cadence.%'`)
+	if err != nil {
+		return cd, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return cd, err
+		}
+		d := crm.SpanDays(v)
+		switch k {
+		case "cadence.A":
+			cd.A = d
+		case "cadence.B":
+			cd.B = d
+		case "cadence.C":
+			cd.C = d
+		case "cadence.max":
+			cd.Max = d
+		}
+	}
+	return cd, rows.Err()
+}
+
+// Cadence implements crm.DueService.
+func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeights, error) {
+	cd, err := readCadence(ctx, s.db.db)
+	if err != nil {
+		return cd, crm.UrgencyWeights{}, mapError(err)
+	}
+	w := crm.DefaultUrgencyWeights
+	rows, err := s.db.db.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'urgency.%'`)
+	if err != nil {
+		return cd, w, mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return cd, w, mapError(err)
+		}
+		f, _ := strconv.ParseFloat(v, 64)
+		switch k {
+		case "urgency.overdue":
+			w.Overdue = f
+		case "urgency.tier":
+			w.Tier = f
+		case "urgency.promise":
+			w.Promise = f
+		case "urgency.followup":
+			w.Followup = f
+		case "urgency.date":
+			w.Date = f
+		}
+	}
+	return cd, w, mapError(rows.Err())
+}
+
+const dueWhere = ` FROM contacts c WHERE c.archived_at IS NULL AND c.due_at < ?`
+
+// CountDue implements crm.DueService.
+func (s *DueService) CountDue(ctx context.Context, f crm.DueFilter) (int, error) {
+	var n int
+	err := s.db.db.QueryRowContext(ctx, `SELECT count(*)`+dueWhere, formatTime(dueHorizon(f))).Scan(&n)
+	return n, mapError(err)
+}
+
+// dueHorizon is the instant before which a due date counts: --overdue
+// lists only contacts due before today.
+func dueHorizon(f crm.DueFilter) time.Time {
+	if f.Overdue {
+		return f.Today
+	}
+	return f.Horizon
+}
+
+// FindDue implements crm.DueService.
+func (s *DueService) FindDue(ctx context.Context, f crm.DueFilter) ([]*crm.DueItem, error) {
+	cd, err := readCadence(ctx, s.db.db)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	horizon := formatTime(dueHorizon(f))
+	rows, err := s.db.db.QueryContext(ctx, `SELECT c.id, c.name, coalesce(a.name, ''), c.tier, c.stage, c.due_at,
+		coalesce(c.cadence_days, 0), c.last_touch_at, c.snoozed_until, c.created_at,
+		(SELECT json_group_array(json_array(t.id, t.kind, t.title, t.due_at)) FROM tasks t
+			WHERE t.contact_id = c.id AND t.state = 'open' AND t.due_at < ?1)
+		FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+		WHERE c.archived_at IS NULL AND c.due_at < ?1`, horizon)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []*crm.DueItem
+	for rows.Next() {
+		var it crm.DueItem
+		var due, created, tasks string
+		var last, snoozed sql.NullString
+		var own int
+		if err := rows.Scan(&it.ID, &it.Name, &it.Account, &it.Tier, &it.Stage, &due, &own, &last, &snoozed, &created, &tasks); err != nil {
+			return nil, mapError(err)
+		}
+		it.DueAt, it.CreatedAt = parseTime(due), parseTime(created)
+		it.LastTouchAt, it.SnoozedUntil = parseNullTime(last), parseNullTime(snoozed)
+		it.RhythmDays, it.OwnRhythm = cd.Rhythm(it.Tier, own), own > 0
+		it.Tasks = decodeDueTasks(tasks)
+		it.KeyDates = []crm.Occasion{}
+		out = append(out, &it)
+	}
+	return out, mapError(rows.Err())
+}
+
+// decodeDueTasks reads [[id, kind, title, due_at], …].
+func decodeDueTasks(s string) []crm.DueTask {
+	out := []crm.DueTask{}
+	if s == "[]" || s == "" {
+		return out
+	}
+	var raw [][4]json.RawMessage
+	_ = json.Unmarshal([]byte(s), &raw)
+	for _, r := range raw {
+		var t crm.DueTask
+		var due string
+		_ = json.Unmarshal(r[0], &t.ID)
+		_ = json.Unmarshal(r[1], &t.Kind)
+		_ = json.Unmarshal(r[2], &t.Title)
+		_ = json.Unmarshal(r[3], &due)
+		t.DueAt = parseTime(due)
+		out = append(out, t)
+	}
+	return out
+}
+
+// Snooze implements crm.DueService.
+func (s *DueService) Snooze(ctx context.Context, contactID int64, until time.Time) (*crm.Contact, error) {
+	var c *crm.Contact
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		if _, err := findContactByID(ctx, tx, contactID); err != nil {
+			return err
+		}
+		var v any
+		if until.After(tx.now) {
+			v = formatTime(until)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET snoozed_until = ? WHERE id = ?`, v, contactID); err != nil {
+			return err
+		}
+		if err := refreshDue(ctx, tx, `id = ?5`, contactID); err != nil {
+			return err
+		}
+		var err error
+		c, err = findContactByID(ctx, tx, contactID)
+		return err
+	})
+	return c, err
+}

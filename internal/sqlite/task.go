@@ -1,0 +1,259 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/when"
+)
+
+// TaskService implements crm.TaskService and crm.PlanService.
+type TaskService struct{ db *DB }
+
+// NewTaskService returns the task and plan service of the book.
+func NewTaskService(db *DB) *TaskService { return &TaskService{db} }
+
+var (
+	_ crm.TaskService = (*TaskService)(nil)
+	_ crm.PlanService = (*TaskService)(nil)
+)
+
+const taskSelect = `SELECT t.id, t.uid, t.kind, t.title, t.contact_id, c.name, t.due_at, t.state, t.done_at, t.note,
+	t.touch_id, t.created_at FROM tasks t JOIN contacts c ON c.id = t.contact_id`
+
+func scanTask(row scanner) (*crm.Task, error) {
+	var t crm.Task
+	var due, created string
+	var done sql.NullString
+	var touch sql.NullInt64
+	if err := row.Scan(&t.ID, &t.UID, &t.Kind, &t.Title, &t.ContactID, &t.Contact, &due, &t.State, &done, &t.Note, &touch, &created); err != nil {
+		return nil, err
+	}
+	t.DueAt, t.CreatedAt, t.DoneAt = parseTime(due), parseTime(created), parseNullTime(done)
+	if touch.Valid {
+		t.TouchID = &touch.Int64
+	}
+	return &t, nil
+}
+
+func findTaskByID(ctx context.Context, q querier, id int64) (*crm.Task, error) {
+	t, err := scanTask(q.QueryRowContext(ctx, taskSelect+` WHERE t.id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, crm.Errorf(crm.ENOTFOUND, "no task with id %d", id)
+	}
+	return t, err
+}
+
+// FindTaskByID implements crm.TaskService.
+func (s *TaskService) FindTaskByID(ctx context.Context, id int64) (*crm.Task, error) {
+	t, err := findTaskByID(ctx, s.db.db, id)
+	return t, mapError(err)
+}
+
+// CreateTask implements crm.TaskService.
+func (s *TaskService) CreateTask(ctx context.Context, t *crm.Task) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		if _, err := findContactByID(ctx, tx, t.ContactID); err != nil {
+			return err
+		}
+		return createTask(ctx, tx, t)
+	})
+}
+
+// createTask inserts an open task and moves its contact's due date.
+func createTask(ctx context.Context, tx *Tx, t *crm.Task) error {
+	if t.UID == "" {
+		t.UID = newUID()
+	}
+	t.State, t.CreatedAt = crm.TaskOpen, tx.now
+	res, err := tx.ExecContext(ctx, `INSERT INTO tasks (uid, contact_id, kind, title, due_at, touch_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.UID, t.ContactID, t.Kind, t.Title, formatTime(t.DueAt), t.TouchID, formatTime(tx.now))
+	if err != nil {
+		return err
+	}
+	if t.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if err := refreshDue(ctx, tx, `id = ?5`, t.ContactID); err != nil {
+		return err
+	}
+	got, err := findTaskByID(ctx, tx, t.ID)
+	if err == nil {
+		*t = *got
+	}
+	return err
+}
+
+// FindTasks implements crm.TaskService: open tasks by due date, or closed
+// ones most recently closed first.
+func (s *TaskService) FindTasks(ctx context.Context, f crm.TaskFilter) ([]*crm.Task, error) {
+	where, args := []string{"t.state = 'open'"}, []any{}
+	order := "t.due_at, t.id"
+	if f.Done {
+		where[0], order = "t.state != 'open'", "t.done_at DESC, t.id DESC"
+	}
+	if f.ContactID != 0 {
+		where, args = append(where, "t.contact_id = ?"), append(args, f.ContactID)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "t.kind = ?"), append(args, f.Kind)
+	}
+	if !f.Before.IsZero() {
+		where, args = append(where, "t.due_at < ?"), append(args, formatTime(f.Before))
+	}
+	q := taskSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	out := []*crm.Task{}
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, t)
+	}
+	return out, mapError(rows.Err())
+}
+
+// CloseTask implements crm.TaskService.
+func (s *TaskService) CloseTask(ctx context.Context, id int64, state, note string) (*crm.Task, error) {
+	if state != crm.TaskDone && state != crm.TaskDropped {
+		return nil, crm.Errorf(crm.EINVALID, "a task is closed as done or dropped, not %q", state)
+	}
+	var t *crm.Task
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if t, err = findTaskByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if t.State != crm.TaskOpen {
+			return crm.Errorf(crm.EINVALID, "task %d is %s already (%s)", id, t.State, t.DoneAt.Local().Format("2006-01-02"))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET state = ?, done_at = ?, note = ? WHERE id = ?`,
+			state, formatTime(tx.now), note, id); err != nil {
+			return err
+		}
+		if err := refreshDue(ctx, tx, `id = ?5`, t.ContactID); err != nil {
+			return err
+		}
+		t, err = findTaskByID(ctx, tx, id)
+		return err
+	})
+	return t, err
+}
+
+// SavePlan implements crm.PlanService; saving a name again replaces the plan.
+func (s *TaskService) SavePlan(ctx context.Context, p *crm.Plan) error {
+	if err := validatePlan(p); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO plans (name, steps, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET steps = excluded.steps`, p.Name, encodeJSON(p.Steps), formatTime(tx.now))
+		return err
+	})
+}
+
+func validatePlan(p *crm.Plan) error {
+	p.Name = strings.TrimSpace(p.Name)
+	if p.Name == "" || strings.ContainsAny(p.Name, " \t\n") {
+		return crm.Errorf(crm.EINVALID, "invalid plan name %q (one word, e.g. after-first-order)", p.Name)
+	}
+	if len(p.Steps) == 0 {
+		return crm.Errorf(crm.EINVALID, "plan %s has no steps", p.Name)
+	}
+	for _, st := range p.Steps {
+		if _, err := when.ParseDuration(st.After); err != nil {
+			return crm.Errorf(crm.EINVALID, "plan step %q: %v", st.After+": "+st.Title, err)
+		}
+		if strings.TrimSpace(st.Title) == "" {
+			return crm.Errorf(crm.EINVALID, "plan step %q has no text", st.After)
+		}
+	}
+	return nil
+}
+
+// FindPlans implements crm.PlanService: the book's plans and the presets it
+// does not replace, by name.
+func (s *TaskService) FindPlans(ctx context.Context) ([]*crm.Plan, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT name, steps FROM plans ORDER BY name`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []*crm.Plan
+	have := map[string]bool{}
+	for rows.Next() {
+		p := &crm.Plan{}
+		var steps string
+		if err := rows.Scan(&p.Name, &steps); err != nil {
+			return nil, mapError(err)
+		}
+		_ = json.Unmarshal([]byte(steps), &p.Steps)
+		have[p.Name] = true
+		out = append(out, p)
+	}
+	for _, p := range crm.PresetPlans {
+		if !have[p.Name] {
+			out = append(out, p)
+		}
+	}
+	return out, mapError(rows.Err())
+}
+
+// FindPlan implements crm.PlanService.
+func (s *TaskService) FindPlan(ctx context.Context, name string) (*crm.Plan, error) {
+	plans, err := s.FindPlans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, p := range plans {
+		if p.Name == name {
+			return p, nil
+		}
+		names = append(names, p.Name)
+	}
+	return nil, crm.Errorf(crm.ENOTFOUND, "no plan %q (plans: %s)", name, strings.Join(names, ", "))
+}
+
+// ApplyPlan implements crm.PlanService: all follow-ups in one transaction.
+func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time) ([]*crm.Task, error) {
+	p, err := s.FindPlan(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	var out []*crm.Task
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		if _, err := findContactByID(ctx, tx, contactID); err != nil {
+			return err
+		}
+		for _, st := range p.Steps {
+			sp, err := when.ParseDuration(st.After)
+			if err != nil {
+				return crm.Errorf(crm.EINVALID, "plan %s: %v", name, err)
+			}
+			t := &crm.Task{Kind: crm.TaskFollowup, Title: st.Title, ContactID: contactID, DueAt: sp.AddTo(from)}
+			if err := createTask(ctx, tx, t); err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return nil
+	})
+	return out, err
+}
