@@ -33,7 +33,7 @@ cp "$book" "$copy"
 
 # A contact found by a pinyin prefix alone: a key shared by nobody, cut by one
 # letter when that prefix still names one contact.
-pinyin=$(sqlite3 "$book" "SELECT key FROM contact_keys WHERE key GLOB '[a-z]*' AND length(key) >= 8
+pinyin=$(sqlite3 "$book" "SELECT key FROM contact_keys WHERE key GLOB '[a-z]*' AND key NOT GLOB '*[@. ]*' AND length(key) >= 8
   GROUP BY key HAVING count(*) = 1 ORDER BY key LIMIT 1 OFFSET 1000")
 id=$(sqlite3 "$book" "SELECT contact_id FROM contact_keys WHERE key = '$pinyin'")
 prefix=${pinyin:0:${#pinyin}-1}
@@ -51,16 +51,20 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" \
   -n ls-tier-A "$crm ls --tier A --json" \
   -n ls-all "$crm ls --json" \
   -n sqlite3-select-contacts "sqlite3 -json $book 'SELECT * FROM contacts'" \
+  -n due-json "$crm due --json" \
+  -n sqlite3-due-sql "sqlite3 -json $book '.read scripts/due.sql'" \
+  -n upcoming "$crm upcoming" \
   >/dev/null
 
 median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median * 1000' "$json"; }
 printf '\n%-24s %10s\n' command "median ms"
-for n in log-visit sqlite3-insert show-id show-pinyin-prefix ls-tier-A ls-all sqlite3-select-contacts; do
+for n in log-visit sqlite3-insert show-id show-pinyin-prefix ls-tier-A ls-all sqlite3-select-contacts due-json sqlite3-due-sql upcoming; do
   printf '%-24s %10.1f\n' "$n" "$(median $n)"
 done
 ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "log-visit / sqlite3 insert transaction: $(ratio log-visit sqlite3-insert)x (target <= 2.5x, <= 10 ms)"
 echo "ls --json / sqlite3 -json select:      $(ratio ls-all sqlite3-select-contacts)x (target <= 2x)"
+echo "due --json / scripts/due.sql:          $(ratio due-json sqlite3-due-sql)x (target <= 2x, <= 150 ms)"
 peak=$( { /usr/bin/time -f %M "$crm" ls --json >/dev/null; } 2>&1 )
 echo "ls --json peak resident memory:        $((peak / 1024)) MB (target <= 64 MB)"

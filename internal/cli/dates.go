@@ -154,7 +154,7 @@ func newDatesCmd(app *App) *cobra.Command {
 	o := &jsonOptions{}
 	cmd := &cobra.Command{
 		Use:     "dates [REF]",
-		Short:   "List key dates, of everybody or one contact, with the next occurrence",
+		Short:   "List key dates, of everybody or one contact, soonest first",
 		Example: "  crm dates\n  crm dates 王科长 --json",
 		Args:    maxArgs(1, "at most one REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -182,16 +182,24 @@ func newDatesCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// Soonest first: the order a rep prepares cards and gifts in.
+			next := make(map[int64]string, len(kds))
+			for _, k := range kds {
+				if d, err := k.Next(when.DateOf(now)); err == nil {
+					next[k.ID] = d.String()
+				}
+			}
+			sort.SliceStable(kds, func(i, j int) bool {
+				a, b := next[kds[i].ID], next[kds[j].ID]
+				return a < b || (a == b && kds[i].ID < kds[j].ID)
+			})
 			if asJSON {
 				return o.printJSON(app.IO, kds)
 			}
 			th := app.Theme()
 			t := newTable(app.IO, th, "ID", "CONTACT", "KIND", "DATE", "NEXT", "LABEL")
 			for _, k := range kds {
-				next := ""
-				if d, err := k.Next(when.DateOf(now)); err == nil {
-					next = d.String()
-				}
+				next := next[k.ID]
 				t.StyledRow(cell{text: fmt.Sprint(k.ID), style: th.Muted}, cell{text: k.Contact}, cell{text: k.Kind},
 					cell{text: k.DateString()}, cell{text: next, style: th.Accent}, cell{text: k.Label})
 			}

@@ -66,7 +66,8 @@ func runReportWeek(ctx context.Context, app *App, o *jsonOptions, sinceArg strin
 	if err != nil {
 		return err
 	}
-	r, err := book.Reports.Week(ctx, since, now, today.AddDate(0, 0, 1))
+	tomorrow := today.AddDate(0, 0, 1)
+	r, err := book.Reports.Week(ctx, since, tomorrow, tomorrow)
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func runReportWeek(ctx context.Context, app *App, o *jsonOptions, sinceArg strin
 func printWeekReport(app *App, r *crm.WeekReport) error {
 	th := app.Theme()
 	w := app.IO.Out
-	fmt.Fprintf(w, "%s  %s → %s\n\n", th.Bold("Week in review"), fmtDate(r.Since), fmtDate(r.Until))
+	fmt.Fprintf(w, "%s  %s → %s\n\n", th.Bold("Week in review"), fmtDate(r.Since), fmtDate(r.Until.Add(-time.Second)))
 	delta := func(now, before int) string {
 		switch d := now - before; {
 		case d > 0:

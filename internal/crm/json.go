@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"time"
@@ -184,4 +185,121 @@ func AppendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// MarshalJSON implements json.Marshaler with AppendJSON.
+func (it *DueItem) MarshalJSON() ([]byte, error) { return it.AppendJSON(nil), nil }
+
+// AppendJSON appends the due item as a JSON object: `crm due --json` writes
+// one per due contact, thousands on a large book.
+func (it *DueItem) AppendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, it.ID, 10)
+	b = appendKeyString(b, "name", it.Name)
+	b = appendKeyString(b, "account", it.Account)
+	b = appendKeyString(b, "tier", it.Tier)
+	b = appendKeyString(b, "stage", it.Stage)
+	b = append(b, `,"due_at":`...)
+	b = appendTime(b, it.DueAt)
+	b = append(b, `,"days_overdue":`...)
+	b = strconv.AppendInt(b, int64(it.DaysOverdue), 10)
+	b = append(b, `,"rhythm_days":`...)
+	b = strconv.AppendInt(b, int64(it.RhythmDays), 10)
+	b = append(b, `,"own_rhythm":`...)
+	b = strconv.AppendBool(b, it.OwnRhythm)
+	b = appendNullTime(b, "last_touch_at", it.LastTouchAt)
+	b = append(b, `,"tasks":[`...)
+	for i, t := range it.Tasks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = strconv.AppendInt(b, t.ID, 10)
+		b = appendKeyString(b, "kind", t.Kind)
+		b = appendKeyString(b, "title", t.Title)
+		b = append(b, `,"due_at":`...)
+		b = appendTime(b, t.DueAt)
+		b = append(b, '}')
+	}
+	b = append(b, `],"key_dates":[`...)
+	for i := range it.KeyDates {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = it.KeyDates[i].AppendJSON(b)
+	}
+	b = append(b, ']')
+	if it.SnoozedUntil != nil {
+		b = appendNullTime(b, "snoozed_until", it.SnoozedUntil)
+	}
+	u := it.Urgency
+	b = append(b, `,"urgency":{"score":`...)
+	b = appendFloat(b, u.Score)
+	for _, t := range []struct {
+		k string
+		v float64
+	}{{"overdue", u.Overdue}, {"tier", u.Tier}, {"promise", u.Promise}, {"followup", u.Followup}, {"date", u.Date}} {
+		b = append(b, ',', '"')
+		b = append(b, t.k...)
+		b = append(b, '"', ':')
+		b = appendFloat(b, t.v)
+	}
+	b = append(b, `},"reasons":[`...)
+	for i, r := range it.Reasons {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendJSONString(b, r)
+	}
+	b = append(b, ']')
+	b = appendKeyString(b, "reason", it.Reason)
+	return append(b, '}')
+}
+
+// AppendJSON appends the occasion as a JSON object, as its struct tags say.
+func (o *Occasion) AppendJSON(b []byte) []byte {
+	b = append(b, `{"date":`...)
+	b = AppendJSONString(b, o.Date)
+	b = appendKeyString(b, "kind", o.Kind)
+	b = appendKeyString(b, "title", o.Title)
+	optInt := func(key string, v int64) {
+		if v != 0 {
+			b = append(b, ',', '"')
+			b = append(b, key...)
+			b = append(b, '"', ':')
+			b = strconv.AppendInt(b, v, 10)
+		}
+	}
+	optBool := func(key string, v bool) {
+		if v {
+			b = append(b, ',', '"')
+			b = append(b, key...)
+			b = append(b, `":true`...)
+		}
+	}
+	optInt("contact_id", o.ContactID)
+	b = appendOptString(b, "contact", o.Contact)
+	optInt("years", int64(o.Years))
+	optBool("lunar", o.Lunar)
+	optInt("task_id", o.TaskID)
+	optInt("key_date_id", o.KeyDateID)
+	optBool("overdue", o.Overdue)
+	return append(b, '}')
+}
+
+// appendFloat writes f as encoding/json does for float64.
+func appendFloat(b []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' { // 1e-07 → 1e-7, as encoding/json writes exponents
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/seedcrm/crm/internal/when"
 )
 
 // plainContact has Contact's fields and tags but not its MarshalJSON, so
@@ -42,5 +44,30 @@ func BenchmarkContactJSON(b *testing.B) {
 	var buf []byte
 	for b.Loop() {
 		buf = c.AppendJSON(buf[:0])
+	}
+}
+
+type plainDueItem DueItem
+
+func TestDueItemJSONMatchesStructTags(t *testing.T) {
+	now := time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)
+	o := Occasion{Kind: "birthday", Title: "王科长's birthday", ContactID: 2, Contact: "王科长", Years: 51, Lunar: true, KeyDateID: 3}
+	o.SetDate(when.DateOf(now))
+	for _, it := range []*DueItem{
+		{ID: 1, Name: "赵总", Tier: "A", DueAt: now, Tasks: []DueTask{}, KeyDates: []Occasion{}, Reasons: []string{}},
+		{ID: 2, Name: "王\"科长", Account: "宝钢", Tier: "B", Stage: "cold", DueAt: now, DaysOverdue: -3, RhythmDays: 14, OwnRhythm: true,
+			LastTouchAt: &now, SnoozedUntil: &now, Tasks: []DueTask{{ID: 5, Kind: "promise", Title: "terms", DueAt: now}},
+			KeyDates: []Occasion{o}, Urgency: Urgency{Score: 13.33, Overdue: 7.33, Tier: 6, Promise: 1e-7, Date: 3},
+			Reasons: []string{"a", "b"}, Reason: "a; b"},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode((*plainDueItem)(it)); err != nil {
+			t.Fatal(err)
+		}
+		if got := it.AppendJSON(nil); !bytes.Equal(got, bytes.TrimSpace(want.Bytes())) {
+			t.Errorf("AppendJSON:\n%s\nencoding/json:\n%s", got, want.Bytes())
+		}
 	}
 }

@@ -181,7 +181,7 @@ func (s *KeyDateService) KeyDateOccasions(ctx context.Context, from when.Date, d
 	if len(months) > 0 {
 		conds = append(conds, "(k.calendar = 'lunar' AND k.month IN ("+strings.Join(months, ",")+"))")
 	}
-	kds, err := queryKeyDates(ctx, s.db.db, keyDateSelect+` WHERE c.archived_at IS NULL AND (`+strings.Join(conds, " OR ")+`)`)
+	kds, err := queryKeyDates(ctx, s.db.db, keyDateSelect+` WHERE c.archived_at IS NULL AND (`+strings.Join(conds, " OR ")+`) ORDER BY k.id`)
 	if err != nil {
 		return nil, err
 	}

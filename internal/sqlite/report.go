@@ -58,11 +58,12 @@ func (s *ReportService) Week(ctx context.Context, since, until, horizon time.Tim
 		}{
 			{&r.NewContacts, `SELECT count(*) FROM contacts WHERE created_at >= ? AND created_at < ?`, []any{a, b}},
 			{&r.NewBefore, `SELECT count(*) FROM contacts WHERE created_at >= ? AND created_at < ?`, []any{p, a}},
-			{&r.PromisesKept, `SELECT count(*) FROM tasks WHERE kind = 'promise' AND state = 'done' AND done_at >= ? AND done_at < ?`, []any{a, b}},
-			// Broken: due in the window and not kept by its day (still open,
-			// dropped, or done late).
+			// Kept: done in the window, by its day. Broken: due in the window
+			// and not kept by its day (still open, dropped, or done late).
+			{&r.PromisesKept, `SELECT count(*) FROM tasks WHERE kind = 'promise' AND state = 'done' AND done_at >= ? AND done_at < ?
+				AND date(done_at, 'localtime') <= date(due_at, 'localtime')`, []any{a, b}},
 			{&r.PromisesBroken, `SELECT count(*) FROM tasks WHERE kind = 'promise' AND due_at >= ? AND due_at < ?
-				AND (state != 'done' OR date(done_at) > date(due_at))`, []any{a, b}},
+				AND (state != 'done' OR date(done_at, 'localtime') > date(due_at, 'localtime'))`, []any{a, b}},
 			{&r.DueNow, `SELECT count(*) FROM contacts WHERE archived_at IS NULL AND due_at < ?`, []any{formatTime(horizon)}},
 		} {
 			if err := tx.QueryRowContext(ctx, q.sql, q.arg...).Scan(q.dst); err != nil {

@@ -1,0 +1,64 @@
+package sqlite_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/sqlite"
+)
+
+// TestDueAtMatchesTheRule drives a book through random touches (many
+// backdated), tier and rhythm edits, tasks and snoozes, and checks after
+// each step that the stored due date is what crm.Cadence.DueAt says.
+func TestDueAtMatchesTheRule(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	cs, ts, tasks, due := sqlite.NewContactService(db), sqlite.NewTouchService(db), sqlite.NewTaskService(db), sqlite.NewDueService(db)
+	r := rand.New(rand.NewPCG(7, 11))
+	var ids []int64
+	for i := 0; i < 5; i++ {
+		c := mustAdd(t, cs, &crm.Contact{Name: "c", Tier: []string{"A", "B", "C"}[i%3]})
+		ids = append(ids, c.ID)
+	}
+	day := func(n int) time.Time { return testNow.AddDate(0, 0, n) }
+	for step := 0; step < 300; step++ {
+		id := ids[r.IntN(len(ids))]
+		var err error
+		switch r.IntN(6) {
+		case 0, 1:
+			err = ts.CreateTouch(ctx, &crm.Touch{Channel: "call", Summary: "x", At: day(-r.IntN(400)), Contacts: []crm.TouchPerson{{ID: id}}})
+		case 2:
+			tier := []string{"A", "B", "C"}[r.IntN(3)]
+			every := r.IntN(3) * 20
+			_, err = cs.UpdateContact(ctx, id, crm.ContactUpdate{Tier: &tier, CadenceDays: &every})
+		case 3:
+			err = tasks.CreateTask(ctx, &crm.Task{Kind: crm.TaskPromise, Title: "p", ContactID: id, DueAt: day(r.IntN(200) - 100)})
+		case 4:
+			open, _ := tasks.FindTasks(ctx, crm.TaskFilter{ContactID: id})
+			if len(open) > 0 {
+				_, err = tasks.CloseTask(ctx, open[0].ID, crm.TaskDone, "")
+			}
+		case 5:
+			_, err = due.Snooze(ctx, id, day(r.IntN(100)-20))
+		}
+		if err != nil {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		c, err := cs.FindContactByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, _ := tasks.FindTasks(ctx, crm.TaskFilter{ContactID: id})
+		var earliest *time.Time
+		if len(open) > 0 {
+			earliest = &open[0].DueAt
+		}
+		want := crm.DefaultCadence.DueAt(c.Tier, c.CadenceDays, c.LastTouchAt, c.CreatedAt, earliest, c.SnoozedUntil)
+		if c.DueAt == nil || !c.DueAt.Equal(want) {
+			t.Fatalf("step %d: due_at %v, rule says %v (contact %+v)", step, c.DueAt, want, c)
+		}
+	}
+}
