@@ -20,6 +20,9 @@ type App struct {
 	CreateBook    func(ctx context.Context, path string, now func() time.Time, fill func(crm.BookWriter) error) error
 	SchemaVersion int
 
+	// Args are the command line, journaled as the summary of each change.
+	Args []string
+
 	// global flags
 	DBPath  string
 	NoColor bool
@@ -44,6 +47,7 @@ type Book struct {
 	KeyDates crm.KeyDateService
 	Due      crm.DueService
 	Reports  crm.ReportService
+	Journal  crm.JournalService
 	close    func() error
 }
 

@@ -37,6 +37,7 @@ func Main() int {
 	defer stop()
 	app := &App{
 		IO:            iostreams.System(),
+		Args:          os.Args[1:],
 		Getenv:        os.Getenv,
 		OpenBook:      openSQLiteBook,
 		CreateBook:    createSQLiteBook,
@@ -112,6 +113,7 @@ func openSQLiteBook(ctx context.Context, path string, now func() time.Time) (*Bo
 		KeyDates: sqlite.NewKeyDateService(db),
 		Due:      sqlite.NewDueService(db),
 		Reports:  sqlite.NewReportService(db),
+		Journal:  sqlite.NewJournalService(db),
 		close:    db.Close,
 	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/seedcrm/crm/internal/crm"
 	"github.com/spf13/cobra"
 )
 
@@ -38,6 +39,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 			default:
 				return usageErrorf("unknown --lang %q (valid: en, zh)", app.Lang)
 			}
+			cmd.SetContext(crm.WithChangeSummary(cmd.Context(), commandLine(app.Args)))
 			return nil
 		},
 	}
@@ -66,6 +68,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("keep", newDueCmd(app), newOverdueCmd(app), newSnoozeCmd(app), newUpcomingCmd(app), newPromiseCmd(app),
 		newTasksCmd(app), newCloseTaskCmd(app, "done"), newCloseTaskCmd(app, "dropped"), newDateCmd(app), newDatesCmd(app),
 		newPlanCmd(app), newReportCmd(app))
+	add("book", newUndoCmd(app), newHistoryCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
 	return root
 }
@@ -108,4 +111,17 @@ func argsError(cmd *cobra.Command, want string, got int) error {
 		msg:  msg,
 		hint: fmt.Sprintf("Usage: %s", cmd.UseLine()),
 	}
+}
+
+// commandLine renders the arguments as a shell line, quoting where needed:
+// the summary of the change a command makes.
+func commandLine(args []string) string {
+	parts := []string{"crm"}
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`;&|<>*?()[]{}") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
 }

@@ -60,6 +60,10 @@ func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.Boo
 		return fmt.Errorf("create book %s: %w", path, err)
 	}
 	err = d.inTx(ctx, func(tx *Tx) error {
+		// A whole new book is not a change to journal row by row.
+		if err := dropJournalTriggers(ctx, tx); err != nil {
+			return err
+		}
 		bw, err := newBulkWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -68,7 +72,10 @@ func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.Boo
 		if err := fill(bw); err != nil {
 			return err
 		}
-		return bw.finish()
+		if err := bw.finish(); err != nil {
+			return err
+		}
+		return createJournalTriggers(ctx, tx)
 	})
 	if err == nil {
 		err = d.setWAL(ctx)

@@ -33,9 +33,10 @@ var migrationFS embed.FS
 // DB is an open book. Now is the clock: every row written in one
 // transaction carries the same instant, taken from it once.
 type DB struct {
-	db   *sql.DB
-	Path string
-	Now  func() time.Time
+	db      *sql.DB
+	Path    string
+	Now     func() time.Time
+	journal bool // the schema has the journal: writes are recorded
 }
 
 // bookParams are the connection pragmas of a book; they live in the DSN so
@@ -265,36 +266,62 @@ func (d *DB) migrate(ctx context.Context) error {
 	if v > len(ms) {
 		return crm.Errorf(crm.ENOTBOOK, "%s was written by a newer crm (schema %d; this crm knows %d): upgrade crm", d.Path, v, len(ms))
 	}
-	if v == len(ms) {
-		return nil
-	}
-	return d.inTx(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+	if v < len(ms) {
+		err := d.inTx(ctx, func(tx *Tx) error {
+			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+				return err
+			}
+			if v >= len(ms) {
+				return nil // another process migrated first
+			}
+			// Migrations are not changes to undo: no journal while they run,
+			// and triggers made anew for the schema they leave.
+			if err := dropJournalTriggers(ctx, tx); err != nil {
+				return err
+			}
+			for _, m := range ms[v:] {
+				if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
+			}
+			if len(ms) >= journalSchemaVersion {
+				if err := createJournalTriggers(ctx, tx); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms)))
+			return err
+		})
+		if err != nil {
 			return err
 		}
-		for _, m := range ms[v:] {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
-			}
-		}
-		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms)))
-		return err
-	})
+	}
+	d.journal = len(ms) >= journalSchemaVersion
+	return nil
 }
 
-// Tx is a write transaction with the instant all its rows carry.
+// Tx is a write transaction with the instant all its rows carry and the
+// journal's change it is (0 before the journal exists).
 type Tx struct {
 	*sql.Tx
-	now time.Time
+	now    time.Time
+	change int64
 }
 
 // inTx runs fn in one immediate transaction, committing when fn returns nil.
+// Once the book has its journal, the transaction is recorded as one change.
 func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	sqlTx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return mapError(fmt.Errorf("begin: %w", err))
 	}
 	tx := &Tx{Tx: sqlTx, now: d.Now().UTC().Truncate(time.Second)}
+	if d.journal {
+		if err := beginChange(ctx, tx); err != nil {
+			sqlTx.Rollback()
+			return mapError(err)
+		}
+	}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return mapError(err)

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/spf13/cobra"
+)
+
+type undoOptions struct {
+	List  bool
+	Limit int
+	jsonOptions
+}
+
+func newUndoCmd(app *App) *cobra.Command {
+	opts := &undoOptions{}
+	cmd := &cobra.Command{
+		Use:   "undo [ID] [--list]",
+		Short: "Undo the last change, or change ID; --list shows recent changes",
+		Long: `Every change to the book is journaled with the rows it wrote, before and
+after. crm undo reverts the latest change that is not undone yet (run it again
+to go further back); crm undo ID reverts one change, refusing when a later
+change wrote the same rows. An undo is itself a change: undoing it redoes.
+
+Exit status: 0 undone or listed; 2 unknown ID, a change undone already, or
+nothing to undo; 1 a later change builds on it, or another failure.`,
+		Example: `  crm undo
+  crm undo --list
+  crm undo 42`,
+		Args: maxArgs(1, "at most one change ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var id int64
+			if len(args) == 1 {
+				var err error
+				if id, err = strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64); err != nil || id <= 0 {
+					return crm.Errorf(crm.EINVALID, "invalid change id %q: want a number from crm undo --list", args[0])
+				}
+			}
+			return runUndo(cmd.Context(), app, opts, id)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.List, "list", false, "list recent changes instead")
+	cmd.Flags().IntVar(&opts.Limit, "limit", 20, "how many changes --list shows")
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+func runUndo(ctx context.Context, app *App, opts *undoOptions, id int64) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.List {
+		changes, err := book.Journal.Changes(ctx, 0, opts.Limit)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return opts.printJSON(app.IO, changes)
+		}
+		return printChanges(app, changes, 0)
+	}
+	c, err := book.Journal.Undo(ctx, id)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(app.IO, c)
+	}
+	fmt.Fprintf(app.IO.ErrOut, "undid #%d (%s): %d rows restored\n", c.ID, iostreams.CleanLine(c.Summary), len(c.Rows))
+	return nil
+}
+
+func newHistoryCmd(app *App) *cobra.Command {
+	o := &jsonOptions{}
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "history REF",
+		Short: "A contact's changes: profile edits, touches, stages, tasks, dates",
+		Long: `List the changes that touched a contact, newest first, with the fields that
+changed. IDs are the ones crm undo takes.
+
+Exit status: 0 listed; 2 unknown or ambiguous REF; 1 failure.`,
+		Example: "  crm history 王科长\n  crm history wkz --json",
+		Args:    exactArgs("REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := o.enabled()
+			if err != nil {
+				return err
+			}
+			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, err := book.Contacts.ResolveContact(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			changes, err := book.Journal.Changes(cmd.Context(), c.ID, limit)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return o.printJSON(app.IO, changes)
+			}
+			return printChanges(app, changes, c.ID)
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", 50, "at most `N` changes")
+	addJSONFlags(cmd, o)
+	return cmd
+}
+
+// noisyColumns change with most writes and say nothing on their own.
+var noisyColumns = map[string]bool{"updated_at": true, "due_at": true, "sort_key": true}
+
+// printChanges writes one line per change and, for history, what changed.
+func printChanges(app *App, changes []*crm.Change, contactID int64) error {
+	th := app.Theme()
+	w := app.IO.Out
+	for _, c := range changes {
+		state := ""
+		switch {
+		case c.UndoneBy != 0:
+			state = th.Muted(fmt.Sprintf(" (undone by #%d)", c.UndoneBy))
+		case c.Undoes != 0:
+			state = th.Muted(" (undo)")
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s%s\n", th.Accent(fmt.Sprintf("#%d", c.ID)), fmtTime(c.At), escapeTSV(c.Summary), state)
+		if contactID == 0 {
+			continue
+		}
+		for _, r := range c.Rows {
+			if d := describeRow(r); d != "" {
+				fmt.Fprintf(w, "\t\t%s\n", escapeTSV(d))
+			}
+		}
+	}
+	return nil
+}
+
+// describeRow says in a few words what a journaled row change was.
+func describeRow(r crm.ChangedRow) string {
+	switch r.Table {
+	case "contact_keys", "contact_tags", "touch_contacts", "account_keys":
+		return "" // follow from the rows they index
+	}
+	switch r.Op {
+	case "insert":
+		return "+ " + r.Table + summaryOf(r.After)
+	case "delete":
+		return "- " + r.Table + summaryOf(r.Before)
+	}
+	var diffs []string
+	for k, after := range r.After {
+		before := r.Before[k]
+		if noisyColumns[k] || fmt.Sprint(before) == fmt.Sprint(after) {
+			continue
+		}
+		diffs = append(diffs, fmt.Sprintf("%s: %v → %v", k, show(before), show(after)))
+	}
+	sort.Strings(diffs)
+	if len(diffs) == 0 {
+		return ""
+	}
+	return "~ " + r.Table + " " + strings.Join(diffs, ", ")
+}
+
+// summaryOf picks the telling column of a row for a one-line description.
+func summaryOf(row map[string]any) string {
+	for _, k := range []string{"summary", "title", "name", "to_stage", "kind"} {
+		if v, ok := row[k]; ok && v != nil && v != "" {
+			return fmt.Sprintf(" %s=%q", k, fmt.Sprint(v))
+		}
+	}
+	return ""
+}
+
+func show(v any) string {
+	if v == nil || v == "" {
+		return "∅"
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,52 @@
+package crm
+
+import (
+	"context"
+	"time"
+)
+
+// Change is one write to the book, as recorded in the journal: every
+// transaction is one change, named by the command that made it.
+type Change struct {
+	ID       int64         `json:"id"`
+	At       time.Time     `json:"at"`
+	Summary  string        `json:"summary"`
+	Undoes   int64         `json:"undoes,omitempty"`    // set on a change that undid another
+	UndoneBy int64         `json:"undone_by,omitempty"` // set on a change that was undone
+	Rows     []ChangedRow  `json:"rows,omitempty"`
+}
+
+// ChangedRow is one row a change inserted, updated or deleted, with the
+// row before and after as column → value.
+type ChangedRow struct {
+	Table  string         `json:"table"`
+	Op     string         `json:"op"` // insert, update, delete
+	Key    map[string]any `json:"key"`
+	Before map[string]any `json:"before,omitempty"`
+	After  map[string]any `json:"after,omitempty"`
+}
+
+// JournalService reads the journal and undoes changes.
+type JournalService interface {
+	// Changes lists the latest changes, newest first; contactID != 0 keeps
+	// those that touched that contact or its touches, tasks, dates and stages.
+	Changes(ctx context.Context, contactID int64, limit int) ([]*Change, error)
+	// Undo reverts change id (0: the latest change not yet undone, that is
+	// not itself an undo) as a new change. A change that later changes
+	// build on is refused with ECONFLICT naming them; one already undone is
+	// EINVALID.
+	Undo(ctx context.Context, id int64) (*Change, error)
+}
+
+type summaryKey struct{}
+
+// WithChangeSummary returns a context whose writes are journaled under summary.
+func WithChangeSummary(ctx context.Context, summary string) context.Context {
+	return context.WithValue(ctx, summaryKey{}, summary)
+}
+
+// ChangeSummary is the summary WithChangeSummary put in ctx, or "".
+func ChangeSummary(ctx context.Context) string {
+	s, _ := ctx.Value(summaryKey{}).(string)
+	return s
+}

@@ -1,0 +1,409 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// JournalService implements crm.JournalService.
+type JournalService struct{ db *DB }
+
+// NewJournalService returns the journal of the book.
+func NewJournalService(db *DB) *JournalService { return &JournalService{db} }
+
+var _ crm.JournalService = (*JournalService)(nil)
+
+// journalSchemaVersion is the first schema with the journal.
+const journalSchemaVersion = 3
+
+// journaledTables lists the tables whose rows the journal records: all but
+// the journal itself and SQLite's own.
+func journaledTables(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'
+		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('changes', 'journal') ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+type column struct {
+	name string
+	pk   int
+}
+
+func tableColumns(ctx context.Context, q querier, table string) ([]column, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []column
+	for rows.Next() {
+		var c column
+		if err := rows.Scan(&c.name, &c.pk); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+// dropJournalTriggers removes the journal's triggers (before migrations and
+// bulk writes, which are not changes a user can undo).
+func dropJournalTriggers(ctx context.Context, tx *Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'journal_%'`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER "`+n+`"`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createJournalTriggers makes, for every journaled table, the three
+// triggers that record its rows under the newest change. They are generated
+// from the live schema so that they follow every migration.
+func createJournalTriggers(ctx context.Context, tx *Tx) error {
+	tables, err := journaledTables(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		cols, err := tableColumns(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		row := func(ref string) string {
+			parts := make([]string, 0, 2*len(cols))
+			for _, c := range cols {
+				parts = append(parts, fmt.Sprintf("'%s', %s.%s", c.name, ref, c.name))
+			}
+			return "json_object(" + strings.Join(parts, ", ") + ")"
+		}
+		key := func(ref string) string {
+			var pk []column
+			for _, c := range cols {
+				if c.pk > 0 {
+					pk = append(pk, c)
+				}
+			}
+			sort.Slice(pk, func(i, j int) bool { return pk[i].pk < pk[j].pk })
+			parts := make([]string, 0, 2*len(pk))
+			for _, c := range pk {
+				parts = append(parts, fmt.Sprintf("'%s', %s.%s", c.name, ref, c.name))
+			}
+			return "json_object(" + strings.Join(parts, ", ") + ")"
+		}
+		contact := func(ref string) string {
+			if t == "contacts" {
+				return ref + ".id"
+			}
+			for _, c := range cols {
+				if c.name == "contact_id" {
+					return ref + ".contact_id"
+				}
+			}
+			return "NULL"
+		}
+		const change = `(SELECT max(id) FROM changes)`
+		for _, tr := range []struct{ event, op, ref, before, after string }{
+			{"INSERT", "insert", "NEW", "NULL", row("NEW")},
+			{"UPDATE", "update", "NEW", row("OLD"), row("NEW")},
+			{"DELETE", "delete", "OLD", row("OLD"), "NULL"},
+		} {
+			sql := fmt.Sprintf(`CREATE TRIGGER journal_%s_%s AFTER %s ON %s BEGIN
+				INSERT INTO journal (change_id, tbl, op, key, contact_id, before, after)
+				VALUES (%s, '%s', '%s', %s, %s, %s, %s); END`,
+				t, tr.op, tr.event, t, change, t, tr.op, key(tr.ref), contact(tr.ref), tr.before, tr.after)
+			if _, err := tx.ExecContext(ctx, sql); err != nil {
+				return fmt.Errorf("journal trigger on %s: %w", t, err)
+			}
+		}
+	}
+	return nil
+}
+
+// beginChange records the change a write transaction makes; the journal's
+// triggers file every row under it.
+func beginChange(ctx context.Context, tx *Tx) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO changes (at, summary) VALUES (?, ?)`, formatTime(tx.now), crm.ChangeSummary(ctx))
+	if err != nil {
+		return err
+	}
+	tx.change, err = res.LastInsertId()
+	return err
+}
+
+// Changes implements crm.JournalService.
+func (s *JournalService) Changes(ctx context.Context, contactID int64, limit int) ([]*crm.Change, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	var out []*crm.Change
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		q := `SELECT id, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0) FROM changes
+			WHERE EXISTS (SELECT 1 FROM journal j WHERE j.change_id = changes.id) ORDER BY id DESC LIMIT ?`
+		args := []any{limit}
+		if contactID != 0 {
+			q = `SELECT c.id, c.at, c.summary, coalesce(c.undoes, 0), coalesce(c.undone_by, 0) FROM changes c
+				WHERE c.id IN (SELECT change_id FROM journal WHERE contact_id = ? ORDER BY change_id DESC LIMIT ?)
+				ORDER BY c.id DESC`
+			args = []any{contactID, limit * 50}
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			c := &crm.Change{}
+			var at string
+			if err := rows.Scan(&c.ID, &at, &c.Summary, &c.Undoes, &c.UndoneBy); err != nil {
+				rows.Close()
+				return err
+			}
+			c.At = parseTime(at)
+			out = append(out, c)
+		}
+		rows.Close()
+		if len(out) > limit {
+			out = out[:limit]
+		}
+		for _, c := range out {
+			if c.Rows, err = changeRows(ctx, tx, c.ID, contactID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// changeRows loads the rows of a change, of one contact when contactID != 0.
+func changeRows(ctx context.Context, q querier, change, contactID int64) ([]crm.ChangedRow, error) {
+	query, args := `SELECT tbl, op, key, before, after FROM journal WHERE change_id = ?`, []any{change}
+	if contactID != 0 {
+		query, args = query+` AND contact_id = ?`, append(args, contactID)
+	}
+	rows, err := q.QueryContext(ctx, query+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.ChangedRow
+	for rows.Next() {
+		var r crm.ChangedRow
+		var key string
+		var before, after sql.NullString
+		if err := rows.Scan(&r.Table, &r.Op, &key, &before, &after); err != nil {
+			return nil, err
+		}
+		r.Key, r.Before, r.After = decodeRow(key), decodeRow(before.String), decodeRow(after.String)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// decodeRow reads a journaled row, keeping integers as int64.
+func decodeRow(s string) map[string]any {
+	if s == "" {
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader([]byte(s)))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		return nil
+	}
+	for k, v := range m {
+		if n, ok := v.(json.Number); ok {
+			if i, err := n.Int64(); err == nil {
+				m[k] = i
+			} else {
+				m[k], _ = n.Float64()
+			}
+		}
+	}
+	return m
+}
+
+// Undo implements crm.JournalService.
+func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error) {
+	var done *crm.Change
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		target, err := undoTarget(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkNoDependents(ctx, tx, target); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE changes SET summary = ?, undoes = ? WHERE id = ?`,
+			fmt.Sprintf("undo #%d: %s", target.ID, target.Summary), target.ID, tx.change); err != nil {
+			return err
+		}
+		// Rows come back in any order within the transaction: a deleted
+		// contact and its touches, say. Foreign keys are checked at commit.
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+		rows, err := changeRows(ctx, tx, target.ID, 0)
+		if err != nil {
+			return err
+		}
+		for i := len(rows) - 1; i >= 0; i-- {
+			if err := revertRow(ctx, tx, rows[i]); err != nil {
+				return fmt.Errorf("undo #%d: %s %s: %w", target.ID, rows[i].Op, rows[i].Table, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE changes SET undone_by = ? WHERE id = ?`, tx.change, target.ID); err != nil {
+			return err
+		}
+		target.UndoneBy = tx.change
+		target.Rows = rows
+		done = target
+		return nil
+	})
+	return done, err
+}
+
+// undoTarget finds the change to undo: id, or the latest one that is
+// neither undone nor an undo.
+func undoTarget(ctx context.Context, tx *Tx, id int64) (*crm.Change, error) {
+	q, args := `SELECT id, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0) FROM changes WHERE id = ? AND id != ?`, []any{id, tx.change}
+	if id == 0 {
+		q = `SELECT id, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0) FROM changes
+			WHERE id != ? AND undone_by IS NULL AND undoes IS NULL AND EXISTS (SELECT 1 FROM journal j WHERE j.change_id = changes.id)
+			ORDER BY id DESC LIMIT 1`
+		args = []any{tx.change}
+	}
+	c := &crm.Change{}
+	var at string
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&c.ID, &at, &c.Summary, &c.Undoes, &c.UndoneBy)
+	if err == sql.ErrNoRows {
+		if id == 0 {
+			return nil, crm.Errorf(crm.EINVALID, "nothing to undo")
+		}
+		return nil, crm.Errorf(crm.ENOTFOUND, "no change #%d (see crm undo --list)", id)
+	} else if err != nil {
+		return nil, err
+	}
+	c.At = parseTime(at)
+	if c.UndoneBy != 0 {
+		return nil, crm.Errorf(crm.EINVALID, "change #%d was undone already by #%d", c.ID, c.UndoneBy)
+	}
+	return c, nil
+}
+
+// checkNoDependents refuses to undo a change when a later change that
+// still stands wrote one of its rows: undoing it would lose that work.
+func checkNoDependents(ctx context.Context, tx *Tx, c *crm.Change) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT later.change_id FROM journal mine
+		JOIN journal later ON later.tbl = mine.tbl AND later.key = mine.key AND later.change_id > mine.change_id
+		JOIN changes lc ON lc.id = later.change_id
+		WHERE mine.change_id = ? AND lc.id != ? AND lc.undone_by IS NULL AND lc.undoes IS NULL
+		ORDER BY later.change_id`, c.ID, tx.change)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var deps []string
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		deps = append(deps, fmt.Sprintf("#%d", id))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(deps) > 0 {
+		return crm.Errorf(crm.ECONFLICT, "change #%d is built on by later changes %s; undo those first", c.ID, strings.Join(deps, ", "))
+	}
+	return nil
+}
+
+// revertRow applies the inverse of one journaled row.
+func revertRow(ctx context.Context, tx *Tx, r crm.ChangedRow) error {
+	where, args := keyWhere(r.Key)
+	switch r.Op {
+	case "insert":
+		_, err := tx.ExecContext(ctx, `DELETE FROM "`+r.Table+`" WHERE `+where, args...)
+		return err
+	case "delete":
+		cols, marks, vals := rowColumns(r.Before)
+		_, err := tx.ExecContext(ctx, `INSERT INTO "`+r.Table+`" (`+cols+`) VALUES (`+marks+`)`, vals...)
+		return err
+	case "update":
+		names := sortedKeys(r.Before)
+		sets := make([]string, len(names))
+		vals := make([]any, 0, len(names)+len(args))
+		for i, n := range names {
+			sets[i] = `"` + n + `" = ?`
+			vals = append(vals, r.Before[n])
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE "`+r.Table+`" SET `+strings.Join(sets, ", ")+` WHERE `+where, append(vals, args...)...)
+		return err
+	}
+	return fmt.Errorf("unknown journal op %q", r.Op)
+}
+
+func keyWhere(key map[string]any) (string, []any) {
+	names := sortedKeys(key)
+	conds := make([]string, len(names))
+	args := make([]any, len(names))
+	for i, n := range names {
+		conds[i], args[i] = `"`+n+`" = ?`, key[n]
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func rowColumns(row map[string]any) (cols, marks string, vals []any) {
+	names := sortedKeys(row)
+	quoted := make([]string, len(names))
+	qs := make([]string, len(names))
+	for i, n := range names {
+		quoted[i], qs[i] = `"`+n+`"`, "?"
+		vals = append(vals, row[n])
+	}
+	return strings.Join(quoted, ", "), strings.Join(qs, ", "), vals
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
