@@ -8,12 +8,12 @@ import (
 // Change is one write to the book, as recorded in the journal: every
 // transaction is one change, named by the command that made it.
 type Change struct {
-	ID       int64         `json:"id"`
-	At       time.Time     `json:"at"`
-	Summary  string        `json:"summary"`
-	Undoes   int64         `json:"undoes,omitempty"`    // set on a change that undid another
-	UndoneBy int64         `json:"undone_by,omitempty"` // set on a change that was undone
-	Rows     []ChangedRow  `json:"rows,omitempty"`
+	ID       int64        `json:"id"`
+	At       time.Time    `json:"at"`
+	Summary  string       `json:"summary"`
+	Undoes   int64        `json:"undoes,omitempty"`    // set on a change that undid another
+	UndoneBy int64        `json:"undone_by,omitempty"` // set on a change that was undone
+	Rows     []ChangedRow `json:"rows,omitempty"`
 }
 
 // ChangedRow is one row a change inserted, updated or deleted, with the
