@@ -259,6 +259,11 @@ func (d *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return d.migrateWith(ctx, ms)
+}
+
+// migrateWith applies ms (the embedded migrations, or a test's).
+func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 	var v int
 	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return mapError(fmt.Errorf("read schema version of %s: %w", d.Path, err))

@@ -1,0 +1,126 @@
+package sqlite
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// copyBook copies a book kept in testdata to a temporary path.
+func copyBook(t *testing.T, name string) string {
+	t.Helper()
+	src, err := os.Open(filepath.Join("..", "..", "testdata", "books", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	path := filepath.Join(t.TempDir(), name)
+	dst, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	dst.Close()
+	return path
+}
+
+// TestMigrateFromSchema1 opens a book written by the first schema (made
+// with that version of crm, kept in testdata/books) and checks that every
+// later migration keeps its data and gives it the new features.
+func TestMigrateFromSchema1(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)
+	db, err := Open(ctx, copyBook(t, "schema1.db"), func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v int
+	db.db.QueryRow(`PRAGMA user_version`).Scan(&v)
+	if v != SchemaVersion() {
+		t.Fatalf("schema %d after opening, want %d", v, SchemaVersion())
+	}
+	cs := NewContactService(db)
+	wang, err := cs.ResolveContact(ctx, "wkz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wang.Account != "宝山钢铁" || wang.Tier != "A" || wang.Stage != "icebreak" || wang.ReportsTo != "赵总" ||
+		wang.Fields["competitor"] != "西门子" || wang.Birthday != "1973-04-18" || len(wang.Phones) != 1 {
+		t.Errorf("王科长 after migration: %+v", wang)
+	}
+	// Schema 2: due dates from the last touch, birthdays as key dates.
+	if wang.DueAt == nil || !wang.DueAt.Equal(wang.LastTouchAt.AddDate(0, 0, 30)) {
+		t.Errorf("due_at %v, want last touch %v + 30d", wang.DueAt, wang.LastTouchAt)
+	}
+	kds, err := NewKeyDateService(db).FindKeyDates(ctx, 0)
+	if err != nil || len(kds) != 2 {
+		t.Fatalf("key dates after migration: %d, %v", len(kds), err)
+	}
+	var touches int
+	NewTouchService(db).FindTouches(ctx, crm.TouchFilter{}, func(*crm.Touch) error { touches++; return nil })
+	if touches != 3 {
+		t.Errorf("%d touches, want 3", touches)
+	}
+	if tier, _ := NewSettingService(db).GetSetting(ctx, "default.tier"); tier != "B" {
+		t.Errorf("setting default.tier = %q, want B", tier)
+	}
+	archived, err := cs.FindContactByID(ctx, 4)
+	if err != nil || archived.ArchivedAt == nil {
+		t.Errorf("archived contact: %+v %v", archived, err)
+	}
+	// Schema 3: the journal records new changes and undoes them.
+	tier := "C"
+	if _, err := cs.UpdateContact(ctx, wang.ID, crm.ContactUpdate{Tier: &tier}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewJournalService(db).Undo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := cs.FindContactByID(ctx, wang.ID); c.Tier != "A" {
+		t.Errorf("tier after undo = %s", c.Tier)
+	}
+	var ok string
+	db.db.QueryRow(`PRAGMA integrity_check`).Scan(&ok)
+	if ok != "ok" {
+		t.Errorf("integrity_check: %s", ok)
+	}
+}
+
+// TestFailedMigrationLeavesTheBook applies the real migrations plus one
+// that fails halfway: the book must stay exactly at schema 1.
+func TestFailedMigrationLeavesTheBook(t *testing.T) {
+	ctx := context.Background()
+	path := copyBook(t, "schema1.db")
+	before, _ := os.ReadFile(path)
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := migration{len(ms) + 1, "9999_bad.sql", `CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);`}
+	d, err := openDSN(path, time.Now, bookParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.migrateWith(ctx, append(ms, bad)); err == nil {
+		t.Fatal("a failing migration reported success")
+	}
+	var v, n int
+	d.db.QueryRow(`PRAGMA user_version`).Scan(&v)
+	d.db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name IN ('half_done', 'tasks', 'journal')`).Scan(&n)
+	d.Close()
+	if v != 1 || n != 0 {
+		t.Errorf("after a failed migration: schema %d, %d new tables; want 1 and 0", v, n)
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Error("the book file changed")
+	}
+}
