@@ -166,6 +166,7 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	if err := book.Contacts.CreateContact(ctx, c); err != nil {
 		return err
 	}
+	app.runHook(ctx, hookAdd, c)
 	if asJSON {
 		return opts.printJSON(app.IO, c)
 	}

@@ -73,6 +73,7 @@ func runPromise(ctx context.Context, app *App, opts *promiseOptions) error {
 	if err := book.Tasks.CreateTask(ctx, t); err != nil {
 		return err
 	}
+	app.runHook(ctx, hookTask, t)
 	if by.Before(crm.Today(now)) {
 		app.warnf("warning: this promise was due %s, already past", fmtDate(by))
 	}
@@ -201,6 +202,7 @@ is named); 1 failure.`,
 			if err != nil {
 				return err
 			}
+			app.runHook(cmd.Context(), hookTask, t)
 			if asJSON {
 				return o.printJSON(app.IO, t)
 			}
@@ -328,6 +330,9 @@ Exit status: 0 applied; 2 unknown plan, bad date, unknown/ambiguous REF; 1 failu
 			tasks, err := book.Plans.ApplyPlan(cmd.Context(), args[0], c.ID, start)
 			if err != nil {
 				return err
+			}
+			for _, t := range tasks {
+				app.runHook(cmd.Context(), hookTask, t)
 			}
 			if asJSON {
 				return applyOpts.printJSON(app.IO, tasks)
