@@ -91,4 +91,3 @@ func (a *App) runHook(ctx context.Context, event string, record any) {
 		}
 	}
 }
-
