@@ -68,7 +68,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("keep", newDueCmd(app), newOverdueCmd(app), newSnoozeCmd(app), newUpcomingCmd(app), newPromiseCmd(app),
 		newTasksCmd(app), newCloseTaskCmd(app, "done"), newCloseTaskCmd(app, "dropped"), newDateCmd(app), newDatesCmd(app),
 		newPlanCmd(app), newReportCmd(app))
-	add("book", newUndoCmd(app), newHistoryCmd(app))
+	add("book", newUndoCmd(app), newHistoryCmd(app), newExportCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
 	return root
 }

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/interop"
+	"github.com/spf13/cobra"
+)
+
+// exportFormats are the formats crm export writes.
+var exportFormats = []string{"csv"}
+
+type exportOptions struct {
+	Format   string
+	Archived bool
+}
+
+func newExportCmd(app *App) *cobra.Command {
+	opts := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export --format csv",
+		Short: "Export contacts as CSV for a spreadsheet",
+		Long: `Write every active contact (--archived: the archived ones) as CSV on stdout,
+one row each, with a header. Lists (phones, emails, tags) are joined with
+"; ". Cells that a spreadsheet would run as a formula (starting with = + - @)
+get a leading apostrophe, so opening the file never runs anything.
+
+Exit status: 0 written; 2 unknown format; 1 failure.`,
+		Example: `  crm export --format csv > contacts.csv`,
+		Args:    exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slicesContains(exportFormats, opts.Format) {
+				return crm.Errorf(crm.EINVALID, "unknown format %q (valid: csv)", opts.Format)
+			}
+			return runExport(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "csv", "the format: csv")
+	cmd.Flags().BoolVar(&opts.Archived, "archived", false, "export archived contacts instead")
+	return cmd
+}
+
+func runExport(ctx context.Context, app *App, opts *exportOptions) error {
+	book, err := app.Book(ctx)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriterSize(app.IO.Out, 64<<10)
+	w, err := interop.NewContactCSV(out)
+	if err != nil {
+		return err
+	}
+	n := 0
+	err = book.Contacts.FindContacts(ctx, crm.ContactFilter{Archived: opts.Archived, Sort: crm.SortCreated}, func(c *crm.Contact) error {
+		n++
+		return w.Write(c)
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.IO.ErrOut, "exported %d contacts\n", n)
+	return nil
+}
