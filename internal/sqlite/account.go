@@ -160,8 +160,24 @@ func createAccount(ctx context.Context, tx *Tx, a *crm.Account) error {
 	if a.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	for _, k := range match.Keys(a.Name) {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO account_keys (key, account_id) VALUES (?, ?)`, k, a.ID); err != nil {
+	return writeAccountKeys(ctx, tx, a.ID)
+}
+
+// writeAccountKeys (re)builds the search keys of an account from its name;
+// an account that no longer exists keeps none.
+func writeAccountKeys(ctx context.Context, tx *Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM account_keys WHERE account_id = ?`, id); err != nil {
+		return err
+	}
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM accounts WHERE id = ?`, id).Scan(&name)
+	if err == sql.ErrNoRows {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	for _, k := range match.Keys(name) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO account_keys (key, account_id) VALUES (?, ?)`, k, id); err != nil {
 			return err
 		}
 	}

@@ -23,11 +23,16 @@ var _ crm.JournalService = (*JournalService)(nil)
 // journalSchemaVersion is the first schema with the journal.
 const journalSchemaVersion = 3
 
+// derivedTables are search indexes computed from contacts and accounts
+// rows: not journaled (every trigger is parsed by every process that opens
+// the book), but rebuilt after an undo from the rows it restored.
+var derivedTables = []string{"contact_keys", "contact_tags", "account_keys"}
+
 // journaledTables lists the tables whose rows the journal records: all but
-// the journal itself and SQLite's own.
+// the journal itself, the derived tables and SQLite's own.
 func journaledTables(ctx context.Context, q querier) ([]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('changes', 'journal') ORDER BY name`)
+		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('changes', 'journal', '`+strings.Join(derivedTables, "', '")+`') ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -285,6 +290,9 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 				return fmt.Errorf("undo #%d: %s %s: %w", target.ID, rows[i].Op, rows[i].Table, err)
 			}
 		}
+		if err := rebuildDerived(ctx, tx, rows); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET undone_by = ? WHERE id = ?`, tx.change, target.ID); err != nil {
 			return err
 		}
@@ -406,4 +414,38 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// rebuildDerived recomputes the search keys and tags of the contacts and
+// accounts whose rows an undo restored; deleted ones lost theirs by cascade.
+func rebuildDerived(ctx context.Context, tx *Tx, rows []crm.ChangedRow) error {
+	done := map[string]bool{}
+	for _, r := range rows {
+		id, _ := r.Key["id"].(int64)
+		k := r.Table + fmt.Sprint(id)
+		if done[k] || (r.Table != "contacts" && r.Table != "accounts") {
+			continue
+		}
+		done[k] = true
+		switch r.Table {
+		case "contacts":
+			c, err := findContactByID(ctx, tx, id)
+			if crm.ErrorCode(err) == crm.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if err := writeContactKeys(ctx, tx, c); err != nil {
+				return err
+			}
+			if err := writeContactTags(ctx, tx, c.ID, c.Tags); err != nil {
+				return err
+			}
+		case "accounts":
+			if err := writeAccountKeys(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
