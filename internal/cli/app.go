@@ -19,6 +19,9 @@ type App struct {
 	// CreateBook writes a whole new book at path from fill, atomically.
 	CreateBook    func(ctx context.Context, path string, now func() time.Time, fill func(crm.BookWriter) error) error
 	SchemaVersion int
+	// RestoreBook replaces the book at bookPath with a checked copy of src
+	// and returns where the previous book was kept; the book need not be open.
+	RestoreBook func(ctx context.Context, src, bookPath string, now func() time.Time) (string, error)
 
 	// Args are the command line, journaled as the summary of each change.
 	Args []string
@@ -48,7 +51,9 @@ type Book struct {
 	Due      crm.DueService
 	Reports  crm.ReportService
 	Journal  crm.JournalService
-	close    func() error
+	// Maintenance makes backups and checks the book (crm backup, crm doctor).
+	Maintenance crm.Maintenance
+	close       func() error
 }
 
 // Book opens the book once: --db, else CRM_DB, else the default path.

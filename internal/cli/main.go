@@ -42,6 +42,7 @@ func Main() int {
 		OpenBook:      openSQLiteBook,
 		CreateBook:    createSQLiteBook,
 		SchemaVersion: sqlite.SchemaVersion(),
+		RestoreBook:   sqlite.RestoreBook,
 	}
 	defer app.Close()
 	root := newRootCmd(app)
@@ -102,19 +103,20 @@ func openSQLiteBook(ctx context.Context, path string, now func() time.Time) (*Bo
 		return nil, err
 	}
 	return &Book{
-		Path:     path,
-		Contacts: sqlite.NewContactService(db),
-		Accounts: sqlite.NewAccountService(db),
-		Touches:  sqlite.NewTouchService(db),
-		Stages:   sqlite.NewStageService(db),
-		Settings: sqlite.NewSettingService(db),
-		Tasks:    sqlite.NewTaskService(db),
-		Plans:    sqlite.NewTaskService(db),
-		KeyDates: sqlite.NewKeyDateService(db),
-		Due:      sqlite.NewDueService(db),
-		Reports:  sqlite.NewReportService(db),
-		Journal:  sqlite.NewJournalService(db),
-		close:    db.Close,
+		Path:        path,
+		Contacts:    sqlite.NewContactService(db),
+		Accounts:    sqlite.NewAccountService(db),
+		Touches:     sqlite.NewTouchService(db),
+		Stages:      sqlite.NewStageService(db),
+		Settings:    sqlite.NewSettingService(db),
+		Tasks:       sqlite.NewTaskService(db),
+		Plans:       sqlite.NewTaskService(db),
+		KeyDates:    sqlite.NewKeyDateService(db),
+		Due:         sqlite.NewDueService(db),
+		Reports:     sqlite.NewReportService(db),
+		Maintenance: sqlite.NewMaintenanceService(db),
+		Journal:     sqlite.NewJournalService(db),
+		close:       db.Close,
 	}, nil
 }
 

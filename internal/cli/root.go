@@ -70,6 +70,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 		newPlanCmd(app), newReportCmd(app))
 	add("book", newUndoCmd(app), newHistoryCmd(app), newExportCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
+	add("book", newBackupCmd(app), newRestoreCmd(app), newDoctorCmd(app))
 	return root
 }
 

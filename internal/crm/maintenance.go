@@ -1,6 +1,11 @@
 package crm
 
-import "context"
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"time"
+)
 
 // BackupResult describes a copy of the book written by Maintenance.Backup.
 type BackupResult struct {
@@ -62,4 +67,26 @@ type Maintenance interface {
 	// only reported (a backup is the cure). full runs the slow, complete
 	// integrity check instead of the quick one.
 	Doctor(ctx context.Context, fix, full bool) (*DoctorReport, error)
+}
+
+// StampLayout is the local time in the names of backups and of books kept
+// aside by a restore: 20261122-090000.
+const StampLayout = "20060102-150405"
+
+// BackupPath is the default name of a backup of the book made at t, beside
+// it: crm.db.backup-20261122-090000.db.
+func BackupPath(book string, t time.Time) string {
+	return book + ".backup-" + t.Format(StampLayout) + ".db"
+}
+
+// BackupTime reports whether the base name is a default backup name of the
+// book, and when that backup was made (local time).
+func BackupTime(book, name string) (time.Time, bool) {
+	prefix := filepath.Base(book) + ".backup-"
+	if !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".db") {
+		return time.Time{}, false
+	}
+	stamp := strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".db")
+	t, err := time.ParseInLocation(StampLayout, stamp, time.Local)
+	return t, err == nil
 }

@@ -31,7 +31,7 @@ func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.Boo
 	if err := MkdirPrivate(dir); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".crm-new-*.db")
+	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return fmt.Errorf("create book %s: %w", path, err)
 	}

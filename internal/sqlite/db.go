@@ -130,7 +130,7 @@ func create(ctx context.Context, path string) error {
 	if err := MkdirPrivate(dir); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".crm-new-*.db")
+	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return fmt.Errorf("create book %s: %w", path, err)
 	}
