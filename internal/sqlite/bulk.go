@@ -59,11 +59,8 @@ func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.Boo
 		d.Close()
 		return fmt.Errorf("create book %s: %w", path, err)
 	}
+	d.journal = false // a whole new book is not a change to journal row by row
 	err = d.inTx(ctx, func(tx *Tx) error {
-		// A whole new book is not a change to journal row by row.
-		if err := dropJournalTriggers(ctx, tx); err != nil {
-			return err
-		}
 		bw, err := newBulkWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -72,10 +69,7 @@ func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.Boo
 		if err := fill(bw); err != nil {
 			return err
 		}
-		if err := bw.finish(); err != nil {
-			return err
-		}
-		return createJournalTriggers(ctx, tx)
+		return bw.finish()
 	})
 	if err == nil {
 		err = d.setWAL(ctx)

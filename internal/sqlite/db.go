@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite"
 )
 
 // ApplicationID marks a SQLite file as a crm book ("CRM1"); a file with
@@ -37,6 +37,7 @@ type DB struct {
 	Path    string
 	Now     func() time.Time
 	journal bool // the schema has the journal: writes are recorded
+	rec     recorder
 }
 
 // bookParams are the connection pragmas of a book; they live in the DSN so
@@ -78,15 +79,17 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 }
 
 func openDSN(path string, now func() time.Time, params string) (*DB, error) {
-	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?"+params)
+	c, err := sqlite.NewConnector("file:" + escapePath(path) + "?" + params)
 	if err != nil {
 		return nil, fmt.Errorf("open book %s: %w", path, err)
 	}
+	d := &DB{Path: path, Now: now}
+	d.db = sql.OpenDB(hookConnector{c, d.rec.hook})
 	// One connection per process: a CLI run does one thing at a time, and
 	// SQLite serialises writers anyway.
-	db.SetMaxOpenConns(1)
-	db.SetConnMaxIdleTime(0)
-	return &DB{db: db, Path: path, Now: now}, nil
+	d.db.SetMaxOpenConns(1)
+	d.db.SetConnMaxIdleTime(0)
+	return d, nil
 }
 
 // escapePath makes a file path safe inside a SQLite URI.
@@ -279,19 +282,11 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 			if v >= len(ms) {
 				return nil // another process migrated first
 			}
-			// Migrations are not changes to undo: no journal while they run,
-			// and triggers made anew for the schema they leave.
-			if err := dropJournalTriggers(ctx, tx); err != nil {
-				return err
-			}
+			// Migrations are not changes to undo: the journal is off while
+			// they run (d.journal is set after).
 			for _, m := range ms[v:] {
 				if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 					return fmt.Errorf("migration %s: %w", m.name, err)
-				}
-			}
-			if len(ms) >= journalSchemaVersion {
-				if err := createJournalTriggers(ctx, tx); err != nil {
-					return err
 				}
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms)))
@@ -322,14 +317,29 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	tx := &Tx{Tx: sqlTx, now: d.Now().UTC().Truncate(time.Second)}
 	if d.journal {
-		if err := beginChange(ctx, tx); err != nil {
+		err := beginChange(ctx, tx)
+		if err == nil {
+			err = d.rec.start(ctx, tx)
+		}
+		if err != nil {
 			sqlTx.Rollback()
 			return mapError(err)
 		}
 	}
 	if err := fn(tx); err != nil {
+		d.rec.stop()
 		sqlTx.Rollback()
 		return mapError(err)
+	}
+	if d.journal {
+		rows, err := d.rec.stop()
+		if err == nil {
+			err = fileRows(ctx, tx, rows)
+		}
+		if err != nil {
+			sqlTx.Rollback()
+			return mapError(err)
+		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))

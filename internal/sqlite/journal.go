@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // JournalService implements crm.JournalService.
@@ -29,7 +33,8 @@ const journalSchemaVersion = 3
 var derivedTables = []string{"contact_keys", "contact_tags", "account_keys"}
 
 // journaledTables lists the tables whose rows the journal records: all but
-// the journal itself, the derived tables and SQLite's own.
+// the journal itself, the derived tables and SQLite's own. They are rowid
+// tables: the pre-update hook does not see WITHOUT ROWID ones.
 func journaledTables(ctx context.Context, q querier) ([]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'
 		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('changes', 'journal', '`+strings.Join(derivedTables, "', '")+`') ORDER BY name`)
@@ -70,92 +75,167 @@ func tableColumns(ctx context.Context, q querier, table string) ([]column, error
 	return cols, rows.Err()
 }
 
-// dropJournalTriggers removes the journal's triggers (before migrations and
-// bulk writes, which are not changes a user can undo).
-func dropJournalTriggers(ctx context.Context, tx *Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'journal_%'`)
+// recorder collects the rows a write transaction changes, as SQLite's
+// pre-update hook reports them, until the transaction files them in the
+// journal just before it commits. (The hook may not run SQL itself.) A hook
+// costs nothing to open a book with, where triggers were parsed by every
+// process and compiled into every statement.
+type recorder struct {
+	mu     sync.Mutex
+	on     bool
+	tables map[string]*journaledTable
+	rows   []journalRow
+	err    error
+}
+
+// journaledTable is what the hook needs to know of a table.
+type journaledTable struct {
+	cols       []string
+	contactCol int // index of contact_id, -1 when none; contacts use the rowid
+}
+
+// journalRow is one changed row, its values as column → value.
+type journalRow struct {
+	table, op     string
+	rowid         int64
+	contact       *int64
+	before, after map[string]any
+}
+
+// hook is the pre-update hook of every connection of the book.
+func (r *recorder) hook(d sqlite.SQLitePreUpdateData) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.on || d.DatabaseName != "main" {
+		return
+	}
+	t, ok := r.tables[d.TableName]
+	if !ok {
+		return // the journal itself, derived tables, statistics
+	}
+	row := journalRow{table: d.TableName, rowid: d.OldRowID}
+	read := func(get func(...any) error) map[string]any {
+		vals := make([]any, len(t.cols))
+		if err := get(vals...); err != nil && r.err == nil {
+			r.err = fmt.Errorf("journal %s: %w", d.TableName, err)
+		}
+		m := make(map[string]any, len(t.cols))
+		for i, c := range t.cols {
+			m[c] = vals[i]
+		}
+		return m
+	}
+	switch d.Op {
+	case sqlite3.SQLITE_INSERT:
+		row.op, row.rowid, row.after = "insert", d.NewRowID, read(d.New)
+	case sqlite3.SQLITE_UPDATE:
+		row.op, row.before, row.after = "update", read(d.Old), read(d.New)
+	case sqlite3.SQLITE_DELETE:
+		row.op, row.before = "delete", read(d.Old)
+	default:
+		return
+	}
+	switch {
+	case d.TableName == "contacts":
+		row.contact = &row.rowid
+	case t.contactCol >= 0:
+		vals := row.after
+		if vals == nil {
+			vals = row.before
+		}
+		if id, ok := vals[t.cols[t.contactCol]].(int64); ok {
+			row.contact = &id
+		}
+	}
+	r.rows = append(r.rows, row)
+}
+
+// start begins recording a transaction's rows, reading the journaled
+// tables' columns on the first write of the process.
+func (r *recorder) start(ctx context.Context, tx *Tx) error {
+	if r.tables == nil {
+		tables, err := journaledTables(ctx, tx)
+		if err != nil {
+			return err
+		}
+		m := map[string]*journaledTable{}
+		for _, name := range tables {
+			cols, err := tableColumns(ctx, tx, name)
+			if err != nil {
+				return err
+			}
+			t := &journaledTable{contactCol: -1}
+			for i, c := range cols {
+				t.cols = append(t.cols, c.name)
+				if c.name == "contact_id" {
+					t.contactCol = i
+				}
+			}
+			m[name] = t
+		}
+		r.tables = m
+	}
+	r.mu.Lock()
+	r.on, r.rows, r.err = true, nil, nil
+	r.mu.Unlock()
+	return nil
+}
+
+// stop ends recording and returns what was recorded.
+func (r *recorder) stop() ([]journalRow, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rows, err := r.rows, r.err
+	r.on, r.rows, r.err = false, nil, nil
+	return rows, err
+}
+
+// fileRows writes a transaction's recorded rows into the journal.
+func fileRows(ctx context.Context, tx *Tx, rows []journalRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO journal (change_id, tbl, op, key, contact_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
+	defer st.Close()
+	for _, r := range rows {
+		var contact any
+		if r.contact != nil {
+			contact = *r.contact
 		}
-		names = append(names, n)
-	}
-	rows.Close()
-	for _, n := range names {
-		if _, err := tx.ExecContext(ctx, `DROP TRIGGER "`+n+`"`); err != nil {
+		if _, err := st.ExecContext(ctx, tx.change, r.table, r.op, fmt.Sprintf(`{"rowid":%d}`, r.rowid), contact,
+			rowJSON(r.before), rowJSON(r.after)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// createJournalTriggers makes, for every journaled table, the three
-// triggers that record its rows under the newest change. They are generated
-// from the live schema so that they follow every migration.
-func createJournalTriggers(ctx context.Context, tx *Tx) error {
-	tables, err := journaledTables(ctx, tx)
+func rowJSON(m map[string]any) any {
+	if m == nil {
+		return nil
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// hookConnector registers the recorder's hook on every connection it opens.
+type hookConnector struct {
+	driver.Connector
+	hook sqlite.PreUpdateHookFn
+}
+
+func (c hookConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, t := range tables {
-		cols, err := tableColumns(ctx, tx, t)
-		if err != nil {
-			return err
-		}
-		row := func(ref string) string {
-			parts := make([]string, 0, 2*len(cols))
-			for _, c := range cols {
-				parts = append(parts, fmt.Sprintf("'%s', %s.%s", c.name, ref, c.name))
-			}
-			return "json_object(" + strings.Join(parts, ", ") + ")"
-		}
-		key := func(ref string) string {
-			var pk []column
-			for _, c := range cols {
-				if c.pk > 0 {
-					pk = append(pk, c)
-				}
-			}
-			sort.Slice(pk, func(i, j int) bool { return pk[i].pk < pk[j].pk })
-			parts := make([]string, 0, 2*len(pk))
-			for _, c := range pk {
-				parts = append(parts, fmt.Sprintf("'%s', %s.%s", c.name, ref, c.name))
-			}
-			return "json_object(" + strings.Join(parts, ", ") + ")"
-		}
-		contact := func(ref string) string {
-			if t == "contacts" {
-				return ref + ".id"
-			}
-			for _, c := range cols {
-				if c.name == "contact_id" {
-					return ref + ".contact_id"
-				}
-			}
-			return "NULL"
-		}
-		const change = `(SELECT max(id) FROM changes)`
-		for _, tr := range []struct{ event, op, ref, before, after string }{
-			{"INSERT", "insert", "NEW", "NULL", row("NEW")},
-			{"UPDATE", "update", "NEW", row("OLD"), row("NEW")},
-			{"DELETE", "delete", "OLD", row("OLD"), "NULL"},
-		} {
-			sql := fmt.Sprintf(`CREATE TRIGGER journal_%s_%s AFTER %s ON %s BEGIN
-				INSERT INTO journal (change_id, tbl, op, key, contact_id, before, after)
-				VALUES (%s, '%s', '%s', %s, %s, %s, %s); END`,
-				t, tr.op, tr.event, t, change, t, tr.op, key(tr.ref), contact(tr.ref), tr.before, tr.after)
-			if _, err := tx.ExecContext(ctx, sql); err != nil {
-				return fmt.Errorf("journal trigger on %s: %w", t, err)
-			}
-		}
+	if h, ok := conn.(interface{ RegisterPreUpdateHook(sqlite.PreUpdateHookFn) }); ok {
+		h.RegisterPreUpdateHook(c.hook)
 	}
-	return nil
+	return conn, nil
 }
 
 // beginChange records the change a write transaction makes; the journal's
@@ -369,7 +449,15 @@ func revertRow(ctx context.Context, tx *Tx, r crm.ChangedRow) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM "`+r.Table+`" WHERE `+where, args...)
 		return err
 	case "delete":
-		cols, marks, vals := rowColumns(r.Before)
+		row := r.Before
+		if _, aliased := row["id"]; !aliased { // keep the row's rowid: the journal names rows by it
+			row = make(map[string]any, len(r.Before)+1)
+			for k, v := range r.Before {
+				row[k] = v
+			}
+			row["rowid"] = r.Key["rowid"]
+		}
+		cols, marks, vals := rowColumns(row)
 		_, err := tx.ExecContext(ctx, `INSERT INTO "`+r.Table+`" (`+cols+`) VALUES (`+marks+`)`, vals...)
 		return err
 	case "update":
@@ -421,7 +509,7 @@ func sortedKeys(m map[string]any) []string {
 func rebuildDerived(ctx context.Context, tx *Tx, rows []crm.ChangedRow) error {
 	done := map[string]bool{}
 	for _, r := range rows {
-		id, _ := r.Key["id"].(int64)
+		id, _ := r.Key["rowid"].(int64)
 		k := r.Table + fmt.Sprint(id)
 		if done[k] || (r.Table != "contacts" && r.Table != "accounts") {
 			continue
