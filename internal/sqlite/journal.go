@@ -28,52 +28,10 @@ var _ crm.JournalService = (*JournalService)(nil)
 const journalSchemaVersion = 3
 
 // derivedTables are search indexes computed from contacts and accounts
-// rows: not journaled (every trigger is parsed by every process that opens
-// the book), but rebuilt after an undo from the rows it restored.
+// rows: not journaled, but rebuilt after an undo from the rows it restored.
+// Every other table but the journal's own is journaled; all are rowid
+// tables, as the pre-update hook does not see WITHOUT ROWID ones.
 var derivedTables = []string{"contact_keys", "contact_tags", "account_keys"}
-
-// journaledTables lists the tables whose rows the journal records: all but
-// the journal itself, the derived tables and SQLite's own. They are rowid
-// tables: the pre-update hook does not see WITHOUT ROWID ones.
-func journaledTables(ctx context.Context, q querier) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('changes', 'journal', '`+strings.Join(derivedTables, "', '")+`') ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
-
-type column struct {
-	name string
-	pk   int
-}
-
-func tableColumns(ctx context.Context, q querier, table string) ([]column, error) {
-	rows, err := q.QueryContext(ctx, `SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var cols []column
-	for rows.Next() {
-		var c column
-		if err := rows.Scan(&c.name, &c.pk); err != nil {
-			return nil, err
-		}
-		cols = append(cols, c)
-	}
-	return cols, rows.Err()
-}
 
 // recorder collects the rows a write transaction changes, as SQLite's
 // pre-update hook reports them, until the transaction files them in the
@@ -154,30 +112,46 @@ func (r *recorder) hook(d sqlite.SQLitePreUpdateData) {
 // tables' columns on the first write of the process.
 func (r *recorder) start(ctx context.Context, tx *Tx) error {
 	if r.tables == nil {
-		tables, err := journaledTables(ctx, tx)
-		if err != nil {
+		if err := r.loadTables(ctx, tx); err != nil {
 			return err
 		}
-		m := map[string]*journaledTable{}
-		for _, name := range tables {
-			cols, err := tableColumns(ctx, tx, name)
-			if err != nil {
-				return err
-			}
-			t := &journaledTable{contactCol: -1}
-			for i, c := range cols {
-				t.cols = append(t.cols, c.name)
-				if c.name == "contact_id" {
-					t.contactCol = i
-				}
-			}
-			m[name] = t
-		}
-		r.tables = m
 	}
 	r.mu.Lock()
 	r.on, r.rows, r.err = true, nil, nil
 	r.mu.Unlock()
+	return nil
+}
+
+// loadTables reads the columns of every journaled table in one query (a
+// one-line write pays for it once per process).
+func (r *recorder) loadTables(ctx context.Context, tx *Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('changes', 'journal', '`+strings.Join(derivedTables, "', '")+`')
+		ORDER BY m.name, p.cid`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	m := map[string]*journaledTable{}
+	for rows.Next() {
+		var table, col string
+		if err := rows.Scan(&table, &col); err != nil {
+			return err
+		}
+		t := m[table]
+		if t == nil {
+			t = &journaledTable{contactCol: -1}
+			m[table] = t
+		}
+		if col == "contact_id" {
+			t.contactCol = len(t.cols)
+		}
+		t.cols = append(t.cols, col)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	r.tables = m
 	return nil
 }
 
