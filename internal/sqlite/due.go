@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -18,16 +19,28 @@ func NewDueService(db *DB) *DueService { return &DueService{db} }
 
 var _ crm.DueService = (*DueService)(nil)
 
-// dueExpr computes contacts.due_at from the row and the rhythm of its tier
+// dueRule computes contacts.due_at from the row and the rhythm of its tier
 // (?1 A, ?2 B, ?3 C, ?4 max, in days): crm.Cadence.DueAt in SQL, so that a
-// change of settings can recompute every contact in one statement.
-const dueExpr = `max(
+// change of settings can recompute every contact in one statement. $LAST
+// and $SNOOZE stand for the last touch and the snooze: the columns, or the
+// values an UPDATE is about to give them (see dueAfter).
+const dueRule = `max(
 	min(
-		strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(last_touch_at, created_at), '+' ||
+		strftime('%Y-%m-%dT%H:%M:%SZ', coalesce($LAST, created_at), '+' ||
 			min(coalesce(cadence_days, CASE tier WHEN 'A' THEN ?1 WHEN 'B' THEN ?2 ELSE ?3 END), ?4) || ' days'),
 		coalesce((SELECT min(t.due_at) FROM tasks t WHERE t.contact_id = contacts.id AND t.state = 'open'), '9999')
 	),
-	coalesce(snoozed_until, ''))`
+	coalesce($SNOOZE, ''))`
+
+// dueAfter is dueRule for a row whose last touch and snooze become the
+// given SQL expressions in the same UPDATE (whose SET clauses all see the
+// old row).
+func dueAfter(last, snooze string) string {
+	return strings.NewReplacer("$LAST", last, "$SNOOZE", snooze).Replace(dueRule)
+}
+
+// dueExpr is dueRule over the row as it is.
+var dueExpr = dueAfter("last_touch_at", "snoozed_until")
 
 // refreshDue recomputes due_at of the contacts that where selects (a
 // condition on contacts, with its arguments from ?5 on), inside tx: every

@@ -37,6 +37,10 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 	t.At = t.At.UTC().Truncate(1e9)
 	t.CreatedAt = tx.now
 	at := formatTime(t.At)
+	cd, err := readCadence(ctx, tx)
+	if err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, t.Cost, formatTime(tx.now))
 	if err != nil {
@@ -51,9 +55,12 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 		}
 		// The rhythm restarts from the latest touch by when it happened, so a
 		// backdated touch only moves last_touch_at when it is the latest.
-		// A touch also ends a snooze.
-		err := tx.QueryRowContext(ctx, `UPDATE contacts SET last_touch_at = max(coalesce(last_touch_at, ''), ?), snoozed_until = NULL
-			WHERE id = ? RETURNING name`, at, p.ID).Scan(&t.Contacts[i].Name)
+		// A touch also ends a snooze. One UPDATE moves the due date with
+		// them: the row and its indexes are rewritten once.
+		const last = `max(coalesce(last_touch_at, ''), ?5)`
+		err := tx.QueryRowContext(ctx, `UPDATE contacts SET last_touch_at = `+last+`, snoozed_until = NULL,
+			due_at = `+dueAfter(last, "NULL")+` WHERE id = ?6 RETURNING name`,
+			cd.A, cd.B, cd.C, cd.Max, at, p.ID).Scan(&t.Contacts[i].Name)
 		if err == sql.ErrNoRows {
 			return crm.Errorf(crm.ENOTFOUND, "no contact with id %d", p.ID)
 		} else if err != nil {
@@ -69,9 +76,6 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 				return err
 			}
 			t.Tasks = append(t.Tasks, &task)
-		}
-		if err := refreshDue(ctx, tx, `id = ?5`, p.ID); err != nil {
-			return err
 		}
 	}
 	return nil
