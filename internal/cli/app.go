@@ -77,6 +77,16 @@ func (a *App) Book(ctx context.Context) (*Book, error) {
 	return b, nil
 }
 
+// contact opens the book and resolves a contact REF, the start of most commands.
+func (a *App) contact(ctx context.Context, ref string) (*Book, *crm.Contact, error) {
+	book, err := a.Book(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := book.Contacts.ResolveContact(ctx, ref)
+	return book, c, err
+}
+
 func (a *App) bookPath() (string, error) {
 	if a.DBPath != "" {
 		return a.DBPath, nil

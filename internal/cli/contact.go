@@ -274,11 +274,7 @@ func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpda
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}
@@ -333,11 +329,7 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}
@@ -545,11 +537,7 @@ Exit status: 0 done; 2 unknown or ambiguous REF, or --purge without --yes; 1 fai
 }
 
 func runRm(ctx context.Context, app *App, opts *rmOptions) error {
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}

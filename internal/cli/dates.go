@@ -128,11 +128,7 @@ func runDate(ctx context.Context, app *App, opts *dateOptions) error {
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}

@@ -246,11 +246,7 @@ func runSnooze(ctx context.Context, app *App, opts *snoozeOptions) error {
 	} else if until, err = when.Parse(opts.Until, now); err != nil {
 		return crm.Errorf(crm.EINVALID, "--until: %v", err)
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,23 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("book", newUndoCmd(app), newHistoryCmd(app), newExportCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
 	add("book", newBackupCmd(app), newRestoreCmd(app), newDoctorCmd(app))
+	documentExitStatus(root)
 	return root
+}
+
+// documentExitStatus gives every command's help an exit status paragraph:
+// the commands that say more about theirs keep their own.
+func documentExitStatus(c *cobra.Command) {
+	if c.Runnable() && !strings.Contains(c.Long, "Exit status:") {
+		long := c.Long
+		if long == "" {
+			long = c.Short + "."
+		}
+		c.Long = long + "\n\nExit status: 0 done; 2 invalid usage or input (unknown flag, bad value,\nunknown or ambiguous REF); 1 failure; 130 interrupted."
+	}
+	for _, sub := range c.Commands() {
+		documentExitStatus(sub)
+	}
 }
 
 // exactArgs, minArgs and maxArgs report a wrong number of arguments as a

@@ -79,11 +79,7 @@ func runStage(ctx context.Context, app *App, opts *stageOptions) error {
 			return crm.Errorf(crm.EINVALID, "--at: %v", err)
 		}
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}

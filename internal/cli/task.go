@@ -61,11 +61,7 @@ func runPromise(ctx context.Context, app *App, opts *promiseOptions) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}
