@@ -18,9 +18,16 @@ CREATE TABLE journal (
 	before     TEXT,          -- JSON object of the row, NULL for inserts
 	after      TEXT           -- JSON object of the row, NULL for deletes
 );
+-- Every index here is written by every change: undo's check for later
+-- changes to the same rows scans the changes after it by change_id instead
+-- of keeping a (tbl, key) index.
 CREATE INDEX journal_change ON journal(change_id);
-CREATE INDEX journal_row ON journal(tbl, key, change_id);
 CREATE INDEX journal_contact ON journal(contact_id, change_id) WHERE contact_id IS NOT NULL;
+
+-- No query walks contacts by last touch in order (the last-touch sort puts
+-- never-touched contacts first, which the index cannot give), and every
+-- touch rewrote it.
+DROP INDEX contacts_last_touch;
 
 -- The hook sees rowid tables only: the three tables of primary data that
 -- were WITHOUT ROWID become rowid tables with the same keys. (The search
