@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +86,38 @@ func (k *KeyDate) DateString() string {
 		s = "lunar " + s
 	}
 	return s
+}
+
+// ParseKeyDate reads a date as DateString writes it ([lunar ][leap ]
+// [YYYY-]MM-DD) into a key date of kind, checked by Validate.
+func ParseKeyDate(kind, s string) (*KeyDate, error) {
+	k := &KeyDate{Kind: kind, Calendar: "solar"}
+	rest := s
+	if r, ok := strings.CutPrefix(rest, "lunar "); ok {
+		k.Calendar, rest = "lunar", r
+	}
+	if r, ok := strings.CutPrefix(rest, "leap "); ok {
+		k.Leap, rest = true, r
+	}
+	parts := strings.Split(rest, "-")
+	bad := Errorf(EINVALID, "invalid date %q: want [YYYY-]MM-DD", s)
+	var err error
+	if len(parts) == 3 {
+		if k.Year, err = strconv.Atoi(parts[0]); err != nil {
+			return nil, bad
+		}
+		parts = parts[1:]
+	}
+	if len(parts) != 2 {
+		return nil, bad
+	}
+	if k.Month, err = strconv.Atoi(parts[0]); err != nil {
+		return nil, bad
+	}
+	if k.Day, err = strconv.Atoi(parts[1]); err != nil {
+		return nil, bad
+	}
+	return k, k.Validate()
 }
 
 // Next returns the first occurrence on or after from (a local date).

@@ -89,3 +89,22 @@ func TestContactValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestParseKeyDateReadsDateString(t *testing.T) {
+	for _, k := range []KeyDate{
+		{Kind: "birthday", Calendar: "solar", Month: 3, Day: 15},
+		{Kind: "birthday", Calendar: "solar", Year: 1988, Month: 2, Day: 29},
+		{Kind: "birthday", Calendar: "lunar", Month: 10, Day: 20},
+		{Kind: "birthday", Calendar: "lunar", Leap: true, Year: 2023, Month: 2, Day: 30},
+	} {
+		got, err := ParseKeyDate("birthday", k.DateString())
+		if err != nil || *got != k {
+			t.Errorf("ParseKeyDate(%q) = %+v, %v; want %+v", k.DateString(), got, err, k)
+		}
+	}
+	for _, bad := range []string{"", "3/15", "02-30", "lunar 13-01", "x-y"} {
+		if _, err := ParseKeyDate("birthday", bad); ErrorCode(err) != EINVALID {
+			t.Errorf("ParseKeyDate(%q) = %v, want EINVALID", bad, err)
+		}
+	}
+}

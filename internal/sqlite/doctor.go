@@ -759,8 +759,8 @@ func fixBirthday(ctx context.Context, tx *Tx, id int64) error {
 		if err := tx.QueryRowContext(ctx, `SELECT birthday FROM contacts WHERE id = ?`, id).Scan(&column); err != nil {
 			return err
 		}
-		k, ok := birthdayFromCopy(column)
-		if !ok {
+		k, err := crm.ParseKeyDate("birthday", column)
+		if err != nil {
 			return nil
 		}
 		k.ContactID = id
@@ -772,34 +772,4 @@ func fixBirthday(ctx context.Context, tx *Tx, id int64) error {
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE contacts SET birthday = ? WHERE id = ?`, last.DateString(), id)
 	return err
-}
-
-// birthdayFromCopy reads a birthday as crm.KeyDate.DateString writes it:
-// [lunar ][leap ][YYYY-]MM-DD.
-func birthdayFromCopy(s string) (*crm.KeyDate, bool) {
-	k := &crm.KeyDate{Kind: "birthday", Calendar: "solar"}
-	if rest, ok := strings.CutPrefix(s, "lunar "); ok {
-		k.Calendar, s = "lunar", rest
-	}
-	if rest, ok := strings.CutPrefix(s, "leap "); ok {
-		k.Leap, s = true, rest
-	}
-	parts := strings.Split(s, "-")
-	var err error
-	if len(parts) == 3 {
-		if k.Year, err = strconv.Atoi(parts[0]); err != nil {
-			return nil, false
-		}
-		parts = parts[1:]
-	}
-	if len(parts) != 2 {
-		return nil, false
-	}
-	if k.Month, err = strconv.Atoi(parts[0]); err != nil {
-		return nil, false
-	}
-	if k.Day, err = strconv.Atoi(parts[1]); err != nil {
-		return nil, false
-	}
-	return k, k.Validate() == nil
 }

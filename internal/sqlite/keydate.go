@@ -83,17 +83,11 @@ func writeBirthday(ctx context.Context, tx *Tx, contactID int64, birthday string
 		_, err := tx.ExecContext(ctx, `DELETE FROM key_dates WHERE contact_id = ? AND kind = 'birthday'`, contactID)
 		return err
 	}
-	k := &crm.KeyDate{ContactID: contactID, Kind: "birthday", Calendar: "solar"}
-	parts := strings.Split(birthday, "-")
-	if len(parts) == 3 {
-		fmt.Sscanf(parts[0], "%d", &k.Year)
-		parts = parts[1:]
-	}
-	fmt.Sscanf(parts[0], "%d", &k.Month)
-	fmt.Sscanf(parts[1], "%d", &k.Day)
-	if err := k.Validate(); err != nil {
+	k, err := crm.ParseKeyDate("birthday", birthday)
+	if err != nil {
 		return err
 	}
+	k.ContactID = contactID
 	return insertKeyDate(ctx, tx, k)
 }
 
