@@ -31,8 +31,11 @@ const (
 // Main runs crm with os.Args and returns the process exit code.
 func Main() int {
 	// A command lives for milliseconds to seconds and its live heap stays
-	// small (lists are streamed): collect less often, finish sooner.
+	// small (lists are streamed): collect less often, finish sooner; but
+	// collect harder near 256 MiB, which a change to a whole book (a new
+	// rhythm for every contact, its undo) can reach.
 	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(256 << 20)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := &App{

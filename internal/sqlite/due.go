@@ -51,7 +51,8 @@ func refreshDue(ctx context.Context, tx *Tx, where string, args ...any) error {
 		return err
 	}
 	all := append([]any{cd.A, cd.B, cd.C, cd.Max}, args...)
-	_, err = tx.ExecContext(ctx, `UPDATE contacts SET due_at = `+dueExpr+` WHERE `+where, all...)
+	// Rows whose date does not move are left alone: not rewritten, not journaled.
+	_, err = tx.ExecContext(ctx, `UPDATE contacts SET due_at = `+dueExpr+` WHERE (`+where+`) AND due_at IS NOT `+dueExpr, all...)
 	return err
 }
 

@@ -72,24 +72,41 @@ func (r *recorder) hook(d sqlite.SQLitePreUpdateData) {
 		return // the journal itself, derived tables, statistics
 	}
 	row := journalRow{table: d.TableName, rowid: d.OldRowID}
-	read := func(get func(...any) error) map[string]any {
+	read := func(get func(...any) error) []any {
 		vals := make([]any, len(t.cols))
 		if err := get(vals...); err != nil && r.err == nil {
 			r.err = fmt.Errorf("journal %s: %w", d.TableName, err)
 		}
-		m := make(map[string]any, len(t.cols))
+		return vals
+	}
+	// toMap names the values; keep says which columns to keep (nil: all).
+	toMap := func(vals []any, keep []bool) map[string]any {
+		m := make(map[string]any, len(vals))
 		for i, c := range t.cols {
-			m[c] = vals[i]
+			if keep == nil || keep[i] {
+				m[c] = vals[i]
+			}
 		}
 		return m
 	}
 	switch d.Op {
 	case sqlite3.SQLITE_INSERT:
-		row.op, row.rowid, row.after = "insert", d.NewRowID, read(d.New)
+		row.op, row.rowid, row.after = "insert", d.NewRowID, toMap(read(d.New), nil)
 	case sqlite3.SQLITE_UPDATE:
-		row.op, row.before, row.after = "update", read(d.Old), read(d.New)
+		// An update keeps only the columns it changed (and the contact
+		// id, for history): recomputing the due dates of a whole book
+		// journals one small row per contact whose date moved. An update
+		// that changed nothing is still recorded, empty: the row was
+		// written on the strength of what it held, so an earlier change
+		// to it can no longer be undone alone.
+		before, after := read(d.Old), read(d.New)
+		keep := make([]bool, len(t.cols))
+		for i := range t.cols {
+			keep[i] = i == t.contactCol || !sameValue(before[i], after[i])
+		}
+		row.op, row.before, row.after = "update", toMap(before, keep), toMap(after, keep)
 	case sqlite3.SQLITE_DELETE:
-		row.op, row.before = "delete", read(d.Old)
+		row.op, row.before = "delete", toMap(read(d.Old), nil)
 	default:
 		return
 	}
@@ -106,6 +123,15 @@ func (r *recorder) hook(d sqlite.SQLitePreUpdateData) {
 		}
 	}
 	r.rows = append(r.rows, row)
+}
+
+// sameValue compares two column values as the driver returns them.
+func sameValue(a, b any) bool {
+	if ab, ok := a.([]byte); ok {
+		bb, ok := b.([]byte)
+		return ok && bytes.Equal(ab, bb)
+	}
+	return a == b
 }
 
 // start begins recording a transaction's rows, reading the journaled
@@ -339,8 +365,10 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 		if err != nil {
 			return err
 		}
+		stmts := stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}
+		defer stmts.close()
 		for i := len(rows) - 1; i >= 0; i-- {
-			if err := revertRow(ctx, tx, rows[i]); err != nil {
+			if err := revertRow(ctx, &stmts, rows[i]); err != nil {
 				return fmt.Errorf("undo #%d: %s %s: %w", target.ID, rows[i].Op, rows[i].Table, err)
 			}
 		}
@@ -415,13 +443,38 @@ func checkNoDependents(ctx context.Context, tx *Tx, c *crm.Change) error {
 	return nil
 }
 
+// stmtCache prepares each statement text once per transaction: undoing a
+// change to a whole book repeats one statement many times.
+type stmtCache struct {
+	tx    *Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (c *stmtCache) exec(ctx context.Context, query string, args ...any) error {
+	st, ok := c.stmts[query]
+	if !ok {
+		var err error
+		if st, err = c.tx.PrepareContext(ctx, query); err != nil {
+			return err
+		}
+		c.stmts[query] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return err
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.stmts {
+		st.Close()
+	}
+}
+
 // revertRow applies the inverse of one journaled row.
-func revertRow(ctx context.Context, tx *Tx, r crm.ChangedRow) error {
+func revertRow(ctx context.Context, stmts *stmtCache, r crm.ChangedRow) error {
 	where, args := keyWhere(r.Key)
 	switch r.Op {
 	case "insert":
-		_, err := tx.ExecContext(ctx, `DELETE FROM "`+r.Table+`" WHERE `+where, args...)
-		return err
+		return stmts.exec(ctx, `DELETE FROM "`+r.Table+`" WHERE `+where, args...)
 	case "delete":
 		row := r.Before
 		if _, aliased := row["id"]; !aliased { // keep the row's rowid: the journal names rows by it
@@ -432,18 +485,19 @@ func revertRow(ctx context.Context, tx *Tx, r crm.ChangedRow) error {
 			row["rowid"] = r.Key["rowid"]
 		}
 		cols, marks, vals := rowColumns(row)
-		_, err := tx.ExecContext(ctx, `INSERT INTO "`+r.Table+`" (`+cols+`) VALUES (`+marks+`)`, vals...)
-		return err
+		return stmts.exec(ctx, `INSERT INTO "`+r.Table+`" (`+cols+`) VALUES (`+marks+`)`, vals...)
 	case "update":
 		names := sortedKeys(r.Before)
+		if len(names) == 0 {
+			return nil // the update changed nothing
+		}
 		sets := make([]string, len(names))
 		vals := make([]any, 0, len(names)+len(args))
 		for i, n := range names {
 			sets[i] = `"` + n + `" = ?`
 			vals = append(vals, r.Before[n])
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE "`+r.Table+`" SET `+strings.Join(sets, ", ")+` WHERE `+where, append(vals, args...)...)
-		return err
+		return stmts.exec(ctx, `UPDATE "`+r.Table+`" SET `+strings.Join(sets, ", ")+` WHERE `+where, append(vals, args...)...)
 	}
 	return fmt.Errorf("unknown journal op %q", r.Op)
 }
@@ -478,6 +532,23 @@ func sortedKeys(m map[string]any) []string {
 	return out
 }
 
+// keyColumns are the columns the search keys and tags are made from.
+var keyColumns = []string{"name", "emails", "phones", "tags"}
+
+// changesKeys reports whether reverting r can change search keys or tags:
+// inserts and deletes always, updates when they touched a key column.
+func changesKeys(r crm.ChangedRow) bool {
+	if r.Op != "update" {
+		return true
+	}
+	for _, c := range keyColumns {
+		if _, ok := r.Before[c]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // rebuildDerived recomputes the search keys and tags of the contacts and
 // accounts whose rows an undo restored; deleted ones lost theirs by cascade.
 func rebuildDerived(ctx context.Context, tx *Tx, rows []crm.ChangedRow) error {
@@ -485,7 +556,7 @@ func rebuildDerived(ctx context.Context, tx *Tx, rows []crm.ChangedRow) error {
 	for _, r := range rows {
 		id, _ := r.Key["rowid"].(int64)
 		k := r.Table + fmt.Sprint(id)
-		if done[k] || (r.Table != "contacts" && r.Table != "accounts") {
+		if done[k] || (r.Table != "contacts" && r.Table != "accounts") || !changesKeys(r) {
 			continue
 		}
 		done[k] = true

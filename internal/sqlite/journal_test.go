@@ -110,3 +110,38 @@ func TestUndoRefusesWhatLaterChangesBuildOn(t *testing.T) {
 		t.Fatalf("history of the contact: %d changes, %v", len(hist), err)
 	}
 }
+
+// TestUndoOfANewRhythm: a cadence setting recomputes due dates across the
+// book in one change that journals only the moved column of the moved rows,
+// and undoing it puts every date back.
+func TestUndoOfANewRhythm(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	cs, ss, js := sqlite.NewContactService(db), sqlite.NewSettingService(db), sqlite.NewJournalService(db)
+	var before []string
+	for i, tier := range []string{"A", "B", "C", "C", "B"} {
+		c := mustAdd(t, cs, &crm.Contact{Name: "c" + strconv.Itoa(i), Tier: tier})
+		before = append(before, c.DueAt.String())
+	}
+	if err := ss.SetSetting(ctx, "cadence.C", "60d"); err != nil {
+		t.Fatal(err)
+	}
+	changes, _ := js.Changes(ctx, 0, 1)
+	if n := len(changes[0].Rows); n != 3 { // the setting and the two tier-C contacts
+		t.Fatalf("the new rhythm journaled %d rows, want 3: %+v", n, changes[0].Rows)
+	}
+	for _, r := range changes[0].Rows {
+		if r.Table == "contacts" && (len(r.Before) != 1 || r.Before["due_at"] == nil) {
+			t.Errorf("journaled %v, want only the due date", r.Before)
+		}
+	}
+	if _, err := js.Undo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	for i := range before {
+		c, _ := cs.FindContactByID(ctx, int64(i+1))
+		if c.DueAt.String() != before[i] {
+			t.Errorf("contact %d due %v after undo, want %s", i+1, c.DueAt, before[i])
+		}
+	}
+}
