@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -193,6 +194,11 @@ func newEditCmd(app *App) *cobra.Command {
 value clears a field (--title ""). Changing --ladder restarts at its first
 stage unless --stage is given; every stage move is recorded.
 
+Without flags, the whole profile opens in $VISUAL or $EDITOR (default vi),
+one "field: value" per line with the notes at the end; what you change is
+applied when you save and quit, in one transaction. An unchanged file
+changes nothing.
+
 Exit status: 0 changed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 		Example: `  crm edit 王科长 --tier A --style driver
   crm edit wkz --tag steel --untag prospect
@@ -201,7 +207,9 @@ Exit status: 0 changed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]
 			u, err := opts.update(cmd)
-			if err != nil {
+			if err == errOpenEditor {
+				return runEditInEditor(cmd.Context(), app, opts)
+			} else if err != nil {
 				return err
 			}
 			return runEdit(cmd.Context(), app, opts, u)
@@ -253,7 +261,7 @@ func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 		return u, err
 	}
 	if cmd.Flags().NFlag() == countFlags(cmd, "json", "jq", "db", "no-color", "lang") {
-		return u, &usageError{msg: "nothing to change: give at least one flag", hint: "Run 'crm edit --help' for the flags."}
+		return u, errOpenEditor
 	}
 	return u, nil
 }
@@ -267,6 +275,29 @@ func countFlags(cmd *cobra.Command, names ...string) int {
 		}
 	}
 	return n
+}
+
+// errOpenEditor says that edit was given no flags: the form opens instead.
+var errOpenEditor = errors.New("no flags: open the editor")
+
+func runEditInEditor(ctx context.Context, app *App, opts *editOptions) error {
+	book, c, err := app.contact(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	u, changed, err := editContact(ctx, app, c)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
+		return nil
+	}
+	if c, err = book.Contacts.UpdateContact(ctx, c.ID, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
+	return nil
 }
 
 func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpdate) error {

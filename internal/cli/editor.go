@@ -1,0 +1,217 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// editorNotesMark separates the profile lines from the free-text notes in
+// the file crm edit opens.
+const editorNotesMark = "--- notes (free text below this line) ---"
+
+// editorFields are the single-value profile fields in the editor file, in order.
+var editorFields = []string{"name", "account", "title", "tier", "ladder", "stage", "style", "level", "role", "attitude",
+	"reports_to", "every", "wechat", "address", "hometown", "school", "family", "interests", "source", "birthday"}
+
+// contactForm renders a contact as the text a person edits.
+func contactForm(c *crm.Contact) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Edit %s (#%d). One field per line, \"field: value\"; lists are comma-separated.\n", c.Name, c.ID)
+	b.WriteString("# Empty a value to clear it. Custom fields are \"field.KEY: value\". Save and quit to apply.\n")
+	every := ""
+	if c.CadenceDays > 0 {
+		every = fmt.Sprintf("%dd", c.CadenceDays)
+	}
+	values := map[string]string{"name": c.Name, "account": c.Account, "title": c.Title, "tier": c.Tier, "ladder": c.Ladder,
+		"stage": c.Stage, "style": c.Style, "level": c.Level, "role": c.Role, "attitude": c.Attitude, "reports_to": c.ReportsTo,
+		"every": every, "wechat": c.WeChat, "address": c.Address, "hometown": c.Hometown, "school": c.School,
+		"family": c.Family, "interests": c.Interests, "source": c.Source, "birthday": c.Birthday}
+	for _, f := range editorFields {
+		fmt.Fprintf(&b, "%s: %s\n", f, values[f])
+	}
+	fmt.Fprintf(&b, "phones: %s\nemails: %s\ntags: %s\n", strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", "), strings.Join(c.Tags, ", "))
+	keys := make([]string, 0, len(c.Fields))
+	for k := range c.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "field.%s: %s\n", k, c.Fields[k])
+	}
+	fmt.Fprintf(&b, "%s\n%s", editorNotesMark, c.Notes)
+	if c.Notes != "" && !strings.HasSuffix(c.Notes, "\n") {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// parseContactForm reads an edited form back into an update against c:
+// only what changed is set. A line that is not a known field is an error
+// naming its number.
+func parseContactForm(text string, c *crm.Contact) (crm.ContactUpdate, error) {
+	var u crm.ContactUpdate
+	head, notes, _ := strings.Cut(text, editorNotesMark)
+	notes = strings.TrimPrefix(notes, "\n")
+	values, fields := map[string]string{}, map[string]string{}
+	var phones, emails, tags []string
+	known := map[string]bool{"phones": true, "emails": true, "tags": true}
+	for _, f := range editorFields {
+		known[f] = true
+	}
+	sc := bufio.NewScanner(strings.NewReader(head))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, ":")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch {
+		case !ok:
+			return u, crm.Errorf(crm.EINVALID, "line %d: want \"field: value\", got %q", n, line)
+		case strings.HasPrefix(k, "field."):
+			fields[strings.TrimPrefix(k, "field.")] = v
+		case !known[k]:
+			return u, crm.Errorf(crm.EINVALID, "line %d: unknown field %q", n, k)
+		case k == "phones":
+			phones = splitList(v)
+		case k == "emails":
+			emails = splitList(v)
+		case k == "tags":
+			tags = splitList(v)
+		default:
+			values[k] = v
+		}
+	}
+	old := map[string]string{"name": c.Name, "account": c.Account, "title": c.Title, "tier": c.Tier, "ladder": c.Ladder,
+		"stage": c.Stage, "style": c.Style, "level": c.Level, "role": c.Role, "attitude": c.Attitude, "reports_to": c.ReportsTo,
+		"wechat": c.WeChat, "address": c.Address, "hometown": c.Hometown, "school": c.School, "family": c.Family,
+		"interests": c.Interests, "source": c.Source, "birthday": c.Birthday}
+	targets := map[string]**string{"name": &u.Name, "account": &u.Account, "title": &u.Title, "tier": &u.Tier,
+		"ladder": &u.Ladder, "stage": &u.Stage, "style": &u.Style, "level": &u.Level, "role": &u.Role,
+		"attitude": &u.Attitude, "reports_to": &u.ReportsTo, "wechat": &u.WeChat, "address": &u.Address,
+		"hometown": &u.Hometown, "school": &u.School, "family": &u.Family, "interests": &u.Interests,
+		"source": &u.Source, "birthday": &u.Birthday}
+	for k, dst := range targets {
+		if v, ok := values[k]; ok && v != old[k] {
+			v := v
+			*dst = &v
+		}
+	}
+	if u.Birthday != nil {
+		b, err := normalizeBirthday(*u.Birthday)
+		if err != nil {
+			return u, err
+		}
+		u.Birthday = &b
+	}
+	if v, ok := values["every"]; ok && v != fmt.Sprintf("%dd", c.CadenceDays) && !(v == "" && c.CadenceDays == 0) {
+		if v == "" {
+			v = "tier"
+		}
+		days, err := everyValue(v)
+		if err != nil {
+			return u, err
+		}
+		u.CadenceDays = &days
+	}
+	u.AddPhones, u.RemovePhones = listDiff(c.Phones, phones)
+	u.AddEmails, u.RemoveEmails = listDiff(c.Emails, emails)
+	u.AddTags, u.RemoveTags = listDiff(c.Tags, tags)
+	for k, v := range fields {
+		if c.Fields[k] != v {
+			if u.Fields == nil {
+				u.Fields = map[string]string{}
+			}
+			u.Fields[k] = v
+		}
+	}
+	for k := range c.Fields {
+		if _, ok := fields[k]; !ok {
+			if u.Fields == nil {
+				u.Fields = map[string]string{}
+			}
+			u.Fields[k] = "" // a removed line removes the field
+		}
+	}
+	if strings.TrimRight(notes, "\n") != strings.TrimRight(c.Notes, "\n") {
+		n := strings.TrimRight(notes, "\n")
+		u.Notes = &n
+	}
+	return u, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// listDiff says what to add to old and remove from it to get new.
+func listDiff(old, new []string) (add, remove []string) {
+	for _, v := range new {
+		if !slicesContains(old, v) {
+			add = append(add, v)
+		}
+	}
+	for _, v := range old {
+		if !slicesContains(new, v) {
+			remove = append(remove, v)
+		}
+	}
+	return add, remove
+}
+
+// editContact opens the contact's form in $VISUAL or $EDITOR (default vi)
+// and returns the update the edited form asks for.
+func editContact(ctx context.Context, app *App, c *crm.Contact) (crm.ContactUpdate, bool, error) {
+	editor := app.Getenv("VISUAL")
+	if editor == "" {
+		editor = app.Getenv("EDITOR")
+	}
+	if editor == "" {
+		if !app.IO.IsStdinTTY() { // vi without a terminal would wait forever
+			return crm.ContactUpdate{}, false, &usageError{msg: "nothing to change: give flags, or set $EDITOR to edit the whole profile",
+				hint: "Run 'crm edit --help' for the flags."}
+		}
+		editor = "vi"
+	}
+	f, err := os.CreateTemp("", "crm-edit-*.txt") // mode 0600: the profile is personal data
+	if err != nil {
+		return crm.ContactUpdate{}, false, err
+	}
+	path := f.Name()
+	defer os.Remove(path)
+	form := contactForm(c)
+	if _, err := f.WriteString(form); err != nil {
+		f.Close()
+		return crm.ContactUpdate{}, false, err
+	}
+	f.Close()
+	// Through the shell, so that EDITOR may carry arguments ("code --wait").
+	cmd := exec.CommandContext(ctx, "sh", "-c", editor+` "$1"`, "sh", path)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, app.IO.ErrOut
+	if err := cmd.Run(); err != nil {
+		return crm.ContactUpdate{}, false, fmt.Errorf("editor %q: %w; nothing changed", editor, err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return crm.ContactUpdate{}, false, err
+	}
+	if string(b) == form {
+		return crm.ContactUpdate{}, false, nil
+	}
+	u, err := parseContactForm(string(b), c)
+	return u, true, err
+}
