@@ -76,9 +76,9 @@ func dueFilter(now time.Time, within string, overdue bool) (crm.DueFilter, error
 	today := crm.Today(now)
 	f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1), Overdue: overdue}
 	if within != "" {
-		sp, err := when.ParseDuration(within)
+		sp, err := spanFlag("within", within)
 		if err != nil {
-			return f, crm.Errorf(crm.EINVALID, "--within: %v", err)
+			return f, err
 		}
 		f.Horizon = sp.AddTo(f.Horizon)
 	}
@@ -238,13 +238,13 @@ func runSnooze(ctx context.Context, app *App, opts *snoozeOptions) error {
 	}
 	var until time.Time
 	if opts.For != "" {
-		sp, err := when.ParseDuration(opts.For)
+		sp, err := spanFlag("for", opts.For)
 		if err != nil {
-			return crm.Errorf(crm.EINVALID, "--for: %v", err)
+			return err
 		}
 		until = sp.AddTo(crm.Today(now))
-	} else if until, err = when.Parse(opts.Until, now); err != nil {
-		return crm.Errorf(crm.EINVALID, "--until: %v", err)
+	} else if until, err = whenFlag("until", opts.Until, now); err != nil {
+		return err
 	}
 	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
-	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
 
@@ -55,8 +54,8 @@ func runReportWeek(ctx context.Context, app *App, o *jsonOptions, sinceArg strin
 	today := crm.Today(now)
 	since := today.AddDate(0, 0, -6) // seven days, today included
 	if sinceArg != "" {
-		if since, err = when.Parse(sinceArg, now); err != nil {
-			return crm.Errorf(crm.EINVALID, "--since: %v", err)
+		if since, err = whenFlag("since", sinceArg, now); err != nil {
+			return err
 		}
 		if !since.Before(now) {
 			return crm.Errorf(crm.EINVALID, "--since %s is not in the past", fmtDate(since))

@@ -8,7 +8,6 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/theme"
-	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
 
@@ -75,8 +74,8 @@ func runStage(ctx context.Context, app *App, opts *stageOptions) error {
 	}
 	var at time.Time
 	if opts.At != "" {
-		if at, err = when.Parse(opts.At, now); err != nil {
-			return crm.Errorf(crm.EINVALID, "--at: %v", err)
+		if at, err = whenFlag("at", opts.At, now); err != nil {
+			return err
 		}
 	}
 	book, c, err := app.contact(ctx, opts.Ref)

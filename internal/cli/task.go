@@ -8,7 +8,6 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
-	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
 
@@ -53,9 +52,9 @@ func runPromise(ctx context.Context, app *App, opts *promiseOptions) error {
 	if err != nil {
 		return err
 	}
-	by, err := when.Parse(opts.By, now)
+	by, err := whenFlag("by", opts.By, now)
 	if err != nil {
-		return crm.Errorf(crm.EINVALID, "--by: %v", err)
+		return err
 	}
 	t := &crm.Task{Kind: crm.TaskPromise, Title: opts.Text, DueAt: by, ContactID: -1}
 	if err := t.Validate(); err != nil {
@@ -308,8 +307,8 @@ Exit status: 0 applied; 2 unknown plan, bad date, unknown/ambiguous REF; 1 failu
 			}
 			start := crm.Today(now)
 			if from != "" {
-				if start, err = when.Parse(from, now); err != nil {
-					return crm.Errorf(crm.EINVALID, "--from: %v", err)
+				if start, err = whenFlag("from", from, now); err != nil {
+					return err
 				}
 			}
 			book, err := app.Book(cmd.Context())

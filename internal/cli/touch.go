@@ -10,7 +10,6 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
-	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
 
@@ -119,9 +118,9 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		t.Notes = strings.TrimSpace(string(b))
 	}
 	if o.At != "" {
-		at, err := when.Parse(o.At, now)
+		at, err := whenFlag("at", o.At, now)
 		if err != nil {
-			return nil, crm.Errorf(crm.EINVALID, "--at: %v", err)
+			return nil, err
 		}
 		t.At = at
 	}
@@ -136,9 +135,9 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		return nil, &usageError{msg: "--next needs --follow-up WHEN: when is the next step due?"}
 	}
 	if o.FollowUp != "" {
-		due, err := when.Parse(o.FollowUp, now)
+		due, err := whenFlag("follow-up", o.FollowUp, now)
 		if err != nil {
-			return nil, crm.Errorf(crm.EINVALID, "--follow-up: %v", err)
+			return nil, err
 		}
 		title := o.Next
 		if title == "" {
@@ -259,8 +258,8 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 		return err
 	}
 	if opts.Since != "" {
-		if f.Since, err = when.Parse(opts.Since, now); err != nil {
-			return crm.Errorf(crm.EINVALID, "--since: %v", err)
+		if f.Since, err = whenFlag("since", opts.Since, now); err != nil {
+			return err
 		}
 	}
 	if opts.Limit < 0 {
