@@ -101,17 +101,30 @@ func newAccountLsCmd(app *App) *cobra.Command {
 	return cmd
 }
 
-// resolveAccountMap resolves ref and loads the account's buying map.
-func resolveAccountMap(ctx context.Context, app *App, ref string) (*crm.AccountMap, error) {
+// runAccountMap resolves ref, loads the account with its contacts (the
+// buying map) and prints it as JSON or with print: account show and
+// account map differ only in how they print.
+func runAccountMap(ctx context.Context, app *App, o *jsonOptions, ref string, print func(*App, *crm.AccountMap) error) error {
+	asJSON, err := o.enabled()
+	if err != nil {
+		return err
+	}
 	book, err := app.Book(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	a, err := book.Accounts.ResolveAccount(ctx, ref)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return book.Accounts.AccountMap(ctx, a.ID)
+	m, err := book.Accounts.AccountMap(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return o.printJSON(app.IO, m)
+	}
+	return print(app, m)
 }
 
 func newAccountShowCmd(app *App) *cobra.Command {
@@ -125,37 +138,31 @@ Exit status: 0 shown; 2 unknown or ambiguous REF; 1 failure.`,
 		Example: "  crm account show 宝山钢铁\n  crm account show bsgt --json",
 		Args:    exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
-			m, err := resolveAccountMap(cmd.Context(), app, args[0])
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return o.printJSON(app.IO, m)
-			}
-			th, a := app.Theme(), m.Account
-			w := app.IO.Out
-			fmt.Fprintf(w, "%s %s\n", th.Bold(iostreams.CleanLine(a.Name)), th.Muted(fmt.Sprintf("#%d", a.ID)))
-			for _, kv := range [][2]string{{"industry", a.Industry}, {"website", a.Website}, {"address", a.Address}, {"notes", a.Notes}} {
-				if kv[1] != "" {
-					fmt.Fprintf(w, "%s %s\n", th.Muted(fmt.Sprintf("%-9s", kv[0])), iostreams.CleanLine(kv[1]))
-				}
-			}
-			fmt.Fprintln(w)
-			t := newTable(app.IO, th, "ID", "NAME", "TITLE", "TIER", "STAGE", "LAST TOUCH")
-			now, _ := app.Now()
-			for _, c := range m.Contacts {
-				t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Title},
-					cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: ago(c.LastTouchAt, now)})
-			}
-			return t.Flush()
+			return runAccountMap(cmd.Context(), app, o, args[0], printAccountCard)
 		},
 	}
 	addJSONFlags(cmd, o)
 	return cmd
+}
+
+// printAccountCard writes an account with its contacts, for people.
+func printAccountCard(app *App, m *crm.AccountMap) error {
+	th, a := app.Theme(), m.Account
+	w := app.IO.Out
+	fmt.Fprintf(w, "%s %s\n", th.Bold(iostreams.CleanLine(a.Name)), th.Muted(fmt.Sprintf("#%d", a.ID)))
+	for _, kv := range [][2]string{{"industry", a.Industry}, {"website", a.Website}, {"address", a.Address}, {"notes", a.Notes}} {
+		if kv[1] != "" {
+			fmt.Fprintf(w, "%s %s\n", th.Muted(fmt.Sprintf("%-9s", kv[0])), iostreams.CleanLine(kv[1]))
+		}
+	}
+	fmt.Fprintln(w)
+	t := newTable(app.IO, th, "ID", "NAME", "TITLE", "TIER", "STAGE", "LAST TOUCH")
+	now, _ := app.Now()
+	for _, c := range m.Contacts {
+		t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Title},
+			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: ago(c.LastTouchAt, now)})
+	}
+	return t.Flush()
 }
 
 func newAccountMapCmd(app *App) *cobra.Command {
@@ -172,18 +179,7 @@ Exit status: 0 shown; 2 unknown or ambiguous REF; 1 failure.`,
 		Example: "  crm account map 宝山钢铁\n  crm account map bsgt --jq '.contacts[] | select(.role==\"coach\") | .name'",
 		Args:    exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
-			m, err := resolveAccountMap(cmd.Context(), app, args[0])
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return o.printJSON(app.IO, m)
-			}
-			return printAccountMap(app, m)
+			return runAccountMap(cmd.Context(), app, o, args[0], printAccountMap)
 		},
 	}
 	addJSONFlags(cmd, o)
