@@ -247,17 +247,28 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// SchemaVersion is the schema version this binary writes.
+// SchemaVersion is the schema version this binary writes: the number of
+// migrations (migrations checks that they are numbered 1 to N).
 func SchemaVersion() int {
-	ms, _ := migrations()
-	return len(ms)
+	entries, _ := fs.ReadDir(migrationFS, "migrations")
+	return len(entries)
 }
 
 // migrate applies pending migrations in one immediate transaction that also
 // bumps user_version, re-reading the version inside it so that two processes
 // racing to migrate apply each migration once. A failing migration leaves
-// the book as it was.
+// the book as it was. A book already at this binary's schema, as at every
+// start but the first after an upgrade, costs one pragma: the migrations'
+// SQL is not even read.
 func (d *DB) migrate(ctx context.Context) error {
+	var v int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return mapError(fmt.Errorf("read schema version of %s: %w", d.Path, err))
+	}
+	if v == SchemaVersion() {
+		d.journal = v >= journalSchemaVersion
+		return nil
+	}
 	ms, err := migrations()
 	if err != nil {
 		return err
