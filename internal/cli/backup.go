@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -291,7 +292,7 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	var advice []string
 	damaged, fixable := false, false
 	for _, c := range r.Checks {
-		if !c.OK && slicesContains(damageChecks, c.Name) {
+		if !c.OK && slices.Contains(damageChecks, c.Name) {
 			damaged = true
 		} else if !c.OK {
 			fixable = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -25,7 +26,7 @@ func (p *profileFlags) register(cmd *cobra.Command) {
 	f.StringVar(&p.Account, "account", "", "the `ACCOUNT` (organisation); created when new")
 	f.StringVar(&p.Title, "title", "", "job title")
 	f.StringVar(&p.Tier, "tier", "", "tier: A (monthly), B (quarterly) or C (half-yearly)")
-	f.StringVar(&p.Ladder, "ladder", "", "relationship ladder: "+strings.Join(ladderKeys(), ", "))
+	f.StringVar(&p.Ladder, "ladder", "", "relationship ladder: "+strings.Join(crm.LadderKeys(), ", "))
 	f.StringVar(&p.Stage, "stage", "", "stage on the ladder (default: its first)")
 	f.StringVar(&p.Style, "style", "", "communication style: "+strings.Join(crm.Styles.Keys(), ", "))
 	f.StringVar(&p.Level, "level", "", "level in the buying map: "+strings.Join(crm.Levels.Keys(), ", "))
@@ -46,14 +47,6 @@ func (p *profileFlags) register(cmd *cobra.Command) {
 	f.StringArrayVar(&p.Tags, "tag", nil, "tag (repeatable)")
 	f.StringArrayVar(&p.Fields, "field", nil, "custom field as `key=value` (repeatable; key= removes on edit)")
 	f.StringVar(&p.Every, "every", "", "the contact's own rhythm (`DUR`: 2w, 45d; tier: the tier's)")
-}
-
-func ladderKeys() []string {
-	var keys []string
-	for _, l := range crm.Ladders() {
-		keys = append(keys, l.Key)
-	}
-	return keys
 }
 
 // parseFields reads key=value pairs.
@@ -462,7 +455,7 @@ func (o *lsOptions) filter() (crm.ContactFilter, error) {
 			o.Sort = string(crm.SortCreated)
 		}
 	}
-	if !slicesContains(crm.ContactSorts, o.Sort) {
+	if !slices.Contains(crm.ContactSorts, o.Sort) {
 		return f, crm.Errorf(crm.EINVALID, "unknown sort %q (valid: %s)", o.Sort, strings.Join(crm.ContactSorts, ", "))
 	}
 	if o.Limit < 0 {
@@ -475,15 +468,6 @@ func (o *lsOptions) filter() (crm.ContactFilter, error) {
 func anyLadderHas(stage string) bool {
 	for _, l := range crm.Ladders() {
 		if l.Index(stage) >= 0 {
-			return true
-		}
-	}
-	return false
-}
-
-func slicesContains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 
@@ -161,12 +162,12 @@ func splitList(s string) []string {
 // listDiff says what to add to old and remove from it to get new.
 func listDiff(old, new []string) (add, remove []string) {
 	for _, v := range new {
-		if !slicesContains(old, v) {
+		if !slices.Contains(old, v) {
 			add = append(add, v)
 		}
 	}
 	for _, v := range old {
-		if !slicesContains(new, v) {
+		if !slices.Contains(new, v) {
 			remove = append(remove, v)
 		}
 	}

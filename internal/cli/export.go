@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/interop"
@@ -32,7 +33,7 @@ Exit status: 0 written; 2 unknown format; 1 failure.`,
 		Example: `  crm export --format csv > contacts.csv`,
 		Args:    exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slicesContains(exportFormats, opts.Format) {
+			if !slices.Contains(exportFormats, opts.Format) {
 				return crm.Errorf(crm.EINVALID, "unknown format %q (valid: csv)", opts.Format)
 			}
 			return runExport(cmd.Context(), app, opts)

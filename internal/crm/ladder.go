@@ -35,10 +35,11 @@ func FindLadder(key string) (*Ladder, error) {
 			return l, nil
 		}
 	}
-	return nil, Errorf(EINVALID, "unknown ladder %q (valid: %s)", key, strings.Join(ladderKeys(), ", "))
+	return nil, Errorf(EINVALID, "unknown ladder %q (valid: %s)", key, strings.Join(LadderKeys(), ", "))
 }
 
-func ladderKeys() []string {
+// LadderKeys lists the preset ladders' keys, the default first.
+func LadderKeys() []string {
 	keys := make([]string, len(presetLadders))
 	for i, l := range presetLadders {
 		keys[i] = l.Key
