@@ -59,63 +59,48 @@ func refreshDue(ctx context.Context, tx *Tx, where string, args ...any) error {
 // readCadence reads the rhythm settings, defaults for those unset.
 func readCadence(ctx context.Context, q querier) (crm.Cadence, error) {
 	cd := crm.DefaultCadence
-	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'cadence.%'`)
+	days := map[string]*int{"cadence.A": &cd.A, "cadence.B": &cd.B, "cadence.C": &cd.C, "cadence.max": &cd.Max}
+	err := readSettings(ctx, q, "cadence.", func(k, v string) {
+		if p := days[k]; p != nil {
+			*p = crm.SpanDays(v)
+		}
+	})
+	return cd, err
+}
+
+// readSettings calls set with every stored setting whose key starts with
+// prefix (settings never set keep their defaults, which the caller holds).
+func readSettings(ctx context.Context, q querier, prefix string, set func(key, value string)) error {
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE ? || '%'`, prefix)
 	if err != nil {
-		return cd, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k, v string
 		if err := rows.Scan(&k, &v); err != nil {
-			return cd, err
+			return err
 		}
-		d := crm.SpanDays(v)
-		switch k {
-		case "cadence.A":
-			cd.A = d
-		case "cadence.B":
-			cd.B = d
-		case "cadence.C":
-			cd.C = d
-		case "cadence.max":
-			cd.Max = d
-		}
+		set(k, v)
 	}
-	return cd, rows.Err()
+	return rows.Err()
 }
 
 // Cadence implements crm.DueService.
 func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeights, error) {
-	cd, err := readCadence(ctx, s.db.db)
-	if err != nil {
-		return cd, crm.UrgencyWeights{}, mapError(err)
-	}
 	w := crm.DefaultUrgencyWeights
-	rows, err := s.db.db.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'urgency.%'`)
+	cd, err := readCadence(ctx, s.db.db)
 	if err != nil {
 		return cd, w, mapError(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return cd, w, mapError(err)
+	weights := map[string]*float64{"urgency.overdue": &w.Overdue, "urgency.tier": &w.Tier, "urgency.promise": &w.Promise,
+		"urgency.followup": &w.Followup, "urgency.date": &w.Date}
+	err = readSettings(ctx, s.db.db, "urgency.", func(k, v string) {
+		if p := weights[k]; p != nil {
+			*p, _ = strconv.ParseFloat(v, 64)
 		}
-		f, _ := strconv.ParseFloat(v, 64)
-		switch k {
-		case "urgency.overdue":
-			w.Overdue = f
-		case "urgency.tier":
-			w.Tier = f
-		case "urgency.promise":
-			w.Promise = f
-		case "urgency.followup":
-			w.Followup = f
-		case "urgency.date":
-			w.Date = f
-		}
-	}
-	return cd, w, mapError(rows.Err())
+	})
+	return cd, w, mapError(err)
 }
 
 const dueWhere = ` FROM contacts c WHERE c.archived_at IS NULL AND c.due_at < ?`
