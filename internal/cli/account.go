@@ -132,7 +132,8 @@ func newAccountShowCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show REF",
 		Short: "Show an account and its contacts",
-		Long: `REF is an id, a name, a unique prefix or pinyin.
+		Long: `REF is an id, a name, a unique prefix, pinyin, or a part of the name
+("宝山" finds 上海宝山钢铁设备公司).
 
 Exit status: 0 shown; 2 unknown or ambiguous REF; 1 failure.`,
 		Example: "  crm account show 宝山钢铁\n  crm account show bsgt --json",

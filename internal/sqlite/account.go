@@ -67,7 +67,11 @@ func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error)
 	}
 	folded, key := match.Fold(ref), match.QueryKey(ref)
 	const pick = `SELECT DISTINCT a.id, a.name, '' FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE `
-	for _, where := range []string{keyEquals, keyPrefix} {
+	// Organisations are named by a part of a long name ("宝山" for
+	// 上海宝山钢铁设备公司): after the key tiers, any key containing the
+	// reference. There are few accounts, so this scan stays cheap.
+	const keyContains = `(instr(k.key, ?1) > 0 OR instr(k.key, ?2) > 0)`
+	for _, where := range []string{keyEquals, keyPrefix, keyContains} {
 		ms, err := queryMatches(ctx, q, pick+where+` ORDER BY a.name LIMIT 21`, folded, key, folded+maxRune, key+maxRune)
 		if err != nil {
 			return 0, err
