@@ -80,19 +80,24 @@ func printWeekReport(app *App, r *crm.WeekReport) error {
 	th := app.Theme()
 	w := app.IO.Out
 	fmt.Fprintf(w, "%s  %s → %s\n\n", th.Bold("Week in review"), fmtDate(r.Since), fmtDate(r.Until.Add(-time.Second)))
-	delta := func(now, before int) string {
-		switch d := now - before; {
-		case d > 0:
-			return th.Good(fmt.Sprintf("+%d", d))
-		case d < 0:
-			return th.Bad(fmt.Sprint(d))
+	// delta prints the change against the span before, signed as numbers
+	// are; the colour says whether the change is good news (for stages down,
+	// fewer is better).
+	delta := func(now, before int, fewerIsBetter bool) string {
+		d := now - before
+		if d == 0 {
+			return th.Muted("±0")
 		}
-		return th.Muted("±0")
+		s := fmt.Sprintf("%+d", d)
+		if (d > 0) != fewerIsBetter {
+			return th.Good(s)
+		}
+		return th.Bad(s)
 	}
-	fmt.Fprintf(w, "%-16s %4d  %s\n", "touches", r.Touches, delta(r.Touches, r.TouchesBefore))
-	fmt.Fprintf(w, "%-16s %4d  %s\n", "new contacts", r.NewContacts, delta(r.NewContacts, r.NewBefore))
-	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages up", r.StagesUp, delta(r.StagesUp, r.StagesUpPrev))
-	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages down", r.StagesDown, delta(r.StagesDownPrev, r.StagesDown))
+	fmt.Fprintf(w, "%-16s %4d  %s\n", "touches", r.Touches, delta(r.Touches, r.TouchesBefore, false))
+	fmt.Fprintf(w, "%-16s %4d  %s\n", "new contacts", r.NewContacts, delta(r.NewContacts, r.NewBefore, false))
+	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages up", r.StagesUp, delta(r.StagesUp, r.StagesUpPrev, false))
+	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages down", r.StagesDown, delta(r.StagesDown, r.StagesDownPrev, true))
 	fmt.Fprintf(w, "%-16s %4d\n", "promises kept", r.PromisesKept)
 	broken := fmt.Sprintf("%4d", r.PromisesBroken)
 	if r.PromisesBroken > 0 {
