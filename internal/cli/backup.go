@@ -20,6 +20,7 @@ import (
 type backupOptions struct {
 	Path string
 	Keep int
+	jsonOptions
 }
 
 func newBackupCmd(app *App) *cobra.Command {
@@ -39,7 +40,8 @@ inside it. An existing file is never overwritten.
 --keep N then deletes the oldest timestamped backups of this book in that
 directory beyond the newest N; no other file is touched.
 
-The path of the copy is printed on stdout; its size and the time taken on stderr.
+The path of the copy is printed on stdout (with --json: its path, size and
+schema version); its size and the time taken on stderr.
 
 Exit status: 0 written; 2 PATH exists, or a bad --keep; 1 failure.`,
 		Example: `  crm backup
@@ -57,10 +59,15 @@ Exit status: 0 written; 2 PATH exists, or a bad --keep; 1 failure.`,
 		},
 	}
 	cmd.Flags().IntVar(&opts.Keep, "keep", 0, "keep only the newest `N` timestamped backups")
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
 func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
 	now, err := app.Now()
 	if err != nil {
 		return err
@@ -90,7 +97,14 @@ func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
 	} else if err != nil {
 		return err
 	}
-	fmt.Fprintln(app.IO.Out, iostreams.CleanLine(res.Path))
+	if asJSON {
+		err = opts.printJSON(app.IO, res)
+	} else {
+		_, err = fmt.Fprintln(app.IO.Out, iostreams.CleanLine(res.Path))
+	}
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(app.IO.ErrOut, "backed up the book (%s, schema %d) in %.1fs\n", fmtSize(res.Size), res.SchemaVersion, time.Since(start).Seconds())
 	if opts.Keep == 0 {
 		return nil

@@ -317,11 +317,27 @@ type showOptions struct {
 	jsonOptions
 }
 
-// contactView is `crm show --json`: the contact with its recent timeline and stage history.
+// contactView is `crm show --json`: the contact's keys, then the card's.
 type contactView struct {
-	*crm.Contact
+	Contact *crm.Contact
+	cardDetails
+}
+
+// cardDetails are the keys `crm show --json` adds to a contact's own.
+type cardDetails struct {
 	RecentTouches []*crm.Touch       `json:"recent_touches"`
 	StageChanges  []*crm.StageChange `json:"stage_changes"`
+}
+
+// MarshalJSON writes the contact's object with the card's keys added.
+func (v *contactView) MarshalJSON() ([]byte, error) {
+	details, err := marshalJSON(v.cardDetails)
+	if err != nil {
+		return nil, err
+	}
+	b := v.Contact.AppendJSON(nil)
+	b = append(b[:len(b)-1], ',') // over the contact's closing brace
+	return append(b, details[1:]...), nil
 }
 
 func newShowCmd(app *App) *cobra.Command {
@@ -357,7 +373,7 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
-	v := &contactView{Contact: c, RecentTouches: []*crm.Touch{}}
+	v := &contactView{Contact: c, cardDetails: cardDetails{RecentTouches: []*crm.Touch{}, StageChanges: []*crm.StageChange{}}}
 	err = book.Touches.FindTouches(ctx, crm.TouchFilter{ContactID: c.ID, Limit: recentTouches}, func(t *crm.Touch) error {
 		v.RecentTouches = append(v.RecentTouches, t)
 		return nil
@@ -365,9 +381,11 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
-	if v.StageChanges, err = book.Stages.FindStageChanges(ctx, c.ID); err != nil {
+	changes, err := book.Stages.FindStageChanges(ctx, c.ID)
+	if err != nil {
 		return err
 	}
+	v.StageChanges = append(v.StageChanges, changes...)
 	if asJSON {
 		return opts.printJSON(app.IO, v)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -42,10 +43,14 @@ func (o *jsonOptions) enabled() (bool, error) {
 // jsonAppender is a record that encodes itself (see crm.Contact.AppendJSON).
 type jsonAppender interface{ AppendJSON([]byte) []byte }
 
-// marshalJSON encodes v compactly, without HTML escaping (this is no web page).
+// marshalJSON encodes v compactly, without HTML escaping (this is no web
+// page). A nil list is an empty one: every list is [], never null.
 func marshalJSON(v any) ([]byte, error) {
 	if a, ok := v.(jsonAppender); ok {
 		return a.AppendJSON(nil), nil
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		return []byte("[]"), nil
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
