@@ -171,7 +171,8 @@ func newAccountMapCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "map REF",
 		Short: "The buying map of an account: level, role, attitude, reports-to",
-		Long: `Show who sits where in the account's buying process (METHOD.md §3): each
+		Long: `Show who sits where in the account's buying process (the buying map of
+docs/method.md): each
 contact by level (executive, management, operational), with role in the
 purchase, attitude toward us and whom they report to. Coaches and opponents
 stand out; the summary line counts them.

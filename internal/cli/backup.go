@@ -187,7 +187,7 @@ it). A file that fails is refused, and nothing changes.
 The current book is not deleted: it is kept beside it as
 crm.db.before-restore-20261122-090000.db, whose path is printed on stdout.
 The new book is put in place in one atomic rename. A book that another crm
-has open (the TUI, say) is left alone: close it and try again.
+has open (a script that is still running, say) is left alone: close it and try again.
 
 Restoring replaces everything in the book, so --yes is required.
 

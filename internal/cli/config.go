@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/spf13/cobra"
@@ -60,10 +62,15 @@ Exit status: 0 done; 2 unknown key or invalid value; 1 failure.`,
 	}
 	lsOpts := &jsonOptions{}
 	ls := &cobra.Command{
-		Use:     "ls",
-		Short:   "List every setting with its value",
-		Example: "  crm config ls\n  crm config ls --json",
-		Args:    exactArgs(),
+		Use:   "ls [PREFIX]",
+		Short: "List every setting with its value, or those under PREFIX",
+		Long: `List the settings with their values. PREFIX keeps the keys that are it or
+start with it and a dot: crm config ls urgency lists urgency.overdue,
+urgency.tier and the rest.
+
+Exit status: 0 listed; 2 no setting under PREFIX; 1 failure.`,
+		Example: "  crm config ls\n  crm config ls cadence\n  crm config ls --json",
+		Args:    maxArgs(1, "at most one PREFIX"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			asJSON, err := lsOpts.enabled()
 			if err != nil {
@@ -76,6 +83,15 @@ Exit status: 0 done; 2 unknown key or invalid value; 1 failure.`,
 			ss, err := book.Settings.Settings(cmd.Context())
 			if err != nil {
 				return err
+			}
+			if len(args) == 1 {
+				prefix := strings.TrimSuffix(args[0], ".")
+				ss = slices.DeleteFunc(ss, func(s crm.Setting) bool {
+					return s.Key != prefix && !strings.HasPrefix(s.Key, prefix+".")
+				})
+				if len(ss) == 0 {
+					return crm.Errorf(crm.EINVALID, "no setting under %q (crm config ls lists them all)", args[0])
+				}
 			}
 			if asJSON {
 				return lsOpts.printJSON(app.IO, ss)

@@ -73,7 +73,7 @@ func runDemo(ctx context.Context, app *App, opts *demoOptions, synthetic bool) e
 		return err
 	}
 	fmt.Fprintln(app.IO.Out, path)
-	fmt.Fprintf(app.IO.ErrOut, "wrote the %s book in %.1fs; try: crm --db %s ls\n",
+	fmt.Fprintf(app.IO.ErrOut, "wrote the %s book in %.1fs; use it with --db %s (or set CRM_DB to it)\n",
 		map[bool]string{true: "synthetic", false: "demo"}[synthetic], time.Since(start).Seconds(), path)
 	return nil
 }

@@ -214,8 +214,8 @@ func newPlanCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Follow-up plans: add, ls, apply",
-		Long: `A follow-up plan is a sequence of follow-ups relative to an event (METHOD.md
-§9). Applying it to a contact creates the dated follow-ups. The preset
+		Long: `A follow-up plan is a sequence of follow-ups relative to an event.
+Applying it to a contact creates the dated follow-ups. The preset
 after-first-order checks the delivery on day 3, reviews usage on day 15, asks
 for feedback after a month and proposes the next order after three.`,
 		Args: exactArgs(),
