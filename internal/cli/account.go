@@ -227,8 +227,9 @@ func printAccountMap(app *App, m *crm.AccountMap) error {
 	if count["coach"] == 0 {
 		gaps = append(gaps, "no coach yet")
 	}
-	fmt.Fprintf(app.IO.ErrOut, "%d contacts · %d supporters · %d neutral · %d opponents · %d coaches",
-		len(m.Contacts), count["supporter"], count["neutral"], count["opponent"], count["coach"])
+	fmt.Fprintf(app.IO.ErrOut, "%s · %s · %d neutral · %s · %s",
+		crm.Plural(len(m.Contacts), "contact"), crm.Plural(count["supporter"], "supporter"), count["neutral"],
+		crm.Plural(count["opponent"], "opponent"), crm.Plural(count["coach"], "coach", "coaches"))
 	if len(gaps) > 0 {
 		fmt.Fprintf(app.IO.ErrOut, " · %s", strings.Join(gaps, ", "))
 	}

@@ -433,7 +433,7 @@ Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`
 	f.StringVar(&opts.Query, "query", "", "names (also pinyin), titles, accounts and notes containing `TEXT`")
 	f.StringVar(&opts.Sort, "sort", "", "order: "+strings.Join(crm.ContactSorts, ", ")+" (default: name; with --json: created, i.e. by id)")
 	f.BoolVar(&opts.Archived, "archived", false, "list archived contacts instead")
-	f.IntVar(&opts.Limit, "limit", 0, "at most `N` contacts (0: all)")
+	countFlag(f, &opts.Limit, "limit", 0, "at most `N` contacts (0: all)")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
@@ -475,9 +475,6 @@ func (o *lsOptions) filter() (crm.ContactFilter, error) {
 	}
 	if !slices.Contains(crm.ContactSorts, o.Sort) {
 		return f, crm.Errorf(crm.EINVALID, "unknown sort %q (valid: %s)", o.Sort, strings.Join(crm.ContactSorts, ", "))
-	}
-	if o.Limit < 0 {
-		return f, crm.Errorf(crm.EINVALID, "--limit %d is negative", o.Limit)
 	}
 	f.Sort = crm.ContactSort(o.Sort)
 	return f, nil

@@ -67,7 +67,7 @@ Exit status: 0 listed; 2 invalid input; 1 failure.`,
 
 func (o *dueOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.Count, "count", false, "print only the number of contacts")
-	cmd.Flags().IntVar(&o.Limit, "limit", 0, "at most `N` contacts (0: all)")
+	countFlag(cmd.Flags(), &o.Limit, "limit", 0, "at most `N` contacts (0: all)")
 	addJSONFlags(cmd, &o.jsonOptions)
 }
 

@@ -68,6 +68,6 @@ func runExport(ctx context.Context, app *App, opts *exportOptions) error {
 	if err := out.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(app.IO.ErrOut, "exported %d contacts\n", n)
+	fmt.Fprintf(app.IO.ErrOut, "exported %s\n", crm.Plural(n, "contact"))
 	return nil
 }

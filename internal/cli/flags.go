@@ -1,7 +1,12 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+	"strconv"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/when"
@@ -24,4 +29,52 @@ func spanFlag(flag, value string) (when.Span, error) {
 		return when.Span{}, crm.Errorf(crm.EINVALID, "--%s: %v", flag, err)
 	}
 	return sp, nil
+}
+
+// countValue is a flag of a whole number, 0 or more (--limit N): a negative
+// count is refused when the flag is parsed, like any malformed value.
+type countValue int
+
+func (c *countValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return errors.New("want a whole number, 0 or more")
+	}
+	*c = countValue(n)
+	return nil
+}
+
+func (c *countValue) String() string { return strconv.Itoa(int(*c)) }
+func (c *countValue) Type() string   { return "count" }
+
+// countFlag defines a count flag with a default.
+func countFlag(fs *pflag.FlagSet, p *int, name string, def int, usage string) {
+	*p = def
+	fs.Var((*countValue)(p), name, usage)
+}
+
+// flagError rewords pflag's errors for people: a malformed value names the
+// flag, the value and what it wants, never Go's parser ("strconv.ParseInt:
+// parsing …").
+func flagError(err error) string {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) {
+		return err.Error()
+	}
+	want := "not a valid value"
+	switch f := bad.GetFlag(); f.Value.Type() {
+	case "count":
+		want = "want a whole number, 0 or more"
+	case "int", "int64", "uint":
+		want = "want a whole number"
+	case "float64":
+		want = "want a number"
+	case "bool":
+		want = "want true or false"
+	default:
+		if cause := errors.Unwrap(bad); cause != nil {
+			want = cause.Error()
+		}
+	}
+	return fmt.Sprintf("invalid --%s %q: %s", bad.GetFlag().Name, bad.GetValue(), want)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/sqlite"
 )
 
@@ -78,13 +80,39 @@ func (a *App) reportError(ctx context.Context, err error) int {
 	}
 	msg := iostreams.CleanLine(crm.ErrorMessage(err))
 	fmt.Fprintf(w, "crm: %s\n", msg)
-	for _, c := range crm.ErrorChoices(err) {
-		fmt.Fprintf(w, "  %s\n", iostreams.CleanLine(strings.ReplaceAll(c, "\t", "  ")))
-	}
+	printChoices(w, crm.ErrorChoices(err))
 	if ue != nil && ue.hint != "" {
 		fmt.Fprintln(w, ue.hint)
 	}
 	return code
+}
+
+// printChoices lists the candidates of an error, their tab-separated
+// columns (id, name, account) aligned by display width.
+func printChoices(w io.Writer, choices []string) {
+	rows := make([][]string, len(choices))
+	var widths []int
+	for i, c := range choices {
+		rows[i] = strings.Split(c, "\t")
+		for j, cell := range rows[i] {
+			cell = iostreams.CleanLine(cell)
+			rows[i][j] = cell
+			if j == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[j] = max(widths[j], match.Width(cell))
+		}
+	}
+	for _, row := range rows {
+		line := "  "
+		for j, cell := range row {
+			if j < len(row)-1 {
+				cell = match.PadRight(cell, widths[j]) + "  "
+			}
+			line += cell
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
 }
 
 // usageError is bad usage: an unknown flag or command, a wrong number of

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/seedcrm/crm/internal/crm"
 	"io"
 	"reflect"
 	"strings"
@@ -375,7 +376,7 @@ func ago(t *time.Time, now time.Time) string {
 	if t == nil {
 		return "never"
 	}
-	d := daysBetween(*t, now)
+	d := crm.DaysBetween(*t, now)
 	switch {
 	case d == 0:
 		return "today"
@@ -384,13 +385,4 @@ func ago(t *time.Time, now time.Time) string {
 	default:
 		return fmt.Sprintf("%dd ago", d)
 	}
-}
-
-// daysBetween counts calendar days from a to b in local time.
-func daysBetween(a, b time.Time) int {
-	ay, am, ad := a.Local().Date()
-	by, bm, bd := b.Local().Date()
-	da := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)
-	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
-	return int(db.Sub(da).Hours() / 24)
 }

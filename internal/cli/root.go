@@ -23,7 +23,11 @@ into scripts. The whole book is one SQLite file that you own.`,
 		SilenceErrors: true,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return &usageError{msg: fmt.Sprintf("unknown command %q", args[0]), hint: "Run 'crm --help' for the commands."}
+				hint := "Run 'crm --help' for the commands."
+				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+					hint = "Did you mean " + strings.Join(s, " or ") + "?\n" + hint
+				}
+				return &usageError{msg: fmt.Sprintf("unknown command %q", args[0]), hint: hint}
 			}
 			return nil
 		},
@@ -44,10 +48,13 @@ into scripts. The whole book is one SQLite file that you own.`,
 		},
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SuggestionsMinimumDistance = 2
+	root.Version = buildVersion()
+	root.SetVersionTemplate("crm {{.Version}}\n")
 	root.SetOut(app.IO.Out)
 	root.SetErr(app.IO.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &usageError{msg: err.Error(), hint: fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath())}
+		return &usageError{msg: flagError(err), hint: fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath())}
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&app.DBPath, "db", "", "the book `PATH` (default $CRM_DB, else $XDG_DATA_HOME/crm/crm.db)")
@@ -71,6 +78,8 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("book", newUndoCmd(app), newHistoryCmd(app), newExportCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
 	add("book", newBackupCmd(app), newRestoreCmd(app), newDoctorCmd(app))
+	root.AddCommand(newHelpTopics()...)
+	root.SetHelpCommand(newHelpCmd())
 	documentExitStatus(root)
 	return root
 }
@@ -120,14 +129,23 @@ func maxArgs(n int, want string) cobra.PositionalArgs {
 }
 
 func argsError(cmd *cobra.Command, want string, got int) error {
-	msg := fmt.Sprintf("%s: expected %s, got %d argument(s)", cmd.CommandPath(), want, got)
+	// Errors print as "crm: …", so the path is said without the "crm".
+	path := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	msg := fmt.Sprintf("%s: expected %s, got %s", path, want, argCount(got))
 	if want == "" {
-		msg = fmt.Sprintf("%s takes no arguments, got %d", cmd.CommandPath(), got)
+		msg = fmt.Sprintf("%s takes no arguments, got %s", path, argCount(got))
 	}
 	return &usageError{
 		msg:  msg,
 		hint: fmt.Sprintf("Usage: %s", cmd.UseLine()),
 	}
+}
+
+func argCount(n int) string {
+	if n == 0 {
+		return "none"
+	}
+	return crm.Plural(n, "argument")
 }
 
 // commandLine renders the arguments as a shell line, quoting where needed:

@@ -243,7 +243,7 @@ for feedback after a month and proposes the next order after three.`,
 			if err := book.Plans.SavePlan(cmd.Context(), p); err != nil {
 				return err
 			}
-			fmt.Fprintf(app.IO.ErrOut, "saved plan %s (%d steps)\n", p.Name, len(p.Steps))
+			fmt.Fprintf(app.IO.ErrOut, "saved plan %s (%s)\n", p.Name, crm.Plural(len(p.Steps), "step"))
 			return nil
 		},
 	}

@@ -91,12 +91,20 @@ func newLogCmd(app *App) *cobra.Command {
 }
 
 // newLogShortcutCmd makes log-call, log-email and log-message.
+// article is "an" before a vowel sound (an email), else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
 func newLogShortcutCmd(app *App, channel string) *cobra.Command {
 	opts := &logOptions{Channel: channel}
 	cmd := &cobra.Command{
 		Use:     "log-" + channel + " REF... SUMMARY",
-		Short:   "Log a " + channel + " (crm log --via " + channel + ")",
-		Long:    "Log a " + channel + " with one or more contacts.\n\n" + logLong,
+		Short:   "Log " + article(channel) + " " + channel + " (crm log --via " + channel + ")",
+		Long:    "Log " + article(channel) + " " + channel + " with one or more contacts.\n\n" + logLong,
 		Example: fmt.Sprintf("  crm log-%s 王科长 \"confirmed the trial dates\"\n  crm log-%s wkz \"sent the terms\" --at \"2 days ago\"", channel, channel),
 		Args:    minArgs(2, "REF... SUMMARY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -239,7 +247,7 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Since, "since", "", "only touches on or after `WHEN`")
 	f.StringVar(&opts.Via, "via", "", "only this `CHANNEL`")
-	f.IntVar(&opts.Limit, "limit", 0, "at most `N` touches (0: all)")
+	countFlag(f, &opts.Limit, "limit", 0, "at most `N` touches (0: all)")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
@@ -261,9 +269,6 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 		if f.Since, err = whenFlag("since", opts.Since, now); err != nil {
 			return err
 		}
-	}
-	if opts.Limit < 0 {
-		return crm.Errorf(crm.EINVALID, "--limit %d is negative", opts.Limit)
 	}
 	book, err := app.Book(ctx)
 	if err != nil {

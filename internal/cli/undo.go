@@ -46,7 +46,7 @@ nothing to undo; 1 a later change builds on it, or another failure.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.List, "list", false, "list recent changes instead")
-	cmd.Flags().IntVar(&opts.Limit, "limit", 20, "how many changes --list shows")
+	countFlag(cmd.Flags(), &opts.Limit, "limit", 20, "how many changes --list shows (`N`)")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
@@ -77,7 +77,7 @@ func runUndo(ctx context.Context, app *App, opts *undoOptions, id int64) error {
 	if asJSON {
 		return opts.printJSON(app.IO, c)
 	}
-	fmt.Fprintf(app.IO.ErrOut, "undid #%d (%s): %d rows restored\n", c.ID, iostreams.CleanLine(c.Summary), len(c.Rows))
+	fmt.Fprintf(app.IO.ErrOut, "undid #%d (%s): %s restored\n", c.ID, iostreams.CleanLine(c.Summary), crm.Plural(len(c.Rows), "row"))
 	return nil
 }
 
@@ -116,7 +116,7 @@ Exit status: 0 listed; 2 unknown or ambiguous REF; 1 failure.`,
 			return printChanges(app, changes, c.ID)
 		},
 	}
-	cmd.Flags().IntVar(&limit, "limit", 50, "at most `N` changes")
+	countFlag(cmd.Flags(), &limit, "limit", 50, "at most `N` changes")
 	addJSONFlags(cmd, o)
 	return cmd
 }

@@ -16,12 +16,20 @@ func newVersionCmd(app *App) *cobra.Command {
 		Short: "Print the version of crm and the book schema it writes",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v := version
-			if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-				v = bi.Main.Version
-			}
-			fmt.Fprintf(app.IO.Out, "crm %s (book schema %d)\n", v, app.SchemaVersion)
+			fmt.Fprintf(app.IO.Out, "crm %s (book schema %d)\n", buildVersion(), app.SchemaVersion)
 			return nil
 		},
 	}
+}
+
+// buildVersion is the release's version, else the module version go install
+// recorded, else "dev".
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
 }

@@ -109,9 +109,9 @@ func (it *DueItem) Explain(today time.Time, w UrgencyWeights) {
 	var reasons []string
 	last := "never touched"
 	if it.LastTouchAt != nil {
-		last = fmt.Sprintf("last touch %s", daysAgoWords(DaysBetween(*it.LastTouchAt, today)))
+		last = "last touch " + RelativeDays(DaysBetween(today, *it.LastTouchAt))
 	} else {
-		last += fmt.Sprintf(" (added %s)", daysAgoWords(DaysBetween(it.CreatedAt, today)))
+		last += fmt.Sprintf(" (added %s)", RelativeDays(DaysBetween(today, it.CreatedAt)))
 	}
 	rhythm := fmt.Sprintf("rhythm %dd", it.RhythmDays)
 	if it.OwnRhythm {
@@ -126,7 +126,7 @@ func (it *DueItem) Explain(today time.Time, w UrgencyWeights) {
 		late := DaysBetween(t.DueAt, today)
 		state := "due " + t.DueAt.Local().Format("01-02")
 		if late > 0 {
-			state = fmt.Sprintf("%d days overdue", late)
+			state = Plural(late, "day") + " overdue"
 			if t.Kind == "promise" {
 				u.Promise = w.Promise
 			} else {
@@ -162,16 +162,4 @@ func DaysBetween(a, b time.Time) int {
 	ay, am, ad := a.Local().Date()
 	by, bm, bd := b.Local().Date()
 	return int(time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC).Sub(time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)).Hours() / 24)
-}
-
-func daysAgoWords(d int) string {
-	switch {
-	case d == 0:
-		return "today"
-	case d == 1:
-		return "yesterday"
-	case d < 0:
-		return fmt.Sprintf("in %d days", -d)
-	}
-	return fmt.Sprintf("%d days ago", d)
 }

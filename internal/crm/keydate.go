@@ -181,15 +181,7 @@ func (o *Occasion) SetDate(d when.Date) { o.date, o.Date = d, d.String() }
 // Describe says what the occasion is and when, relative to today.
 func (o *Occasion) Describe(today time.Time) string {
 	d := DaysBetween(today, o.date.Time(time.Local))
-	whenText := fmt.Sprintf("in %d days", d)
-	switch d {
-	case 0:
-		whenText = "today"
-	case 1:
-		whenText = "tomorrow"
-	}
-	s := fmt.Sprintf("%s %s (%s)", o.Title, whenText, o.date.String()[5:])
-	return s
+	return fmt.Sprintf("%s %s (%s)", o.Title, RelativeDays(d), o.date.String()[5:])
 }
 
 // KeyDateService stores key dates and lists what is coming.
