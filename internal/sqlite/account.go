@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -109,9 +110,11 @@ func accountIDForName(ctx context.Context, tx *Tx, name string) (int64, error) {
 	return a.ID, nil
 }
 
-// FindAccounts lists all accounts by name with their active contact counts.
+// FindAccounts lists all accounts with their active contact counts, sorted
+// by name as contacts are (Chinese names by pinyin, see match.SortKey). A
+// book holds hundreds of accounts, not millions: they are sorted here.
 func (s *AccountService) FindAccounts(ctx context.Context) ([]*crm.Account, error) {
-	rows, err := s.db.db.QueryContext(ctx, accountSelect+` ORDER BY a.name`)
+	rows, err := s.db.db.QueryContext(ctx, accountSelect)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -124,7 +127,15 @@ func (s *AccountService) FindAccounts(ctx context.Context) ([]*crm.Account, erro
 		}
 		out = append(out, a)
 	}
-	return out, mapError(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	keys := make(map[*crm.Account]string, len(out))
+	for _, a := range out {
+		keys[a] = match.SortKey(a.Name)
+	}
+	slices.SortFunc(out, func(a, b *crm.Account) int { return strings.Compare(keys[a], keys[b]) })
+	return out, nil
 }
 
 // CreateAccount implements crm.AccountService; a second account with the same name is ECONFLICT.
