@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/seedcrm/crm/internal/iostreams"
@@ -70,10 +69,7 @@ func (a *App) runHook(ctx context.Context, event string, record any) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	book, _ := a.bookPath()
 	cmd.Env = append(os.Environ(), "CRM_EVENT="+event, "CRM_DB="+book)
-	// The hook and anything it starts form one process group, killed whole
-	// on timeout, and the wait for its output ends with it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	killWholeOnCancel(cmd)
 	cmd.WaitDelay = 100 * time.Millisecond
 	err = cmd.Run()
 	if out.Len() > 0 {
