@@ -75,7 +75,7 @@ func createTask(ctx context.Context, tx *Tx, t *crm.Task) error {
 	}
 	t.State, t.CreatedAt = crm.TaskOpen, tx.now
 	res, err := tx.ExecContext(ctx, `INSERT INTO tasks (uid, contact_id, kind, title, due_at, touch_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.UID, t.ContactID, t.Kind, t.Title, formatTime(t.DueAt), t.TouchID, formatTime(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.UID, t.ContactID, t.Kind, t.Title, formatDue(t.DueAt), t.TouchID, formatTime(tx.now))
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func createTask(ctx context.Context, tx *Tx, t *crm.Task) error {
 // ones most recently closed first.
 func (s *TaskService) FindTasks(ctx context.Context, f crm.TaskFilter) ([]*crm.Task, error) {
 	where, args := []string{"t.state = 'open'"}, []any{}
-	order := "t.due_at, t.id"
+	order := instantOf("t.due_at") + ", t.id"
 	if f.Done {
 		where[0], order = "t.state != 'open'", "t.done_at DESC, t.id DESC"
 	}
@@ -107,7 +107,8 @@ func (s *TaskService) FindTasks(ctx context.Context, f crm.TaskFilter) ([]*crm.T
 		where, args = append(where, "t.kind = ?"), append(args, f.Kind)
 	}
 	if !f.Before.IsZero() {
-		where, args = append(where, "t.due_at < ?"), append(args, formatTime(f.Before))
+		cond, a := beginsBefore("t.due_at", f.Before)
+		where, args = append(where, cond), append(args, a...)
 	}
 	q := taskSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order
 	if f.Limit > 0 {
