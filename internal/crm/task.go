@@ -117,8 +117,10 @@ type PlanService interface {
 	SavePlan(ctx context.Context, p *Plan) error
 	FindPlans(ctx context.Context) ([]*Plan, error)
 	FindPlan(ctx context.Context, name string) (*Plan, error)
-	// ApplyPlan creates one follow-up per step for the contact, dated from from.
-	ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time) ([]*Task, error)
+	// ApplyPlan creates one follow-up per step for the contact, dated from
+	// from. A plan applied to the contact from the same day before is
+	// EINVALID, unless again.
+	ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time, again bool) ([]*Task, error)
 }
 
 // DueFilter selects due contacts.

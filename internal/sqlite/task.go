@@ -233,14 +233,17 @@ func (s *TaskService) FindPlan(ctx context.Context, name string) (*crm.Plan, err
 }
 
 // ApplyPlan implements crm.PlanService: all follow-ups in one transaction.
-func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time) ([]*crm.Task, error) {
+// A plan counts as applied already when one of the follow-ups it would
+// create exists (same contact, title and day, whatever its state).
+func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time, again bool) ([]*crm.Task, error) {
 	p, err := s.FindPlan(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	var out []*crm.Task
 	err = s.db.inTx(ctx, func(tx *Tx) error {
-		if _, err := findContactByID(ctx, tx, contactID); err != nil {
+		c, err := findContactByID(ctx, tx, contactID)
+		if err != nil {
 			return err
 		}
 		for _, st := range p.Steps {
@@ -249,6 +252,17 @@ func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int6
 				return crm.Errorf(crm.EINVALID, "plan %s: %v", name, err)
 			}
 			t := &crm.Task{Kind: crm.TaskFollowup, Title: st.Title, ContactID: contactID, DueAt: sp.AddTo(from)}
+			if !again {
+				var id int64
+				err := tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE contact_id = ? AND kind = 'followup' AND title = ? AND due_at IN (?, ?)`,
+					contactID, t.Title, formatDue(t.DueAt), formatTime(t.DueAt)).Scan(&id) // a day, or as older books kept it
+				if err == nil {
+					return crm.Errorf(crm.EINVALID, "plan %s was applied to %s from %s already (follow-up %d); give --again to apply it once more",
+						name, c.Name, from.Local().Format(dayLayout), id)
+				} else if err != sql.ErrNoRows {
+					return err
+				}
+			}
 			if err := createTask(ctx, tx, t); err != nil {
 				return err
 			}
