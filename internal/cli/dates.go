@@ -208,13 +208,27 @@ func newDatesCmd(app *App) *cobra.Command {
 
 type upcomingOptions struct {
 	Days int
+	days string // --days as given: a number of days or a span
 	jsonOptions
+}
+
+// daysFlag reads --days: a number of days (30), or a span from today (2w,
+// 3m, 1y), counted in calendar days from today.
+func daysFlag(value string, today time.Time) (int, error) {
+	if n, err := strconv.Atoi(strings.TrimSpace(value)); err == nil {
+		return n, nil
+	}
+	sp, err := when.ParseDuration(value)
+	if err != nil {
+		return 0, crm.Errorf(crm.EINVALID, "--days %q: want a number of days or a span, e.g. 30, 2w, 3m", value)
+	}
+	return crm.DaysBetween(today, sp.AddTo(today)), nil
 }
 
 func newUpcomingCmd(app *App) *cobra.Command {
 	opts := &upcomingOptions{}
 	cmd := &cobra.Command{
-		Use:   "upcoming [--days N]",
+		Use:   "upcoming [--days N|SPAN]",
 		Short: "What is coming: key dates, festivals, follow-ups and promises",
 		Long: `List in date order what falls in the next N days (today included): key
 dates with the age or years where the year is known, festivals (setting
@@ -223,16 +237,24 @@ promises. Open tasks already past their day come first, marked overdue.
 
 Exit status: 0 listed; 2 invalid --days; 1 failure.`,
 		Example: `  crm upcoming
+  crm upcoming --days 2w
   crm upcoming --days 30 --json | jq -r '.[] | "\(.date) \(.title)"'`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			now, err := app.Now()
+			if err != nil {
+				return err
+			}
+			if opts.Days, err = daysFlag(opts.days, crm.Today(now)); err != nil {
+				return err
+			}
 			if opts.Days < 1 || opts.Days > 3660 {
-				return crm.Errorf(crm.EINVALID, "--days %d: want 1 to 3660", opts.Days)
+				return crm.Errorf(crm.EINVALID, "--days %s: want 1 to 3660 days", opts.days)
 			}
 			return runUpcoming(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().IntVar(&opts.Days, "days", 14, "how many days ahead, today included")
+	cmd.Flags().StringVar(&opts.days, "days", "14", "how far ahead, today included: `N` days or a span (2w, 3m)")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }

@@ -287,13 +287,17 @@ for feedback after a month and proposes the next order after three.`,
 	}
 	addJSONFlags(ls, lsOpts)
 	var from string
+	var again bool
 	applyOpts := &jsonOptions{}
 	apply := &cobra.Command{
 		Use:   "apply NAME REF [--from WHEN]",
 		Short: "Create a plan's follow-ups for a contact",
-		Long: `Create one follow-up per step, dated from --from (default today).
+		Long: `Create one follow-up per step, dated from --from (default today). Applying
+the same plan to the same contact from the same day again is refused, as a
+slip that would double every follow-up; --again applies it all the same.
 
-Exit status: 0 applied; 2 unknown plan, bad date, unknown/ambiguous REF; 1 failure.`,
+Exit status: 0 applied; 2 unknown plan, bad date, unknown/ambiguous REF, applied
+already; 1 failure.`,
 		Example: "  crm plan apply after-first-order 王科长\n  crm plan apply trial wkz --from 2026-12-01",
 		Args:    exactArgs("NAME", "REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -322,7 +326,7 @@ Exit status: 0 applied; 2 unknown plan, bad date, unknown/ambiguous REF; 1 failu
 			if err != nil {
 				return err
 			}
-			tasks, err := book.Plans.ApplyPlan(cmd.Context(), args[0], c.ID, start)
+			tasks, err := book.Plans.ApplyPlan(cmd.Context(), args[0], c.ID, start, again)
 			if err != nil {
 				return err
 			}
@@ -340,6 +344,7 @@ Exit status: 0 applied; 2 unknown plan, bad date, unknown/ambiguous REF; 1 failu
 		},
 	}
 	apply.Flags().StringVar(&from, "from", "", "the event the plan counts from (`WHEN`; default today)")
+	apply.Flags().BoolVar(&again, "again", false, "apply it even if it was applied to this contact from this day before")
 	addJSONFlags(apply, applyOpts)
 	cmd.AddCommand(add, ls, apply)
 	return cmd

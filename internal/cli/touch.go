@@ -22,6 +22,7 @@ type logOptions struct {
 	Notes          string
 	Cost           string
 	Direction      string
+	Future         bool
 	jsonOptions
 }
 
@@ -29,6 +30,7 @@ type logOptions struct {
 func (o *logOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.At, "at", "", "when it happened (`WHEN`: yesterday, fri, 3 days ago, 2026-11-20 15:00, 昨天…; default now)")
+	f.BoolVar(&o.Future, "future", false, "allow --at more than a day ahead (a touch logged before it happens)")
 	f.StringVar(&o.Notes, "notes", "", "longer notes; - reads them from standard input")
 	f.StringVar(&o.Cost, "cost", "", "what it cost (a meal, a gift)")
 	f.StringVar(&o.Direction, "direction", "out", "who reached out: out (we did) or in (they did)")
@@ -47,8 +49,13 @@ resolved before anything is written: an unknown or ambiguous one writes nothing.
 The contact's rhythm restarts from when the touch happened (--at), not from
 when it was logged.
 
-Exit status: 0 logged; 2 invalid input (empty summary, bad date, unknown
-channel, unknown or ambiguous REF); 1 failure.`
+A touch dated more than a day ahead is refused unless --future is given;
+within a day ahead it is logged with a warning. A --follow-up in the past is
+taken, with a warning.
+
+Exit status: 0 logged; 2 invalid input (empty summary, bad date, a date more
+than a day ahead without --future, unknown channel, unknown or ambiguous
+REF); 1 failure.`
 
 func newLogVisitCmd(app *App) *cobra.Command {
 	opts := &logOptions{Channel: "visit"}
@@ -130,6 +137,9 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := crm.CheckTouchAt(at, now, o.Future); err != nil {
+			return nil, crm.Errorf(crm.EINVALID, "--at: %s", crm.ErrorMessage(err))
+		}
 		t.At = at
 	}
 	if o.Cost != "" {
@@ -202,6 +212,9 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 	}
 	if t.At.After(now.Add(time.Minute)) {
 		app.warnf("warning: this %s is dated in the future (%s)", t.Channel, fmtTime(t.At))
+	}
+	if t.Next != nil && t.Next.DueAt.Before(crm.Today(now)) {
+		app.warnf("warning: this follow-up was due %s, already past", fmtDate(t.Next.DueAt))
 	}
 	if asJSON {
 		return opts.printJSON(app.IO, t)

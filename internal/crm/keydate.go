@@ -154,6 +154,39 @@ func nextLunar(k *KeyDate, from when.Date) (when.Date, error) {
 	return when.Date{}, Errorf(EINVALID, "no next date for %s", k.DateString())
 }
 
+// YearsOn is the age or the years since, on an occurrence d of the key
+// date: counted in lunar years for a lunar date, whose year is a lunar year.
+// It is 0 when the year is unknown or d is not after it.
+func (k *KeyDate) YearsOn(d when.Date) int {
+	if k.Year == 0 {
+		return 0
+	}
+	y := d.Year
+	if k.Calendar == "lunar" {
+		ly, _, _, _, err := when.SolarToLunar(d)
+		if err != nil {
+			return 0
+		}
+		y = ly
+	}
+	return max(y-k.Year, 0)
+}
+
+// CheckYear refuses a year that no key date has as of today: before 1900,
+// or after this year for a birthday (nobody is born in the future). A
+// wedding or a child's birth may be planned ahead.
+func (k *KeyDate) CheckYear(today time.Time) error {
+	switch {
+	case k.Year == 0:
+		return nil
+	case k.Year < 1900:
+		return Errorf(EINVALID, "invalid date %s: the year is before 1900", k.DateString())
+	case k.Kind == "birthday" && k.Year > today.Year():
+		return Errorf(EINVALID, "invalid birthday %s: the year is in the future", k.DateString())
+	}
+	return nil
+}
+
 func isLeapYear(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
 // Occasion is something on a date: a key date's or a festival's

@@ -54,6 +54,16 @@ func (t *Task) Validate() error {
 	return nil
 }
 
+// IsDay reports whether t stands for a calendar day rather than a moment. A
+// WHEN given without a time of day reads as local midnight (when.Parse), so
+// a due date or a snooze at local midnight means that whole day: it is kept
+// as a date and reads as the same day in every time zone. (A time of
+// exactly 00:00 typed by the user is taken as the day too.)
+func IsDay(t time.Time) bool {
+	l := t.Local()
+	return l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0
+}
+
 // Overdue reports whether an open task's due day is before today.
 func (t *Task) Overdue(today time.Time) bool {
 	return t.State == TaskOpen && DaysBetween(t.DueAt, today) > 0
@@ -107,8 +117,10 @@ type PlanService interface {
 	SavePlan(ctx context.Context, p *Plan) error
 	FindPlans(ctx context.Context) ([]*Plan, error)
 	FindPlan(ctx context.Context, name string) (*Plan, error)
-	// ApplyPlan creates one follow-up per step for the contact, dated from from.
-	ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time) ([]*Task, error)
+	// ApplyPlan creates one follow-up per step for the contact, dated from
+	// from. A plan applied to the contact from the same day before is
+	// EINVALID, unless again.
+	ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time, again bool) ([]*Task, error)
 }
 
 // DueFilter selects due contacts.

@@ -58,6 +58,19 @@ func (t *Touch) Validate() error {
 	return nil
 }
 
+// CheckTouchAt refuses a touch time that cannot be meant, as of now: more
+// than a day ahead, unless future says the touch is logged ahead on
+// purpose (a touch is something that happened; a slip of the year would
+// otherwise hold the rhythm off for years). Within a day ahead is taken:
+// "tomorrow" for an early call, or clocks that disagree.
+func CheckTouchAt(at, now time.Time, future bool) error {
+	if ahead := at.Sub(now); ahead > 24*time.Hour && !future {
+		return Errorf(EINVALID, "%s is %d days ahead: a touch is something that happened (give --future to log it ahead on purpose)",
+			at.Local().Format("2006-01-02 15:04"), DaysBetween(now, at))
+	}
+	return nil
+}
+
 // TouchFilter selects touches; zero fields do not filter.
 type TouchFilter struct {
 	ContactID int64

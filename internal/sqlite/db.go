@@ -373,9 +373,46 @@ const timeLayout = "2006-01-02T15:04:05Z"
 // formatTime is how instants are stored: UTC text that sorts as time does.
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
+// dayLayout is how a calendar day is stored (see formatDue).
+const dayLayout = "2006-01-02"
+
+// formatDue is how a due date or a snooze is stored: a calendar day
+// (crm.IsDay) as its date, "2026-11-27", so that it reads as the same day in
+// every time zone; a moment as formatTime. Books written before calendar
+// days were kept as dates hold local midnight as an instant; parseTime
+// reads both forms, and the SQL compares them through instantOf.
+func formatDue(t time.Time) string {
+	if crm.IsDay(t) {
+		return t.Local().Format(dayLayout)
+	}
+	return formatTime(t)
+}
+
+// instantOf is SQL for the instant where a stored value x (formatDue's or
+// formatTime's) begins: a day at local midnight, read in the process's time
+// zone as Go reads it (SQLite's 'utc' modifier honours TZ). x is evaluated
+// up to three times: pass a column, not a subquery.
+func instantOf(x string) string {
+	return `(CASE WHEN length(` + x + `) = 10 THEN strftime('%Y-%m-%dT%H:%M:%SZ', ` + x + `, 'utc') ELSE ` + x + ` END)`
+}
+
+// beginsBefore is the SQL condition "col begins before h" for a column of
+// formatDue values, and its two arguments. The first compares the raw text
+// with a bound that every qualifying value of either form sorts below, so
+// that an index on col still gives a range; the second is exact.
+func beginsBefore(col string, h time.Time) (string, []any) {
+	bound := max(formatTime(h), h.Local().Format(dayLayout)+"T")
+	return `(` + col + ` < ? AND ` + instantOf(col) + ` < ?)`, []any{bound, formatTime(h)}
+}
+
 // parseTime reads formatTime's layout; digits are read by hand because a
-// listing parses three times per row. Anything else goes to time.Parse.
+// listing parses three times per row. A calendar day (formatDue) is local
+// midnight of that day. Anything else goes to time.Parse.
 func parseTime(s string) time.Time {
+	if len(s) == len(dayLayout) {
+		t, _ := time.ParseInLocation(dayLayout, s, time.Local)
+		return t
+	}
 	if len(s) == len(timeLayout) && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' {
 		n := func(i, j int) int {
 			v := 0

@@ -24,19 +24,32 @@ var _ crm.DueService = (*DueService)(nil)
 // change of settings can recompute every contact in one statement. $LAST
 // and $SNOOZE stand for the last touch and the snooze: the columns, or the
 // values an UPDATE is about to give them (see dueAfter).
-const dueRule = `max(
-	min(
-		strftime('%Y-%m-%dT%H:%M:%SZ', coalesce($LAST, created_at), '+' ||
-			min(coalesce(cadence_days, CASE tier WHEN 'A' THEN ?1 WHEN 'B' THEN ?2 ELSE ?3 END), ?4) || ' days'),
-		coalesce((SELECT min(t.due_at) FROM tasks t WHERE t.contact_id = contacts.id AND t.state = 'open'), '9999')
-	),
-	coalesce($SNOOZE, ''))`
+//
+// Tasks and snoozes may be calendar days (formatDue), compared by the
+// instant they begin (instantOf); the winner is stored in its own form, so
+// a contact due because of a follow-up on Friday is due on Friday in every
+// zone. On a tie the task's own value wins: the same instant, and a day
+// rather than a moment when it is one.
+var dueRule = strings.NewReplacer(
+	"$MV", `CASE WHEN $TK <= $CAD THEN $TV ELSE $CAD END`,
+	"$MK", `min($CAD, coalesce($TK, '9999'))`,
+).Replace(`CASE WHEN ` + instantOf("$SNOOZE") + ` > $MK THEN $SNOOZE ELSE $MV END`)
+
+// dueParts are the pieces of dueRule: the rhythm's instant, and the key
+// (instant) and stored value of the earliest open task.
+var dueParts = strings.NewReplacer(
+	"$CAD", `strftime('%Y-%m-%dT%H:%M:%SZ', coalesce($LAST, created_at), '+' ||
+			min(coalesce(cadence_days, CASE tier WHEN 'A' THEN ?1 WHEN 'B' THEN ?2 ELSE ?3 END), ?4) || ' days')`,
+	"$TK", `(SELECT min(`+instantOf("t.due_at")+`) FROM tasks t WHERE t.contact_id = contacts.id AND t.state = 'open')`,
+	"$TV", `(SELECT t.due_at FROM tasks t WHERE t.contact_id = contacts.id AND t.state = 'open'
+			ORDER BY `+instantOf("t.due_at")+`, length(t.due_at) LIMIT 1)`,
+)
 
 // dueAfter is dueRule for a row whose last touch and snooze become the
 // given SQL expressions in the same UPDATE (whose SET clauses all see the
 // old row).
 func dueAfter(last, snooze string) string {
-	return strings.NewReplacer("$LAST", last, "$SNOOZE", snooze).Replace(dueRule)
+	return strings.NewReplacer("$LAST", last, "$SNOOZE", snooze).Replace(dueParts.Replace(dueRule))
 }
 
 // dueExpr is dueRule over the row as it is.
@@ -103,12 +116,11 @@ func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeigh
 	return cd, w, mapError(err)
 }
 
-const dueWhere = ` FROM contacts c WHERE c.archived_at IS NULL AND c.due_at < ?`
-
 // CountDue implements crm.DueService.
 func (s *DueService) CountDue(ctx context.Context, f crm.DueFilter) (int, error) {
 	var n int
-	err := s.db.db.QueryRowContext(ctx, `SELECT count(*)`+dueWhere, formatTime(dueHorizon(f))).Scan(&n)
+	due, args := beginsBefore("c.due_at", dueHorizon(f))
+	err := s.db.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts c WHERE c.archived_at IS NULL AND `+due, args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -127,13 +139,15 @@ func (s *DueService) FindDue(ctx context.Context, f crm.DueFilter) ([]*crm.DueIt
 	if err != nil {
 		return nil, mapError(err)
 	}
-	horizon := formatTime(dueHorizon(f))
+	h := dueHorizon(f)
+	taskDue, args := beginsBefore("t.due_at", h)
+	due, more := beginsBefore("c.due_at", h)
 	rows, err := s.db.db.QueryContext(ctx, `SELECT c.id, c.name, coalesce(a.name, ''), c.tier, c.stage, c.due_at,
 		coalesce(c.cadence_days, 0), c.last_touch_at, c.snoozed_until, c.created_at,
 		(SELECT json_group_array(json_array(t.id, t.kind, t.title, t.due_at)) FROM tasks t
-			WHERE t.contact_id = c.id AND t.state = 'open' AND t.due_at < ?1)
+			WHERE t.contact_id = c.id AND t.state = 'open' AND `+taskDue+`)
 		FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-		WHERE c.archived_at IS NULL AND c.due_at < ?1`, horizon)
+		WHERE c.archived_at IS NULL AND `+due, append(args, more...)...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -187,7 +201,7 @@ func (s *DueService) Snooze(ctx context.Context, contactID int64, until time.Tim
 		}
 		var v any
 		if until.After(tx.now) {
-			v = formatTime(until)
+			v = formatDue(until)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET snoozed_until = ? WHERE id = ?`, v, contactID); err != nil {
 			return err

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 
 // TestDueAtMatchesTheRule drives a book through random touches (many
 // backdated), tier and rhythm edits, tasks and snoozes, and checks after
-// each step that the stored due date is what crm.Cadence.DueAt says.
+// each step that the stored due date is what crm.Cadence.DueAt says, and
+// that the due listing agrees with it.
 func TestDueAtMatchesTheRule(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
@@ -23,7 +25,14 @@ func TestDueAtMatchesTheRule(t *testing.T) {
 		c := mustAdd(t, cs, &crm.Contact{Name: "c", Tier: []string{"A", "B", "C"}[i%3]})
 		ids = append(ids, c.ID)
 	}
-	day := func(n int) time.Time { return testNow.AddDate(0, 0, n) }
+	// Tasks and snoozes are moments or, as often, calendar days (stored as
+	// dates; run under several TZ values to cover the zones).
+	day := func(n int) time.Time {
+		if r.IntN(2) == 0 {
+			return crm.Today(testNow).AddDate(0, 0, n)
+		}
+		return testNow.AddDate(0, 0, n)
+	}
 	for step := 0; step < 300; step++ {
 		id := ids[r.IntN(len(ids))]
 		var err error
@@ -59,6 +68,15 @@ func TestDueAtMatchesTheRule(t *testing.T) {
 		want := crm.DefaultCadence.DueAt(c.Tier, c.CadenceDays, c.LastTouchAt, c.CreatedAt, earliest, c.SnoozedUntil)
 		if c.DueAt == nil || !c.DueAt.Equal(want) {
 			t.Fatalf("step %d: due_at %v, rule says %v (contact %+v)", step, c.DueAt, want, c)
+		}
+		today := crm.Today(testNow)
+		items, err := due.FindDue(ctx, crm.DueFilter{Horizon: today.AddDate(0, 0, 1), Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := slices.ContainsFunc(items, func(it *crm.DueItem) bool { return it.ID == id })
+		if wantListed := crm.DaysBetween(want, today) >= 0; listed != wantListed {
+			t.Fatalf("step %d: due %v (today %v): listed %v", step, want, today, listed)
 		}
 	}
 }

@@ -53,9 +53,13 @@ func (s *KeyDateService) SetKeyDate(ctx context.Context, k *crm.KeyDate) error {
 	})
 }
 
-// insertKeyDate adds a key date; a birthday replaces the contact's birthday
+// insertKeyDate adds a key date, its year checked against today (so a
+// birthday set as a profile field is checked too); a birthday replaces the contact's birthday
 // and is copied to contacts.birthday.
 func insertKeyDate(ctx context.Context, tx *Tx, k *crm.KeyDate) error {
+	if err := k.CheckYear(tx.now.Local()); err != nil {
+		return err
+	}
 	if k.Kind == "birthday" {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM key_dates WHERE contact_id = ? AND kind = 'birthday'`, k.ContactID); err != nil {
 			return err
@@ -181,17 +185,14 @@ func (s *KeyDateService) KeyDateOccasions(ctx context.Context, from when.Date, d
 	}
 	out := []*crm.Occasion{}
 	for _, k := range kds {
-		d, err := k.Next(from)
-		if err != nil || !d.Before(end) {
-			continue
+		// Every occurrence in the window: a window longer than a year holds
+		// a yearly date more than once.
+		for d, err := k.Next(from); err == nil && d.Before(end); d, err = k.Next(d.AddDays(1)) {
+			o := &crm.Occasion{Kind: k.Kind, Title: keyDateTitle(k), ContactID: k.ContactID, Contact: k.Contact,
+				Lunar: k.Calendar == "lunar", KeyDateID: k.ID, Years: k.YearsOn(d)}
+			o.SetDate(d)
+			out = append(out, o)
 		}
-		o := &crm.Occasion{Kind: k.Kind, Title: keyDateTitle(k), ContactID: k.ContactID, Contact: k.Contact,
-			Lunar: k.Calendar == "lunar", KeyDateID: k.ID}
-		if k.Year != 0 && k.Calendar == "solar" {
-			o.Years = d.Year - k.Year
-		}
-		o.SetDate(d)
-		out = append(out, o)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Date < out[j].Date })
 	return out, nil

@@ -51,6 +51,9 @@ func (s *ReportService) Week(ctx context.Context, since, until, horizon time.Tim
 		if err := s.stageMoves(ctx, tx, r, p, a, b); err != nil {
 			return err
 		}
+		// A task's local day: a calendar day as stored, a moment in this zone.
+		const dueDay = `(CASE WHEN length(due_at) = 10 THEN due_at ELSE date(due_at, 'localtime') END)`
+		dueNow, dueArgs := beginsBefore("due_at", horizon)
 		for _, q := range []struct {
 			dst *int
 			sql string
@@ -61,10 +64,10 @@ func (s *ReportService) Week(ctx context.Context, since, until, horizon time.Tim
 			// Kept: done in the window, by its day. Broken: due in the window
 			// and not kept by its day (still open, dropped, or done late).
 			{&r.PromisesKept, `SELECT count(*) FROM tasks WHERE kind = 'promise' AND state = 'done' AND done_at >= ? AND done_at < ?
-				AND date(done_at, 'localtime') <= date(due_at, 'localtime')`, []any{a, b}},
-			{&r.PromisesBroken, `SELECT count(*) FROM tasks WHERE kind = 'promise' AND due_at >= ? AND due_at < ?
-				AND (state != 'done' OR date(done_at, 'localtime') > date(due_at, 'localtime'))`, []any{a, b}},
-			{&r.DueNow, `SELECT count(*) FROM contacts WHERE archived_at IS NULL AND due_at < ?`, []any{formatTime(horizon)}},
+				AND date(done_at, 'localtime') <= ` + dueDay, []any{a, b}},
+			{&r.PromisesBroken, `SELECT count(*) FROM tasks WHERE kind = 'promise' AND ` + instantOf("due_at") + ` >= ? AND ` + instantOf("due_at") + ` < ?
+				AND (state != 'done' OR date(done_at, 'localtime') > ` + dueDay + `)`, []any{a, b}},
+			{&r.DueNow, `SELECT count(*) FROM contacts WHERE archived_at IS NULL AND ` + dueNow, dueArgs},
 		} {
 			if err := tx.QueryRowContext(ctx, q.sql, q.arg...).Scan(q.dst); err != nil {
 				return err

@@ -75,7 +75,7 @@ func createTask(ctx context.Context, tx *Tx, t *crm.Task) error {
 	}
 	t.State, t.CreatedAt = crm.TaskOpen, tx.now
 	res, err := tx.ExecContext(ctx, `INSERT INTO tasks (uid, contact_id, kind, title, due_at, touch_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.UID, t.ContactID, t.Kind, t.Title, formatTime(t.DueAt), t.TouchID, formatTime(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.UID, t.ContactID, t.Kind, t.Title, formatDue(t.DueAt), t.TouchID, formatTime(tx.now))
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func createTask(ctx context.Context, tx *Tx, t *crm.Task) error {
 // ones most recently closed first.
 func (s *TaskService) FindTasks(ctx context.Context, f crm.TaskFilter) ([]*crm.Task, error) {
 	where, args := []string{"t.state = 'open'"}, []any{}
-	order := "t.due_at, t.id"
+	order := instantOf("t.due_at") + ", t.id"
 	if f.Done {
 		where[0], order = "t.state != 'open'", "t.done_at DESC, t.id DESC"
 	}
@@ -107,7 +107,8 @@ func (s *TaskService) FindTasks(ctx context.Context, f crm.TaskFilter) ([]*crm.T
 		where, args = append(where, "t.kind = ?"), append(args, f.Kind)
 	}
 	if !f.Before.IsZero() {
-		where, args = append(where, "t.due_at < ?"), append(args, formatTime(f.Before))
+		cond, a := beginsBefore("t.due_at", f.Before)
+		where, args = append(where, cond), append(args, a...)
 	}
 	q := taskSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order
 	if f.Limit > 0 {
@@ -232,14 +233,17 @@ func (s *TaskService) FindPlan(ctx context.Context, name string) (*crm.Plan, err
 }
 
 // ApplyPlan implements crm.PlanService: all follow-ups in one transaction.
-func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time) ([]*crm.Task, error) {
+// A plan counts as applied already when one of the follow-ups it would
+// create exists (same contact, title and day, whatever its state).
+func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int64, from time.Time, again bool) ([]*crm.Task, error) {
 	p, err := s.FindPlan(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	var out []*crm.Task
 	err = s.db.inTx(ctx, func(tx *Tx) error {
-		if _, err := findContactByID(ctx, tx, contactID); err != nil {
+		c, err := findContactByID(ctx, tx, contactID)
+		if err != nil {
 			return err
 		}
 		for _, st := range p.Steps {
@@ -248,6 +252,17 @@ func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int6
 				return crm.Errorf(crm.EINVALID, "plan %s: %v", name, err)
 			}
 			t := &crm.Task{Kind: crm.TaskFollowup, Title: st.Title, ContactID: contactID, DueAt: sp.AddTo(from)}
+			if !again {
+				var id int64
+				err := tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE contact_id = ? AND kind = 'followup' AND title = ? AND due_at IN (?, ?)`,
+					contactID, t.Title, formatDue(t.DueAt), formatTime(t.DueAt)).Scan(&id) // a day, or as older books kept it
+				if err == nil {
+					return crm.Errorf(crm.EINVALID, "plan %s was applied to %s from %s already (follow-up %d); give --again to apply it once more",
+						name, c.Name, from.Local().Format(dayLayout), id)
+				} else if err != sql.ErrNoRows {
+					return err
+				}
+			}
 			if err := createTask(ctx, tx, t); err != nil {
 				return err
 			}

@@ -18,12 +18,15 @@ const maxInput = 120
 // surrounding space is ignored. Accepted:
 //
 //	now today yesterday tomorrow          现在 今天 昨天 前天 明天 后天 大后天 大前天
-//	fri friday next fri                   周五 星期五 礼拜五 (the next one after today)
+//	fri friday                            周五 星期五 礼拜五 (the next one after today)
 //	last fri                              (the last one before today)
-//	                                      下周五 上周五 这周五 本周五 (in that calendar week, weeks start Monday)
+//	next fri  this fri                    下周五 这周五 本周五 (in that calendar week, weeks start Monday)
+//	                                      上周五 (in last calendar week)
 //	next week  last week                  下周 上周 (Monday of that week)
 //	next month last month                 下个月 上个月 (the 1st), 下个月5号, 5号 (this month)
 //	+3d -2w +1m +1y in 2 weeks 3 days ago 三天后 两周前 一个月后 半年后
+//	3d 2w 1m 2 weeks                      (a span alone is from today on: 3d is +3d)
+//	+2h in 3 hours 2 hours ago 30 min ago 两小时前 半小时后 (a moment: now moved by hours or minutes)
 //	eow eom eoy sow som soy               月底 年底 (end or start of this week, month, year)
 //	2026-12-01 2026/12/01 12-01 12/01     2026年12月1日 12月1日 dec 1 1 dec 2026
 //	2026-12-01T15:04  2026-12-01 15:04    RFC 3339 with an offset (converted to now's location)
@@ -46,6 +49,9 @@ func Parse(s string, now time.Time) (time.Time, error) {
 		return now, nil
 	}
 	if t, ok, err := parseDateTime(s, in, loc); ok {
+		return t, err
+	}
+	if t, ok, err := relativeMoment(s, in, now); ok {
 		return t, err
 	}
 	today := DateOf(now)
@@ -118,6 +124,15 @@ func splitClock(s, in string, today Date) (Date, clock, bool, error) {
 		return d, c, true, cerr
 	}
 	return Date{}, clock{}, false, err
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // startsRune reports whether byte i of s begins a UTF-8 sequence.
@@ -243,24 +258,36 @@ func weekdayByName(w string) (time.Weekday, bool) {
 	return 0, false
 }
 
-// englishWeekday reads "fri", "next fri" (both the next Friday after today)
-// and "last fri" (the last Friday before today).
+// englishWeekday reads "fri" (the next Friday after today), "last fri"
+// (the last Friday before today), and "next fri" and "this fri", which are
+// 下周五 and 本周五: the Friday of next week and of this week (Monday
+// first). On a Sunday "next fri" and "fri" are the same day.
 func englishWeekday(s string, today Date) (Date, bool) {
-	last := false
+	week, calendar, last := 0, false, false
 	switch {
 	case strings.HasPrefix(s, "next "):
-		s = s[len("next "):]
+		s, week, calendar = s[len("next "):], 1, true
+	case strings.HasPrefix(s, "this "):
+		s, calendar = s[len("this "):], true
 	case strings.HasPrefix(s, "last "):
 		s, last = s[len("last "):], true
 	}
 	wd, ok := weekdayByName(s)
-	if !ok {
+	switch {
+	case !ok:
 		return Date{}, false
-	}
-	if last {
+	case last:
 		return lastWeekday(today, wd), true
+	case calendar:
+		return weekdayOfWeek(today, week, wd), true
 	}
 	return nextWeekday(today, wd), true
+}
+
+// weekdayOfWeek is wd in the calendar week week weeks from today's (weeks
+// start on Monday).
+func weekdayOfWeek(today Date, week int, wd time.Weekday) Date {
+	return weekStart(today).AddDays(7*week + (int(wd)+6)%7)
 }
 
 func weekdayOf(d Date) time.Weekday { return d.Time(time.UTC).Weekday() }
@@ -336,38 +363,50 @@ func chineseWeekday(s string, today Date) (Date, bool) {
 	if !calendar {
 		return nextWeekday(today, wd), true
 	}
-	return weekStart(today).AddDays(7*week + (int(wd)+6)%7), true
+	return weekdayOfWeek(today, week, wd), true
+}
+
+// splitRelative separates a relative form into its span and direction:
+// "+3d", "-2w", "in 2 weeks", "3 days ago", "三天后", "两周前". ok is false
+// when s has no direction.
+func splitRelative(s string) (span string, sign int, ok bool) {
+	switch {
+	case strings.HasPrefix(s, "+"):
+		return s[1:], 1, true
+	case strings.HasPrefix(s, "-"):
+		return s[1:], -1, true
+	case strings.HasPrefix(s, "in "):
+		return s[len("in "):], 1, true
+	case strings.HasSuffix(s, " ago"):
+		return s[:len(s)-len(" ago")], -1, true
+	}
+	for _, suf := range [...]struct {
+		word string
+		sign int
+	}{{"以后", 1}, {"之后", 1}, {"后", 1}, {"以前", -1}, {"之前", -1}, {"前", -1}} {
+		if strings.HasSuffix(s, suf.word) && len(s) > len(suf.word) {
+			return s[:len(s)-len(suf.word)], suf.sign, true
+		}
+	}
+	return "", 0, false
 }
 
 // relativeDay reads spans from today: "+3d", "-2w", "in 2 weeks",
-// "3 days ago", "三天后", "两周前".
+// "3 days ago", "三天后", "两周前", and an English span alone, "3d" or
+// "2 weeks", which counts forward (a due date or snooze is rarely in the
+// past). A Chinese span needs its direction: "5日" is the 5th.
 func relativeDay(s, in string, today Date) (Date, bool, error) {
-	var span string
-	sign := 1
-	switch {
-	case strings.HasPrefix(s, "+"):
-		span = s[1:]
-	case strings.HasPrefix(s, "-"):
-		span, sign = s[1:], -1
-	case strings.HasPrefix(s, "in "):
-		span = s[len("in "):]
-	case strings.HasSuffix(s, " ago"):
-		span, sign = s[:len(s)-len(" ago")], -1
-	default:
-		for _, suf := range [...]struct {
-			word string
-			sign int
-		}{{"以后", 1}, {"之后", 1}, {"后", 1}, {"以前", -1}, {"之前", -1}, {"前", -1}} {
-			if strings.HasSuffix(s, suf.word) {
-				span, sign = s[:len(s)-len(suf.word)], suf.sign
-				break
-			}
-		}
-		if span == "" {
+	span, sign, directed := splitRelative(s)
+	if !directed {
+		if !isASCII(s) {
 			return Date{}, false, nil
 		}
+		span, sign = s, 1
 	}
 	sp, ok, err := parseSpan(span, in, "invalid date ")
+	if err != nil && !directed {
+		return Date{}, false, nil // not a span after all; other forms may read it
+	}
 	if err != nil {
 		return Date{}, true, err
 	}
@@ -375,6 +414,87 @@ func relativeDay(s, in string, today Date) (Date, bool, error) {
 		return Date{}, false, nil
 	}
 	return sp.addDate(today, sign), true, nil
+}
+
+// momentUnits are the units of relativeMoment, longer names first.
+var momentUnits = [...]struct {
+	name string
+	d    time.Duration
+}{
+	{"个小时", time.Hour}, {"小时", time.Hour}, {"个钟头", time.Hour}, {"钟头", time.Hour}, {"分钟", time.Minute},
+	{"hours", time.Hour}, {"hour", time.Hour}, {"hrs", time.Hour}, {"hr", time.Hour}, {"h", time.Hour},
+	{"minutes", time.Minute}, {"minute", time.Minute}, {"mins", time.Minute}, {"min", time.Minute},
+}
+
+// maxMomentHours bounds relativeMoment: a few years of hours is plenty.
+const maxMomentHours = 24 * 366 * 10
+
+// relativeMoment reads now moved by hours and minutes: "+2h", "in 3 hours",
+// "2 hours ago", "an hour ago", "1h30min ago", "两小时前", "半小时后".
+// ok is false for anything else (days and up are relativeDay's).
+func relativeMoment(s, in string, now time.Time) (time.Time, bool, error) {
+	span, sign, directed := splitRelative(s)
+	if !directed {
+		if _, ok, _ := relativeMoment("+"+s, in, now); ok {
+			return time.Time{}, true, errorf("invalid date " + quote(in) + ": say which way, e.g. " +
+				quote("in "+s) + " or " + quote(s+" ago"))
+		}
+		return time.Time{}, false, nil
+	}
+	var total time.Duration
+	for pieces := 0; ; pieces++ {
+		span = strings.TrimLeft(span, " ")
+		if span == "" {
+			if pieces == 0 {
+				return time.Time{}, false, nil
+			}
+			break
+		}
+		if pieces > 0 {
+			span = strings.TrimPrefix(span, "and ")
+		}
+		n, half := 0, false
+		switch {
+		case strings.HasPrefix(span, "半"):
+			half, span = true, span[len("半"):]
+		case strings.HasPrefix(span, "an "):
+			n, span = 1, span[3:]
+		case strings.HasPrefix(span, "a "):
+			n, span = 1, span[2:]
+		default:
+			var okN bool
+			if n, span, okN = scanInt(span); !okN {
+				return time.Time{}, false, nil
+			}
+		}
+		span = strings.TrimLeft(span, " ")
+		unit := time.Duration(0)
+		for _, u := range momentUnits {
+			if hasWord(span, u.name) {
+				unit, span = u.d, span[len(u.name):]
+				break
+			}
+		}
+		switch {
+		case unit == 0 || (half && unit != time.Hour):
+			return time.Time{}, false, nil
+		case half:
+			total += 30 * time.Minute
+		default:
+			if n > maxMomentHours*60 {
+				return time.Time{}, true, errorf("invalid date " + quote(in) + ": too far")
+			}
+			total += time.Duration(n) * unit
+		}
+		if total > maxMomentHours*time.Hour {
+			return time.Time{}, true, errorf("invalid date " + quote(in) + ": too far")
+		}
+	}
+	t := now.Add(time.Duration(sign) * total)
+	if t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, true, errorf("invalid date " + quote(in) + ": out of range")
+	}
+	return t, true, nil
 }
 
 // dayOfMonth reads "5号", "5日" (this month), "下个月5号", "上个月5号",
