@@ -35,10 +35,11 @@ the same way, and also by any part of their name (宝山 finds
 			Long: `A WHEN is a day, with an optional time of day, relative to now:
 
   today  yesterday  tomorrow       今天  昨天  明天  后天
-  fri  friday  next fri  last fri  周五  下周五  上周五  本周五
+  fri  friday                      周五 (the next Friday after today)
+  this fri  next fri  last fri     本周五  下周五  上周五 (in this, next, last week)
   next week  next month            下周  下个月
-  +3d  -2w  +1m  in 2 weeks        三天后  两周前  一个月后
-  3 days ago                       三天前
+  3d  +3d  -2w  +1m  in 2 weeks    三天后  两周前  一个月后
+  3 days ago  2 hours ago          三天前  两小时前
   eow  eom  eoy                    月底  年底 (end of week, month, year)
   2026-12-01  12-01  dec 1         2026年12月1日  12月1日
   2026-12-01 15:00  fri 15:00      明天下午3点
