@@ -126,6 +126,17 @@ func (a *App) Close() {
 	}
 }
 
+// committed takes the error of what a write command does once its change
+// has committed (printing the result, reading it back to show it) and makes
+// it a warning: the command still succeeds. The change is saved; a script
+// that retried on a failing exit status would make it twice.
+func (a *App) committed(err error) error {
+	if err != nil {
+		a.warnf("warning: the change is saved, but showing it failed (do not retry): %s", crm.ErrorMessage(err))
+	}
+	return nil
+}
+
 // warnf prints a warning on stderr.
 func (a *App) warnf(format string, args ...any) {
 	fmt.Fprintf(a.IO.ErrOut, "crm: "+format+"\n", args...)

@@ -162,7 +162,7 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	}
 	app.runHook(ctx, hookAdd, c)
 	if asJSON {
-		return opts.printJSON(app.IO, c)
+		return app.committed(opts.printJSON(app.IO, c))
 	}
 	fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
 	fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
@@ -306,7 +306,7 @@ func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpda
 		return err
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, c)
+		return app.committed(opts.printJSON(app.IO, c))
 	}
 	fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
 	return nil

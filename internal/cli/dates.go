@@ -137,7 +137,7 @@ func runDate(ctx context.Context, app *App, opts *dateOptions) error {
 		return err
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, k)
+		return app.committed(opts.printJSON(app.IO, k))
 	}
 	now, _ := app.Now()
 	fmt.Fprintf(app.IO.Out, "%d\n", k.ID)

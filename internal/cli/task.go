@@ -73,7 +73,7 @@ func runPromise(ctx context.Context, app *App, opts *promiseOptions) error {
 		app.warnf("warning: this promise was due %s, already past", fmtDate(by))
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, t)
+		return app.committed(opts.printJSON(app.IO, t))
 	}
 	fmt.Fprintf(app.IO.Out, "%d\n", t.ID)
 	fmt.Fprintf(app.IO.ErrOut, "promised %s: %s by %s\n", iostreams.CleanLine(c.Name), iostreams.CleanLine(t.Title), fmtDate(t.DueAt))
@@ -199,7 +199,7 @@ is named); 1 failure.`,
 			}
 			app.runHook(cmd.Context(), hookTask, t)
 			if asJSON {
-				return o.printJSON(app.IO, t)
+				return app.committed(o.printJSON(app.IO, t))
 			}
 			fmt.Fprintf(app.IO.ErrOut, "%s %s %d for %s: %s\n", state, t.Kind, t.ID, iostreams.CleanLine(t.Contact), iostreams.CleanLine(t.Title))
 			return nil
@@ -330,7 +330,7 @@ Exit status: 0 applied; 2 unknown plan, bad date, unknown/ambiguous REF; 1 failu
 				app.runHook(cmd.Context(), hookTask, t)
 			}
 			if asJSON {
-				return applyOpts.printJSON(app.IO, tasks)
+				return app.committed(applyOpts.printJSON(app.IO, tasks))
 			}
 			for _, t := range tasks {
 				fmt.Fprintf(app.IO.Out, "%d\t%s\t%s\n", t.ID, fmtDate(t.DueAt), escapeTSV(t.Title))

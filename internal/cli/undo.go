@@ -75,7 +75,7 @@ func runUndo(ctx context.Context, app *App, opts *undoOptions, id int64) error {
 		return err
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, c)
+		return app.committed(opts.printJSON(app.IO, c))
 	}
 	fmt.Fprintf(app.IO.ErrOut, "undid #%d (%s): %d rows restored\n", c.ID, iostreams.CleanLine(c.Summary), len(c.Rows))
 	return nil
