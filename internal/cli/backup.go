@@ -25,8 +25,9 @@ type backupOptions struct {
 func newBackupCmd(app *App) *cobra.Command {
 	opts := &backupOptions{}
 	cmd := &cobra.Command{
-		Use:   "backup [PATH] [--keep N]",
-		Short: "Copy the book safely, even while crm is writing to it",
+		Use:         "backup [PATH] [--keep N]",
+		Annotations: map[string]string{pathArgs: "yes"},
+		Short:       "Copy the book safely, even while crm is writing to it",
 		Long: `Write a consistent copy of the book, made while other crm processes may go on
 writing, checked (quick_check, application_id, schema version), synced to disk
 and private (mode 0600). The copy appears at PATH whole or not at all, and is
@@ -163,8 +164,9 @@ type restoreOptions struct {
 func newRestoreCmd(app *App) *cobra.Command {
 	opts := &restoreOptions{}
 	cmd := &cobra.Command{
-		Use:   "restore PATH --yes",
-		Short: "Replace the book with a backup (the current book is kept aside)",
+		Use:         "restore PATH --yes",
+		Annotations: map[string]string{pathArgs: "yes"},
+		Short:       "Replace the book with a backup (the current book is kept aside)",
 		Long: `Replace the book with a copy of the book at PATH, usually one that crm backup
 wrote. PATH is checked first: it must be a crm book, pass quick_check, and not
 come from a newer crm (an older one is brought up to date when crm next opens

@@ -39,6 +39,9 @@ type KeyDate struct {
 
 // Validate checks the kind and that the date exists on its calendar.
 func (k *KeyDate) Validate() error {
+	if err := CheckText("label", k.Label); err != nil {
+		return err
+	}
 	var err error
 	if k.Kind, err = KeyDateKinds.Check(k.Kind); err != nil {
 		return err

@@ -38,6 +38,9 @@ type Task struct {
 
 // Validate normalises and checks a new task.
 func (t *Task) Validate() error {
+	if err := checkTexts(t.Kind+" text", t.Title, "note", t.Note); err != nil {
+		return err
+	}
 	t.Title = strings.TrimSpace(t.Title)
 	if t.Title == "" {
 		return Errorf(EINVALID, "%s text is empty", t.Kind)

@@ -34,6 +34,9 @@ type TouchPerson struct {
 
 // Validate normalises the touch and reports the first problem.
 func (t *Touch) Validate() error {
+	if err := checkTexts("summary", t.Summary, "notes", t.Notes); err != nil {
+		return err
+	}
 	t.Summary = strings.TrimSpace(t.Summary)
 	if t.Summary == "" {
 		return Errorf(EINVALID, "summary is empty")
