@@ -42,7 +42,7 @@ Exit status: 0 added; 2 invalid name; 1 failure (also: the name exists).`,
 			if err := a.Validate(); err != nil {
 				return err
 			}
-			book, err := app.Book(cmd.Context())
+			book, err := app.NewBook(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -142,7 +142,7 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	if err := c.Validate(); err != nil { // before the book is opened: bad input writes nothing
 		return err
 	}
-	book, err := app.Book(ctx)
+	book, err := app.NewBook(ctx)
 	if err != nil {
 		return err
 	}

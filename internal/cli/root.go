@@ -41,6 +41,9 @@ into scripts. The whole book is one SQLite file that you own.`,
 			default:
 				return usageErrorf("unknown --lang %q (valid: en, zh)", app.Lang)
 			}
+			if cmd.Flags().Changed("db") && app.DBPath == "" {
+				return usageErrorf("--db is empty: give the book's path, or leave --db out for $CRM_DB or the default")
+			}
 			if err := checkUTF8Args(cmd, args); err != nil {
 				return err
 			}

@@ -55,12 +55,26 @@ const bulkParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(OFF)&_pragma=sy
 // not a book, or a book written by a newer crm, is refused untouched with
 // ENOTBOOK.
 func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	return open(ctx, path, now, true)
+}
+
+// OpenExisting opens the book at path as Open does, but never creates one:
+// a missing file is ENOBOOK, and nothing is written to the disk (a reader
+// with a mistyped path must not leave an empty book behind).
+func OpenExisting(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	return open(ctx, path, now, false)
+}
+
+func open(ctx context.Context, path string, now func() time.Time, mayCreate bool) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
 	fresh, err := checkFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if fresh && !mayCreate {
+		return nil, crm.Errorf(crm.ENOBOOK, "no book at %s", path)
 	}
 	if fresh {
 		if err := create(ctx, path); err != nil {
