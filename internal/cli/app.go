@@ -17,8 +17,8 @@ import (
 // App is what every command shares: the streams, the environment, the
 // global flags and the book, opened on first use.
 type App struct {
-	IO       *iostreams.IOStreams
-	Getenv   func(string) string
+	IO     *iostreams.IOStreams
+	Getenv func(string) string
 	// OpenBook opens the book at path; a missing book is created only when
 	// create is set, and is crm.ENOBOOK otherwise.
 	OpenBook func(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error)

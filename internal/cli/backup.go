@@ -34,8 +34,9 @@ and private (mode 0600). The copy appears at PATH whole or not at all, and is
 a book like any other: crm --db COPY ls opens it.
 
 Without PATH the copy goes beside the book, named by the time:
-crm.db.backup-20261122-090000.db. A PATH that is a directory gets that name
-inside it. An existing file is never overwritten.
+crm.db.backup-20261122-090000.db, then crm.db.backup-20261122-090000-2.db for
+another in the same second. A PATH that is a directory gets that name inside
+it. An existing file is never overwritten.
 
 --keep N then deletes the oldest timestamped backups of this book in that
 directory beyond the newest N; no other file is touched.
@@ -78,14 +79,23 @@ func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case path == "":
-		path = crm.BackupPath(book.Path, now)
-	case dir != "":
-		path = filepath.Join(dir, filepath.Base(crm.BackupPath(book.Path, now)))
-	}
+	// A timestamped name that is taken (a backup in the same second) gets
+	// the next sequence number; a PATH the user named is never replaced.
+	named := path != "" && dir == ""
 	start := time.Now()
-	res, err := book.Maintenance.Backup(ctx, path)
+	var res *crm.BackupResult
+	for seq := 1; ; seq++ {
+		if !named {
+			path = crm.BackupPath(book.Path, now, seq)
+			if dir != "" {
+				path = filepath.Join(dir, filepath.Base(path))
+			}
+		}
+		res, err = book.Maintenance.Backup(ctx, path)
+		if named || crm.ErrorCode(err) != crm.ECONFLICT || seq == maxBackupsPerSecond {
+			break
+		}
+	}
 	if crm.ErrorCode(err) == crm.ECONFLICT {
 		return crm.Errorf(crm.EINVALID, "%s", crm.ErrorMessage(err))
 	} else if err != nil {
@@ -103,6 +113,10 @@ func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
 	return err
 }
 
+// maxBackupsPerSecond bounds the sequence numbers tried for the timestamped
+// name of a backup.
+const maxBackupsPerSecond = 1000
+
 // pruneBackups deletes the oldest timestamped backups of book beside the
 // one just made beyond the newest keep (that one counted, and never
 // deleted, whatever its time), and returns what it deleted. Only names that
@@ -116,16 +130,22 @@ func pruneBackups(book, made string, keep int) ([]string, error) {
 	type backup struct {
 		name string
 		at   time.Time
+		seq  int
 	}
 	var backups []backup
 	for _, e := range entries {
-		if t, ok := crm.BackupTime(book, e.Name()); ok && e.Type().IsRegular() && e.Name() != filepath.Base(made) {
-			backups = append(backups, backup{e.Name(), t})
+		if t, seq, ok := crm.BackupTime(book, e.Name()); ok && e.Type().IsRegular() && e.Name() != filepath.Base(made) {
+			backups = append(backups, backup{e.Name(), t, seq})
 		}
 	}
+	// Oldest first: by time, then by sequence within a second (…-2 before
+	// …-10, which the names alone would not sort).
 	sort.Slice(backups, func(i, j int) bool {
 		if !backups[i].at.Equal(backups[j].at) {
 			return backups[i].at.Before(backups[j].at)
+		}
+		if backups[i].seq != backups[j].seq {
+			return backups[i].seq < backups[j].seq
 		}
 		return backups[i].name < backups[j].name
 	})
