@@ -263,10 +263,13 @@ func newDoctorCmd(app *App) *cobra.Command {
 
 --fix recomputes the copies that differ in one transaction (crm undo can take
 it back), sets the modes, and removes temporary files older than an hour; it
-says what it did. A damaged file (integrity, foreign_keys) is only reported:
+says what it did. A directory that others may list but that holds other files
+than the book's (a shared folder) is a warning, not a problem: --fix leaves it
+alone, and the warning gives the command that makes it private. A damaged file (integrity, foreign_keys) is only reported:
 restore a backup with crm restore PATH --yes.
 
-Exit status: 0 healthy (or everything fixed); 1 problems remain; 2 invalid flags.`,
+Exit status: 0 healthy (or everything fixed; warnings too); 1 problems remain;
+2 invalid flags.`,
 		Example: `  crm doctor
   crm doctor --fix
   crm doctor --json --jq '.checks[] | select(.ok | not) | .name'`,
@@ -304,11 +307,14 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	}
 	fixed, problems := r.Fixed(), r.Problems()
 	if problems == 0 {
+		msg := "the book is healthy"
 		if fixed > 0 {
-			fmt.Fprintf(app.IO.ErrOut, "fixed %s; the book is healthy\n", plural(fixed, "problem"))
-		} else {
-			fmt.Fprintln(app.IO.ErrOut, "the book is healthy")
+			msg = fmt.Sprintf("fixed %s; %s", plural(fixed, "problem"), msg)
 		}
+		if w := r.Warnings(); w > 0 {
+			msg += fmt.Sprintf(" (%s: see above)", plural(w, "warning"))
+		}
+		fmt.Fprintln(app.IO.ErrOut, msg)
 		return nil
 	}
 	var advice []string
@@ -346,6 +352,8 @@ func printDoctor(app *App, r *crm.DoctorReport) error {
 			status = cell{text: "fixed", style: th.Accent}
 		case !c.OK:
 			status = cell{text: "problem", style: th.Bad}
+		case c.Warning:
+			status = cell{text: "warning", style: th.Accent}
 		}
 		t.StyledRow(status, cell{text: c.Name}, cell{text: c.Detail})
 	}

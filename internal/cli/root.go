@@ -166,12 +166,5 @@ func argsError(cmd *cobra.Command, want string, got int) error {
 // commandLine renders the arguments as a shell line, quoting where needed:
 // the summary of the change a command makes.
 func commandLine(args []string) string {
-	parts := []string{"crm"}
-	for _, a := range args {
-		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`;&|<>*?()[]{}") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		parts = append(parts, a)
-	}
-	return strings.Join(parts, " ")
+	return crm.ShellQuote(append([]string{"crm"}, args...)...)
 }

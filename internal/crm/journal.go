@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -49,4 +50,18 @@ func WithChangeSummary(ctx context.Context, summary string) context.Context {
 func ChangeSummary(ctx context.Context) string {
 	s, _ := ctx.Value(summaryKey{}).(string)
 	return s
+}
+
+// ShellQuote renders args as one shell command line, quoting each argument
+// that needs it: how a change's summary records the command that made it,
+// and how advice names a command to run.
+func ShellQuote(args ...string) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`;&|<>*?()[]{}~#!") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		parts[i] = a
+	}
+	return strings.Join(parts, " ")
 }

@@ -17,12 +17,15 @@ type BackupResult struct {
 
 // DoctorCheck is one line of a health report. OK is the state after the
 // run: a problem that --fix repaired is OK with Fixed set, and Detail says
-// what was found and what was done.
+// what was found and what was done. A warning is OK too (the book is
+// healthy) but says in Detail what the user may want to do, which --fix
+// does not do for them.
 type DoctorCheck struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail"`
-	Fixed  bool   `json:"fixed"`
+	Name    string `json:"name"`
+	OK      bool   `json:"ok"`
+	Detail  string `json:"detail"`
+	Fixed   bool   `json:"fixed"`
+	Warning bool   `json:"warning,omitempty"`
 }
 
 // DoctorReport is the result of Maintenance.Doctor, one check per line in a
@@ -37,6 +40,17 @@ func (r *DoctorReport) Problems() int {
 	n := 0
 	for _, c := range r.Checks {
 		if !c.OK {
+			n++
+		}
+	}
+	return n
+}
+
+// Warnings counts the checks that are warnings.
+func (r *DoctorReport) Warnings() int {
+	n := 0
+	for _, c := range r.Checks {
+		if c.Warning {
 			n++
 		}
 	}
