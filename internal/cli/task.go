@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -174,7 +173,8 @@ func newCloseTaskCmd(app *App, state string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Long: short + `. ID is the task's number from crm tasks.
+		Long: short + `. ID is the task's number from crm tasks, or its uid (crm tasks
+--json); a task's id is never given to another task.
 
 Exit status: 0 done; 2 unknown ID or a task that is closed already (its state
 is named); 1 failure.`,
@@ -185,11 +185,11 @@ is named); 1 failure.`,
 			if err != nil {
 				return err
 			}
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || id <= 0 {
-				return crm.Errorf(crm.EINVALID, "invalid task id %q: want a number from crm tasks", args[0])
-			}
 			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			id, err := book.Tasks.ResolveTask(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

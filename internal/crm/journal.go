@@ -10,6 +10,7 @@ import (
 // transaction is one change, named by the command that made it.
 type Change struct {
 	ID       int64        `json:"id"`
+	UID      string       `json:"uid"`
 	At       time.Time    `json:"at"`
 	Summary  string       `json:"summary"`
 	Undoes   int64        `json:"undoes,omitempty"`    // set on a change that undid another
@@ -37,6 +38,9 @@ type JournalService interface {
 	// build on is refused with ECONFLICT naming them; one already undone is
 	// EINVALID.
 	Undo(ctx context.Context, id int64) (*Change, error)
+	// ResolveChange returns the id of the change that ref names: its id
+	// (#42 or 42) or its uid.
+	ResolveChange(ctx context.Context, ref string) (int64, error)
 }
 
 type summaryKey struct{}

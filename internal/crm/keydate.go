@@ -201,6 +201,8 @@ type KeyDateService interface {
 	// it again replaces it.
 	SetKeyDate(ctx context.Context, k *KeyDate) error
 	DeleteKeyDate(ctx context.Context, id int64) (*KeyDate, error)
+	// ResolveKeyDate returns the id of the key date that ref names: its id or uid.
+	ResolveKeyDate(ctx context.Context, ref string) (int64, error)
 	// FindKeyDates lists key dates, of one contact when contactID != 0.
 	FindKeyDates(ctx context.Context, contactID int64) ([]*KeyDate, error)
 	// KeyDateOccasions lists occurrences of key dates of active contacts

@@ -80,6 +80,8 @@ type TaskService interface {
 	// CloseTask marks an open task done or dropped; closing a closed task is
 	// EINVALID naming its state.
 	CloseTask(ctx context.Context, id int64, state, note string) (*Task, error)
+	// ResolveTask returns the id of the task that ref names: its id or uid.
+	ResolveTask(ctx context.Context, ref string) (int64, error)
 }
 
 // PlanStep is one dated step of a follow-up plan, e.g. "3d: check delivery".

@@ -291,6 +291,14 @@ func (d *DB) migrate(ctx context.Context) error {
 }
 
 // migrateWith applies ms (the embedded migrations, or a test's).
+//
+// They run on one connection of their own with foreign keys off, in one
+// immediate transaction: rebuilding a table that others reference (how
+// SQLite changes a column or a key) needs that, or dropping the old table
+// would delete or null its children. PRAGMA foreign_key_check must then
+// find nothing before the transaction commits, and the connection gets its
+// foreign keys back before it returns to the pool (the DSN sets them on
+// every other connection).
 func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 	var v int
 	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
@@ -300,28 +308,60 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 		return crm.Errorf(crm.ENOTBOOK, "%s was written by a newer crm (schema %d; this crm knows %d): upgrade crm", d.Path, v, len(ms))
 	}
 	if v < len(ms) {
-		err := d.inTx(ctx, func(tx *Tx) error {
-			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-				return err
-			}
-			if v >= len(ms) {
-				return nil // another process migrated first
-			}
-			// Migrations are not changes to undo: the journal is off while
-			// they run (d.journal is set after).
-			for _, m := range ms[v:] {
-				if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-					return fmt.Errorf("migration %s: %w", m.name, err)
-				}
-			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms)))
-			return err
-		})
-		if err != nil {
-			return err
+		if err := d.applyMigrations(ctx, ms); err != nil {
+			return mapError(err)
 		}
 	}
 	d.journal = len(ms) >= journalSchemaVersion
+	return nil
+}
+
+func (d *DB) applyMigrations(ctx context.Context, ms []migration) (err error) {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return err
+	}
+	defer func() {
+		if _, ferr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); ferr != nil && err == nil {
+			err = fmt.Errorf("migrate %s: turn foreign keys back on: %w", d.Path, ferr)
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v >= len(ms) {
+		return nil // another process migrated first
+	}
+	// Migrations are not changes to undo: the journal is off while they
+	// run (d.journal is set after).
+	for _, m := range ms[v:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	var table string
+	switch err := tx.QueryRowContext(ctx, "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1").Scan(&table); {
+	case err == nil:
+		return fmt.Errorf("migration to schema %d: a row of %s points to no row", len(ms), table)
+	case err != sql.ErrNoRows:
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms))); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
 	return nil
 }
 
