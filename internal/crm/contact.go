@@ -210,5 +210,8 @@ type ContactService interface {
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
 	ArchiveContact(ctx context.Context, id int64) (*Contact, error)
-	PurgeContact(ctx context.Context, id int64) error
+	// PurgeContact deletes a contact and its history for good, journal
+	// included: no undo brings it back. A non-empty warning says that the
+	// purge committed but a trace of the data may remain in the file.
+	PurgeContact(ctx context.Context, id int64) (warning string, err error)
 }

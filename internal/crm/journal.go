@@ -15,6 +15,7 @@ type Change struct {
 	Summary  string       `json:"summary"`
 	Undoes   int64        `json:"undoes,omitempty"`    // set on a change that undid another
 	UndoneBy int64        `json:"undone_by,omitempty"` // set on a change that was undone
+	PurgedBy int64        `json:"purged_by,omitempty"` // the purge that took rows of this change out of the journal: it cannot be undone
 	Rows     []ChangedRow `json:"rows,omitempty"`
 }
 

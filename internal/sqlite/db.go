@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -371,6 +372,9 @@ type Tx struct {
 	*sql.Tx
 	now    time.Time
 	change int64
+	// forget, when set, drops the rows it matches from what the journal
+	// records of this transaction (a purge does not keep what it deletes).
+	forget func(journalRow) bool
 }
 
 // inTx runs fn in one immediate transaction, committing when fn returns nil.
@@ -398,6 +402,9 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if d.journal {
 		rows, err := d.rec.stop()
+		if err == nil && tx.forget != nil {
+			rows = slices.DeleteFunc(rows, tx.forget)
+		}
 		if err == nil {
 			err = fileRows(ctx, tx, rows)
 		}

@@ -174,7 +174,7 @@ func TestMigrateFromSchema3(t *testing.T) {
 	if task.ID != 3 { // schema 3 gave id 2 twice: to Gone's promise, purged, then to the one undone
 		t.Errorf("a new task got id %d; 2 was used before the upgrade", task.ID)
 	}
-	if err := cs.PurgeContact(ctx, c.ID); err != nil {
+	if _, err := cs.PurgeContact(ctx, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	db.db.QueryRow(`SELECT count(*) FROM touch_contacts WHERE contact_id = ?`, c.ID).Scan(&n)

@@ -13,7 +13,8 @@
 -- migrateWith runs PRAGMA foreign_key_check before it commits.
 --
 -- Changes also get a uid, like every other record, so that crm undo takes
--- one as it takes an id.
+-- one as it takes an id; and purged_by, the purge that removed rows of the
+-- change from the journal (crm rm --purge): such a change cannot be undone.
 
 CREATE TABLE accounts_new (
 	id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -155,7 +156,8 @@ CREATE TABLE changes_new (
 	at        TEXT NOT NULL,
 	summary   TEXT NOT NULL DEFAULT '',
 	undoes    INTEGER REFERENCES changes(id),
-	undone_by INTEGER REFERENCES changes(id)
+	undone_by INTEGER REFERENCES changes(id),
+	purged_by INTEGER REFERENCES changes(id)
 );
 INSERT INTO changes_new (id, uid, at, summary, undoes, undone_by)
 SELECT id, lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a'
