@@ -62,8 +62,12 @@ var jsonDocExtends = map[string]string{"Contact card": "Contact"}
 // thing added, so that keys omitted when empty show up somewhere.
 func TestJSONDocumented(t *testing.T) {
 	doc := readJSONDocKeys(t, filepath.Join("..", "..", "docs", "json.md"))
-	dir := filepath.Join(t.TempDir(), "book")
-	if err := os.Mkdir(dir, 0o700); err != nil { // so that doctor is content
+	// A folder others may list, shared with other files: doctor warns.
+	dir := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	book := filepath.Join(dir, "crm.db")
@@ -91,6 +95,9 @@ func TestJSONDocumented(t *testing.T) {
 	run("rm", "杨帆")
 	run("add", "撤销", "--tier", "B")
 	run("undo")
+	run("add", "临时", "--tier", "B")
+	run("edit", "临时", "--title", "顾问")
+	run("rm", "临时", "--purge", "--yes")
 
 	for section, keys := range doc {
 		probes, ok := jsonDocProbes[section]

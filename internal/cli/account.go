@@ -42,7 +42,7 @@ Exit status: 0 added; 2 invalid name; 1 failure (also: the name exists).`,
 			if err := a.Validate(); err != nil {
 				return err
 			}
-			book, err := app.Book(cmd.Context())
+			book, err := app.NewBook(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -50,7 +50,7 @@ Exit status: 0 added; 2 invalid name; 1 failure (also: the name exists).`,
 				return err
 			}
 			if asJSON {
-				return o.printJSON(app.IO, a)
+				return app.committed(o.printJSON(app.IO, a))
 			}
 			fmt.Fprintf(app.IO.Out, "%d\n", a.ID)
 			fmt.Fprintf(app.IO.ErrOut, "added account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)

@@ -3,6 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -13,9 +17,11 @@ import (
 // App is what every command shares: the streams, the environment, the
 // global flags and the book, opened on first use.
 type App struct {
-	IO       *iostreams.IOStreams
-	Getenv   func(string) string
-	OpenBook func(ctx context.Context, path string, now func() time.Time) (*Book, error)
+	IO     *iostreams.IOStreams
+	Getenv func(string) string
+	// OpenBook opens the book at path; a missing book is created only when
+	// create is set, and is crm.ENOBOOK otherwise.
+	OpenBook func(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error)
 	// CreateBook writes a whole new book at path from fill, atomically.
 	CreateBook    func(ctx context.Context, path string, now func() time.Time, fill func(crm.BookWriter) error) error
 	SchemaVersion int
@@ -56,8 +62,18 @@ type Book struct {
 	close       func() error
 }
 
-// Book opens the book once: --db, else CRM_DB, else the default path.
-func (a *App) Book(ctx context.Context) (*Book, error) {
+// Book opens the book once: --db, else CRM_DB, else the default path. It
+// never creates one: a command that only reads, or changes records that must
+// exist already, says there is no book rather than leave an empty one at a
+// mistyped path. Commands that add the first records use NewBook.
+func (a *App) Book(ctx context.Context) (*Book, error) { return a.openBook(ctx, false) }
+
+// NewBook opens the book as Book does, creating it when it does not exist:
+// for the commands that add records from nothing (crm add, crm account add,
+// crm config set).
+func (a *App) NewBook(ctx context.Context) (*Book, error) { return a.openBook(ctx, true) }
+
+func (a *App) openBook(ctx context.Context, create bool) (*Book, error) {
 	if a.book != nil {
 		return a.book, nil
 	}
@@ -69,8 +85,10 @@ func (a *App) Book(ctx context.Context) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.OpenBook(ctx, path, func() time.Time { return now })
-	if err != nil {
+	b, err := a.OpenBook(ctx, path, func() time.Time { return now }, create)
+	if crm.ErrorCode(err) == crm.ENOBOOK {
+		return nil, crm.Errorf(crm.ENOBOOK, "no book at %s; crm add creates one, crm restore brings back a backup", path)
+	} else if err != nil {
 		return nil, err
 	}
 	a.book = b
@@ -87,14 +105,43 @@ func (a *App) contact(ctx context.Context, ref string) (*Book, *crm.Contact, err
 	return book, c, err
 }
 
+// bookPath is --db, else CRM_DB, else the default path, with a leading ~
+// expanded as a shell would (a quoted "~/crm.db" reaches crm unexpanded).
+// An empty --db is refused before any command runs (see newRootCmd); an
+// empty CRM_DB counts as unset.
 func (a *App) bookPath() (string, error) {
 	if a.DBPath != "" {
-		return a.DBPath, nil
+		return expandHome(a.DBPath, a.Getenv)
 	}
 	if p := a.Getenv("CRM_DB"); p != "" {
-		return p, nil
+		return expandHome(p, a.Getenv)
 	}
 	return defaultBookPath(a.Getenv)
+}
+
+// expandHome replaces a leading ~ or ~user of path by that home directory.
+func expandHome(path string, getenv func(string) string) (string, error) {
+	if !strings.HasPrefix(path, "~") {
+		return path, nil
+	}
+	name, rest, _ := strings.Cut(path[1:], string(filepath.Separator))
+	var home string
+	if name == "" {
+		home = getenv("HOME")
+		if home == "" {
+			var err error
+			if home, err = os.UserHomeDir(); err != nil {
+				return "", crm.Errorf(crm.EINVALID, "cannot expand %s: no home directory (set HOME)", path)
+			}
+		}
+	} else {
+		u, err := user.Lookup(name)
+		if err != nil {
+			return "", crm.Errorf(crm.EINVALID, "cannot expand %s: no user %q", path, name)
+		}
+		home = u.HomeDir
+	}
+	return filepath.Join(home, rest), nil
 }
 
 // Now is the command's clock, read once: CRM_NOW (RFC 3339) pins it.
@@ -124,6 +171,17 @@ func (a *App) Close() {
 	if a.book != nil && a.book.close != nil {
 		a.book.close()
 	}
+}
+
+// committed takes the error of what a write command does once its change
+// has committed (printing the result, reading it back to show it) and makes
+// it a warning: the command still succeeds. The change is saved; a script
+// that retried on a failing exit status would make it twice.
+func (a *App) committed(err error) error {
+	if err != nil {
+		a.warnf("warning: the change is saved, but showing it failed (do not retry): %s", crm.ErrorMessage(err))
+	}
+	return nil
 }
 
 // warnf prints a warning on stderr.

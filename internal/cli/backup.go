@@ -26,16 +26,18 @@ type backupOptions struct {
 func newBackupCmd(app *App) *cobra.Command {
 	opts := &backupOptions{}
 	cmd := &cobra.Command{
-		Use:   "backup [PATH] [--keep N]",
-		Short: "Copy the book safely, even while crm is writing to it",
+		Use:         "backup [PATH] [--keep N]",
+		Annotations: map[string]string{pathArgs: "yes"},
+		Short:       "Copy the book safely, even while crm is writing to it",
 		Long: `Write a consistent copy of the book, made while other crm processes may go on
 writing, checked (quick_check, application_id, schema version), synced to disk
 and private (mode 0600). The copy appears at PATH whole or not at all, and is
 a book like any other: crm --db COPY ls opens it.
 
 Without PATH the copy goes beside the book, named by the time:
-crm.db.backup-20261122-090000.db. A PATH that is a directory gets that name
-inside it. An existing file is never overwritten.
+crm.db.backup-20261122-090000.db, then crm.db.backup-20261122-090000-2.db for
+another in the same second. A PATH that is a directory gets that name inside
+it. An existing file is never overwritten.
 
 --keep N then deletes the oldest timestamped backups of this book in that
 directory beyond the newest N; no other file is touched.
@@ -84,14 +86,23 @@ func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case path == "":
-		path = crm.BackupPath(book.Path, now)
-	case dir != "":
-		path = filepath.Join(dir, filepath.Base(crm.BackupPath(book.Path, now)))
-	}
+	// A timestamped name that is taken (a backup in the same second) gets
+	// the next sequence number; a PATH the user named is never replaced.
+	named := path != "" && dir == ""
 	start := time.Now()
-	res, err := book.Maintenance.Backup(ctx, path)
+	var res *crm.BackupResult
+	for seq := 1; ; seq++ {
+		if !named {
+			path = crm.BackupPath(book.Path, now, seq)
+			if dir != "" {
+				path = filepath.Join(dir, filepath.Base(path))
+			}
+		}
+		res, err = book.Maintenance.Backup(ctx, path)
+		if named || crm.ErrorCode(err) != crm.ECONFLICT || seq == maxBackupsPerSecond {
+			break
+		}
+	}
 	if crm.ErrorCode(err) == crm.ECONFLICT {
 		return crm.Errorf(crm.EINVALID, "%s", crm.ErrorMessage(err))
 	} else if err != nil {
@@ -116,6 +127,10 @@ func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
 	return err
 }
 
+// maxBackupsPerSecond bounds the sequence numbers tried for the timestamped
+// name of a backup.
+const maxBackupsPerSecond = 1000
+
 // pruneBackups deletes the oldest timestamped backups of book beside the
 // one just made beyond the newest keep (that one counted, and never
 // deleted, whatever its time), and returns what it deleted. Only names that
@@ -129,16 +144,22 @@ func pruneBackups(book, made string, keep int) ([]string, error) {
 	type backup struct {
 		name string
 		at   time.Time
+		seq  int
 	}
 	var backups []backup
 	for _, e := range entries {
-		if t, ok := crm.BackupTime(book, e.Name()); ok && e.Type().IsRegular() && e.Name() != filepath.Base(made) {
-			backups = append(backups, backup{e.Name(), t})
+		if t, seq, ok := crm.BackupTime(book, e.Name()); ok && e.Type().IsRegular() && e.Name() != filepath.Base(made) {
+			backups = append(backups, backup{e.Name(), t, seq})
 		}
 	}
+	// Oldest first: by time, then by sequence within a second (…-2 before
+	// …-10, which the names alone would not sort).
 	sort.Slice(backups, func(i, j int) bool {
 		if !backups[i].at.Equal(backups[j].at) {
 			return backups[i].at.Before(backups[j].at)
+		}
+		if backups[i].seq != backups[j].seq {
+			return backups[i].seq < backups[j].seq
 		}
 		return backups[i].name < backups[j].name
 	})
@@ -177,8 +198,9 @@ type restoreOptions struct {
 func newRestoreCmd(app *App) *cobra.Command {
 	opts := &restoreOptions{}
 	cmd := &cobra.Command{
-		Use:   "restore PATH --yes",
-		Short: "Replace the book with a backup (the current book is kept aside)",
+		Use:         "restore PATH --yes",
+		Annotations: map[string]string{pathArgs: "yes"},
+		Short:       "Replace the book with a backup (the current book is kept aside)",
 		Long: `Replace the book with a copy of the book at PATH, usually one that crm backup
 wrote. PATH is checked first: it must be a crm book, pass quick_check, and not
 come from a newer crm (an older one is brought up to date when crm next opens
@@ -255,10 +277,13 @@ func newDoctorCmd(app *App) *cobra.Command {
 
 --fix recomputes the copies that differ in one transaction (crm undo can take
 it back), sets the modes, and removes temporary files older than an hour; it
-says what it did. A damaged file (integrity, foreign_keys) is only reported:
+says what it did. A directory that others may list but that holds other files
+than the book's (a shared folder) is a warning, not a problem: --fix leaves it
+alone, and the warning gives the command that makes it private. A damaged file (integrity, foreign_keys) is only reported:
 restore a backup with crm restore PATH --yes.
 
-Exit status: 0 healthy (or everything fixed); 1 problems remain; 2 invalid flags.`,
+Exit status: 0 healthy (or everything fixed; warnings too); 1 problems remain;
+2 invalid flags.`,
 		Example: `  crm doctor
   crm doctor --fix
   crm doctor --json --jq '.checks[] | select(.ok | not) | .name'`,
@@ -296,11 +321,14 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	}
 	fixed, problems := r.Fixed(), r.Problems()
 	if problems == 0 {
+		msg := "the book is healthy"
 		if fixed > 0 {
-			fmt.Fprintf(app.IO.ErrOut, "fixed %s; the book is healthy\n", plural(fixed, "problem"))
-		} else {
-			fmt.Fprintln(app.IO.ErrOut, "the book is healthy")
+			msg = fmt.Sprintf("fixed %s; %s", plural(fixed, "problem"), msg)
 		}
+		if w := r.Warnings(); w > 0 {
+			msg += fmt.Sprintf(" (%s: see above)", plural(w, "warning"))
+		}
+		fmt.Fprintln(app.IO.ErrOut, msg)
 		return nil
 	}
 	var advice []string
@@ -338,6 +366,8 @@ func printDoctor(app *App, r *crm.DoctorReport) error {
 			status = cell{text: "fixed", style: th.Accent}
 		case !c.OK:
 			status = cell{text: "problem", style: th.Bad}
+		case c.Warning:
+			status = cell{text: "warning", style: th.Accent}
 		}
 		t.StyledRow(status, cell{text: c.Name}, cell{text: c.Detail})
 	}

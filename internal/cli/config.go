@@ -53,7 +53,7 @@ Exit status: 0 done; 2 unknown key or invalid value; 1 failure.`,
 			if _, err := def.Check(args[1]); err != nil {
 				return err
 			}
-			book, err := app.Book(cmd.Context())
+			book, err := app.NewBook(cmd.Context()) // configuring comes before the first contact
 			if err != nil {
 				return err
 			}

@@ -142,7 +142,7 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	if err := c.Validate(); err != nil { // before the book is opened: bad input writes nothing
 		return err
 	}
-	book, err := app.Book(ctx)
+	book, err := app.NewBook(ctx)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	}
 	app.runHook(ctx, hookAdd, c)
 	if asJSON {
-		return opts.printJSON(app.IO, c)
+		return app.committed(opts.printJSON(app.IO, c))
 	}
 	fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
 	fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
@@ -306,7 +306,7 @@ func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpda
 		return err
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, c)
+		return app.committed(opts.printJSON(app.IO, c))
 	}
 	fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
 	return nil
@@ -546,8 +546,16 @@ func newRmCmd(app *App) *cobra.Command {
 		Use:   "rm REF",
 		Short: "Archive a contact (--purge --yes deletes it and its history)",
 		Long: `Archive a contact: it leaves listings and reference matching but keeps its
-history, and its id still works. --purge --yes deletes the contact, its stage
-history and the touches that reached nobody else; this cannot be undone.
+history, and its id still works (crm undo brings it back).
+
+--purge --yes deletes the contact for good: its profile, tasks, key dates,
+stage history, the touches that reached nobody else (a touch shared with
+others stays theirs), and every trace of them in the journal. This cannot be
+undone: crm undo refuses the purge, and any earlier change that held the
+contact's data, rather than bring any of it back; those changes' summaries
+are replaced, as they may name the contact. The book file is then rewritten
+(VACUUM, seconds on a large book) so the data is gone from it too. Backups
+made before keep it: delete them or keep them safe.
 
 Exit status: 0 done; 2 unknown or ambiguous REF, or --purge without --yes; 1 failure.`,
 		Example: `  crm rm 王科长
@@ -561,7 +569,7 @@ Exit status: 0 done; 2 unknown or ambiguous REF, or --purge without --yes; 1 fai
 			return runRm(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Purge, "purge", false, "delete instead of archiving")
+	cmd.Flags().BoolVar(&opts.Purge, "purge", false, "delete for good instead of archiving (cannot be undone)")
 	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "confirm --purge")
 	return cmd
 }
@@ -572,10 +580,14 @@ func runRm(ctx context.Context, app *App, opts *rmOptions) error {
 		return err
 	}
 	if opts.Purge {
-		if err := book.Contacts.PurgeContact(ctx, c.ID); err != nil {
+		warning, err := book.Contacts.PurgeContact(ctx, c.ID)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(app.IO.ErrOut, "deleted %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
+		fmt.Fprintf(app.IO.ErrOut, "deleted %s (#%d) for good, with its history; backups made before still hold it\n", iostreams.CleanLine(c.Name), c.ID)
+		if warning != "" {
+			app.warnf("warning: %s", warning)
+		}
 		return nil
 	}
 	if _, err := book.Contacts.ArchiveContact(ctx, c.ID); err != nil {

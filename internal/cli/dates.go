@@ -49,15 +49,15 @@ Exit status: 0 recorded; 2 unknown kind, impossible date (02-30, lunar month
 	addJSONFlags(cmd, &opts.jsonOptions)
 	rm := &cobra.Command{
 		Use:     "rm ID",
-		Short:   "Delete a key date (ID from crm dates)",
+		Short:   "Delete a key date (ID or uid from crm dates)",
 		Example: "  crm date rm 7",
 		Args:    exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || id <= 0 {
-				return crm.Errorf(crm.EINVALID, "invalid key date id %q: want a number from crm dates", args[0])
-			}
 			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			id, err := book.KeyDates.ResolveKeyDate(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -137,7 +137,7 @@ func runDate(ctx context.Context, app *App, opts *dateOptions) error {
 		return err
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, k)
+		return app.committed(opts.printJSON(app.IO, k))
 	}
 	now, _ := app.Now()
 	fmt.Fprintf(app.IO.Out, "%d\n", k.ID)

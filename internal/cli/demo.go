@@ -53,7 +53,10 @@ func runDemo(ctx context.Context, app *App, opts *demoOptions, synthetic bool) e
 	if err != nil {
 		return err
 	}
-	path := app.DBPath
+	path, err := expandHome(app.DBPath, app.Getenv)
+	if err != nil {
+		return err
+	}
 	if path == "" {
 		dir, err := os.MkdirTemp("", "crm-demo-")
 		if err != nil {

@@ -128,8 +128,12 @@ func usageErrorf(format string, args ...any) error {
 }
 
 // openSQLiteBook opens the book at the path the App resolved.
-func openSQLiteBook(ctx context.Context, path string, now func() time.Time) (*Book, error) {
-	db, err := sqlite.Open(ctx, path, now)
+func openSQLiteBook(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error) {
+	open := sqlite.OpenExisting
+	if create {
+		open = sqlite.Open
+	}
+	db, err := open(ctx, path, now)
 	if err != nil {
 		return nil, err
 	}

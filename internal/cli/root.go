@@ -3,9 +3,11 @@ package cli
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func newRootCmd(app *App) *cobra.Command {
@@ -42,6 +44,12 @@ into scripts. The whole book is one SQLite file that you own.`,
 			case "", "en", "zh":
 			default:
 				return usageErrorf("unknown --lang %q (valid: en, zh)", app.Lang)
+			}
+			if cmd.Flags().Changed("db") && app.DBPath == "" {
+				return usageErrorf("--db is empty: give the book's path, or leave --db out for $CRM_DB or the default")
+			}
+			if err := checkUTF8Args(cmd, args); err != nil {
+				return err
 			}
 			cmd.SetContext(crm.WithChangeSummary(cmd.Context(), commandLine(app.Args)))
 			return nil
@@ -99,6 +107,31 @@ func documentExitStatus(c *cobra.Command) {
 	}
 }
 
+// pathArgs marks a command whose arguments are file paths, which need not
+// be UTF-8; the --db flag is one too.
+const pathArgs = "crm:path-args"
+
+// checkUTF8Args refuses an argument or flag value that is not valid UTF-8,
+// naming it, before anything is read or written: every text a book stores
+// is UTF-8 (see crm.CheckText, which the domain applies again for texts
+// that arrive another way).
+func checkUTF8Args(cmd *cobra.Command, args []string) error {
+	if cmd.Annotations[pathArgs] == "" {
+		for i, a := range args {
+			if !utf8.ValidString(a) {
+				return usageErrorf("argument %d %q is not valid UTF-8 text", i+1, a)
+			}
+		}
+	}
+	var err error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if v := f.Value.String(); err == nil && f.Name != "db" && !utf8.ValidString(v) {
+			err = usageErrorf("--%s %q is not valid UTF-8 text", f.Name, v)
+		}
+	})
+	return err
+}
+
 // exactArgs, minArgs and maxArgs report a wrong number of arguments as a
 // usage error that names what was expected.
 func exactArgs(names ...string) cobra.PositionalArgs {
@@ -151,12 +184,5 @@ func argCount(n int) string {
 // commandLine renders the arguments as a shell line, quoting where needed:
 // the summary of the change a command makes.
 func commandLine(args []string) string {
-	parts := []string{"crm"}
-	for _, a := range args {
-		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`;&|<>*?()[]{}") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		parts = append(parts, a)
-	}
-	return strings.Join(parts, " ")
+	return crm.ShellQuote(append([]string{"crm"}, args...)...)
 }

@@ -92,7 +92,14 @@ func runStage(ctx context.Context, app *App, opts *stageOptions) error {
 			fmt.Fprintf(app.IO.ErrOut, "%s: %s → %s\n", iostreams.CleanLine(c.Name), sc.From, sc.To)
 		}
 		c.Stage = sc.To
+		return app.committed(showStage(ctx, app, opts, book, c, now, asJSON))
 	}
+	return showStage(ctx, app, opts, book, c, now, asJSON)
+}
+
+// showStage prints the contact's place on its ladder: after a move, only
+// with --json.
+func showStage(ctx context.Context, app *App, opts *stageOptions, book *Book, c *crm.Contact, now time.Time, asJSON bool) error {
 	l, err := crm.FindLadder(c.Ladder)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -73,7 +72,7 @@ func runPromise(ctx context.Context, app *App, opts *promiseOptions) error {
 		app.warnf("warning: this promise was due %s, already past", fmtDate(by))
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, t)
+		return app.committed(opts.printJSON(app.IO, t))
 	}
 	fmt.Fprintf(app.IO.Out, "%d\n", t.ID)
 	fmt.Fprintf(app.IO.ErrOut, "promised %s: %s by %s\n", iostreams.CleanLine(c.Name), iostreams.CleanLine(t.Title), fmtDate(t.DueAt))
@@ -174,7 +173,8 @@ func newCloseTaskCmd(app *App, state string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Long: short + `. ID is the task's number from crm tasks.
+		Long: short + `. ID is the task's number from crm tasks, or its uid (crm tasks
+--json); a task's id is never given to another task.
 
 Exit status: 0 done; 2 unknown ID or a task that is closed already (its state
 is named); 1 failure.`,
@@ -185,11 +185,11 @@ is named); 1 failure.`,
 			if err != nil {
 				return err
 			}
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || id <= 0 {
-				return crm.Errorf(crm.EINVALID, "invalid task id %q: want a number from crm tasks", args[0])
-			}
 			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			id, err := book.Tasks.ResolveTask(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -199,7 +199,7 @@ is named); 1 failure.`,
 			}
 			app.runHook(cmd.Context(), hookTask, t)
 			if asJSON {
-				return o.printJSON(app.IO, t)
+				return app.committed(o.printJSON(app.IO, t))
 			}
 			fmt.Fprintf(app.IO.ErrOut, "%s %s %d for %s: %s\n", state, t.Kind, t.ID, iostreams.CleanLine(t.Contact), iostreams.CleanLine(t.Title))
 			return nil
@@ -334,7 +334,7 @@ already; 1 failure.`,
 				app.runHook(cmd.Context(), hookTask, t)
 			}
 			if asJSON {
-				return applyOpts.printJSON(app.IO, tasks)
+				return app.committed(applyOpts.printJSON(app.IO, tasks))
 			}
 			for _, t := range tasks {
 				fmt.Fprintf(app.IO.Out, "%d\t%s\t%s\n", t.ID, fmtDate(t.DueAt), escapeTSV(t.Title))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -143,9 +142,9 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		t.At = at
 	}
 	if o.Cost != "" {
-		c, err := strconv.ParseFloat(strings.TrimSpace(o.Cost), 64)
+		c, err := crm.ParseCost(o.Cost)
 		if err != nil {
-			return nil, crm.Errorf(crm.EINVALID, "invalid --cost %q: want a number", o.Cost)
+			return nil, crm.Errorf(crm.EINVALID, "--cost: %s", crm.ErrorMessage(err))
 		}
 		t.Cost = &c
 	}
@@ -217,7 +216,7 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 		app.warnf("warning: this follow-up was due %s, already past", fmtDate(t.Next.DueAt))
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, t)
+		return app.committed(opts.printJSON(app.IO, t))
 	}
 	names := make([]string, len(t.Contacts))
 	for i, p := range t.Contacts {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -13,6 +12,7 @@ import (
 )
 
 type undoOptions struct {
+	Ref   string // the change to undo; "" for the latest
 	List  bool
 	Limit int
 	jsonOptions
@@ -25,7 +25,8 @@ func newUndoCmd(app *App) *cobra.Command {
 		Short: "Undo the last change, or change ID; --list shows recent changes",
 		Long: `Every change to the book is journaled with the rows it wrote, before and
 after. crm undo reverts the latest change that is not undone yet (run it again
-to go further back); crm undo ID reverts one change, refusing when a later
+to go further back); crm undo ID reverts one change (ID as crm undo --list
+shows it, #42 or 42, or the change's uid from --json), refusing when a later
 change wrote the same rows. An undo is itself a change: undoing it redoes.
 
 Exit status: 0 undone or listed; 2 unknown ID, a change undone already, or
@@ -35,14 +36,10 @@ nothing to undo; 1 a later change builds on it, or another failure.`,
   crm undo 42`,
 		Args: maxArgs(1, "at most one change ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var id int64
 			if len(args) == 1 {
-				var err error
-				if id, err = strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64); err != nil || id <= 0 {
-					return crm.Errorf(crm.EINVALID, "invalid change id %q: want a number from crm undo --list", args[0])
-				}
+				opts.Ref = args[0]
 			}
-			return runUndo(cmd.Context(), app, opts, id)
+			return runUndo(cmd.Context(), app, opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.List, "list", false, "list recent changes instead")
@@ -51,7 +48,7 @@ nothing to undo; 1 a later change builds on it, or another failure.`,
 	return cmd
 }
 
-func runUndo(ctx context.Context, app *App, opts *undoOptions, id int64) error {
+func runUndo(ctx context.Context, app *App, opts *undoOptions) error {
 	asJSON, err := opts.enabled()
 	if err != nil {
 		return err
@@ -70,12 +67,18 @@ func runUndo(ctx context.Context, app *App, opts *undoOptions, id int64) error {
 		}
 		return printChanges(app, changes, 0)
 	}
+	var id int64 // 0: the latest change
+	if opts.Ref != "" {
+		if id, err = book.Journal.ResolveChange(ctx, opts.Ref); err != nil {
+			return err
+		}
+	}
 	c, err := book.Journal.Undo(ctx, id)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, c)
+		return app.committed(opts.printJSON(app.IO, c))
 	}
 	fmt.Fprintf(app.IO.ErrOut, "undid #%d (%s): %s restored\n", c.ID, iostreams.CleanLine(c.Summary), crm.Plural(len(c.Rows), "row"))
 	return nil

@@ -22,6 +22,10 @@ type Account struct {
 
 // Validate trims the account and reports the first problem.
 func (a *Account) Validate() error {
+	if err := checkTexts("account name", a.Name, "industry", a.Industry, "website", a.Website,
+		"address", a.Address, "notes", a.Notes); err != nil {
+		return err
+	}
 	a.Name = strings.TrimSpace(a.Name)
 	return ValidateName(a.Name)
 }

@@ -52,6 +52,9 @@ type Contact struct {
 // Validate normalises the contact in place and reports the first problem.
 // An empty tier becomes C and an empty ladder the default ladder at its first stage.
 func (c *Contact) Validate() error {
+	if err := c.checkTexts(); err != nil {
+		return err
+	}
 	c.Name = strings.TrimSpace(c.Name)
 	if err := ValidateName(c.Name); err != nil {
 		return err
@@ -87,6 +90,27 @@ func (c *Contact) Validate() error {
 		}
 	}
 	return nil
+}
+
+// checkTexts reports the first text of the contact that is not UTF-8.
+func (c *Contact) checkTexts() error {
+	err := checkTexts("name", c.Name, "title", c.Title, "wechat", c.WeChat, "address", c.Address,
+		"hometown", c.Hometown, "school", c.School, "family", c.Family, "interests", c.Interests,
+		"source", c.Source, "birthday", c.Birthday, "notes", c.Notes, "account", c.Account, "reports-to", c.ReportsTo)
+	for _, l := range []struct {
+		what string
+		vals []string
+	}{{"tag", c.Tags}, {"phone", c.Phones}, {"email", c.Emails}} {
+		if err == nil {
+			err = CheckText(l.what, l.vals...)
+		}
+	}
+	for k, v := range c.Fields {
+		if err == nil {
+			err = checkTexts("field key", k, "field "+k, v)
+		}
+	}
+	return err
 }
 
 // ValidateName rejects empty names, names that are all digits (they would
@@ -186,5 +210,8 @@ type ContactService interface {
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
 	ArchiveContact(ctx context.Context, id int64) (*Contact, error)
-	PurgeContact(ctx context.Context, id int64) error
+	// PurgeContact deletes a contact and its history for good, journal
+	// included: no undo brings it back. A non-empty warning says that the
+	// purge committed but a trace of the data may remain in the file.
+	PurgeContact(ctx context.Context, id int64) (warning string, err error)
 }

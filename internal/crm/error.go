@@ -14,6 +14,7 @@ const (
 	EAMBIGUOUS = "ambiguous" // a reference matches more than one record
 	ECONFLICT  = "conflict"  // the request contradicts the book's state
 	ENOTBOOK   = "not_book"  // the file is not a crm book, or is too new for this binary
+	ENOBOOK    = "no_book"   // there is no book at the path (a failure: the path may be right, the book gone)
 	EINTERNAL  = "internal"  // anything else
 )
 

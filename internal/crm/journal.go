@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -9,10 +10,12 @@ import (
 // transaction is one change, named by the command that made it.
 type Change struct {
 	ID       int64        `json:"id"`
+	UID      string       `json:"uid"`
 	At       time.Time    `json:"at"`
 	Summary  string       `json:"summary"`
 	Undoes   int64        `json:"undoes,omitempty"`    // set on a change that undid another
 	UndoneBy int64        `json:"undone_by,omitempty"` // set on a change that was undone
+	PurgedBy int64        `json:"purged_by,omitempty"` // the purge that took rows of this change out of the journal: it cannot be undone
 	Rows     []ChangedRow `json:"rows,omitempty"`
 }
 
@@ -36,6 +39,9 @@ type JournalService interface {
 	// build on is refused with ECONFLICT naming them; one already undone is
 	// EINVALID.
 	Undo(ctx context.Context, id int64) (*Change, error)
+	// ResolveChange returns the id of the change that ref names: its id
+	// (#42 or 42) or its uid.
+	ResolveChange(ctx context.Context, ref string) (int64, error)
 }
 
 type summaryKey struct{}
@@ -49,4 +55,18 @@ func WithChangeSummary(ctx context.Context, summary string) context.Context {
 func ChangeSummary(ctx context.Context) string {
 	s, _ := ctx.Value(summaryKey{}).(string)
 	return s
+}
+
+// ShellQuote renders args as one shell command line, quoting each argument
+// that needs it: how a change's summary records the command that made it,
+// and how advice names a command to run.
+func ShellQuote(args ...string) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`;&|<>*?()[]{}~#!") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		parts[i] = a
+	}
+	return strings.Join(parts, " ")
 }

@@ -39,6 +39,9 @@ type KeyDate struct {
 
 // Validate checks the kind and that the date exists on its calendar.
 func (k *KeyDate) Validate() error {
+	if err := CheckText("label", k.Label); err != nil {
+		return err
+	}
 	var err error
 	if k.Kind, err = KeyDateKinds.Check(k.Kind); err != nil {
 		return err
@@ -223,6 +226,8 @@ type KeyDateService interface {
 	// it again replaces it.
 	SetKeyDate(ctx context.Context, k *KeyDate) error
 	DeleteKeyDate(ctx context.Context, id int64) (*KeyDate, error)
+	// ResolveKeyDate returns the id of the key date that ref names: its id or uid.
+	ResolveKeyDate(ctx context.Context, ref string) (int64, error)
 	// FindKeyDates lists key dates, of one contact when contactID != 0.
 	FindKeyDates(ctx context.Context, contactID int64) ([]*KeyDate, error)
 	// KeyDateOccasions lists occurrences of key dates of active contacts

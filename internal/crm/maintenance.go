@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,12 +17,15 @@ type BackupResult struct {
 
 // DoctorCheck is one line of a health report. OK is the state after the
 // run: a problem that --fix repaired is OK with Fixed set, and Detail says
-// what was found and what was done.
+// what was found and what was done. A warning is OK too (the book is
+// healthy) but says in Detail what the user may want to do, which --fix
+// does not do for them.
 type DoctorCheck struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail"`
-	Fixed  bool   `json:"fixed"`
+	Name    string `json:"name"`
+	OK      bool   `json:"ok"`
+	Detail  string `json:"detail"`
+	Fixed   bool   `json:"fixed"`
+	Warning bool   `json:"warning,omitempty"`
 }
 
 // DoctorReport is the result of Maintenance.Doctor, one check per line in a
@@ -36,6 +40,17 @@ func (r *DoctorReport) Problems() int {
 	n := 0
 	for _, c := range r.Checks {
 		if !c.OK {
+			n++
+		}
+	}
+	return n
+}
+
+// Warnings counts the checks that are warnings.
+func (r *DoctorReport) Warnings() int {
+	n := 0
+	for _, c := range r.Checks {
+		if c.Warning {
 			n++
 		}
 	}
@@ -74,19 +89,34 @@ type Maintenance interface {
 const StampLayout = "20060102-150405"
 
 // BackupPath is the default name of a backup of the book made at t, beside
-// it: crm.db.backup-20261122-090000.db.
-func BackupPath(book string, t time.Time) string {
-	return book + ".backup-" + t.Format(StampLayout) + ".db"
+// it: crm.db.backup-20261122-090000.db, and for the seq'th backup made in the
+// same second (seq > 1) crm.db.backup-20261122-090000-2.db, as a restore
+// names the books it keeps aside.
+func BackupPath(book string, t time.Time, seq int) string {
+	stamp := t.Format(StampLayout)
+	if seq > 1 {
+		stamp += "-" + strconv.Itoa(seq)
+	}
+	return book + ".backup-" + stamp + ".db"
 }
 
 // BackupTime reports whether the base name is a default backup name of the
-// book, and when that backup was made (local time).
-func BackupTime(book, name string) (time.Time, bool) {
+// book, when that backup was made (local time) and its place among the
+// backups of that second (1 for the first, which has no suffix).
+func BackupTime(book, name string) (t time.Time, seq int, ok bool) {
 	prefix := filepath.Base(book) + ".backup-"
 	if !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".db") {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	stamp := strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".db")
+	seq = 1
+	if len(stamp) > len(StampLayout) {
+		n, err := strconv.Atoi(strings.TrimPrefix(stamp[len(StampLayout):], "-"))
+		if err != nil || n < 2 || stamp[len(StampLayout)] != '-' || stamp[len(StampLayout)+1] == '0' {
+			return time.Time{}, 0, false
+		}
+		stamp, seq = stamp[:len(StampLayout)], n
+	}
 	t, err := time.ParseInLocation(StampLayout, stamp, time.Local)
-	return t, err == nil
+	return t, seq, err == nil
 }

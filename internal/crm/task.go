@@ -38,6 +38,9 @@ type Task struct {
 
 // Validate normalises and checks a new task.
 func (t *Task) Validate() error {
+	if err := checkTexts(t.Kind+" text", t.Title, "note", t.Note); err != nil {
+		return err
+	}
 	t.Title = strings.TrimSpace(t.Title)
 	if t.Title == "" {
 		return Errorf(EINVALID, "%s text is empty", t.Kind)
@@ -87,6 +90,8 @@ type TaskService interface {
 	// CloseTask marks an open task done or dropped; closing a closed task is
 	// EINVALID naming its state.
 	CloseTask(ctx context.Context, id int64, state, note string) (*Task, error)
+	// ResolveTask returns the id of the task that ref names: its id or uid.
+	ResolveTask(ctx context.Context, ref string) (int64, error)
 }
 
 // PlanStep is one dated step of a follow-up plan, e.g. "3d: check delivery".

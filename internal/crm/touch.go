@@ -2,6 +2,8 @@ package crm
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -15,7 +17,7 @@ type Touch struct {
 	Direction string        `json:"direction"`
 	Summary   string        `json:"summary"`
 	Notes     string        `json:"notes,omitempty"`
-	Cost      *float64      `json:"cost,omitempty"`
+	Cost      *Cost         `json:"cost,omitempty"`
 	Contacts  []TouchPerson `json:"contacts"`
 	CreatedAt time.Time     `json:"created_at"`
 	// Next, when set, is the follow-up to create with the touch, one per
@@ -32,6 +34,9 @@ type TouchPerson struct {
 
 // Validate normalises the touch and reports the first problem.
 func (t *Touch) Validate() error {
+	if err := checkTexts("summary", t.Summary, "notes", t.Notes); err != nil {
+		return err
+	}
 	t.Summary = strings.TrimSpace(t.Summary)
 	if t.Summary == "" {
 		return Errorf(EINVALID, "summary is empty")
@@ -52,8 +57,10 @@ func (t *Touch) Validate() error {
 	if len(t.Contacts) == 0 {
 		return Errorf(EINVALID, "a touch needs at least one contact")
 	}
-	if t.Cost != nil && *t.Cost < 0 {
-		return Errorf(EINVALID, "cost %v is negative", *t.Cost)
+	if t.Cost != nil {
+		if err := t.Cost.Check(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -69,6 +76,46 @@ func CheckTouchAt(at, now time.Time, future bool) error {
 			at.Local().Format("2006-01-02 15:04"), DaysBetween(now, at))
 	}
 	return nil
+}
+
+// Cost is what a touch cost (a meal, a gift), in the user's currency. A
+// valid cost is a finite number, zero or more; Check refuses the rest, so
+// that every write path (flags, import, the bulk writer) stores only those.
+type Cost float64
+
+// ParseCost reads a cost as typed by a user: a decimal number such as 320 or
+// 86.5. NaN, infinities, out-of-range and negative values are EINVALID.
+func ParseCost(s string) (Cost, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil && !math.IsInf(f, 0) {
+		return 0, Errorf(EINVALID, "invalid cost %q: want a number such as 320 or 86.5", s)
+	}
+	c := Cost(f)
+	return c, c.Check()
+}
+
+// Check reports a cost that is not a finite number, zero or more.
+func (c Cost) Check() error {
+	f := float64(c)
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return Errorf(EINVALID, "invalid cost %v: want a finite number such as 320 or 86.5", f)
+	case f < 0:
+		return Errorf(EINVALID, "invalid cost %v: a cost cannot be negative", f)
+	}
+	return nil
+}
+
+// MarshalJSON encodes the cost as a JSON number. It cannot fail: a value
+// that is not finite (only a book written before costs were checked can
+// hold one) encodes as null, so one bad row never breaks a whole listing,
+// nor the output of the write that stored it.
+func (c Cost) MarshalJSON() ([]byte, error) {
+	f := float64(c)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return appendFloat(nil, f), nil
 }
 
 // TouchFilter selects touches; zero fields do not filter.

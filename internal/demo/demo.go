@@ -261,7 +261,8 @@ func Demo(now time.Time, w crm.BookWriter) error {
 		}
 		if t.cost > 0 {
 			cost := t.cost
-			tt.Cost = &cost
+			c := crm.Cost(cost)
+			tt.Cost = &c
 		}
 		for _, p := range t.who {
 			tt.Contacts = append(tt.Contacts, crm.TouchPerson{ID: p.id, Name: p.c.Name})

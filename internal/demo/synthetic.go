@@ -270,7 +270,8 @@ func Synthetic(n, m int, now time.Time, w crm.BookWriter) error {
 			}
 			if e.cost > 0 {
 				cost = float64(int(e.cost * (0.6 + 0.8*rng.Float64())))
-				t.Cost = &cost
+				c := crm.Cost(cost)
+				t.Cost = &c
 			}
 			if rng.IntN(12) == 0 {
 				t.Notes = p.notes[b2i(english[i])][rng.IntN(len(p.notes[0]))]

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -65,6 +66,9 @@ func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error)
 			return 0, crm.Errorf(crm.ENOTFOUND, "no account with id %s", ref)
 		}
 		return id, err
+	}
+	if len(ref) == 36 && uuid.Validate(ref) == nil {
+		return resolveRecord(ctx, q, "accounts", "account", "crm account ls --json", ref)
 	}
 	folded, key := match.Fold(ref), match.QueryKey(ref)
 	const pick = `SELECT DISTINCT a.id, a.name, '' FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE `

@@ -206,7 +206,7 @@ func (b *bulkWriter) AddTouch(t *crm.Touch) error {
 		t.UID = newUID()
 	}
 	at := formatTime(createdOr(t.At, b.tx.now))
-	res, err := b.touch.ExecContext(b.ctx, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, t.Cost, formatTime(createdOr(t.CreatedAt, b.tx.now)))
+	res, err := b.touch.ExecContext(b.ctx, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), formatTime(createdOr(t.CreatedAt, b.tx.now)))
 	if err != nil {
 		return err
 	}

@@ -634,19 +634,87 @@ func (s *ContactService) ArchiveContact(ctx context.Context, id int64) (*crm.Con
 	return out, err
 }
 
-// PurgeContact deletes the contact, its touches that reached nobody else,
-// its stage history and keys.
-func (s *ContactService) PurgeContact(ctx context.Context, id int64) error {
-	return s.db.inTx(ctx, func(tx *Tx) error {
+// PurgeContact deletes the contact for good: the contact, the touches that
+// reached nobody else, its tasks, key dates, stage history and search keys,
+// and every journal row that holds any of them, before or after, the
+// purge's own included, so that no undo can bring them back. The changes
+// that lost rows are marked purged_by this one and can no longer be undone
+// (Undo says so); their summaries, command lines that may name the
+// contact, are replaced. The deleted content is overwritten in the file
+// (secure_delete) and, once committed, the file is rewritten (see
+// scrubFile): the data is gone from the book file, though not from backups
+// made before. Touches shared with other contacts stay theirs.
+func (s *ContactService) PurgeContact(ctx context.Context, id int64) (string, error) {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		if _, err := findContactByID(ctx, tx, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM touches WHERE id IN (
-			SELECT tc.touch_id FROM touch_contacts tc WHERE tc.contact_id = ? AND NOT EXISTS (
-				SELECT 1 FROM touch_contacts o WHERE o.touch_id = tc.touch_id AND o.contact_id != ?))`, id, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = ?`, id)
+		touches, err := queryIDs(ctx, tx, `SELECT tc.touch_id FROM touch_contacts tc WHERE tc.contact_id = ? AND NOT EXISTS (
+			SELECT 1 FROM touch_contacts o WHERE o.touch_id = tc.touch_id AND o.contact_id != ?)`, id, id)
+		if err != nil {
+			return err
+		}
+		own := make(map[int64]bool, len(touches))
+		keys := make([]string, len(touches)) // as fileRows names rows in the journal
+		for i, t := range touches {
+			own[t], keys[i] = true, fmt.Sprintf(`{"rowid":%d}`, t)
+		}
+		tx.forget = func(r journalRow) bool {
+			return r.contact != nil && *r.contact == id || r.table == "touches" && own[r.rowid]
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM touches WHERE id IN (SELECT value FROM json_each(?))`, encodeJSON(touches)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = ?`, id); err != nil {
+			return err
+		}
+		const held = `contact_id = ?1 OR (tbl = 'touches' AND key IN (SELECT value FROM json_each(?2)))`
+		if _, err := tx.ExecContext(ctx, `UPDATE changes SET purged_by = ?3, summary = ?4
+			WHERE id IN (SELECT change_id FROM journal WHERE `+held+`) OR id = ?3`,
+			id, encodeJSON(keys), tx.change, fmt.Sprintf("(contact #%d was purged by change #%d)", id, tx.change)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE changes SET summary = ? WHERE id = ?`,
+			fmt.Sprintf("crm rm --purge: contact #%d deleted for good", id), tx.change); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM journal WHERE `+held, id, encodeJSON(keys))
 		return err
 	})
+	if err != nil {
+		return "", err
+	}
+	return s.db.scrubFile(ctx), nil
+}
+
+// scrubFile rewrites the book without the content a purge deleted, and
+// returns a warning when it could not. The purge's secure_delete zeroed the
+// rows it deleted, but older versions of rows (kept as free space in a page
+// when a row was rewritten) go only with VACUUM, which rebuilds the file;
+// the write-ahead log is then checkpointed and truncated, so that no
+// earlier version of a page stays there either. VACUUM keeps the rowids of
+// every table (SQLite copies rows with their rowid when the schemas match;
+// TestPurgeLeavesNothingToUndo checks it), which the journal names rows by.
+// Another process reading the book makes VACUUM fail busy: the purge has
+// committed, so that is a warning with what to do.
+func (d *DB) scrubFile(ctx context.Context) string {
+	_, err := d.db.ExecContext(ctx, `PRAGMA secure_delete = OFF`)
+	if err == nil {
+		_, err = d.db.ExecContext(ctx, `VACUUM`)
+	}
+	if err == nil {
+		var busy, frames, done int
+		err = d.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
+		if err == nil && busy != 0 {
+			err = fmt.Errorf("another process has the book open")
+		}
+	}
+	if err != nil {
+		return fmt.Sprintf("the book file could not be rewritten to erase every trace (%v): close every other crm, then run %s",
+			err, crm.ShellQuote("sqlite3", d.Path, "VACUUM"))
+	}
+	return ""
 }

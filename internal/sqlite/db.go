@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,12 +56,26 @@ const bulkParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(OFF)&_pragma=sy
 // not a book, or a book written by a newer crm, is refused untouched with
 // ENOTBOOK.
 func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	return open(ctx, path, now, true)
+}
+
+// OpenExisting opens the book at path as Open does, but never creates one:
+// a missing file is ENOBOOK, and nothing is written to the disk (a reader
+// with a mistyped path must not leave an empty book behind).
+func OpenExisting(ctx context.Context, path string, now func() time.Time) (*DB, error) {
+	return open(ctx, path, now, false)
+}
+
+func open(ctx context.Context, path string, now func() time.Time, mayCreate bool) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
 	fresh, err := checkFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if fresh && !mayCreate {
+		return nil, crm.Errorf(crm.ENOBOOK, "no book at %s", path)
 	}
 	if fresh {
 		if err := create(ctx, path); err != nil {
@@ -277,6 +292,14 @@ func (d *DB) migrate(ctx context.Context) error {
 }
 
 // migrateWith applies ms (the embedded migrations, or a test's).
+//
+// They run on one connection of their own with foreign keys off, in one
+// immediate transaction: rebuilding a table that others reference (how
+// SQLite changes a column or a key) needs that, or dropping the old table
+// would delete or null its children. PRAGMA foreign_key_check must then
+// find nothing before the transaction commits, and the connection gets its
+// foreign keys back before it returns to the pool (the DSN sets them on
+// every other connection).
 func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 	var v int
 	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
@@ -286,28 +309,60 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 		return crm.Errorf(crm.ENOTBOOK, "%s was written by a newer crm (schema %d; this crm knows %d): upgrade crm", d.Path, v, len(ms))
 	}
 	if v < len(ms) {
-		err := d.inTx(ctx, func(tx *Tx) error {
-			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-				return err
-			}
-			if v >= len(ms) {
-				return nil // another process migrated first
-			}
-			// Migrations are not changes to undo: the journal is off while
-			// they run (d.journal is set after).
-			for _, m := range ms[v:] {
-				if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-					return fmt.Errorf("migration %s: %w", m.name, err)
-				}
-			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms)))
-			return err
-		})
-		if err != nil {
-			return err
+		if err := d.applyMigrations(ctx, ms); err != nil {
+			return mapError(err)
 		}
 	}
 	d.journal = len(ms) >= journalSchemaVersion
+	return nil
+}
+
+func (d *DB) applyMigrations(ctx context.Context, ms []migration) (err error) {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return err
+	}
+	defer func() {
+		if _, ferr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); ferr != nil && err == nil {
+			err = fmt.Errorf("migrate %s: turn foreign keys back on: %w", d.Path, ferr)
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v >= len(ms) {
+		return nil // another process migrated first
+	}
+	// Migrations are not changes to undo: the journal is off while they
+	// run (d.journal is set after).
+	for _, m := range ms[v:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	var table string
+	switch err := tx.QueryRowContext(ctx, "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1").Scan(&table); {
+	case err == nil:
+		return fmt.Errorf("migration to schema %d: a row of %s points to no row", len(ms), table)
+	case err != sql.ErrNoRows:
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms))); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
 	return nil
 }
 
@@ -317,6 +372,9 @@ type Tx struct {
 	*sql.Tx
 	now    time.Time
 	change int64
+	// forget, when set, drops the rows it matches from what the journal
+	// records of this transaction (a purge does not keep what it deletes).
+	forget func(journalRow) bool
 }
 
 // inTx runs fn in one immediate transaction, committing when fn returns nil.
@@ -344,6 +402,9 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if d.journal {
 		rows, err := d.rec.stop()
+		if err == nil && tx.forget != nil {
+			rows = slices.DeleteFunc(rows, tx.forget)
+		}
 		if err == nil {
 			err = fileRows(ctx, tx, rows)
 		}

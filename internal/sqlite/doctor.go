@@ -23,7 +23,11 @@ type doctorCheck struct {
 	name    string
 	find    func(ctx context.Context, q querier) (ok bool, detail string, err error)
 	fixFile func() (did string, err error)
-	data    *dataCheck
+	// warnOnly, when set, says whether a problem that find reports is only
+	// a warning, and what the user can do about it: for what --fix must not
+	// repair and that does not put the book at risk by itself.
+	warnOnly func() (advice string, yes bool)
+	data     *dataCheck
 	// whole marks a check that reads the whole file; those run on a
 	// connection of their own, beside the others.
 	whole bool
@@ -73,7 +77,7 @@ func (s *MaintenanceService) checks(full bool) []doctorCheck {
 		{name: "integrity", find: func(ctx context.Context, q querier) (bool, string, error) { return findIntegrity(ctx, q, full) }, whole: true},
 		{name: "foreign_keys", find: findForeignKeys, whole: true},
 		{name: "file_mode", find: fileModeCheck(path), fixFile: fixFileMode(path)},
-		{name: "dir_mode", find: dirModeCheck(path), fixFile: fixDirMode(path)},
+		{name: "dir_mode", find: dirModeCheck(path), fixFile: fixDirMode(path), warnOnly: sharedDirAdvice(path)},
 		{name: "temp_files", find: tempFilesCheck(path), fixFile: fixTempFiles(path)},
 		{name: "touch_times", data: touchTimes},
 		{name: "last_touch", data: lastTouch},
@@ -133,6 +137,11 @@ func (d *DB) runInSnapshot(ctx context.Context, checks []doctorCheck, idx []int,
 				ok, detail = false, "could not check: "+err.Error()
 			}
 			out[i] = crm.DoctorCheck{Name: c.name, OK: ok, Detail: detail}
+			if !ok && err == nil && c.warnOnly != nil {
+				if advice, yes := c.warnOnly(); yes {
+					out[i] = crm.DoctorCheck{Name: c.name, OK: true, Warning: true, Detail: detail + "; " + advice}
+				}
+			}
 		}
 		return nil
 	})
@@ -437,25 +446,59 @@ func dirModeCheck(path string) func(context.Context, querier) (bool, string, err
 
 // fixDirMode makes the book's directory private, but only a directory that
 // holds nothing but the book's own files: a home directory or /tmp is not
-// crm's to lock.
+// crm's to lock (sharedDirAdvice makes those a warning, which --fix skips).
 func fixDirMode(path string) func() (string, error) {
-	dir, base := filepath.Dir(path), filepath.Base(path)
+	dir := filepath.Dir(path)
 	return func() (string, error) {
-		entries, err := os.ReadDir(dir)
+		other, err := otherFile(path)
 		if err != nil {
 			return "", err
 		}
-		for _, e := range entries {
-			n := e.Name()
-			if n != base && !strings.HasPrefix(n, base+".") && !strings.HasPrefix(n, base+"-") && !strings.HasPrefix(n, ".crm-new-") {
-				return "", fmt.Errorf("it holds other files too (%s); move the book to a directory of its own", n)
-			}
+		if other != "" {
+			return "", fmt.Errorf("it holds other files too (%s); move the book to a directory of its own", other)
 		}
 		if err := os.Chmod(dir, 0o700); err != nil {
 			return "", err
 		}
 		return "set to 0700", nil
 	}
+}
+
+// sharedDirAdvice makes an open directory that holds other files than the
+// book's a warning: the book itself is protected by its own mode (see
+// file_mode), and only the user can decide to lock a shared folder. The
+// advice is the command that does it, or a move out of a directory that is
+// meant to be shared by everybody (sticky, like /tmp).
+func sharedDirAdvice(path string) func() (string, bool) {
+	dir := filepath.Dir(path)
+	return func() (string, bool) {
+		other, err := otherFile(path)
+		if err != nil || other == "" {
+			return "", false
+		}
+		if fi, err := os.Stat(dir); err == nil && fi.Mode()&os.ModeSticky != 0 {
+			return "it is shared by everybody (sticky, like /tmp): move the book to a directory of its own", true
+		}
+		return fmt.Sprintf("it holds other files too (%s), so crm leaves it alone: %s makes it private, or move the book to a directory of its own",
+			other, crm.ShellQuote("chmod", "700", dir)), true
+	}
+}
+
+// otherFile names a file in the book's directory that is not the book's
+// own (its journals, backups and temporary files), "" when there is none.
+func otherFile(path string) (string, error) {
+	base := filepath.Base(path)
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if n != base && !strings.HasPrefix(n, base+".") && !strings.HasPrefix(n, base+"-") && !strings.HasPrefix(n, ".crm-new-") {
+			return n, nil
+		}
+	}
+	return "", nil
 }
 
 // leftoverTemps lists the temporary files beside the book (see

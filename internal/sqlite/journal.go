@@ -241,7 +241,7 @@ func (c hookConnector) Connect(ctx context.Context) (driver.Conn, error) {
 // beginChange records the change a write transaction makes; the journal's
 // triggers file every row under it.
 func beginChange(ctx context.Context, tx *Tx) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO changes (at, summary) VALUES (?, ?)`, formatTime(tx.now), crm.ChangeSummary(ctx))
+	res, err := tx.ExecContext(ctx, `INSERT INTO changes (uid, at, summary) VALUES (?, ?, ?)`, newUID(), formatTime(tx.now), crm.ChangeSummary(ctx))
 	if err != nil {
 		return err
 	}
@@ -256,11 +256,11 @@ func (s *JournalService) Changes(ctx context.Context, contactID int64, limit int
 	}
 	var out []*crm.Change
 	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
-		q := `SELECT id, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0) FROM changes
-			WHERE EXISTS (SELECT 1 FROM journal j WHERE j.change_id = changes.id) ORDER BY id DESC LIMIT ?`
+		q := `SELECT id, uid, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0), coalesce(purged_by, 0) FROM changes
+			WHERE EXISTS (SELECT 1 FROM journal j WHERE j.change_id = changes.id) OR purged_by = id ORDER BY id DESC LIMIT ?`
 		args := []any{limit}
 		if contactID != 0 {
-			q = `SELECT c.id, c.at, c.summary, coalesce(c.undoes, 0), coalesce(c.undone_by, 0) FROM changes c
+			q = `SELECT c.id, c.uid, c.at, c.summary, coalesce(c.undoes, 0), coalesce(c.undone_by, 0), coalesce(c.purged_by, 0) FROM changes c
 				WHERE c.id IN (SELECT change_id FROM journal WHERE contact_id = ? ORDER BY change_id DESC LIMIT ?)
 				ORDER BY c.id DESC`
 			args = []any{contactID, limit * 50}
@@ -272,7 +272,7 @@ func (s *JournalService) Changes(ctx context.Context, contactID int64, limit int
 		for rows.Next() {
 			c := &crm.Change{}
 			var at string
-			if err := rows.Scan(&c.ID, &at, &c.Summary, &c.Undoes, &c.UndoneBy); err != nil {
+			if err := rows.Scan(&c.ID, &c.UID, &at, &c.Summary, &c.Undoes, &c.UndoneBy, &c.PurgedBy); err != nil {
 				rows.Close()
 				return err
 			}
@@ -389,16 +389,16 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 // undoTarget finds the change to undo: id, or the latest one that is
 // neither undone nor an undo.
 func undoTarget(ctx context.Context, tx *Tx, id int64) (*crm.Change, error) {
-	q, args := `SELECT id, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0) FROM changes WHERE id = ? AND id != ?`, []any{id, tx.change}
+	q, args := `SELECT id, uid, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0), coalesce(purged_by, 0) FROM changes WHERE id = ? AND id != ?`, []any{id, tx.change}
 	if id == 0 {
-		q = `SELECT id, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0) FROM changes
-			WHERE id != ? AND undone_by IS NULL AND undoes IS NULL AND EXISTS (SELECT 1 FROM journal j WHERE j.change_id = changes.id)
+		q = `SELECT id, uid, at, summary, coalesce(undoes, 0), coalesce(undone_by, 0), coalesce(purged_by, 0) FROM changes
+			WHERE id != ? AND undone_by IS NULL AND undoes IS NULL AND (EXISTS (SELECT 1 FROM journal j WHERE j.change_id = changes.id) OR purged_by = id)
 			ORDER BY id DESC LIMIT 1`
 		args = []any{tx.change}
 	}
 	c := &crm.Change{}
 	var at string
-	err := tx.QueryRowContext(ctx, q, args...).Scan(&c.ID, &at, &c.Summary, &c.Undoes, &c.UndoneBy)
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&c.ID, &c.UID, &at, &c.Summary, &c.Undoes, &c.UndoneBy, &c.PurgedBy)
 	if err == sql.ErrNoRows {
 		if id == 0 {
 			return nil, crm.Errorf(crm.EINVALID, "nothing to undo")
@@ -410,6 +410,14 @@ func undoTarget(ctx context.Context, tx *Tx, id int64) (*crm.Change, error) {
 	c.At = parseTime(at)
 	if c.UndoneBy != 0 {
 		return nil, crm.Errorf(crm.EINVALID, "change #%d was undone already by #%d", c.ID, c.UndoneBy)
+	}
+	// A purge took its rows out of the journal: what is left of the change
+	// would restore part of it, or bring back a purged contact.
+	switch {
+	case c.PurgedBy == c.ID:
+		return nil, crm.Errorf(crm.EINVALID, "change #%d deleted a contact for good (crm rm --purge): it cannot be undone", c.ID)
+	case c.PurgedBy != 0:
+		return nil, crm.Errorf(crm.EINVALID, "change #%d held data of a contact that change #%d purged: it cannot be undone", c.ID, c.PurgedBy)
 	}
 	return c, nil
 }

@@ -185,7 +185,7 @@ func TestTouchMovesLastTouchByWhenItHappened(t *testing.T) {
 	if n != 2 {
 		t.Errorf("timeline of A has %d touches, want 2", n)
 	}
-	if err := cs.PurgeContact(ctx, a.ID); err != nil {
+	if _, err := cs.PurgeContact(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	n = 0

@@ -17,6 +17,9 @@ var _ crm.StageService = (*StageService)(nil)
 
 // ChangeStage implements crm.StageService. A zero at is the transaction's now.
 func (s *StageService) ChangeStage(ctx context.Context, contactID int64, to string, at time.Time, note string) (*crm.StageChange, error) {
+	if err := crm.CheckText("note", note); err != nil {
+		return nil, err
+	}
 	var sc *crm.StageChange
 	err := s.db.inTx(ctx, func(tx *Tx) error {
 		c, err := findContactByID(ctx, tx, contactID)

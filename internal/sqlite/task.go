@@ -135,6 +135,9 @@ func (s *TaskService) CloseTask(ctx context.Context, id int64, state, note strin
 	if state != crm.TaskDone && state != crm.TaskDropped {
 		return nil, crm.Errorf(crm.EINVALID, "a task is closed as done or dropped, not %q", state)
 	}
+	if err := crm.CheckText("note", note); err != nil {
+		return nil, err
+	}
 	var t *crm.Task
 	err := s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
@@ -170,6 +173,14 @@ func (s *TaskService) SavePlan(ctx context.Context, p *crm.Plan) error {
 }
 
 func validatePlan(p *crm.Plan) error {
+	if err := crm.CheckText("plan name", p.Name); err != nil {
+		return err
+	}
+	for _, st := range p.Steps {
+		if err := crm.CheckText("plan step", st.After, st.Title); err != nil {
+			return err
+		}
+	}
 	p.Name = strings.TrimSpace(p.Name)
 	if p.Name == "" || strings.ContainsAny(p.Name, " \t\n") {
 		return crm.Errorf(crm.EINVALID, "invalid plan name %q (one word, e.g. after-first-order)", p.Name)

@@ -42,7 +42,7 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, t.Cost, formatTime(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), formatTime(tx.now))
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,8 @@ func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn fu
 		}
 		t.At, t.CreatedAt = parseTime(at), parseTime(created)
 		if cost.Valid {
-			t.Cost = &cost.Float64
+			c := crm.Cost(cost.Float64)
+			t.Cost = &c
 		}
 		t.Contacts = decodePeople(people)
 		if err := fn(&t); err != nil {
@@ -145,4 +146,12 @@ func decodePeople(s string) []crm.TouchPerson {
 		out = append(out, p)
 	}
 	return out
+}
+
+// costValue is how a touch's cost is stored: REAL, or NULL when none.
+func costValue(c *crm.Cost) any {
+	if c == nil {
+		return nil
+	}
+	return float64(*c)
 }
