@@ -75,6 +75,10 @@ func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 		d.Close()
 		return nil, err
 	}
+	if err := d.ensureKeys(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -298,6 +302,11 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 			for _, m := range ms[v:] {
 				if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
+			}
+			if v == 0 { // a new book: its keys will all be made the current way
+				if err := markKeys(ctx, tx); err != nil {
+					return err
 				}
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(ms)))
