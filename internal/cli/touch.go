@@ -44,6 +44,9 @@ a snooze.
 The last argument is the summary; every argument before it is a contact REF
 (id, name, prefix, pinyin, initials, email or phone). All references are
 resolved before anything is written: an unknown or ambiguous one writes nothing.
+Quote a summary of several words: a REF after the first that would add a
+contact only by initials, a rare reading or one character ("as" for Anna
+Schmidt) may be a word of it, so crm asks on a terminal and refuses otherwise.
 The contact's rhythm restarts from when the touch happened (--at), not from
 when it was logged.
 
@@ -141,7 +144,7 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		}
 		title := o.Next
 		if title == "" {
-			title = "follow up: " + o.Summary
+			title = followUpTitle(o.Summary)
 		}
 		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: title, DueAt: due, ContactID: -1}
 		if err := t.Next.Validate(); err != nil {
@@ -154,6 +157,9 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 	}
 	return t, nil
 }
+
+// followUpTitle is the title of a follow-up created without --next.
+func followUpTitle(summary string) string { return "follow up: " + summary }
 
 func runLog(ctx context.Context, app *App, opts *logOptions, args []string) error {
 	opts.Refs, opts.Summary = args[:len(args)-1], args[len(args)-1]
@@ -173,17 +179,16 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 	if err != nil {
 		return err
 	}
-	t.Contacts = t.Contacts[:0]
-	seen := map[int64]bool{}
-	for _, ref := range opts.Refs {
-		c, err := book.Contacts.ResolveContact(ctx, ref)
-		if err != nil {
-			return err
+	people, summary, err := touchPeople(ctx, app, book, opts)
+	if err != nil {
+		return err
+	}
+	t.Contacts = people
+	if summary != t.Summary { // the user said that REFs were its first words
+		if t.Next != nil && opts.Next == "" {
+			t.Next.Title = followUpTitle(summary)
 		}
-		if !seen[c.ID] {
-			seen[c.ID] = true
-			t.Contacts = append(t.Contacts, crm.TouchPerson{ID: c.ID, Name: c.Name})
-		}
+		t.Summary = summary
 	}
 	if err := book.Touches.CreateTouch(ctx, t); err != nil {
 		return err
