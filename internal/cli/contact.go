@@ -317,18 +317,40 @@ type showOptions struct {
 	jsonOptions
 }
 
-// contactView is `crm show --json`: the contact with its recent timeline and stage history.
+// contactView is `crm show --json`: the contact with its recent timeline,
+// stage history and open follow-ups and promises (soonest due first).
 type contactView struct {
 	*crm.Contact
 	RecentTouches []*crm.Touch       `json:"recent_touches"`
 	StageChanges  []*crm.StageChange `json:"stage_changes"`
+	OpenTasks     []*crm.Task        `json:"open_tasks"`
+}
+
+// AppendJSON writes the contact's object with the view's lists after its
+// keys. Without it the encoder promoted from *crm.Contact would write the
+// contact alone.
+func (v *contactView) AppendJSON(b []byte) []byte {
+	b = v.Contact.AppendJSON(b)
+	b = b[:len(b)-1] // the contact's closing brace
+	for _, f := range []struct {
+		key string
+		val any
+	}{{"recent_touches", v.RecentTouches}, {"stage_changes", v.StageChanges}, {"open_tasks", v.OpenTasks}} {
+		j, err := marshalJSON(f.val)
+		if err != nil || string(j) == "null" {
+			j = []byte("[]")
+		}
+		b = append(crm.AppendJSONString(append(b, ','), f.key), ':')
+		b = append(b, j...)
+	}
+	return append(b, '}')
 }
 
 func newShowCmd(app *App) *cobra.Command {
 	opts := &showOptions{}
 	cmd := &cobra.Command{
 		Use:   "show REF",
-		Short: "Show a contact's card: profile, stage, style tip and recent touches",
+		Short: "Show a contact's card: profile, stage, style tip, due date, open tasks, recent touches",
 		Long: `Show one contact. REF is an id, a uid, a name or unique prefix, pinyin or its
 initials (wkz finds 王科长), an email or a phone number.
 
@@ -367,6 +389,12 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 	}
 	if v.StageChanges, err = book.Stages.FindStageChanges(ctx, c.ID); err != nil {
 		return err
+	}
+	if v.OpenTasks, err = book.Tasks.FindTasks(ctx, crm.TaskFilter{ContactID: c.ID}); err != nil {
+		return err
+	}
+	if v.OpenTasks == nil {
+		v.OpenTasks = []*crm.Task{}
 	}
 	if asJSON {
 		return opts.printJSON(app.IO, v)

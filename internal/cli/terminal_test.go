@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
 )
 
 // ttyBook runs commands against one book as on a terminal 80 columns wide
@@ -70,5 +71,61 @@ func TestLogAsksAboutAWeakRef(t *testing.T) {
 	out, _, err := b.try("", false, "touches", "--jq", `.[] | [.summary, (.contacts | length)] | @tsv`)
 	if err != nil || out != "as met\t1\nmet\t2\n" && out != "met\t2\nas met\t1\n" {
 		t.Errorf("touches:\n%s %v", out, err)
+	}
+}
+
+// checkWrapped fails when a line is wider than 80 cells or a word of want
+// is not whole on one line.
+func checkWrapped(t *testing.T, out string, want ...string) {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		if match.Width(l) > 80 {
+			t.Errorf("line of %d cells: %q", match.Width(l), l)
+		}
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, text := range want {
+		for _, word := range strings.Fields(text) {
+			if !strings.Contains(out, word) {
+				t.Errorf("word %q cut or missing:\n%s", word, out)
+			}
+		}
+		if !strings.Contains(flat, strings.Join(strings.Fields(text), " ")) {
+			t.Errorf("text %q not shown whole (but wrapped):\n%s", text, out)
+		}
+	}
+}
+
+const (
+	longEnglish = "brought the case study and the energy figures; he asked for a trial of two pumps on line three before the budget meeting in December"
+	longChinese = "技术交流会：王科长带三个工程师听了两小时，问得很细，没表态；会后陈晓明说他对变频泵的能耗数据很感兴趣，想先在三号线试用"
+)
+
+// TestShowOnTerminal: the card wraps long text at 80 columns, shows when
+// the contact is due and the open follow-ups and promises, overdue ones
+// marked; piped, nothing is wrapped.
+func TestShowOnTerminal(t *testing.T) {
+	b := newTTYBook(t)
+	b.run("add", "王科长", "--tier", "A", "--account", "上海宝山钢铁设备公司", "--title", "设备科科长", "--note", longEnglish+" "+longChinese, "--interests", longChinese)
+	b.run("log-visit", "王科长", longEnglish, "--at", "2026-10-01")
+	b.run("log-call", "王科长", longChinese, "--at", "2026-10-02", "--next", "send the trial terms with the revised delivery schedule and the service contract draft", "--follow-up", "2026-12-01")
+	b.run("promise", "王科长", "send the case study", "--by", "2026-11-20")
+	out, _ := b.run("show", "王科长")
+	checkWrapped(t, out, longEnglish, "send the trial terms with the revised delivery schedule and the service contract draft")
+	if strings.Count(out, "三号线") < 2 {
+		t.Errorf("Chinese text lost:\n%s", out)
+	}
+	for _, want := range []string{"due        overdue by 21 days (2026-11-01)", "Open follow-ups and promises", "promise   send the case study  overdue 2 days", "2026-12-01  followup  send the trial terms"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("card lacks %q:\n%s", want, out)
+		}
+	}
+	piped, _, err := b.try("", false, "show", "王科长")
+	if err != nil || !strings.Contains(piped, longEnglish) || !strings.Contains(piped, longChinese) {
+		t.Errorf("piped card wrapped: %v\n%s", err, piped)
+	}
+	js, _, err := b.try("", false, "show", "王科长", "--jq", `[.open_tasks[] | [.kind, .title] | join(":")] | join(",")`)
+	if err != nil || !strings.HasPrefix(js, "promise:send the case study,followup:send the trial terms") {
+		t.Errorf("open_tasks: %v %q", err, js)
 	}
 }
