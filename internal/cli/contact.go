@@ -531,7 +531,7 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 	}
 	now, _ := app.Now()
 	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "NAME", "ACCOUNT", "TIER", "STAGE", "LAST TOUCH", "TAGS")
+	t := newTable(app.IO, th, "ID", "NAME", "ACCOUNT", "TIER", "STAGE", "LAST TOUCH", "TAGS").WhenEmpty("no contacts")
 	tty := app.IO.IsStdoutTTY()
 	err = book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error {
 		last := fmtTimePtr(c.LastTouchAt)

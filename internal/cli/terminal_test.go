@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,6 +40,7 @@ func (b *ttyBook) try(stdin string, tty bool, args ...string) (string, string, e
 	app := &App{IO: ios, Getenv: func(k string) string {
 		return map[string]string{"CRM_NOW": "2026-11-22T09:00:00+08:00"}[k]
 	}, OpenBook: openSQLiteBook, CreateBook: createSQLiteBook}
+	app.Args = args
 	root := newRootCmd(app)
 	root.SetArgs(append([]string{"--db", filepath.Join(b.dir, "crm.db")}, args...))
 	root.SetOut(ios.ErrOut)
@@ -127,5 +129,115 @@ func TestShowOnTerminal(t *testing.T) {
 	js, _, err := b.try("", false, "show", "王科长", "--jq", `[.open_tasks[] | [.kind, .title] | join(":")] | join(",")`)
 	if err != nil || !strings.HasPrefix(js, "promise:send the case study,followup:send the trial terms") {
 		t.Errorf("open_tasks: %v %q", err, js)
+	}
+}
+
+// TestWideTextOnTerminal: account show wraps its long values, ladder show
+// wraps JOB and LEAVES WHEN within their columns; nothing is cut at 80.
+func TestWideTextOnTerminal(t *testing.T) {
+	b := newTTYBook(t)
+	b.run("account", "add", "上海宝山钢铁设备公司", "--note", longEnglish, "--address", longChinese)
+	out, _ := b.run("account", "show", "宝山")
+	checkWrapped(t, out, longEnglish)
+	if !strings.Contains(out, "notes     brought the case study") || !strings.Contains(out, "\n          ") {
+		t.Errorf("account notes not wrapped under their start:\n%s", out)
+	}
+	for _, ladder := range []string{"ice", "bigaccount", "banking", "retail"} {
+		out, _ := b.run("ladder", "show", ladder)
+		checkWrapped(t, out)
+		if strings.Contains(out, "…") {
+			t.Errorf("ladder show %s cuts text:\n%s", ladder, out)
+		}
+		for _, w := range []string{"identify", "conversation", "pressure"} {
+			if ladder == "ice" && !strings.Contains(out, w) {
+				t.Errorf("ladder show ice lacks %q:\n%s", w, out)
+			}
+		}
+	}
+}
+
+// TestChangesOnTerminal: undo --list and history are aligned tables with
+// a header on a terminal.
+func TestChangesOnTerminal(t *testing.T) {
+	b := newTTYBook(t)
+	b.run("add", "王科长", "--tier", "A")
+	b.run("edit", "王科长", "--tier", "B")
+	b.run("log-visit", "王科长", "tea")
+	for _, args := range [][]string{{"undo", "--list"}, {"history", "wkz"}} {
+		out, _ := b.run(args...)
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if !strings.HasPrefix(lines[0], "ID") || !strings.Contains(lines[0], "WHEN") || !strings.Contains(lines[0], "CHANGE") {
+			t.Errorf("%v: no header:\n%s", args, out)
+			continue
+		}
+		col := match.Width(lines[0][:strings.Index(lines[0], "CHANGE")])
+		for _, l := range lines[1:] {
+			if i := strings.Index(l, "crm "); i >= 0 && match.Width(l[:i]) != col {
+				t.Errorf("%v: change at column %d, header at %d:\n%s", args, match.Width(l[:i]), col, out)
+			}
+		}
+	}
+}
+
+// TestEmptyListsSaySo: on a terminal an empty list says so on stderr and
+// prints nothing on stdout; piped, it prints nothing at all.
+func TestEmptyListsSaySo(t *testing.T) {
+	b := newTTYBook(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"touches"}, "no touches"},
+		{[]string{"tasks"}, "no tasks"},
+		{[]string{"ls"}, "no contacts"},
+		{[]string{"dates"}, "no key dates"},
+		{[]string{"undo", "--list"}, "no changes"},
+		{[]string{"account", "show", "Acme"}, "no contacts"},
+		{[]string{"due"}, "nobody is due"},
+	} {
+		if tc.args[0] == "account" {
+			b.run("account", "add", "Acme") // after undo --list
+		}
+		out, errOut := b.run(tc.args...)
+		if tc.args[0] == "account" {
+			out = strings.TrimPrefix(out, "Acme #1\n\n") // the card, then no rows
+		}
+		if out != "" || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v on a terminal: stdout %q, stderr %q, want %q", tc.args, out, errOut, tc.want)
+		}
+		out, errOut, err := b.try("", false, tc.args...)
+		if tc.args[0] == "account" {
+			out = strings.TrimPrefix(out, "Acme #1\n\n") // the card, then no rows
+		}
+		if err != nil || out != "" || errOut != "" {
+			t.Errorf("%v piped: %v stdout %q, stderr %q", tc.args, err, out, errOut)
+		}
+	}
+}
+
+// TestTouchesOnTerminalShowTheLatest50: a terminal gets the latest 50 and
+// a hint; --all and --limit, pipes and JSON get what they ask for.
+func TestTouchesOnTerminalShowTheLatest50(t *testing.T) {
+	b := newTTYBook(t)
+	b.run("add", "王科长")
+	for i := range 53 {
+		b.run("log-call", "wkz", fmt.Sprintf("call %d", i), "--at", fmt.Sprintf("2026-10-%02d", i%28+1))
+	}
+	rows := func(out string) int { return strings.Count(out, "王科长") } // once a row, in WHO
+	out, errOut := b.run("touches")
+	if rows(out) != 50 || !strings.Contains(errOut, "showing 50 of 53; --all or --limit N for more") {
+		t.Errorf("touches: %d rows, stderr %q", rows(out), errOut)
+	}
+	if out, errOut := b.run("touches", "--all"); rows(out) != 53 || errOut != "" {
+		t.Errorf("touches --all: %d rows, stderr %q", rows(out), errOut)
+	}
+	if out, errOut := b.run("touches", "--limit", "5"); rows(out) != 5 || errOut != "" {
+		t.Errorf("touches --limit 5: %d rows, stderr %q", rows(out), errOut)
+	}
+	if out, errOut, _ := b.try("", false, "touches"); rows(out) != 53 || errOut != "" {
+		t.Errorf("touches piped: %d rows, stderr %q", rows(out), errOut)
+	}
+	if _, _, err := b.try("", true, "touches", "--all", "--limit", "3"); err == nil {
+		t.Errorf("--all with --limit accepted")
 	}
 }

@@ -218,8 +218,13 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 type touchesOptions struct {
 	Ref, Since, Via string
 	Limit           int
+	All             bool
+	limitSet        bool // --limit was given (0 included)
 	jsonOptions
 }
+
+// terminalTouches is how many touches a terminal shows without --all or --limit.
+const terminalTouches = 50
 
 func newTouchesCmd(app *App) *cobra.Command {
 	opts := &touchesOptions{}
@@ -227,7 +232,8 @@ func newTouchesCmd(app *App) *cobra.Command {
 		Use:   "touches [REF]",
 		Short: "The timeline of touches, newest first",
 		Long: `List touches newest first (by when they happened), of everybody or of one
-contact.
+contact. On a terminal the table shows the latest 50 unless --all or --limit
+is given; piped output and --json list them all.
 
 Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 		Example: `  crm touches 王科长
@@ -238,6 +244,10 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 			if len(args) == 1 {
 				opts.Ref = args[0]
 			}
+			opts.limitSet = cmd.Flags().Changed("limit")
+			if opts.All && opts.limitSet {
+				return usageErrorf("--all and --limit exclude each other")
+			}
 			return runTouches(cmd.Context(), app, opts)
 		},
 	}
@@ -245,6 +255,7 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 	f.StringVar(&opts.Since, "since", "", "only touches on or after `WHEN`")
 	f.StringVar(&opts.Via, "via", "", "only this `CHANNEL`")
 	f.IntVar(&opts.Limit, "limit", 0, "at most `N` touches (0: all)")
+	f.BoolVar(&opts.All, "all", false, "on a terminal, every touch rather than the latest 50")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
@@ -288,8 +299,12 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 		}
 		return out.Close()
 	}
+	capped := app.IO.IsStdoutTTY() && !opts.All && !opts.limitSet
+	if capped {
+		f.Limit = terminalTouches
+	}
 	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY")
+	t := newTable(app.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY").WhenEmpty("no touches")
 	err = book.Touches.FindTouches(ctx, f, func(x *crm.Touch) error {
 		names := make([]string, len(x.Contacts))
 		for i, p := range x.Contacts {
@@ -302,5 +317,18 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 	if err != nil {
 		return err
 	}
-	return t.Flush()
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	if capped && t.Len() == terminalTouches {
+		f.Limit = 0
+		n, err := book.Touches.CountTouches(ctx, f)
+		if err != nil {
+			return err
+		}
+		if n > terminalTouches {
+			fmt.Fprintf(app.IO.ErrOut, "showing %d of %d; --all or --limit N for more\n", terminalTouches, n)
+		}
+	}
+	return nil
 }
