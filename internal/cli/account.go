@@ -90,7 +90,7 @@ func newAccountLsCmd(app *App) *cobra.Command {
 				return o.printJSON(app.IO, as)
 			}
 			th := app.Theme()
-			t := newTable(app.IO, th, "ID", "NAME", "INDUSTRY", "CONTACTS")
+			t := newTable(app.IO, th, "ID", "NAME", "INDUSTRY", "CONTACTS").WhenEmpty("no accounts")
 			for _, a := range as {
 				t.StyledRow(cell{text: fmt.Sprint(a.ID), style: th.Muted}, cell{text: a.Name}, cell{text: a.Industry}, cell{text: fmt.Sprint(a.Contacts)})
 			}
@@ -146,18 +146,22 @@ Exit status: 0 shown; 2 unknown or ambiguous REF; 1 failure.`,
 	return cmd
 }
 
-// printAccountCard writes an account with its contacts, for people.
+// printAccountCard writes an account with its contacts, for people; long
+// values wrap on a terminal as on a contact's card.
 func printAccountCard(app *App, m *crm.AccountMap) error {
 	th, a := app.Theme(), m.Account
-	w := app.IO.Out
-	fmt.Fprintf(w, "%s %s\n", th.Bold(iostreams.CleanLine(a.Name)), th.Muted(fmt.Sprintf("#%d", a.ID)))
+	w := newCardWriter(app)
+	w.hang(th.Bold(iostreams.CleanLine(a.Name))+" "+th.Muted(fmt.Sprintf("#%d", a.ID)), "", "")
 	for _, kv := range [][2]string{{"industry", a.Industry}, {"website", a.Website}, {"address", a.Address}, {"notes", a.Notes}} {
 		if kv[1] != "" {
-			fmt.Fprintf(w, "%s %s\n", th.Muted(fmt.Sprintf("%-9s", kv[0])), iostreams.CleanLine(kv[1]))
+			w.hang(th.Muted(fmt.Sprintf("%-9s", kv[0]))+" ", iostreams.CleanLine(kv[1]), "")
 		}
 	}
-	fmt.Fprintln(w)
-	t := newTable(app.IO, th, "ID", "NAME", "TITLE", "TIER", "STAGE", "LAST TOUCH")
+	w.blank()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	t := newTable(app.IO, th, "ID", "NAME", "TITLE", "TIER", "STAGE", "LAST TOUCH").WhenEmpty("no contacts")
 	now, _ := app.Now()
 	for _, c := range m.Contacts {
 		t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Title},

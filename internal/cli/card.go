@@ -9,19 +9,22 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
 )
 
 // printContactCard writes the human card of a contact: who they are, where
-// they stand on the ladder, how to talk to them, and the recent timeline.
-// Every value from the book is cleaned of control sequences.
+// they stand on the ladder, how to talk to them, when they are due and what
+// is open with them, and the recent timeline. Every value from the book is
+// cleaned of control sequences. On a terminal long text wraps at word
+// boundaries within the width; piped, every value stays on its line.
 func printContactCard(app *App, v *contactView, now time.Time) error {
 	th, lang := app.Theme(), app.lang()
-	w := bufio.NewWriter(app.IO.Out)
+	w := newCardWriter(app)
 	c := v.Contact
 	clean := iostreams.CleanLine
+	today := crm.Today(now)
 
-	head := th.Bold(clean(c.Name)) + " " + th.Muted(fmt.Sprintf("#%d", c.ID))
 	var sub []string
 	if c.Title != "" {
 		sub = append(sub, clean(c.Title))
@@ -29,17 +32,27 @@ func printContactCard(app *App, v *contactView, now time.Time) error {
 	if c.Account != "" {
 		sub = append(sub, clean(c.Account))
 	}
-	if len(sub) > 0 {
-		head += "  " + strings.Join(sub, " · ")
-	}
+	head := th.Bold(clean(c.Name)) + " " + th.Muted(fmt.Sprintf("#%d", c.ID))
+	tail := ""
 	if c.ArchivedAt != nil {
-		head += "  " + th.Warn("(archived "+fmtDate(*c.ArchivedAt)+")")
+		tail = "  " + th.Warn("(archived "+fmtDate(*c.ArchivedAt)+")")
 	}
-	fmt.Fprintln(w, head)
+	if len(sub) > 0 {
+		w.hang(head+"  ", strings.Join(sub, " · "), tail)
+	} else {
+		w.hang(head+tail, "", "")
+	}
 
+	// line writes a styled value that is short by nature; text wraps one
+	// that came from the user.
 	line := func(key, val string) {
 		if val != "" {
-			fmt.Fprintf(w, "%s %s\n", th.Muted(fmt.Sprintf("%-10s", key)), val)
+			w.hang(th.Muted(fmt.Sprintf("%-10s", key))+" ", "", val)
+		}
+	}
+	text := func(key, val string) {
+		if val != "" {
+			w.hang(th.Muted(fmt.Sprintf("%-10s", key))+" ", val, "")
 		}
 	}
 	line("tier", th.Tier(c.Tier)+" "+th.Muted(enumName(crm.Tiers, c.Tier, lang)))
@@ -47,12 +60,10 @@ func printContactCard(app *App, v *contactView, now time.Time) error {
 		i := l.Index(c.Stage)
 		st := l.Stages[max(i, 0)]
 		line("stage", fmt.Sprintf("%s %s  %s  %s", th.Accent(st.Key), stageName(st, lang), theme.StageBar(i, len(l.Stages)), th.Muted(l.Key)))
-		if st.LeavesWhen != "" {
-			line("next mark", th.Muted(st.LeavesWhen))
-		}
+		text("next mark", st.LeavesWhen)
 	}
 	if s := crm.Styles.Value(c.Style); s != nil {
-		line("style", fmt.Sprintf("%s %s — %s", s.Key, s.NameZH, s.Tip))
+		text("style", fmt.Sprintf("%s %s — %s", s.Key, s.NameZH, s.Tip))
 	}
 	var bm []string
 	for _, p := range []struct {
@@ -66,19 +77,19 @@ func printContactCard(app *App, v *contactView, now time.Time) error {
 	if c.ReportsTo != "" {
 		bm = append(bm, fmt.Sprintf("reports to %s #%d", clean(c.ReportsTo), c.ReportsToID))
 	}
-	line("buying", strings.Join(bm, " · "))
-	line("phone", clean(strings.Join(c.Phones, ", ")))
-	line("email", clean(strings.Join(c.Emails, ", ")))
-	line("wechat", clean(c.WeChat))
-	line("address", clean(c.Address))
-	line("hometown", clean(c.Hometown))
-	line("school", clean(c.School))
-	line("family", clean(c.Family))
-	line("interests", clean(c.Interests))
-	line("source", clean(c.Source))
-	line("birthday", c.Birthday)
+	text("buying", strings.Join(bm, " · "))
+	text("phone", clean(strings.Join(c.Phones, ", ")))
+	text("email", clean(strings.Join(c.Emails, ", ")))
+	text("wechat", clean(c.WeChat))
+	text("address", clean(c.Address))
+	text("hometown", clean(c.Hometown))
+	text("school", clean(c.School))
+	text("family", clean(c.Family))
+	text("interests", clean(c.Interests))
+	text("source", clean(c.Source))
+	text("birthday", c.Birthday)
 	if len(c.Tags) > 0 {
-		line("tags", clean(strings.Join(c.Tags, ", ")))
+		text("tags", clean(strings.Join(c.Tags, ", ")))
 	}
 	keys := make([]string, 0, len(c.Fields))
 	for k := range c.Fields {
@@ -86,36 +97,132 @@ func printContactCard(app *App, v *contactView, now time.Time) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		line(clean(k), clean(c.Fields[k]))
+		text(clean(k), clean(c.Fields[k]))
 	}
 	if c.LastTouchAt == nil {
 		line("last touch", "never")
 	} else {
 		line("last touch", fmt.Sprintf("%s (%s)", fmtTime(*c.LastTouchAt), ago(c.LastTouchAt, now)))
 	}
+	if c.DueAt != nil && c.ArchivedAt == nil {
+		line("due", dueOn(th, *c.DueAt, c.SnoozedUntil, now))
+	}
 	line("added", fmtDate(c.CreatedAt))
 	if c.Notes != "" {
-		fmt.Fprintf(w, "\n%s\n", iostreams.Clean(c.Notes))
+		w.blank()
+		for _, l := range strings.Split(iostreams.Clean(c.Notes), "\n") {
+			w.hang("", l, "")
+		}
 	}
 
+	if len(v.OpenTasks) > 0 {
+		w.blank()
+		w.hang(th.Header("Open follow-ups and promises"), "", "")
+		for _, t := range v.OpenTasks {
+			kind, late := fmt.Sprintf("%-8s", t.Kind), ""
+			if t.Overdue(today) {
+				style := th.Warn
+				if t.Kind == crm.TaskPromise {
+					style = th.Bad // a broken promise costs most
+				}
+				kind = style(kind)
+				late = "  " + style("overdue "+days(crm.DaysBetween(t.DueAt, today)))
+			}
+			w.hang(fmt.Sprintf("  %s  %s  %s  ", th.Muted(fmt.Sprintf("#%-3d", t.ID)), th.Muted(fmtDate(t.DueAt)), kind), clean(t.Title), late)
+		}
+	}
 	if len(v.RecentTouches) > 0 {
-		fmt.Fprintf(w, "\n%s\n", th.Header("Recent touches"))
+		w.blank()
+		w.hang(th.Header("Recent touches"), "", "")
 		for _, t := range v.RecentTouches {
-			fmt.Fprintf(w, "  %s  %-7s  %s\n", th.Muted(fmtTime(t.At)), t.Channel, clean(t.Summary))
+			w.hang(fmt.Sprintf("  %s  %-7s  ", th.Muted(fmtTime(t.At)), t.Channel), clean(t.Summary), "")
 		}
 	}
 	if len(v.StageChanges) > 0 {
-		fmt.Fprintf(w, "\n%s\n", th.Header("Stage history"))
+		w.blank()
+		w.hang(th.Header("Stage history"), "", "")
 		for _, sc := range v.StageChanges {
 			from := sc.From
 			if from == "" {
 				from = "·"
 			}
-			fmt.Fprintf(w, "  %s  %s → %s  %s\n", th.Muted(fmtDate(sc.At)), from, sc.To, clean(sc.Note))
+			w.hang(fmt.Sprintf("  %s  %s → %s  ", th.Muted(fmtDate(sc.At)), from, sc.To), clean(sc.Note), "")
 		}
 	}
 	return w.Flush()
 }
+
+// dueOn says when a contact is due: "2026-12-05 (in 13 days)", "today",
+// or "overdue by 3 days (2026-11-19)", with a snooze named.
+func dueOn(th *theme.Theme, due time.Time, snoozed *time.Time, now time.Time) string {
+	d := crm.DaysBetween(due, crm.Today(now))
+	var s string
+	switch {
+	case d > 0:
+		s = th.Bad("overdue by "+days(d)) + " " + th.Muted("("+fmtDate(due)+")")
+	case d == 0:
+		s = th.Warn("today")
+	default:
+		s = fmt.Sprintf("%s %s", fmtDate(due), th.Muted("(in "+days(-d)+")"))
+	}
+	if snoozed != nil && snoozed.After(now) {
+		s += " " + th.Muted("snoozed until "+fmtDate(*snoozed))
+	}
+	return s
+}
+
+// days is "1 day" or "N days".
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// cardWriter writes the lines of a card. On a terminal hang wraps text to
+// the width, continuation lines indented under its start; piped it writes
+// every line whole.
+type cardWriter struct {
+	*bufio.Writer
+	width int // 0: no wrapping
+}
+
+func newCardWriter(app *App) *cardWriter {
+	w := &cardWriter{Writer: bufio.NewWriter(app.IO.Out)}
+	if app.IO.IsStdoutTTY() {
+		w.width = app.IO.Width()
+	}
+	return w
+}
+
+// hang writes prefix, then text wrapped in what is left of the line, then
+// suffix (both may be styled; text is plain), as one or more lines.
+func (w *cardWriter) hang(prefix, text, suffix string) {
+	indent := match.Width(prefix)
+	room := w.width - indent
+	if w.width == 0 || room < 20 || match.Width(text)+match.Width(suffix) <= room {
+		w.WriteString(prefix + text + suffix + "\n")
+		return
+	}
+	lines := match.Wrap(text, room)
+	for i, l := range lines {
+		if i == 0 {
+			w.WriteString(prefix)
+		} else {
+			w.WriteString(strings.Repeat(" ", indent))
+		}
+		w.WriteString(l)
+		if i == len(lines)-1 {
+			if match.Width(l)+match.Width(suffix) > room {
+				w.WriteString("\n" + strings.Repeat(" ", indent))
+			}
+			w.WriteString(suffix)
+		}
+		w.WriteByte('\n')
+	}
+}
+
+func (w *cardWriter) blank() { w.WriteByte('\n') }
 
 func enumName(e *crm.Enum, key, lang string) string {
 	v := e.Value(key)

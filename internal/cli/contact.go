@@ -317,7 +317,9 @@ type showOptions struct {
 	jsonOptions
 }
 
-// contactView is `crm show --json`: the contact's keys, then the card's.
+// contactView is `crm show --json`: the contact's keys, then the card's:
+// its recent timeline, stage history and open follow-ups and promises
+// (soonest due first).
 type contactView struct {
 	Contact *crm.Contact
 	cardDetails
@@ -327,6 +329,7 @@ type contactView struct {
 type cardDetails struct {
 	RecentTouches []*crm.Touch       `json:"recent_touches"`
 	StageChanges  []*crm.StageChange `json:"stage_changes"`
+	OpenTasks     []*crm.Task        `json:"open_tasks"`
 }
 
 // MarshalJSON writes the contact's object with the card's keys added.
@@ -344,7 +347,7 @@ func newShowCmd(app *App) *cobra.Command {
 	opts := &showOptions{}
 	cmd := &cobra.Command{
 		Use:   "show REF",
-		Short: "Show a contact's card: profile, stage, style tip and recent touches",
+		Short: "Show a contact's card: profile, stage, style tip, due date, open tasks, recent touches",
 		Long: `Show one contact. REF is an id, a uid, a name or unique prefix, pinyin or its
 initials (wkz finds 王科长), an email or a phone number.
 
@@ -373,7 +376,8 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
-	v := &contactView{Contact: c, cardDetails: cardDetails{RecentTouches: []*crm.Touch{}, StageChanges: []*crm.StageChange{}}}
+	v := &contactView{Contact: c, cardDetails: cardDetails{
+		RecentTouches: []*crm.Touch{}, StageChanges: []*crm.StageChange{}, OpenTasks: []*crm.Task{}}}
 	err = book.Touches.FindTouches(ctx, crm.TouchFilter{ContactID: c.ID, Limit: recentTouches}, func(t *crm.Touch) error {
 		v.RecentTouches = append(v.RecentTouches, t)
 		return nil
@@ -386,6 +390,11 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 		return err
 	}
 	v.StageChanges = append(v.StageChanges, changes...)
+	tasks, err := book.Tasks.FindTasks(ctx, crm.TaskFilter{ContactID: c.ID})
+	if err != nil {
+		return err
+	}
+	v.OpenTasks = append(v.OpenTasks, tasks...)
 	if asJSON {
 		return opts.printJSON(app.IO, v)
 	}
@@ -518,7 +527,7 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 	}
 	now, _ := app.Now()
 	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "NAME", "ACCOUNT", "TIER", "STAGE", "LAST TOUCH", "TAGS")
+	t := newTable(app.IO, th, "ID", "NAME", "ACCOUNT", "TIER", "STAGE", "LAST TOUCH", "TAGS").WhenEmpty("no contacts")
 	tty := app.IO.IsStdoutTTY()
 	err = book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error {
 		last := fmtTimePtr(c.LastTouchAt)

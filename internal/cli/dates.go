@@ -193,7 +193,7 @@ func newDatesCmd(app *App) *cobra.Command {
 				return o.printJSON(app.IO, kds)
 			}
 			th := app.Theme()
-			t := newTable(app.IO, th, "ID", "CONTACT", "KIND", "DATE", "NEXT", "LABEL")
+			t := newTable(app.IO, th, "ID", "CONTACT", "KIND", "DATE", "NEXT", "LABEL").WhenEmpty("no key dates")
 			for _, k := range kds {
 				next := next[k.ID]
 				t.StyledRow(cell{text: fmt.Sprint(k.ID), style: th.Muted}, cell{text: k.Contact}, cell{text: k.Kind},
@@ -311,7 +311,7 @@ func runUpcoming(ctx context.Context, app *App, opts *upcomingOptions) error {
 	}
 	th := app.Theme()
 	today := crm.Today(now)
-	t := newTable(app.IO, th, "DATE", "WHEN", "KIND", "CONTACT", "WHAT")
+	t := newTable(app.IO, th, "DATE", "WHEN", "KIND", "CONTACT", "WHAT").WhenEmpty("nothing coming up")
 	for _, o := range occ {
 		what := o.Title
 		if o.Years > 0 {

@@ -232,6 +232,9 @@ type table struct {
 	header []string
 	rows   [][]cell
 	w      *bufio.Writer
+	n      int    // rows added
+	empty  string // said on stderr when a terminal table has no rows
+	wrap   []bool // columns whose long cells wrap instead of being cut
 }
 
 type cell struct {
@@ -242,6 +245,28 @@ type cell struct {
 func newTable(ios *iostreams.IOStreams, th *theme.Theme, header ...string) *table {
 	return &table{ios: ios, th: th, header: header, w: bufio.NewWriterSize(ios.Out, 64<<10)}
 }
+
+// WhenEmpty sets what a table without rows says on a terminal ("no
+// touches"), on stderr, so that piped stdout stays data only.
+func (t *table) WhenEmpty(msg string) *table {
+	t.empty = msg
+	return t
+}
+
+// Wrap makes the columns numbered cols (from 0) wrap their long cells at
+// word boundaries within the column on a terminal, instead of cutting them.
+func (t *table) Wrap(cols ...int) *table {
+	if t.wrap == nil {
+		t.wrap = make([]bool, len(t.header))
+	}
+	for _, c := range cols {
+		t.wrap[c] = true
+	}
+	return t
+}
+
+// Len is the number of rows added.
+func (t *table) Len() int { return t.n }
 
 // Row adds a row of plain cells.
 func (t *table) Row(cells ...string) {
@@ -254,6 +279,7 @@ func (t *table) Row(cells ...string) {
 
 // StyledRow adds a row whose cells may carry a colour.
 func (t *table) StyledRow(cells ...cell) {
+	t.n++
 	if !t.ios.IsStdoutTTY() {
 		// Piped: stream each row at once; no widths to compute.
 		for i, c := range cells {
@@ -280,13 +306,18 @@ func escapeTSV(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`).Replace(s)
 }
 
-// Flush prints the table. On a terminal the last column that does not fit
-// is truncated with "…" (the widest columns give way first).
+// Flush prints the table. On a terminal the columns that do not fit give
+// way, the widest first: their cells are cut with "…", or wrapped over
+// several lines in the columns marked by Wrap. A table without rows prints
+// nothing but its WhenEmpty message.
 func (t *table) Flush() error {
 	if !t.ios.IsStdoutTTY() {
 		return t.w.Flush()
 	}
 	if len(t.rows) == 0 {
+		if t.empty != "" {
+			fmt.Fprintln(t.ios.ErrOut, t.empty)
+		}
 		return nil
 	}
 	n := len(t.header)
@@ -299,7 +330,7 @@ func (t *table) Flush() error {
 			widths[i] = max(widths[i], match.Width(r[i].text))
 		}
 	}
-	fitWidths(widths, t.ios.Width()-2*(n-1))
+	fitWidths(widths, t.wrap, t.ios.Width()-2*(n-1))
 	const gap = "  "
 	for i, h := range t.header {
 		if i > 0 {
@@ -309,21 +340,37 @@ func (t *table) Flush() error {
 	}
 	t.w.WriteByte('\n')
 	for _, r := range t.rows {
+		// A row is as many lines as its most wrapped cell.
+		cells := make([][]string, n)
+		height := 1
 		for i := 0; i < n; i++ {
-			if i > 0 {
-				t.w.WriteString(gap)
-			}
-			var c cell
+			text := ""
 			if i < len(r) {
-				c = r[i]
+				text = r[i].text
 			}
-			s := pad(c.text, widths[i], i == n-1)
-			if c.style != nil {
-				s = c.style(s)
+			cells[i] = []string{text}
+			if i < len(t.wrap) && t.wrap[i] {
+				cells[i] = match.Wrap(text, widths[i])
 			}
-			t.w.WriteString(s)
+			height = max(height, len(cells[i]))
 		}
-		t.w.WriteByte('\n')
+		for line := 0; line < height; line++ {
+			out := make([]string, n)
+			for i := 0; i < n; i++ {
+				text := ""
+				if line < len(cells[i]) {
+					text = cells[i][line]
+				}
+				s := pad(text, widths[i], i == n-1)
+				if i < len(r) && r[i].style != nil && text != "" {
+					s = r[i].style(s)
+				}
+				out[i] = s
+			}
+			// No trailing spaces on a line whose last cells are empty.
+			t.w.WriteString(strings.TrimRight(strings.Join(out, gap), " "))
+			t.w.WriteByte('\n')
+		}
 	}
 	return t.w.Flush()
 }
@@ -336,8 +383,9 @@ func pad(s string, w int, last bool) string {
 }
 
 // fitWidths shrinks the widest columns until the total fits, keeping every
-// column at least 6 cells (or its own width when narrower).
-func fitWidths(widths []int, total int) {
+// column at least 6 cells (or its own width when narrower). Columns that
+// wrap (wrap[i]) give way first, down to 12 cells, as they lose nothing.
+func fitWidths(widths []int, wrap []bool, total int) {
 	sum := func() int {
 		s := 0
 		for _, w := range widths {
@@ -345,18 +393,22 @@ func fitWidths(widths []int, total int) {
 		}
 		return s
 	}
-	for sum() > total {
-		wi := 0
-		for i, w := range widths {
-			if w > widths[wi] {
-				wi = i
+	shrink := func(ok func(int) bool, floor int) {
+		for sum() > total {
+			wi := -1
+			for i, w := range widths {
+				if ok(i) && (wi < 0 || w > widths[wi]) {
+					wi = i
+				}
 			}
+			if wi < 0 || widths[wi] <= floor {
+				return
+			}
+			widths[wi]--
 		}
-		if widths[wi] <= 6 {
-			return
-		}
-		widths[wi]--
 	}
+	shrink(func(i int) bool { return i < len(wrap) && wrap[i] }, 12)
+	shrink(func(int) bool { return true }, 6)
 }
 
 // Times are shown in local time, to the minute.

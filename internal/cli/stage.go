@@ -194,7 +194,7 @@ func newLadderCmd(app *App) *cobra.Command {
 				return showOpts.printJSON(app.IO, l)
 			}
 			th := app.Theme()
-			t := newTable(app.IO, th, "#", "STAGE", "NAME", "名称", "JOB", "LEAVES WHEN")
+			t := newTable(app.IO, th, "#", "STAGE", "NAME", "名称", "JOB", "LEAVES WHEN").Wrap(4, 5)
 			for i, s := range l.Stages {
 				t.StyledRow(cell{text: fmt.Sprint(i), style: th.Muted}, cell{text: s.Key, style: th.Accent}, cell{text: s.Name},
 					cell{text: s.NameZH}, cell{text: s.Job}, cell{text: s.LeavesWhen})

@@ -145,7 +145,7 @@ func runTasks(ctx context.Context, app *App, opts *tasksOptions) error {
 		return opts.printJSON(app.IO, tasks)
 	}
 	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "KIND", "DUE", "CONTACT", "TASK", "STATE")
+	t := newTable(app.IO, th, "ID", "KIND", "DUE", "CONTACT", "TASK", "STATE").WhenEmpty("no tasks")
 	for _, x := range tasks {
 		due := cell{text: fmtDate(x.DueAt)}
 		state := x.State
@@ -270,7 +270,7 @@ for feedback after a month and proposes the next order after three.`,
 				return lsOpts.printJSON(app.IO, plans)
 			}
 			th := app.Theme()
-			t := newTable(app.IO, th, "PLAN", "STEPS")
+			t := newTable(app.IO, th, "PLAN", "STEPS").WhenEmpty("no plans")
 			for _, p := range plans {
 				var steps []string
 				for _, s := range p.Steps {

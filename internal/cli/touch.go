@@ -45,6 +45,9 @@ a snooze.
 The last argument is the summary; every argument before it is a contact REF
 (id, name, prefix, pinyin, initials, email or phone). All references are
 resolved before anything is written: an unknown or ambiguous one writes nothing.
+Quote a summary of several words: a REF after the first that would add a
+contact only by initials, a rare reading or one character ("as" for Anna
+Schmidt) may be a word of it, so crm asks on a terminal and refuses otherwise.
 The contact's rhythm restarts from when the touch happened (--at), not from
 when it was logged.
 
@@ -158,7 +161,7 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		}
 		title := o.Next
 		if title == "" {
-			title = "follow up: " + o.Summary
+			title = followUpTitle(o.Summary)
 		}
 		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: title, DueAt: due, ContactID: -1}
 		if err := t.Next.Validate(); err != nil {
@@ -171,6 +174,9 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 	}
 	return t, nil
 }
+
+// followUpTitle is the title of a follow-up created without --next.
+func followUpTitle(summary string) string { return "follow up: " + summary }
 
 func runLog(ctx context.Context, app *App, opts *logOptions, args []string) error {
 	opts.Refs, opts.Summary = args[:len(args)-1], args[len(args)-1]
@@ -190,17 +196,16 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 	if err != nil {
 		return err
 	}
-	t.Contacts = t.Contacts[:0]
-	seen := map[int64]bool{}
-	for _, ref := range opts.Refs {
-		c, err := book.Contacts.ResolveContact(ctx, ref)
-		if err != nil {
-			return err
+	people, summary, err := touchPeople(ctx, app, book, opts)
+	if err != nil {
+		return err
+	}
+	t.Contacts = people
+	if summary != t.Summary { // the user said that REFs were its first words
+		if t.Next != nil && opts.Next == "" {
+			t.Next.Title = followUpTitle(summary)
 		}
-		if !seen[c.ID] {
-			seen[c.ID] = true
-			t.Contacts = append(t.Contacts, crm.TouchPerson{ID: c.ID, Name: c.Name})
-		}
+		t.Summary = summary
 	}
 	if err := book.Touches.CreateTouch(ctx, t); err != nil {
 		return err
@@ -233,8 +238,13 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 type touchesOptions struct {
 	Ref, Since, Via string
 	Limit           int
+	All             bool
+	limitSet        bool // --limit was given (0 included)
 	jsonOptions
 }
+
+// terminalTouches is how many touches a terminal shows without --all or --limit.
+const terminalTouches = 50
 
 func newTouchesCmd(app *App) *cobra.Command {
 	opts := &touchesOptions{}
@@ -242,7 +252,8 @@ func newTouchesCmd(app *App) *cobra.Command {
 		Use:   "touches [REF]",
 		Short: "The timeline of touches, newest first",
 		Long: `List touches newest first (by when they happened), of everybody or of one
-contact.
+contact. On a terminal the table shows the latest 50 unless --all or --limit
+is given; piped output and --json list them all.
 
 Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 		Example: `  crm touches 王科长
@@ -253,6 +264,10 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 			if len(args) == 1 {
 				opts.Ref = args[0]
 			}
+			opts.limitSet = cmd.Flags().Changed("limit")
+			if opts.All && opts.limitSet {
+				return usageErrorf("--all and --limit exclude each other")
+			}
 			return runTouches(cmd.Context(), app, opts)
 		},
 	}
@@ -260,6 +275,7 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 	f.StringVar(&opts.Since, "since", "", "only touches on or after `WHEN`")
 	f.StringVar(&opts.Via, "via", "", "only this `CHANNEL`")
 	countFlag(f, &opts.Limit, "limit", 0, "at most `N` touches (0: all)")
+	f.BoolVar(&opts.All, "all", false, "on a terminal, every touch rather than the latest 50")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
@@ -300,8 +316,12 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 		}
 		return out.Close()
 	}
+	capped := app.IO.IsStdoutTTY() && !opts.All && !opts.limitSet
+	if capped {
+		f.Limit = terminalTouches
+	}
 	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY")
+	t := newTable(app.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY").WhenEmpty("no touches")
 	err = book.Touches.FindTouches(ctx, f, func(x *crm.Touch) error {
 		names := make([]string, len(x.Contacts))
 		for i, p := range x.Contacts {
@@ -314,5 +334,18 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 	if err != nil {
 		return err
 	}
-	return t.Flush()
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	if capped && t.Len() == terminalTouches {
+		f.Limit = 0
+		n, err := book.Touches.CountTouches(ctx, f)
+		if err != nil {
+			return err
+		}
+		if n > terminalTouches {
+			fmt.Fprintf(app.IO.ErrOut, "showing %d of %d; --all or --limit N for more\n", terminalTouches, n)
+		}
+	}
+	return nil
 }

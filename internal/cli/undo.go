@@ -127,29 +127,35 @@ Exit status: 0 listed; 2 unknown or ambiguous REF; 1 failure.`,
 // noisyColumns change with most writes and say nothing on their own.
 var noisyColumns = map[string]bool{"updated_at": true, "due_at": true, "sort_key": true}
 
-// printChanges writes one line per change and, for history, what changed.
+// printChanges writes one row per change and, for history, a row for each
+// thing that changed under it: an aligned table on a terminal, piped lines
+// "#ID<TAB>WHEN<TAB>SUMMARY" and "<TAB><TAB>WHAT CHANGED".
 func printChanges(app *App, changes []*crm.Change, contactID int64) error {
 	th := app.Theme()
-	w := app.IO.Out
+	t := newTable(app.IO, th, "ID", "WHEN", "CHANGE").WhenEmpty("no changes").Wrap(2)
+	indent := "" // of what changed, under its change on a terminal
+	if app.IO.IsStdoutTTY() {
+		indent = "  "
+	}
 	for _, c := range changes {
 		state := ""
 		switch {
 		case c.UndoneBy != 0:
-			state = th.Muted(fmt.Sprintf(" (undone by #%d)", c.UndoneBy))
+			state = fmt.Sprintf(" (undone by #%d)", c.UndoneBy)
 		case c.Undoes != 0:
-			state = th.Muted(" (undo)")
+			state = " (undo)"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s%s\n", th.Accent(fmt.Sprintf("#%d", c.ID)), fmtTime(c.At), escapeTSV(c.Summary), state)
+		t.StyledRow(cell{text: fmt.Sprintf("#%d", c.ID), style: th.Accent}, cell{text: fmtTime(c.At), style: th.Muted}, cell{text: c.Summary + state})
 		if contactID == 0 {
 			continue
 		}
 		for _, r := range c.Rows {
 			if d := describeRow(r); d != "" {
-				fmt.Fprintf(w, "\t\t%s\n", escapeTSV(d))
+				t.StyledRow(cell{}, cell{}, cell{text: indent + d, style: th.Muted})
 			}
 		}
 	}
-	return nil
+	return t.Flush()
 }
 
 // describeRow says in a few words what a journaled row change was.

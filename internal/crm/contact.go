@@ -199,11 +199,52 @@ type ContactFilter struct {
 	Limit                                 int
 }
 
+// MatchKind says which key of a contact a REF matched.
+type MatchKind string
+
+const (
+	MatchID       MatchKind = "id"
+	MatchUID      MatchKind = "uid"
+	MatchName     MatchKind = "name"     // the whole name (folded)
+	MatchPrefix   MatchKind = "prefix"   // the start of the name
+	MatchPinyin   MatchKind = "pinyin"   // the pinyin of the name, or its start ("wang")
+	MatchInitials MatchKind = "initials" // the initials of the name, or their start ("wkz"; "as" for Anna Schmidt)
+	MatchEmail    MatchKind = "email"
+	MatchPhone    MatchKind = "phone"
+)
+
+// RefMatch says how a REF found its contact, so that a face can tell a
+// REF that surely names someone from one that may be a word of a summary.
+type RefMatch struct {
+	By    MatchKind
+	Exact bool // the REF is the whole key, not a prefix of it
+	Rare  bool // through a rare reading of a character (方 read as wang), tried only when no common reading matched
+	// Ref is the reference as given.
+	Ref string
+}
+
+// Weak reports whether the match is too loose to add a contact without
+// asking when it is not the only REF: initials ("as" are Anna Schmidt's,
+// and a word too), a rare reading, or a prefix of fewer than 2 characters.
+func (m RefMatch) Weak() bool {
+	switch m.By {
+	case MatchInitials:
+		return true
+	case MatchPrefix, MatchPinyin:
+		return m.Rare || (!m.Exact && utf8.RuneCountInString(strings.TrimSpace(m.Ref)) < 2)
+	}
+	return m.Rare
+}
+
 // ContactService stores contacts. Resolve turns a REF (id, uid, name, unique
 // prefix, pinyin, initials, email, phone) into one contact: no match is
 // ENOTFOUND with the closest names, several are EAMBIGUOUS listing them.
+// The keys of a contact's common readings are tried before those of its rare
+// ones (see match.Key), which count only when the common ones match nobody.
+// MatchContact does the same and also says how the REF matched.
 type ContactService interface {
 	ResolveContact(ctx context.Context, ref string) (*Contact, error)
+	MatchContact(ctx context.Context, ref string) (*Contact, RefMatch, error)
 	FindContactByID(ctx context.Context, id int64) (*Contact, error)
 	// FindContacts streams the matching contacts to fn in order; fn's error stops it.
 	FindContacts(ctx context.Context, f ContactFilter, fn func(*Contact) error) error

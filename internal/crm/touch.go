@@ -132,6 +132,8 @@ type TouchService interface {
 	CreateTouch(ctx context.Context, t *Touch) error
 	// FindTouches streams matching touches newest first (by when they happened).
 	FindTouches(ctx context.Context, f TouchFilter, fn func(*Touch) error) error
+	// CountTouches counts the touches FindTouches would list without a Limit.
+	CountTouches(ctx context.Context, f TouchFilter) (int, error)
 }
 
 // StageChange records a move on a contact's ladder.

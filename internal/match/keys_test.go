@@ -76,13 +76,13 @@ func TestKeys(t *testing.T) {
 		{
 			name: "王科长",
 			want: []string{"王科长",
-				"wangkezhang", "wangkechang", "yukezhang", "yukechang",
-				"wkz", "wkc", "ykz", "ykc"},
+				"wangkezhang", "wkz",
+				"wangkechang", "yukezhang", "yukechang", "wkc", "ykz", "ykc"},
 		},
 		{name: "张伟", want: []string{"张伟", "zhangwei", "zw"}},
 		{name: "李娜", has: []string{"李娜", "lina", "ln", "linuo"}},
 		{name: "欧阳娜娜", has: []string{"ouyangnana", "oynn"}},
-		{name: "曾伟", want: []string{"曾伟", "zengwei", "cengwei", "zw", "cw"}},
+		{name: "曾伟", want: []string{"曾伟", "zengwei", "zw", "cengwei", "cw"}},
 		{name: "单田芳", has: []string{"shantianfang", "dantianfang", "stf", "dtf"}},
 		{name: "解缙", has: []string{"xiejin", "jiejin", "xj", "jj"}},
 		{name: "乐嘉", has: []string{"yuejia", "lejia", "yj", "lj"}},
@@ -94,7 +94,7 @@ func TestKeys(t *testing.T) {
 		{name: "José Müller", want: []string{"jose muller", "josemuller", "jm"}},
 		{
 			name: "Tom 王",
-			want: []string{"tom 王", "tom王", "tomwang", "tomyu", "tw", "ty"},
+			want: []string{"tom 王", "tom王", "tomwang", "tw", "tomyu", "ty"},
 		},
 		{name: "Tom王", has: []string{"tom王", "tomwang", "tw"}},
 		{name: "王科长 (ABC公司)", has: []string{"王科长 (abc公司)", "wangkezhangabcgongsi", "wkzags"}},
@@ -124,6 +124,50 @@ func TestKeys(t *testing.T) {
 		if len(got) > 0 && got[0] != Fold(tt.name) {
 			t.Errorf("Keys(%q)[0] = %q, want Fold = %q", tt.name, got[0], Fold(tt.name))
 		}
+	}
+}
+
+// TestNameKeysRare checks which keys come from rare readings: those find a
+// name only when nothing matches a common key (方 read wang must not
+// compete with 王).
+func TestNameKeysRare(t *testing.T) {
+	tests := []struct {
+		name         string
+		common, rare []string
+	}{
+		{"方总", []string{"方总", "fangzong", "fz"}, []string{"pangzong", "wangzong", "fengzong", "pz", "wz"}},
+		{"许娟", []string{"许娟", "xujuan", "xj"}, []string{"hujuan", "hj"}},
+		{"王科长", []string{"王科长", "wangkezhang", "wkz"}, []string{"wangkechang", "yukezhang", "wkc", "ykz"}},
+		{"曾伟", []string{"zengwei", "zw"}, []string{"cengwei", "cw"}},
+		{"单田芳", []string{"shantianfang", "stf"}, []string{"dantianfang", "dtf"}},
+		// The u spelling of ü is the same reading, typed as people type it.
+		{"吕布", []string{"lvbu", "lubu", "lb"}, nil},
+		{"绿", []string{"lv", "lu"}, nil},
+		{"Anna Schmidt", []string{"anna schmidt", "annaschmidt", "as"}, nil},
+	}
+	for _, tt := range tests {
+		kinds := map[string]Key{}
+		for _, k := range NameKeys(tt.name) {
+			kinds[k.Text] = k
+		}
+		check := func(texts []string, rare bool) {
+			for _, text := range texts {
+				if k, ok := kinds[text]; !ok {
+					t.Errorf("NameKeys(%q) lacks %q: %v", tt.name, text, NameKeys(tt.name))
+				} else if k.Rare != rare {
+					t.Errorf("NameKeys(%q): %q has Rare %v, want %v", tt.name, text, k.Rare, rare)
+				}
+			}
+		}
+		check(tt.common, false)
+		check(tt.rare, true)
+	}
+	kinds := map[string]KeyKind{}
+	for _, k := range NameKeys("王科长") {
+		kinds[k.Text] = k.Kind
+	}
+	if kinds["王科长"] != KeyName || kinds["wangkezhang"] != KeyPinyin || kinds["wkz"] != KeyInitials || kinds["ykc"] != KeyInitials {
+		t.Errorf("kinds of 王科长's keys: %v", kinds)
 	}
 }
 
@@ -202,6 +246,11 @@ func FuzzKeys(f *testing.F) {
 		}
 		if f := Fold(name); (f == "") != (len(keys) == 0) || (f != "" && keys[0] != f) {
 			t.Fatalf("Keys(%q) = %q, Fold = %q", name, keys, f)
+		}
+		for i, k := range NameKeys(name) {
+			if k.Text != keys[i] || (k.Rare && k.Kind == KeyName) || (i == 0 && (k.Rare || k.Kind != KeyName)) {
+				t.Fatalf("NameKeys(%q)[%d] = %+v, Keys %q", name, i, k, keys)
+			}
 		}
 		_ = Pinyin(name)
 		_ = SortKey(name)

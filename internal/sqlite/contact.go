@@ -97,62 +97,136 @@ func findContactByID(ctx context.Context, q querier, id int64) (*crm.Contact, er
 
 // ResolveContact implements the REF rules of crm.ContactService.
 func (s *ContactService) ResolveContact(ctx context.Context, ref string) (*crm.Contact, error) {
-	var c *crm.Contact
-	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
-		id, err := resolveContactID(ctx, tx, ref)
-		if err != nil {
-			return err
-		}
-		c, err = findContactByID(ctx, tx, id)
-		return err
-	})
+	c, _, err := s.MatchContact(ctx, ref)
 	return c, err
 }
 
-// resolveContactID finds the one active contact that ref names. Tiers are
-// tried in order and the first tier with any match decides: id, uid, exact
-// key (name, full pinyin, initials, email, phone), then key prefix.
+// MatchContact implements crm.ContactService: ResolveContact, saying how
+// the reference matched.
+func (s *ContactService) MatchContact(ctx context.Context, ref string) (*crm.Contact, crm.RefMatch, error) {
+	var c *crm.Contact
+	var m crm.RefMatch
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		id, t, err := resolveContactRef(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if c, err = findContactByID(ctx, tx, id); err != nil {
+			return err
+		}
+		m = t.refMatch(c, ref)
+		return nil
+	})
+	return c, m, err
+}
+
+// resolveContactID finds the one active contact that ref names (see resolveContactRef).
 func resolveContactID(ctx context.Context, q querier, ref string) (int64, error) {
+	id, _, err := resolveContactRef(ctx, q, ref)
+	return id, err
+}
+
+// keyTier is how a reference found its contact in contact_keys: in which
+// namespace (common or rare readings) and whether as a whole key.
+type keyTier struct {
+	by    crm.MatchKind // id or uid; "" for a key
+	rare  bool
+	exact bool
+}
+
+// resolveContactRef finds the one active contact that ref names. Tiers are
+// tried in order and the first tier with any match decides: id, uid, exact
+// common key (name, full pinyin, initials, email, phone), common key
+// prefix, then the same two among the keys of rare readings.
+func resolveContactRef(ctx context.Context, q querier, ref string) (int64, keyTier, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return 0, crm.Errorf(crm.EINVALID, "empty contact reference")
+		return 0, keyTier{}, crm.Errorf(crm.EINVALID, "empty contact reference")
 	}
 	if crm.IsNumericRef(ref) {
 		var id int64
 		err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE id = ?`, ref).Scan(&id)
 		if err == nil {
-			return id, nil
+			return id, keyTier{by: crm.MatchID, exact: true}, nil
 		} else if err != sql.ErrNoRows {
-			return 0, err
+			return 0, keyTier{}, err
 		}
 		if len(ref) < 5 { // too short for a phone number
-			return 0, crm.Errorf(crm.ENOTFOUND, "no contact with id %s", ref)
+			return 0, keyTier{}, crm.Errorf(crm.ENOTFOUND, "no contact with id %s", ref)
 		}
 	}
 	if _, err := uuid.Parse(ref); err == nil && len(ref) == 36 {
 		var id int64
 		err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE uid = ?`, strings.ToLower(ref)).Scan(&id)
 		if err == sql.ErrNoRows {
-			return 0, crm.Errorf(crm.ENOTFOUND, "no contact with uid %s", ref)
+			return 0, keyTier{}, crm.Errorf(crm.ENOTFOUND, "no contact with uid %s", ref)
 		}
-		return id, err
+		return id, keyTier{by: crm.MatchUID, exact: true}, err
 	}
 	folded, key := refKeys(ref)
 	const active = ` AND c.archived_at IS NULL`
 	const pick = `SELECT DISTINCT c.id, c.name, coalesce(a.name, '') FROM contact_keys k JOIN contacts c ON c.id = k.contact_id LEFT JOIN accounts a ON a.id = c.account_id WHERE `
-	for _, where := range []string{keyEquals, keyPrefix} {
-		ms, err := queryMatches(ctx, q, pick+where+active+` ORDER BY c.sort_key, c.id LIMIT 21`, folded, key, folded+maxRune, key+maxRune)
+	for _, t := range []keyTier{{exact: true}, {}, {rare: true, exact: true}, {rare: true}} {
+		where, ns := keyPrefix, ""
+		if t.exact {
+			where = keyEquals
+		}
+		if t.rare {
+			ns = rareKeyMark
+		}
+		ms, err := queryMatches(ctx, q, pick+where+active+` ORDER BY c.sort_key, c.id LIMIT 21`, ns+folded, ns+key, ns+folded+maxRune, ns+key+maxRune)
 		if err != nil {
-			return 0, err
+			return 0, keyTier{}, err
 		}
 		if len(ms) == 1 {
-			return ms[0].id, nil
+			return ms[0].id, t, nil
 		}
 		if len(ms) > 1 {
-			return 0, ambiguous("contact", ref, ms)
+			return 0, keyTier{}, ambiguous("contact", ref, ms)
 		}
 	}
-	return 0, notFound(ctx, q, "contact", ref, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`)
+	return 0, keyTier{}, notFound(ctx, q, "contact", ref, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`)
+}
+
+// refMatch says which key of c the reference matched in tier t: the first
+// of c's keys, in their order, that the reference is (or begins).
+func (t keyTier) refMatch(c *crm.Contact, ref string) crm.RefMatch {
+	m := crm.RefMatch{By: t.by, Exact: t.exact, Rare: t.rare, Ref: ref}
+	if t.by != "" {
+		return m
+	}
+	folded, key := refKeys(strings.TrimSpace(ref))
+	hit := func(k string) bool {
+		if t.exact {
+			return k == folded || k == key
+		}
+		return strings.HasPrefix(k, folded) || strings.HasPrefix(k, key)
+	}
+	for _, k := range match.NameKeys(c.Name) {
+		if k.Rare != t.rare || !hit(k.Text) {
+			continue
+		}
+		switch k.Kind {
+		case match.KeyName:
+			m.By = crm.MatchPrefix
+			if t.exact {
+				m.By = crm.MatchName
+			}
+		case match.KeyPinyin:
+			m.By = crm.MatchPinyin
+		case match.KeyInitials:
+			m.By = crm.MatchInitials
+		}
+		return m
+	}
+	for _, e := range c.Emails {
+		if hit(emailKey(e)) {
+			m.By = crm.MatchEmail
+			return m
+		}
+	}
+	m.By = crm.MatchPhone
+	return m
 }
 
 // refKeys folds a reference the two ways keys are compared (see
@@ -271,10 +345,14 @@ func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, 
 		add("c.id IN (SELECT contact_id FROM contact_tags WHERE tag = ?)", strings.ToLower(f.Tag))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
+		// Rare readings count only when no common key has the prefix.
 		key, like := match.QueryKey(q), "%"+escapeLike(q)+"%"
+		rare := rareKeyMark + key
 		add(`(c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
+			OR (c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
+				AND NOT EXISTS (SELECT 1 FROM contact_keys WHERE key >= ? AND key < ?))
 			OR c.name LIKE ? ESCAPE '\' OR c.title LIKE ? ESCAPE '\' OR c.notes LIKE ? ESCAPE '\' OR a.name LIKE ? ESCAPE '\')`,
-			key, key+maxRune, like, like, like, like)
+			key, key+maxRune, rare, rare+maxRune, key, key+maxRune, like, like, like, like)
 	}
 	order := "c.sort_key, c.id"
 	switch f.Sort {
@@ -403,11 +481,26 @@ func nonNil(s []string) []string {
 
 func newUID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// contactKeys are the search keys of a contact: its name's keys, emails and phone digits.
+// rareKeyMark begins the stored form of a key of a rare reading
+// (match.Key.Rare), which puts those keys in a range of contact_keys of
+// their own, looked up only when the common keys match nobody. Fold drops
+// control characters, so no reference and no other key begins with it.
+const rareKeyMark = "\x1e"
+
+// contactKeys are the stored search keys of a contact: its name's keys,
+// emails and phone digits.
 func contactKeys(c *crm.Contact) []string {
-	keys := match.Keys(c.Name)
+	nk := match.NameKeys(c.Name)
+	keys := make([]string, 0, len(nk)+len(c.Emails)+len(c.Phones))
+	for _, k := range nk {
+		if k.Rare {
+			keys = append(keys, rareKeyMark+k.Text)
+		} else {
+			keys = append(keys, k.Text)
+		}
+	}
 	for _, e := range c.Emails {
-		keys = append(keys, strings.ToLower(strings.TrimSpace(e)))
+		keys = append(keys, emailKey(e))
 	}
 	for _, p := range c.Phones {
 		if d := phoneDigits(p); d != "" {
@@ -419,6 +512,8 @@ func contactKeys(c *crm.Contact) []string {
 	}
 	return keys
 }
+
+func emailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
 func writeContactKeys(ctx context.Context, tx *Tx, c *crm.Contact) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_keys WHERE contact_id = ?`, c.ID); err != nil {

@@ -90,6 +90,10 @@ func open(ctx context.Context, path string, now func() time.Time, mayCreate bool
 		d.Close()
 		return nil, err
 	}
+	if err := d.ensureKeys(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -348,6 +352,11 @@ func (d *DB) applyMigrations(ctx context.Context, ms []migration) (err error) {
 	for _, m := range ms[v:] {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	if v == 0 { // a new book: its keys will all be made the current way
+		if err := markKeys(ctx, tx); err != nil {
+			return err
 		}
 	}
 	var table string

@@ -81,11 +81,11 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 	return nil
 }
 
-// FindTouches implements crm.TouchService.
-func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn func(*crm.Touch) error) error {
+// touchQuery is the FROM and WHERE clauses of the touches f selects, with
+// their arguments and the order of the timeline.
+func touchQuery(f crm.TouchFilter) (from string, args []any, order string) {
 	var where []string
-	var args []any
-	from, order := `touches t`, `t.at DESC, t.id DESC`
+	from, order = `touches t`, `t.at DESC, t.id DESC`
 	if f.ContactID != 0 {
 		// One contact's timeline is one range of the touch_contacts key.
 		from, order = `touch_contacts tc JOIN touches t ON t.id = tc.touch_id`, `tc.at DESC, tc.touch_id DESC`
@@ -99,13 +99,26 @@ func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn fu
 	if f.Channel != "" {
 		where, args = append(where, "t.channel = ?"), append(args, f.Channel)
 	}
+	if len(where) > 0 {
+		from += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	return from, args, order
+}
+
+// CountTouches implements crm.TouchService.
+func (s *TouchService) CountTouches(ctx context.Context, f crm.TouchFilter) (int, error) {
+	from, args, _ := touchQuery(f)
+	var n int
+	err := s.db.db.QueryRowContext(ctx, `SELECT count(*) FROM `+from, args...).Scan(&n)
+	return n, mapError(err)
+}
+
+// FindTouches implements crm.TouchService.
+func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn func(*crm.Touch) error) error {
+	from, args, order := touchQuery(f)
 	q := `SELECT t.id, t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
 		(SELECT json_group_array(json_array(c.id, c.name)) FROM touch_contacts x JOIN contacts c ON c.id = x.contact_id WHERE x.touch_id = t.id)
-		FROM ` + from
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY ` + order
+		FROM ` + from + ` ORDER BY ` + order
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
