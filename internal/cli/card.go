@@ -126,7 +126,7 @@ func printContactCard(app *App, v *contactView, now time.Time) error {
 					style = th.Bad // a broken promise costs most
 				}
 				kind = style(kind)
-				late = "  " + style("overdue "+days(crm.DaysBetween(t.DueAt, today)))
+				late = "  " + style("overdue "+crm.Plural(crm.DaysBetween(t.DueAt, today), "day"))
 			}
 			w.hang(fmt.Sprintf("  %s  %s  %s  ", th.Muted(fmt.Sprintf("#%-3d", t.ID)), th.Muted(fmtDate(t.DueAt)), kind), clean(t.Title), late)
 		}
@@ -159,24 +159,16 @@ func dueOn(th *theme.Theme, due time.Time, snoozed *time.Time, now time.Time) st
 	var s string
 	switch {
 	case d > 0:
-		s = th.Bad("overdue by "+days(d)) + " " + th.Muted("("+fmtDate(due)+")")
+		s = th.Bad("overdue by "+crm.Plural(d, "day")) + " " + th.Muted("("+fmtDate(due)+")")
 	case d == 0:
 		s = th.Warn("today")
 	default:
-		s = fmt.Sprintf("%s %s", fmtDate(due), th.Muted("(in "+days(-d)+")"))
+		s = fmt.Sprintf("%s %s", fmtDate(due), th.Muted("("+crm.RelativeDays(-d)+")"))
 	}
 	if snoozed != nil && snoozed.After(now) {
 		s += " " + th.Muted("snoozed until "+fmtDate(*snoozed))
 	}
 	return s
-}
-
-// days is "1 day" or "N days".
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
 }
 
 // cardWriter writes the lines of a card. On a terminal hang wraps text to

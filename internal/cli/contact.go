@@ -530,7 +530,7 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 	t := newTable(app.IO, th, "ID", "NAME", "ACCOUNT", "TIER", "STAGE", "LAST TOUCH", "TAGS").WhenEmpty("no contacts")
 	tty := app.IO.IsStdoutTTY()
 	err = book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error {
-		last := fmtTimePtr(c.LastTouchAt)
+		last := app.stamp(c.LastTouchAt)
 		if tty {
 			last = ago(c.LastTouchAt, now)
 		}

@@ -416,11 +416,17 @@ func fmtTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
 
 func fmtDate(t time.Time) string { return t.Local().Format("2006-01-02") }
 
-func fmtTimePtr(t *time.Time) string {
-	if t == nil {
+// stamp is how a table shows a moment: local and to the minute on a
+// terminal; piped, RFC 3339 in UTC in every command, as JSON has it, so
+// that scripts read one form. An absent time is "".
+func (a *App) stamp(t *time.Time) string {
+	switch {
+	case t == nil:
 		return ""
+	case a.IO.IsStdoutTTY():
+		return fmtTime(*t)
 	}
-	return fmtTime(*t)
+	return t.UTC().Format(time.RFC3339)
 }
 
 // ago says how long before now t was, in whole days ("today", "3d ago").

@@ -327,7 +327,7 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 		for i, p := range x.Contacts {
 			names[i] = p.Name
 		}
-		t.StyledRow(cell{text: fmt.Sprint(x.ID), style: th.Muted}, cell{text: fmtTime(x.At), style: th.Muted},
+		t.StyledRow(cell{text: fmt.Sprint(x.ID), style: th.Muted}, cell{text: app.stamp(&x.At), style: th.Muted},
 			cell{text: x.Channel, style: th.Accent}, cell{text: strings.Join(names, ", ")}, cell{text: x.Summary})
 		return nil
 	})

@@ -145,7 +145,7 @@ func printChanges(app *App, changes []*crm.Change, contactID int64) error {
 		case c.Undoes != 0:
 			state = " (undo)"
 		}
-		t.StyledRow(cell{text: fmt.Sprintf("#%d", c.ID), style: th.Accent}, cell{text: fmtTime(c.At), style: th.Muted}, cell{text: c.Summary + state})
+		t.StyledRow(cell{text: fmt.Sprintf("#%d", c.ID), style: th.Accent}, cell{text: app.stamp(&c.At), style: th.Muted}, cell{text: c.Summary + state})
 		if contactID == 0 {
 			continue
 		}
