@@ -376,9 +376,10 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 }
 
 type lsOptions struct {
-	Tier, Stage, Ladder, Tag, Account, Style, Role, Query, Sort string
-	Archived                                                    bool
-	Limit                                                       int
+	Tiers, Stages, Ladders, Tags, Accounts, Styles, Roles []string
+	Query, Sort                                           string
+	Archived                                              bool
+	Limit                                                 int
 	jsonOptions
 }
 
@@ -405,13 +406,13 @@ Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Tier, "tier", "", "only this tier (A, B, C)")
-	f.StringVar(&opts.Stage, "stage", "", "only this stage")
-	f.StringVar(&opts.Ladder, "ladder", "", "only this ladder")
-	f.StringVar(&opts.Tag, "tag", "", "only contacts with this tag")
-	f.StringVar(&opts.Account, "account", "", "only contacts of this account (REF)")
-	f.StringVar(&opts.Style, "style", "", "only this communication style")
-	f.StringVar(&opts.Role, "role", "", "only this buying role")
+	f.StringArrayVar(&opts.Tiers, "tier", nil, "only this tier (A, B, C)")
+	f.StringArrayVar(&opts.Stages, "stage", nil, "only this stage (key or Chinese label)")
+	f.StringArrayVar(&opts.Ladders, "ladder", nil, "only this ladder")
+	f.StringArrayVar(&opts.Tags, "tag", nil, "only contacts with this tag")
+	f.StringArrayVar(&opts.Accounts, "account", nil, "only contacts of this account (REF)")
+	f.StringArrayVar(&opts.Styles, "style", nil, "only this communication style")
+	f.StringArrayVar(&opts.Roles, "role", nil, "only this buying role")
 	f.StringVar(&opts.Query, "query", "", "names (also pinyin), titles, accounts and notes containing `TEXT`")
 	f.StringVar(&opts.Sort, "sort", "", "order: "+strings.Join(crm.ContactSorts, ", ")+" (default: name; with --json: created, i.e. by id)")
 	f.BoolVar(&opts.Archived, "archived", false, "list archived contacts instead")
@@ -420,32 +421,40 @@ Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`
 	return cmd
 }
 
-// filter checks the flags and builds the filter; the account is resolved by the caller.
+// filter checks the flags and builds the filter; the accounts are resolved
+// by the caller. Each filter flag may be repeated or hold a comma-separated
+// list, meaning any of the values.
 func (o *lsOptions) filter() (crm.ContactFilter, error) {
-	f := crm.ContactFilter{Stage: strings.TrimSpace(o.Stage), Tag: o.Tag, Query: o.Query, Archived: o.Archived, Limit: o.Limit}
+	f := crm.ContactFilter{Tags: listFlag(o.Tags), Query: o.Query, Archived: o.Archived, Limit: o.Limit}
 	var err error
-	if f.Tier, err = crm.Tiers.Check(o.Tier); err != nil {
+	if f.Tiers, err = crm.Tiers.CheckAll(listFlag(o.Tiers)); err != nil {
 		return f, err
 	}
-	if f.Style, err = crm.Styles.Check(o.Style); err != nil {
+	if f.Styles, err = crm.Styles.CheckAll(listFlag(o.Styles)); err != nil {
 		return f, err
 	}
-	if f.Role, err = crm.Roles.Check(o.Role); err != nil {
+	if f.Roles, err = crm.Roles.CheckAll(listFlag(o.Roles)); err != nil {
 		return f, err
 	}
-	if o.Ladder != "" {
-		l, err := crm.FindLadder(o.Ladder)
+	var ladders []*crm.Ladder
+	for _, name := range listFlag(o.Ladders) {
+		l, err := crm.FindLadder(name)
 		if err != nil {
 			return f, err
 		}
-		f.Ladder = l.Key
-		if f.Stage != "" {
-			if _, err := l.Stage(f.Stage); err != nil {
-				return f, err
-			}
+		ladders = append(ladders, l)
+		f.Ladders = append(f.Ladders, l.Key)
+	}
+	for _, st := range listFlag(o.Stages) {
+		key, ok := crm.StageKey(st)
+		if !ok {
+			return f, crm.Errorf(crm.EINVALID, "unknown stage %q (no ladder has it; see crm ladder ls)", st)
 		}
-	} else if f.Stage != "" && !anyLadderHas(f.Stage) {
-		return f, crm.Errorf(crm.EINVALID, "unknown stage %q (no ladder has it; see crm ladder ls)", f.Stage)
+		if len(ladders) > 0 && !slices.ContainsFunc(ladders, func(l *crm.Ladder) bool { return l.Index(key) >= 0 }) {
+			_, err := ladders[0].Stage(st) // names the valid stages
+			return f, err
+		}
+		f.Stages = append(f.Stages, key)
 	}
 	if o.Sort == "" {
 		// JSON is for programs: id order is stable, and streaming it reads
@@ -465,15 +474,6 @@ func (o *lsOptions) filter() (crm.ContactFilter, error) {
 	return f, nil
 }
 
-func anyLadderHas(stage string) bool {
-	for _, l := range crm.Ladders() {
-		if l.Index(stage) >= 0 {
-			return true
-		}
-	}
-	return false
-}
-
 func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 	asJSON, err := opts.enabled()
 	if err != nil {
@@ -487,12 +487,12 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Account != "" {
-		a, err := book.Accounts.ResolveAccount(ctx, opts.Account)
+	for _, ref := range opts.Accounts {
+		a, err := book.Accounts.ResolveAccount(ctx, ref)
 		if err != nil {
 			return err
 		}
-		f.AccountID = a.ID
+		f.AccountIDs = append(f.AccountIDs, a.ID)
 	}
 	if asJSON {
 		out := newJSONStream(&opts.jsonOptions, app.IO)

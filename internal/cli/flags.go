@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -24,4 +25,18 @@ func spanFlag(flag, value string) (when.Span, error) {
 		return when.Span{}, crm.Errorf(crm.EINVALID, "--%s: %v", flag, err)
 	}
 	return sp, nil
+}
+
+// listFlag reads a filter flag given several times or with comma-separated
+// values (--tier A --tier B, --tier A,B): the values, trimmed, none empty.
+func listFlag(given []string) []string {
+	var out []string
+	for _, g := range given {
+		for _, v := range strings.Split(g, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }

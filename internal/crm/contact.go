@@ -69,9 +69,12 @@ func (c *Contact) Validate() error {
 	if c.Stage == "" {
 		c.Stage = l.Stages[0].Key
 	}
-	if _, err := l.Stage(c.Stage); err != nil {
+	c.Ladder = l.Key
+	st, err := l.Stage(c.Stage)
+	if err != nil {
 		return err
 	}
+	c.Stage = st.Key
 	for _, f := range []struct {
 		e *Enum
 		v *string
@@ -165,14 +168,16 @@ const (
 // ContactSorts lists the valid sorts.
 var ContactSorts = []string{string(SortName), string(SortLastTouch), string(SortStage), string(SortCreated)}
 
-// ContactFilter selects contacts; zero fields do not filter.
+// ContactFilter selects contacts; zero fields do not filter. A field with
+// several values matches a contact that has any of them (--tier A --tier B);
+// different fields must all match. Values are canonical keys.
 type ContactFilter struct {
-	Tier, Stage, Ladder, Tag, Style, Role string
-	AccountID                             int64
-	Query                                 string // matches name, pinyin, title, account, notes
-	Archived                              bool   // list archived contacts instead of active ones
-	Sort                                  ContactSort
-	Limit                                 int
+	Tiers, Stages, Ladders, Tags, Styles, Roles []string
+	AccountIDs                                  []int64
+	Query                                       string // matches name, pinyin, title, account, notes
+	Archived                                    bool   // list archived contacts instead of active ones
+	Sort                                        ContactSort
+	Limit                                       int
 }
 
 // ContactService stores contacts. Resolve turns a REF (id, uid, name, unique

@@ -62,7 +62,7 @@ func (t *Touch) Validate() error {
 type TouchFilter struct {
 	ContactID int64
 	Since     time.Time
-	Channel   string
+	Channels  []string // any of these channels; none: all
 	Limit     int
 }
 

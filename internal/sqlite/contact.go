@@ -249,26 +249,25 @@ func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, 
 		where[0] = "c.archived_at IS NOT NULL"
 	}
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
-	if f.Tier != "" {
-		add("c.tier = ?", f.Tier)
+	in := func(col string, vals []string) {
+		if len(vals) > 0 {
+			add(col+" IN ("+marks(len(vals))+")", anySlice(vals)...)
+		}
 	}
-	if f.Ladder != "" {
-		add("c.ladder = ?", f.Ladder)
+	in("c.tier", f.Tiers)
+	in("c.ladder", f.Ladders)
+	in("c.stage", f.Stages)
+	in("c.style", f.Styles)
+	in("c.role", f.Roles)
+	if len(f.AccountIDs) > 0 {
+		add("c.account_id IN ("+marks(len(f.AccountIDs))+")", anySlice(f.AccountIDs)...)
 	}
-	if f.Stage != "" {
-		add("c.stage = ?", f.Stage)
-	}
-	if f.Style != "" {
-		add("c.style = ?", f.Style)
-	}
-	if f.Role != "" {
-		add("c.role = ?", f.Role)
-	}
-	if f.AccountID != 0 {
-		add("c.account_id = ?", f.AccountID)
-	}
-	if f.Tag != "" {
-		add("c.id IN (SELECT contact_id FROM contact_tags WHERE tag = ?)", strings.ToLower(f.Tag))
+	if len(f.Tags) > 0 {
+		tags := make([]string, len(f.Tags))
+		for i, t := range f.Tags {
+			tags[i] = strings.ToLower(t)
+		}
+		add("c.id IN (SELECT contact_id FROM contact_tags WHERE tag IN ("+marks(len(tags))+"))", anySlice(tags)...)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		key, like := match.QueryKey(q), "%"+escapeLike(q)+"%"
@@ -321,6 +320,18 @@ func stageOrderSQL(alias string) string {
 	}
 	b.WriteString(" ELSE -1 END")
 	return b.String()
+}
+
+// marks returns n comma-separated placeholders, for an IN list.
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// anySlice converts values to query arguments.
+func anySlice[T any](vals []T) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
 }
 
 func escapeLike(s string) string {

@@ -96,8 +96,8 @@ func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn fu
 	} else if !f.Since.IsZero() {
 		where, args = append(where, "t.at >= ?"), append(args, formatTime(f.Since))
 	}
-	if f.Channel != "" {
-		where, args = append(where, "t.channel = ?"), append(args, f.Channel)
+	if len(f.Channels) > 0 {
+		where, args = append(where, "t.channel IN ("+marks(len(f.Channels))+")"), append(args, anySlice(f.Channels)...)
 	}
 	q := `SELECT t.id, t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
 		(SELECT json_group_array(json_array(c.id, c.name)) FROM touch_contacts x JOIN contacts c ON c.id = x.contact_id WHERE x.touch_id = t.id)
