@@ -184,15 +184,19 @@ func newEditCmd(app *App) *cobra.Command {
 		Short: "Change a contact's profile",
 		Long: `Change the fields named by flags; others stay as they are. --tag, --phone and
 --email add to the lists; --untag, --rm-phone and --rm-email remove. An empty
-value clears a field (--title ""). Changing --ladder restarts at its first
-stage unless --stage is given; every stage move is recorded.
+value clears a field (--title ""), except tier, ladder and stage, which must
+have one. A phone is removed in any format (+86, spaces); a removal that
+finds nothing is said on stderr. Changing --ladder restarts at its first
+stage unless --stage is given; every stage move is recorded. A --reports-to
+that would close a reporting loop is refused naming it.
 
 Without flags, the whole profile opens in $VISUAL or $EDITOR (default vi),
 one "field: value" per line with the notes at the end; what you change is
 applied when you save and quit, in one transaction. An unchanged file
 changes nothing.
 
-Exit status: 0 changed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
+Exit status: 0 changed; 2 invalid input, nothing would change (nothing is
+written), or unknown/ambiguous REF; 1 failure.`,
 		Example: `  crm edit 王科长 --tier A --style driver
   crm edit wkz --tag steel --untag prospect
   crm edit 42 --field shoe= --title ""`,
@@ -302,8 +306,12 @@ func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpda
 	if err != nil {
 		return err
 	}
+	unapplied := c.Unapplied(u)
 	if c, err = book.Contacts.UpdateContact(ctx, c.ID, u); err != nil {
 		return err
+	}
+	for _, line := range unapplied { // the rest was applied
+		app.warnf("%s", iostreams.CleanLine(line))
 	}
 	if asJSON {
 		return opts.printJSON(app.IO, c)

@@ -72,7 +72,7 @@ func (a *App) reportError(ctx context.Context, err error) int {
 		code = exitUsage
 	default:
 		switch crm.ErrorCode(err) {
-		case crm.EINVALID, crm.ENOTFOUND, crm.EAMBIGUOUS, crm.ENOTBOOK:
+		case crm.EINVALID, crm.ENOTFOUND, crm.EAMBIGUOUS, crm.ENOCHANGE, crm.ENOTBOOK:
 			code = exitUsage
 		}
 	}

@@ -455,28 +455,16 @@ func writeContactTags(ctx context.Context, tx *Tx, id int64, tags []string) erro
 	return nil
 }
 
-// phoneDigits returns the digits of a phone-like string (digits, spaces,
-// + - . ( ) only, at least 5 digits), or "" when it does not look like a phone.
-func phoneDigits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case strings.ContainsRune(" +-.()", r):
-		default:
-			return ""
-		}
-	}
-	if b.Len() < 5 {
-		return ""
-	}
-	return b.String()
-}
+// phoneDigits is crm.PhoneDigits: what a phone key and a phone reference are made of.
+func phoneDigits(s string) string { return crm.PhoneDigits(s) }
 
 // UpdateContact implements crm.ContactService. Changing the stage (or the
 // ladder, which restarts at its first stage unless a stage is given) records
-// a stage change at the transaction's time.
+// a stage change at the transaction's time. An update that leaves every
+// column as it was writes nothing, so the journal holds no empty change:
+// it is ENOCHANGE, with the removals that found nothing as its choices
+// (crm.Contact.Unapplied). A reports-to
+// line that would close a loop is EINVALID naming it.
 func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.ContactUpdate) (*crm.Contact, error) {
 	var out *crm.Contact
 	err := s.db.inTx(ctx, func(tx *Tx) error {
@@ -484,16 +472,28 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 		if err != nil {
 			return err
 		}
-		oldLadder, oldStage := c.Ladder, c.Stage
+		before := *c
 		if err := applyUpdate(ctx, tx, c, u); err != nil {
 			return err
 		}
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		if c.ReportsToID == c.ID {
-			return crm.Errorf(crm.EINVALID, "%s cannot report to themselves", c.Name)
+		if crm.SameProfile(&before, c) {
+			e := crm.Errorf(crm.ENOCHANGE, "%s unchanged: every value is as given already", c.Name)
+			if e.Choices = before.Unapplied(u); len(e.Choices) > 0 {
+				e.Message = fmt.Sprintf("%s unchanged: nothing to remove", c.Name)
+			}
+			return e
 		}
+		if c.ReportsToID != before.ReportsToID {
+			if err := crm.CheckReportsTo(c.ID, c.ReportsToID, func(id int64) (string, int64, error) {
+				return reportsTo(ctx, tx, id)
+			}); err != nil {
+				return err
+			}
+		}
+		oldLadder, oldStage := before.Ladder, before.Stage
 		_, err = tx.ExecContext(ctx, `UPDATE contacts SET name = ?, sort_key = ?, account_id = nullif(?, 0), reports_to = nullif(?, 0),
 			title = ?, tier = ?, ladder = ?, stage = ?, style = ?, level = ?, role = ?, attitude = ?, wechat = ?, address = ?,
 			hometown = ?, school = ?, family = ?, interests = ?, source = ?, birthday = ?, notes = ?, phones = ?, emails = ?,
@@ -534,42 +534,15 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 	return out, err
 }
 
+// applyUpdate applies u to c (crm.Contact.Apply) and resolves the account
+// and reports-to references it names.
 func applyUpdate(ctx context.Context, tx *Tx, c *crm.Contact, u crm.ContactUpdate) error {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
+	if err := c.Apply(u); err != nil {
+		return err
 	}
-	set(&c.Name, u.Name)
-	set(&c.Title, u.Title)
-	set(&c.Tier, u.Tier)
-	set(&c.Style, u.Style)
-	set(&c.Level, u.Level)
-	set(&c.Role, u.Role)
-	set(&c.Attitude, u.Attitude)
-	set(&c.WeChat, u.WeChat)
-	set(&c.Address, u.Address)
-	set(&c.Hometown, u.Hometown)
-	set(&c.School, u.School)
-	set(&c.Family, u.Family)
-	set(&c.Interests, u.Interests)
-	set(&c.Source, u.Source)
-	set(&c.Birthday, u.Birthday)
-	set(&c.Notes, u.Notes)
-	if u.CadenceDays != nil {
-		c.CadenceDays = *u.CadenceDays
-	}
-	if u.Ladder != nil && *u.Ladder != c.Ladder {
-		l, err := crm.FindLadder(*u.Ladder)
-		if err != nil {
-			return err
-		}
-		c.Ladder, c.Stage = l.Key, l.Stages[0].Key
-	}
-	set(&c.Stage, u.Stage)
 	if u.Account != nil {
 		c.AccountID = 0
-		if *u.Account != "" {
+		if strings.TrimSpace(*u.Account) != "" {
 			id, err := accountIDForName(ctx, tx, *u.Account)
 			if err != nil {
 				return err
@@ -579,7 +552,7 @@ func applyUpdate(ctx context.Context, tx *Tx, c *crm.Contact, u crm.ContactUpdat
 	}
 	if u.ReportsTo != nil {
 		c.ReportsToID = 0
-		if *u.ReportsTo != "" {
+		if strings.TrimSpace(*u.ReportsTo) != "" {
 			id, err := resolveContactID(ctx, tx, *u.ReportsTo)
 			if err != nil {
 				return err
@@ -587,42 +560,18 @@ func applyUpdate(ctx context.Context, tx *Tx, c *crm.Contact, u crm.ContactUpdat
 			c.ReportsToID = id
 		}
 	}
-	c.Tags = editList(c.Tags, u.AddTags, crm.NormalizeTags(u.RemoveTags))
-	c.Phones = editList(c.Phones, u.AddPhones, u.RemovePhones)
-	c.Emails = editList(c.Emails, u.AddEmails, u.RemoveEmails)
-	for k, v := range u.Fields {
-		if c.Fields == nil {
-			c.Fields = map[string]string{}
-		}
-		if v == "" {
-			delete(c.Fields, k)
-		} else {
-			c.Fields[k] = v
-		}
-	}
 	return nil
 }
 
-// editList appends add (skipping values present) and drops remove, keeping order.
-func editList(list, add, remove []string) []string {
-	out := []string{}
-	for _, v := range append(append([]string{}, list...), add...) {
-		v = strings.TrimSpace(v)
-		if v == "" || contains(out, v) || contains(remove, v) {
-			continue
-		}
-		out = append(out, v)
+// reportsTo reads a contact's name and manager, for crm.CheckReportsTo.
+func reportsTo(ctx context.Context, q querier, id int64) (string, int64, error) {
+	var name string
+	var boss int64
+	err := q.QueryRowContext(ctx, `SELECT name, coalesce(reports_to, 0) FROM contacts WHERE id = ?`, id).Scan(&name, &boss)
+	if err == sql.ErrNoRows {
+		return "", 0, crm.Errorf(crm.ENOTFOUND, "no contact with id %d", id)
 	}
-	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if strings.EqualFold(strings.TrimSpace(x), v) {
-			return true
-		}
-	}
-	return false
+	return name, boss, err
 }
 
 // ArchiveContact implements crm.ContactService; archiving twice is ECONFLICT.

@@ -344,7 +344,10 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if d.journal {
 		rows, err := d.rec.stop()
-		if err == nil {
+		if err == nil && len(rows) == 0 {
+			// Nothing journaled was written: no empty change to list or undo.
+			_, err = tx.ExecContext(ctx, `DELETE FROM changes WHERE id = ?`, tx.change)
+		} else if err == nil {
 			err = fileRows(ctx, tx, rows)
 		}
 		if err != nil {
