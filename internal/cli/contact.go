@@ -23,7 +23,7 @@ type profileFlags struct {
 
 func (p *profileFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&p.Account, "account", "", "the `ACCOUNT` (organisation); created when new")
+	f.StringVar(&p.Account, "account", "", "the `ACCOUNT` (organisation) REF; a name matching none creates it")
 	f.StringVar(&p.Title, "title", "", "job title")
 	f.StringVar(&p.Tier, "tier", "", "tier: A (monthly), B (quarterly) or C (half-yearly)")
 	f.StringVar(&p.Ladder, "ladder", "", "relationship ladder: "+strings.Join(crm.LadderKeys(), ", "))
@@ -95,8 +95,11 @@ func newAddCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add NAME [flags]",
 		Short: "Add a contact",
-		Long: `Add a contact with as much of the profile as you know. A new --account is
-created on the way. Without --tier the contact is tier C (setting
+		Long: `Add a contact with as much of the profile as you know. --account names an
+account as everywhere (id, name, prefix, pinyin, a unique part of the name:
+宝山 finds 上海宝山钢铁设备公司); a name that matches no account creates one,
+said on stderr ("new account"), and one that matches several is an error
+listing them. Without --tier the contact is tier C (setting
 default.tier); without --ladder it starts at the first stage of the ice ladder.
 
 Exit status: 0 added; 2 invalid input (bad tier, stage, date…); 1 failure.`,
@@ -157,8 +160,15 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 		}
 		c.Stage = ""
 	}
+	newAccount, err := isNewAccount(ctx, book, c.Account)
+	if err != nil {
+		return err
+	}
 	if err := book.Contacts.CreateContact(ctx, c); err != nil {
 		return err
+	}
+	if newAccount {
+		app.noteNewAccount(c)
 	}
 	app.runHook(ctx, hookAdd, c)
 	if asJSON {
@@ -167,6 +177,25 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
 	fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
 	return nil
+}
+
+// isNewAccount reports whether naming ref as a contact's account will create
+// one: it names no account by the rules every account reference follows.
+// An ambiguous ref is the error, before anything is written.
+func isNewAccount(ctx context.Context, book *Book, ref string) (bool, error) {
+	if strings.TrimSpace(ref) == "" {
+		return false, nil
+	}
+	_, err := book.Accounts.ResolveAccount(ctx, ref)
+	if crm.ErrorCode(err) == crm.ENOTFOUND && !crm.IsNumericRef(strings.TrimSpace(ref)) {
+		return true, nil
+	}
+	return false, err
+}
+
+// noteNewAccount says on stderr that c's account was created with it.
+func (a *App) noteNewAccount(c *crm.Contact) {
+	fmt.Fprintf(a.IO.ErrOut, "new account %s (#%d)\n", iostreams.CleanLine(c.Account), c.AccountID)
 }
 
 type editOptions struct {
@@ -307,8 +336,17 @@ func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpda
 		return err
 	}
 	unapplied := c.Unapplied(u)
+	newAccount := false
+	if u.Account != nil {
+		if newAccount, err = isNewAccount(ctx, book, *u.Account); err != nil {
+			return err
+		}
+	}
 	if c, err = book.Contacts.UpdateContact(ctx, c.ID, u); err != nil {
 		return err
+	}
+	if newAccount {
+		app.noteNewAccount(c)
 	}
 	for _, line := range unapplied { // the rest was applied
 		app.warnf("%s", iostreams.CleanLine(line))
