@@ -222,7 +222,10 @@ that would close a reporting loop is refused naming it.
 Without flags, the whole profile opens in $VISUAL or $EDITOR (default vi),
 one "field: value" per line with the notes at the end; what you change is
 applied when you save and quit, in one transaction. An unchanged file
-changes nothing.
+changes nothing. A form with an error (a bad line, an unknown value) is
+never thrown away: on a terminal crm shows the error and asks "Edit again?
+[Y/n]", re-opening the form with the error at its top; otherwise, or when
+you decline, it keeps the form in a private file that the error names.
 
 Exit status: 0 changed; 2 invalid input, nothing would change (nothing is
 written), or unknown/ambiguous REF; 1 failure.`,
@@ -306,24 +309,51 @@ func countFlags(cmd *cobra.Command, names ...string) int {
 // errOpenEditor says that edit was given no flags: the form opens instead.
 var errOpenEditor = errors.New("no flags: open the editor")
 
+// runEditInEditor edits the whole profile in $EDITOR. A form that is
+// refused (a bad line, an unknown value) is never thrown away: on a terminal
+// the error is shown and the form re-opened with it at the top, as long as
+// the user wants; otherwise, or when declined, it is kept in a file that
+// the error names.
 func runEditInEditor(ctx context.Context, app *App, opts *editOptions) error {
 	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}
-	u, changed, err := editContact(ctx, app, c)
-	if err != nil {
-		return err
+	form := contactForm(c)
+	text, refused := form, error(nil)
+	for {
+		edited, err := openEditor(ctx, app, text)
+		if err != nil {
+			return err
+		}
+		if edited == text { // saved as it was opened
+			if refused != nil { // giving up on a refused form
+				return keepEdits(edited, refused)
+			}
+			fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
+			return nil
+		}
+		u, err := parseContactForm(edited, c)
+		if err == nil {
+			var updated *crm.Contact
+			if updated, err = book.Contacts.UpdateContact(ctx, c.ID, u); err == nil {
+				fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(updated.Name), updated.ID)
+				return nil
+			}
+		}
+		if crm.ErrorCode(err) == crm.ENOCHANGE {
+			fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
+			return nil
+		}
+		if app.IO.IsStdinTTY() && app.IO.IsStderrTTY() && isUserError(err) {
+			fmt.Fprintf(app.IO.ErrOut, "crm: %s\n", iostreams.CleanLine(crm.ErrorMessage(err)))
+			if askEditAgain(app) {
+				text, refused = withErrorNote(edited, err), err
+				continue
+			}
+		}
+		return keepEdits(edited, err)
 	}
-	if !changed {
-		fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
-		return nil
-	}
-	if c, err = book.Contacts.UpdateContact(ctx, c.ID, u); err != nil {
-		return err
-	}
-	fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
-	return nil
 }
 
 func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpdate) error {
