@@ -99,7 +99,8 @@ func newAddCmd(app *App) *cobra.Command {
 account as everywhere (id, name, prefix, pinyin, a unique part of the name:
 宝山 finds 上海宝山钢铁设备公司); a name that matches no account creates one,
 said on stderr ("new account"), and one that matches several is an error
-listing them. Without --tier the contact is tier C (setting
+listing them. When another contact has the same name, phone or email, the
+contact is added all the same and stderr names the other (crm show ID). Without --tier the contact is tier C (setting
 default.tier); without --ladder it starts at the first stage of the ice ladder.
 
 Exit status: 0 added; 2 invalid input (bad tier, stage, date…); 1 failure.`,
@@ -172,11 +173,14 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	}
 	app.runHook(ctx, hookAdd, c)
 	if asJSON {
-		return opts.printJSON(app.IO, c)
+		if err := opts.printJSON(app.IO, c); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
+		fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
 	}
-	fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
-	fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
-	return nil
+	return app.warnLookalikes(ctx, book, c)
 }
 
 // isNewAccount reports whether naming ref as a contact's account will create
@@ -191,6 +195,20 @@ func isNewAccount(ctx context.Context, book *Book, ref string) (bool, error) {
 		return true, nil
 	}
 	return false, err
+}
+
+// warnLookalikes warns, one line each, of the contacts that share c's name,
+// a phone or an email: the add happened, but it may be someone already there.
+func (a *App) warnLookalikes(ctx context.Context, book *Book, c *crm.Contact) error {
+	ls, err := book.Contacts.FindLookalikes(ctx, c)
+	if err != nil {
+		return err
+	}
+	for _, l := range ls {
+		a.warnf("%s (#%d) has the same %s as %s (#%d); see crm show %d", iostreams.CleanLine(c.Name), c.ID,
+			iostreams.CleanLine(l.Shared), iostreams.CleanLine(l.Name), l.ID, l.ID)
+	}
+	return nil
 }
 
 // noteNewAccount says on stderr that c's account was created with it.

@@ -180,6 +180,14 @@ type ContactFilter struct {
 	Limit                                       int
 }
 
+// Lookalike is a contact that shares something that names a person with
+// another: Shared says what ("name", "phone +86 138…", "email a@b").
+type Lookalike struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Shared string `json:"shared"`
+}
+
 // ContactService stores contacts. Resolve turns a REF (id, uid, name, unique
 // prefix, pinyin, initials, email, phone) into one contact: no match is
 // ENOTFOUND with the closest names, several are EAMBIGUOUS listing them.
@@ -191,5 +199,9 @@ type ContactService interface {
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
 	ArchiveContact(ctx context.Context, id int64) (*Contact, error)
+	// FindLookalikes lists the active contacts other than c that carry its
+	// name (folded: case and width aside), one of its phone numbers (in any
+	// format) or one of its emails: likely the same person twice.
+	FindLookalikes(ctx context.Context, c *Contact) ([]Lookalike, error)
 	PurgeContact(ctx context.Context, id int64) error
 }

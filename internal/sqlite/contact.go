@@ -574,6 +574,57 @@ func reportsTo(ctx context.Context, q querier, id int64) (string, int64, error) 
 	return name, boss, err
 }
 
+// FindLookalikes implements crm.ContactService through the search keys: a
+// name's folded form, phone digits (also the national number) and emails
+// are keys, so each is one index look-up.
+func (s *ContactService) FindLookalikes(ctx context.Context, c *crm.Contact) ([]crm.Lookalike, error) {
+	type probe struct{ key, shared string }
+	var probes []probe
+	if f := match.Fold(c.Name); f != "" {
+		probes = append(probes, probe{f, "name"})
+	}
+	for _, p := range c.Phones {
+		if d := phoneDigits(p); d != "" {
+			if len(d) > 11 {
+				d = d[len(d)-11:]
+			}
+			probes = append(probes, probe{d, "phone " + strings.TrimSpace(p)})
+		}
+	}
+	for _, e := range c.Emails {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
+			probes = append(probes, probe{e, "email " + e})
+		}
+	}
+	var out []crm.Lookalike
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		for _, p := range probes {
+			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT c.id, c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
+				WHERE k.key = ? AND c.id != ? AND c.archived_at IS NULL ORDER BY c.id`, p.key, c.ID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				l := crm.Lookalike{Shared: p.shared}
+				if err := rows.Scan(&l.ID, &l.Name); err != nil {
+					rows.Close()
+					return err
+				}
+				// A name key may be another name's pinyin (汪 and 王 fold apart, but
+				// wangkezhang is both); only the very name counts.
+				if p.shared != "name" || match.Fold(l.Name) == match.Fold(c.Name) {
+					out = append(out, l)
+				}
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // ArchiveContact implements crm.ContactService; archiving twice is ECONFLICT.
 func (s *ContactService) ArchiveContact(ctx context.Context, id int64) (*crm.Contact, error) {
 	var out *crm.Contact
