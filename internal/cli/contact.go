@@ -489,8 +489,14 @@ pinyin). On a terminal it prints a table; piped, tab-separated lines; with
 
 --sort last-touch puts the contacts untouched the longest first.
 
+A filter given twice or with comma-separated values matches any of them
+(--tier A,B is tier A or B); different filters must all match. --account is
+repeated, not split on commas. Stages, styles and roles may be given by
+their Chinese labels (--stage 打破僵局).
+
 Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`,
 		Example: `  crm ls --tier A
+  crm ls --tier A,B --tag 钢铁 --tag key
   crm ls --account 宝山钢铁 --sort stage
   crm ls --query wang --json | jq -r '.[].name'
   crm ls --tag fair --sort last-touch`,
