@@ -14,11 +14,12 @@ func newAccountCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "account",
 		Aliases: []string{"accounts"},
-		Short:   "Accounts (organisations): add, ls, show, map",
+		Short:   "Accounts (organisations): add, ls, show, map, edit, rm, merge",
 		Args:    exactArgs(),
 		RunE:    func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newAccountAddCmd(app), newAccountLsCmd(app), newAccountShowCmd(app), newAccountMapCmd(app))
+	cmd.AddCommand(newAccountAddCmd(app), newAccountLsCmd(app), newAccountShowCmd(app), newAccountMapCmd(app),
+		newAccountEditCmd(app), newAccountRmCmd(app), newAccountMergeCmd(app))
 	return cmd
 }
 
@@ -132,8 +133,7 @@ func newAccountShowCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show REF",
 		Short: "Show an account and its contacts",
-		Long: `REF is an id, a name, a unique prefix, pinyin, or a part of the name
-("宝山" finds 上海宝山钢铁设备公司).
+		Long: accountRefHelp + `
 
 Exit status: 0 shown; 2 unknown or ambiguous REF; 1 failure.`,
 		Example: "  crm account show 宝山钢铁\n  crm account show bsgt --json",
@@ -239,4 +239,157 @@ func printAccountMap(app *App, m *crm.AccountMap) error {
 	}
 	fmt.Fprintln(app.IO.ErrOut)
 	return nil
+}
+
+// accountRefHelp says what an account REF is, for the help of every command taking one.
+const accountRefHelp = `REF is an id, a name, a unique prefix, pinyin, or a unique part of the name
+("宝山" finds 上海宝山钢铁设备公司); several matches are listed.`
+
+func newAccountEditCmd(app *App) *cobra.Command {
+	var name, industry, website, address, notes string
+	o := &jsonOptions{}
+	cmd := &cobra.Command{
+		Use:   "edit REF [flags]",
+		Short: "Change an account's name, industry, website, address or notes",
+		Long: `Change the fields named by flags; others stay as they are. An empty value
+clears a field (the name excepted). ` + accountRefHelp + `
+
+Exit status: 0 changed; 2 invalid input, no flag, nothing would change, or an
+unknown/ambiguous REF; 1 failure (also: another account has the new name).`,
+		Example: `  crm account edit 宝山 --website www.bsteq.com.cn
+  crm account edit 3 --name "Lion Gate Trading" --notes ""`,
+		Args: exactArgs("REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := o.enabled()
+			if err != nil {
+				return err
+			}
+			changed := cmd.Flags().Changed
+			str := func(v *string, flags ...string) *string {
+				for _, f := range flags {
+					if changed(f) {
+						return v
+					}
+				}
+				return nil
+			}
+			u := crm.AccountUpdate{Name: str(&name, "name"), Industry: str(&industry, "industry"), Website: str(&website, "website"),
+				Address: str(&address, "address"), Notes: str(&notes, "notes", "note")}
+			if u == (crm.AccountUpdate{}) {
+				return &usageError{msg: "nothing to change: give --name, --industry, --website, --address or --notes",
+					hint: "Run 'crm account edit --help' for the flags."}
+			}
+			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			a, err := book.Accounts.ResolveAccount(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if a, err = book.Accounts.UpdateAccount(cmd.Context(), a.ID, u); err != nil {
+				return err
+			}
+			if asJSON {
+				return o.printJSON(app.IO, a)
+			}
+			fmt.Fprintf(app.IO.ErrOut, "updated account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&name, "name", "", "new name")
+	f.StringVar(&industry, "industry", "", "industry")
+	f.StringVar(&website, "website", "", "website")
+	f.StringVar(&address, "address", "", "address")
+	f.StringVar(&notes, "notes", "", "notes")
+	f.StringVar(&notes, "note", "", "notes (as in crm account add)")
+	_ = f.MarkHidden("note")
+	addJSONFlags(cmd, o)
+	return cmd
+}
+
+func newAccountRmCmd(app *App) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "rm REF",
+		Short: "Remove an account (--force leaves its contacts without one)",
+		Long: `Remove an account. While contacts belong to it (archived ones included) it is
+refused: move them to another account with crm account merge, or give --force
+to keep them without an account. The removal is one change: crm undo puts
+the account back with its contacts. ` + accountRefHelp + `
+
+Exit status: 0 removed; 2 unknown or ambiguous REF; 1 failure (also: the
+account has contacts and --force was not given).`,
+		Example: `  crm account rm "Old Trading Co"
+  crm account rm 5 --force`,
+		Args: exactArgs("REF"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			a, err := book.Accounts.ResolveAccount(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if a, err = book.Accounts.DeleteAccount(cmd.Context(), a.ID, force); err != nil {
+				return err
+			}
+			fmt.Fprintf(app.IO.ErrOut, "removed account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
+			if a.Contacts > 0 {
+				fmt.Fprintf(app.IO.ErrOut, "; its %s have no account now", plural(a.Contacts, "contact"))
+			}
+			fmt.Fprintln(app.IO.ErrOut, "; crm undo puts it back")
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "remove even with contacts, leaving them without an account")
+	return cmd
+}
+
+func newAccountMergeCmd(app *App) *cobra.Command {
+	o := &jsonOptions{}
+	cmd := &cobra.Command{
+		Use:   "merge KEEP OTHER",
+		Short: "Merge account OTHER into KEEP: its contacts move, empty fields are filled",
+		Long: `Move every contact of OTHER to KEEP, fill KEEP's empty industry, website,
+address and notes from OTHER, and remove OTHER, as one change (crm undo
+reverts it whole). KEEP and OTHER are account REFs: ` + accountRefHelp + `
+
+Exit status: 0 merged; 2 unknown or ambiguous REF, or KEEP and OTHER are one
+account; 1 failure.`,
+		Example: `  crm account merge 宝山钢铁 "Baosteel Equipment"`,
+		Args:    exactArgs("KEEP", "OTHER"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := o.enabled()
+			if err != nil {
+				return err
+			}
+			book, err := app.Book(cmd.Context())
+			if err != nil {
+				return err
+			}
+			keep, err := book.Accounts.ResolveAccount(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			other, err := book.Accounts.ResolveAccount(cmd.Context(), args[1])
+			if err != nil {
+				return err
+			}
+			merged, err := book.Accounts.MergeAccounts(cmd.Context(), keep.ID, other.ID)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return o.printJSON(app.IO, merged)
+			}
+			fmt.Fprintf(app.IO.ErrOut, "merged account %s (#%d) into %s (#%d): %s moved\n", iostreams.CleanLine(other.Name), other.ID,
+				iostreams.CleanLine(merged.Name), merged.ID, plural(other.Contacts, "contact"))
+			return nil
+		},
+	}
+	addJSONFlags(cmd, o)
+	return cmd
 }

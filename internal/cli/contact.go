@@ -23,7 +23,7 @@ type profileFlags struct {
 
 func (p *profileFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&p.Account, "account", "", "the `ACCOUNT` (organisation); created when new")
+	f.StringVar(&p.Account, "account", "", "the `ACCOUNT` (organisation) REF; a name matching none creates it")
 	f.StringVar(&p.Title, "title", "", "job title")
 	f.StringVar(&p.Tier, "tier", "", "tier: A (monthly), B (quarterly) or C (half-yearly)")
 	f.StringVar(&p.Ladder, "ladder", "", "relationship ladder: "+strings.Join(crm.LadderKeys(), ", "))
@@ -95,8 +95,12 @@ func newAddCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add NAME [flags]",
 		Short: "Add a contact",
-		Long: `Add a contact with as much of the profile as you know. A new --account is
-created on the way. Without --tier the contact is tier C (setting
+		Long: `Add a contact with as much of the profile as you know. --account names an
+account as everywhere (id, name, prefix, pinyin, a unique part of the name:
+宝山 finds 上海宝山钢铁设备公司); a name that matches no account creates one,
+said on stderr ("new account"), and one that matches several is an error
+listing them. When another contact has the same name, phone or email, the
+contact is added all the same and stderr names the other (crm show ID). Without --tier the contact is tier C (setting
 default.tier); without --ladder it starts at the first stage of the ice ladder.
 
 Exit status: 0 added; 2 invalid input (bad tier, stage, date…); 1 failure.`,
@@ -157,16 +161,59 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 		}
 		c.Stage = ""
 	}
+	newAccount, err := isNewAccount(ctx, book, c.Account)
+	if err != nil {
+		return err
+	}
 	if err := book.Contacts.CreateContact(ctx, c); err != nil {
 		return err
 	}
+	if newAccount {
+		app.noteNewAccount(c)
+	}
 	app.runHook(ctx, hookAdd, c)
 	if asJSON {
-		return app.committed(opts.printJSON(app.IO, c))
+		if err := app.committed(opts.printJSON(app.IO, c)); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
+		fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
 	}
-	fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
-	fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
+	return app.committed(app.warnLookalikes(ctx, book, c))
+}
+
+// isNewAccount reports whether naming ref as a contact's account will create
+// one: it names no account by the rules every account reference follows.
+// An ambiguous ref is the error, before anything is written.
+func isNewAccount(ctx context.Context, book *Book, ref string) (bool, error) {
+	if strings.TrimSpace(ref) == "" {
+		return false, nil
+	}
+	_, err := book.Accounts.ResolveAccount(ctx, ref)
+	if crm.ErrorCode(err) == crm.ENOTFOUND && !crm.IsNumericRef(strings.TrimSpace(ref)) {
+		return true, nil
+	}
+	return false, err
+}
+
+// warnLookalikes warns, one line each, of the contacts that share c's name,
+// a phone or an email: the add happened, but it may be someone already there.
+func (a *App) warnLookalikes(ctx context.Context, book *Book, c *crm.Contact) error {
+	ls, err := book.Contacts.FindLookalikes(ctx, c)
+	if err != nil {
+		return err
+	}
+	for _, l := range ls {
+		a.warnf("%s (#%d) has the same %s as %s (#%d); see crm show %d", iostreams.CleanLine(c.Name), c.ID,
+			iostreams.CleanLine(l.Shared), iostreams.CleanLine(l.Name), l.ID, l.ID)
+	}
 	return nil
+}
+
+// noteNewAccount says on stderr that c's account was created with it.
+func (a *App) noteNewAccount(c *crm.Contact) {
+	fmt.Fprintf(a.IO.ErrOut, "new account %s (#%d)\n", iostreams.CleanLine(c.Account), c.AccountID)
 }
 
 type editOptions struct {
@@ -184,15 +231,22 @@ func newEditCmd(app *App) *cobra.Command {
 		Short: "Change a contact's profile",
 		Long: `Change the fields named by flags; others stay as they are. --tag, --phone and
 --email add to the lists; --untag, --rm-phone and --rm-email remove. An empty
-value clears a field (--title ""). Changing --ladder restarts at its first
-stage unless --stage is given; every stage move is recorded.
+value clears a field (--title ""), except tier, ladder and stage, which must
+have one. A phone is removed in any format (+86, spaces); a removal that
+finds nothing is said on stderr. Changing --ladder restarts at its first
+stage unless --stage is given; every stage move is recorded. A --reports-to
+that would close a reporting loop is refused naming it.
 
 Without flags, the whole profile opens in $VISUAL or $EDITOR (default vi),
 one "field: value" per line with the notes at the end; what you change is
 applied when you save and quit, in one transaction. An unchanged file
-changes nothing.
+changes nothing. A form with an error (a bad line, an unknown value) is
+never thrown away: on a terminal crm shows the error and asks "Edit again?
+[Y/n]", re-opening the form with the error at its top; otherwise, or when
+you decline, it keeps the form in a private file that the error names.
 
-Exit status: 0 changed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
+Exit status: 0 changed; 2 invalid input, nothing would change (nothing is
+written), or unknown/ambiguous REF; 1 failure.`,
 		Example: `  crm edit 王科长 --tier A --style driver
   crm edit wkz --tag steel --untag prospect
   crm edit 42 --field shoe= --title ""`,
@@ -273,24 +327,51 @@ func countFlags(cmd *cobra.Command, names ...string) int {
 // errOpenEditor says that edit was given no flags: the form opens instead.
 var errOpenEditor = errors.New("no flags: open the editor")
 
+// runEditInEditor edits the whole profile in $EDITOR. A form that is
+// refused (a bad line, an unknown value) is never thrown away: on a terminal
+// the error is shown and the form re-opened with it at the top, as long as
+// the user wants; otherwise, or when declined, it is kept in a file that
+// the error names.
 func runEditInEditor(ctx context.Context, app *App, opts *editOptions) error {
 	book, c, err := app.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}
-	u, changed, err := editContact(ctx, app, c)
-	if err != nil {
-		return err
+	form := contactForm(c)
+	text, refused := form, error(nil)
+	for {
+		edited, err := openEditor(ctx, app, text)
+		if err != nil {
+			return err
+		}
+		if edited == text { // saved as it was opened
+			if refused != nil { // giving up on a refused form
+				return keepEdits(edited, refused)
+			}
+			fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
+			return nil
+		}
+		u, err := parseContactForm(edited, c)
+		if err == nil {
+			var updated *crm.Contact
+			if updated, err = book.Contacts.UpdateContact(ctx, c.ID, u); err == nil {
+				fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(updated.Name), updated.ID)
+				return nil
+			}
+		}
+		if crm.ErrorCode(err) == crm.ENOCHANGE {
+			fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
+			return nil
+		}
+		if app.IO.IsStdinTTY() && app.IO.IsStderrTTY() && isUserError(err) {
+			fmt.Fprintf(app.IO.ErrOut, "crm: %s\n", iostreams.CleanLine(crm.ErrorMessage(err)))
+			if askEditAgain(app) {
+				text, refused = withErrorNote(edited, err), err
+				continue
+			}
+		}
+		return keepEdits(edited, err)
 	}
-	if !changed {
-		fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
-		return nil
-	}
-	if c, err = book.Contacts.UpdateContact(ctx, c.ID, u); err != nil {
-		return err
-	}
-	fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
-	return nil
 }
 
 func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpdate) error {
@@ -302,8 +383,21 @@ func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpda
 	if err != nil {
 		return err
 	}
+	unapplied := c.Unapplied(u)
+	newAccount := false
+	if u.Account != nil {
+		if newAccount, err = isNewAccount(ctx, book, *u.Account); err != nil {
+			return err
+		}
+	}
 	if c, err = book.Contacts.UpdateContact(ctx, c.ID, u); err != nil {
 		return err
+	}
+	if newAccount {
+		app.noteNewAccount(c)
+	}
+	for _, line := range unapplied { // the rest was applied
+		app.warnf("%s", iostreams.CleanLine(line))
 	}
 	if asJSON {
 		return app.committed(opts.printJSON(app.IO, c))
@@ -403,9 +497,10 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 }
 
 type lsOptions struct {
-	Tier, Stage, Ladder, Tag, Account, Style, Role, Query, Sort string
-	Archived                                                    bool
-	Limit                                                       int
+	Tiers, Stages, Ladders, Tags, Accounts, Styles, Roles []string
+	Query, Sort                                           string
+	Archived                                              bool
+	Limit                                                 int
 	jsonOptions
 }
 
@@ -421,8 +516,14 @@ pinyin). On a terminal it prints a table; piped, tab-separated lines; with
 
 --sort last-touch puts the contacts untouched the longest first.
 
+A filter given twice or with comma-separated values matches any of them
+(--tier A,B is tier A or B); different filters must all match. --account is
+repeated, not split on commas. Stages, styles and roles may be given by
+their Chinese labels (--stage 打破僵局).
+
 Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`,
 		Example: `  crm ls --tier A
+  crm ls --tier A,B --tag 钢铁 --tag key
   crm ls --account 宝山钢铁 --sort stage
   crm ls --query wang --json | jq -r '.[].name'
   crm ls --tag fair --sort last-touch`,
@@ -432,13 +533,13 @@ Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Tier, "tier", "", "only this tier (A, B, C)")
-	f.StringVar(&opts.Stage, "stage", "", "only this stage")
-	f.StringVar(&opts.Ladder, "ladder", "", "only this ladder")
-	f.StringVar(&opts.Tag, "tag", "", "only contacts with this tag")
-	f.StringVar(&opts.Account, "account", "", "only contacts of this account (REF)")
-	f.StringVar(&opts.Style, "style", "", "only this communication style")
-	f.StringVar(&opts.Role, "role", "", "only this buying role")
+	f.StringArrayVar(&opts.Tiers, "tier", nil, "only this tier (A, B, C)")
+	f.StringArrayVar(&opts.Stages, "stage", nil, "only this stage (key or Chinese label)")
+	f.StringArrayVar(&opts.Ladders, "ladder", nil, "only this ladder")
+	f.StringArrayVar(&opts.Tags, "tag", nil, "only contacts with this tag")
+	f.StringArrayVar(&opts.Accounts, "account", nil, "only contacts of this account (REF)")
+	f.StringArrayVar(&opts.Styles, "style", nil, "only this communication style")
+	f.StringArrayVar(&opts.Roles, "role", nil, "only this buying role")
 	f.StringVar(&opts.Query, "query", "", "names (also pinyin), titles, accounts and notes containing `TEXT`")
 	f.StringVar(&opts.Sort, "sort", "", "order: "+strings.Join(crm.ContactSorts, ", ")+" (default: name; with --json: created, i.e. by id)")
 	f.BoolVar(&opts.Archived, "archived", false, "list archived contacts instead")
@@ -447,32 +548,40 @@ Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`
 	return cmd
 }
 
-// filter checks the flags and builds the filter; the account is resolved by the caller.
+// filter checks the flags and builds the filter; the accounts are resolved
+// by the caller. Each filter flag may be repeated or hold a comma-separated
+// list, meaning any of the values.
 func (o *lsOptions) filter() (crm.ContactFilter, error) {
-	f := crm.ContactFilter{Stage: strings.TrimSpace(o.Stage), Tag: o.Tag, Query: o.Query, Archived: o.Archived, Limit: o.Limit}
+	f := crm.ContactFilter{Tags: listFlag(o.Tags), Query: o.Query, Archived: o.Archived, Limit: o.Limit}
 	var err error
-	if f.Tier, err = crm.Tiers.Check(o.Tier); err != nil {
+	if f.Tiers, err = crm.Tiers.CheckAll(listFlag(o.Tiers)); err != nil {
 		return f, err
 	}
-	if f.Style, err = crm.Styles.Check(o.Style); err != nil {
+	if f.Styles, err = crm.Styles.CheckAll(listFlag(o.Styles)); err != nil {
 		return f, err
 	}
-	if f.Role, err = crm.Roles.Check(o.Role); err != nil {
+	if f.Roles, err = crm.Roles.CheckAll(listFlag(o.Roles)); err != nil {
 		return f, err
 	}
-	if o.Ladder != "" {
-		l, err := crm.FindLadder(o.Ladder)
+	var ladders []*crm.Ladder
+	for _, name := range listFlag(o.Ladders) {
+		l, err := crm.FindLadder(name)
 		if err != nil {
 			return f, err
 		}
-		f.Ladder = l.Key
-		if f.Stage != "" {
-			if _, err := l.Stage(f.Stage); err != nil {
-				return f, err
-			}
+		ladders = append(ladders, l)
+		f.Ladders = append(f.Ladders, l.Key)
+	}
+	for _, st := range listFlag(o.Stages) {
+		key, ok := crm.StageKey(st)
+		if !ok {
+			return f, crm.Errorf(crm.EINVALID, "unknown stage %q (no ladder has it; see crm ladder ls)", st)
 		}
-	} else if f.Stage != "" && !anyLadderHas(f.Stage) {
-		return f, crm.Errorf(crm.EINVALID, "unknown stage %q (no ladder has it; see crm ladder ls)", f.Stage)
+		if len(ladders) > 0 && !slices.ContainsFunc(ladders, func(l *crm.Ladder) bool { return l.Index(key) >= 0 }) {
+			_, err := ladders[0].Stage(st) // names the valid stages
+			return f, err
+		}
+		f.Stages = append(f.Stages, key)
 	}
 	if o.Sort == "" {
 		// JSON is for programs: id order is stable, and streaming it reads
@@ -489,15 +598,6 @@ func (o *lsOptions) filter() (crm.ContactFilter, error) {
 	return f, nil
 }
 
-func anyLadderHas(stage string) bool {
-	for _, l := range crm.Ladders() {
-		if l.Index(stage) >= 0 {
-			return true
-		}
-	}
-	return false
-}
-
 func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 	asJSON, err := opts.enabled()
 	if err != nil {
@@ -511,12 +611,12 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Account != "" {
-		a, err := book.Accounts.ResolveAccount(ctx, opts.Account)
+	for _, ref := range opts.Accounts {
+		a, err := book.Accounts.ResolveAccount(ctx, ref)
 		if err != nil {
 			return err
 		}
-		f.AccountID = a.ID
+		f.AccountIDs = append(f.AccountIDs, a.ID)
 	}
 	if asJSON {
 		out := newJSONStream(&opts.jsonOptions, app.IO)

@@ -174,45 +174,84 @@ func listDiff(old, new []string) (add, remove []string) {
 	return add, remove
 }
 
-// editContact opens the contact's form in $VISUAL or $EDITOR (default vi)
-// and returns the update the edited form asks for.
-func editContact(ctx context.Context, app *App, c *crm.Contact) (crm.ContactUpdate, bool, error) {
+// editorErrorMark starts the line that tells, at the top of a re-opened
+// form, why the last save was refused; the parser skips it as a comment.
+const editorErrorMark = "# crm: "
+
+// openEditor writes text to a private temporary file, opens it in $VISUAL
+// or $EDITOR (default vi, on a terminal only) and returns what was saved.
+// The file is removed afterwards: callers keep what they need of it.
+func openEditor(ctx context.Context, app *App, text string) (string, error) {
 	editor := app.Getenv("VISUAL")
 	if editor == "" {
 		editor = app.Getenv("EDITOR")
 	}
 	if editor == "" {
 		if !app.IO.IsStdinTTY() { // vi without a terminal would wait forever
-			return crm.ContactUpdate{}, false, &usageError{msg: "nothing to change: give flags, or set $EDITOR to edit the whole profile",
+			return "", &usageError{msg: "nothing to change: give flags, or set $EDITOR to edit the whole profile",
 				hint: "Run 'crm edit --help' for the flags."}
 		}
 		editor = "vi"
 	}
 	f, err := os.CreateTemp("", "crm-edit-*.txt") // mode 0600: the profile is personal data
 	if err != nil {
-		return crm.ContactUpdate{}, false, err
+		return "", err
 	}
 	path := f.Name()
 	defer os.Remove(path)
-	form := contactForm(c)
-	if _, err := f.WriteString(form); err != nil {
+	if _, err := f.WriteString(text); err != nil {
 		f.Close()
-		return crm.ContactUpdate{}, false, err
+		return "", err
 	}
 	f.Close()
 	// Through the shell, so that EDITOR may carry arguments ("code --wait").
 	cmd := exec.CommandContext(ctx, "sh", "-c", editor+` "$1"`, "sh", path)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, app.IO.ErrOut
 	if err := cmd.Run(); err != nil {
-		return crm.ContactUpdate{}, false, fmt.Errorf("editor %q: %w; nothing changed", editor, err)
+		return "", fmt.Errorf("editor %q: %w; nothing changed", editor, err)
 	}
 	b, err := os.ReadFile(path)
-	if err != nil {
-		return crm.ContactUpdate{}, false, err
+	return string(b), err
+}
+
+// withErrorNote puts err at the top of an edited form for its re-opening,
+// in place of the note of an earlier round.
+func withErrorNote(text string, err error) string {
+	var kept []string
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if !strings.HasPrefix(line, editorErrorMark) {
+			kept = append(kept, line)
+		}
 	}
-	if string(b) == form {
-		return crm.ContactUpdate{}, false, nil
+	return editorErrorMark + crm.ErrorMessage(err) + " (fix it and save; quit unchanged to give up)\n" + strings.Join(kept, "")
+}
+
+// askEditAgain asks on a terminal whether to re-open a refused form, as
+// git commit does; anything but "n" or "no" is yes.
+func askEditAgain(app *App) bool {
+	fmt.Fprint(app.IO.ErrOut, "Edit again? [Y/n] ")
+	line, err := bufio.NewReader(app.IO.In).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(app.IO.ErrOut)
+		return false
 	}
-	u, err := parseContactForm(string(b), c)
-	return u, true, err
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a != "n" && a != "no"
+}
+
+// keepEdits saves a refused form so that nothing typed is lost, and returns
+// err with the file named in its message (its code unchanged).
+func keepEdits(text string, err error) error {
+	f, ferr := os.CreateTemp("", "crm-edit-kept-*.txt") // 0600, like the form
+	if ferr == nil {
+		_, ferr = f.WriteString(text)
+		if cerr := f.Close(); ferr == nil {
+			ferr = cerr
+		}
+	}
+	if ferr != nil {
+		return fmt.Errorf("%s; your edits could not be kept: %w", crm.ErrorMessage(err), ferr)
+	}
+	return &crm.Error{Code: crm.ErrorCode(err), Choices: crm.ErrorChoices(err),
+		Message: fmt.Sprintf("%s; nothing changed, your edits are kept in %s", crm.ErrorMessage(err), f.Name())}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -85,4 +86,18 @@ func flagError(err error) string {
 		}
 	}
 	return fmt.Sprintf("invalid --%s %q: %s", bad.GetFlag().Name, bad.GetValue(), want)
+}
+
+// listFlag reads a filter flag given several times or with comma-separated
+// values (--tier A --tier B, --tier A,B): the values, trimmed, none empty.
+func listFlag(given []string) []string {
+	var out []string
+	for _, g := range given {
+		for _, v := range strings.Split(g, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }

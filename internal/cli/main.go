@@ -68,15 +68,10 @@ func (a *App) reportError(ctx context.Context, err error) int {
 		return exitInterrupted
 	}
 	var ue *usageError
+	errors.As(err, &ue)
 	code := exitFailure
-	switch {
-	case errors.As(err, &ue):
+	if isUserError(err) {
 		code = exitUsage
-	default:
-		switch crm.ErrorCode(err) {
-		case crm.EINVALID, crm.ENOTFOUND, crm.EAMBIGUOUS, crm.ENOTBOOK:
-			code = exitUsage
-		}
 	}
 	msg := iostreams.CleanLine(crm.ErrorMessage(err))
 	fmt.Fprintf(w, "crm: %s\n", msg)
@@ -113,6 +108,20 @@ func printChoices(w io.Writer, choices []string) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
+}
+
+// isUserError reports whether err is the user's input (exit 2): bad usage,
+// or a domain error about what was typed.
+func isUserError(err error) bool {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return true
+	}
+	switch crm.ErrorCode(err) {
+	case crm.EINVALID, crm.ENOTFOUND, crm.EAMBIGUOUS, crm.ENOCHANGE, crm.ENOTBOOK:
+		return true
+	}
+	return false
 }
 
 // usageError is bad usage: an unknown flag or command, a wrong number of

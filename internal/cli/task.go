@@ -230,11 +230,11 @@ for feedback after a month and proposes the next order after three.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p := &crm.Plan{Name: args[0]}
 			for _, s := range args[1:] {
-				after, title, ok := strings.Cut(s, ":")
-				if !ok {
-					return crm.Errorf(crm.EINVALID, "invalid step %q: want \"SPAN: what to do\", e.g. \"3d: check delivery\"", s)
+				step, err := crm.ParsePlanStep(s)
+				if err != nil {
+					return err
 				}
-				p.Steps = append(p.Steps, crm.PlanStep{After: strings.TrimSpace(after), Title: strings.TrimSpace(title)})
+				p.Steps = append(p.Steps, step)
 			}
 			book, err := app.Book(cmd.Context())
 			if err != nil {

@@ -236,10 +236,11 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 }
 
 type touchesOptions struct {
-	Ref, Since, Via string
-	Limit           int
-	All             bool
-	limitSet        bool // --limit was given (0 included)
+	Ref, Since string
+	Via        []string
+	Limit      int
+	All        bool
+	limitSet   bool // --limit was given (0 included)
 	jsonOptions
 }
 
@@ -273,7 +274,7 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Since, "since", "", "only touches on or after `WHEN`")
-	f.StringVar(&opts.Via, "via", "", "only this `CHANNEL`")
+	f.StringArrayVar(&opts.Via, "via", nil, "only this `CHANNEL` (repeatable, or comma-separated: any of them)")
 	countFlag(f, &opts.Limit, "limit", 0, "at most `N` touches (0: all)")
 	f.BoolVar(&opts.All, "all", false, "on a terminal, every touch rather than the latest 50")
 	addJSONFlags(cmd, &opts.jsonOptions)
@@ -290,7 +291,7 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 		return err
 	}
 	f := crm.TouchFilter{Limit: opts.Limit}
-	if f.Channel, err = crm.Channels.Check(opts.Via); err != nil {
+	if f.Channels, err = crm.Channels.CheckAll(listFlag(opts.Via)); err != nil {
 		return err
 	}
 	if opts.Since != "" {

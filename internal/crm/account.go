@@ -37,11 +37,31 @@ type AccountMap struct {
 	Contacts []*Contact `json:"contacts"`
 }
 
-// AccountService stores accounts. ResolveAccount takes an id or a name
-// (exact, prefix or pinyin) like contact references.
+// AccountUpdate holds the account fields to change; nil leaves a field as it is.
+type AccountUpdate struct {
+	Name, Industry, Website, Address, Notes *string
+}
+
+// AccountService stores accounts. An account reference is resolved the same
+// way everywhere (ResolveAccount, and a contact's account when it is added
+// or edited): an id, then the exact name (folded, pinyin, initials), then a
+// unique prefix, then a unique part of the name ("宝山" for
+// 上海宝山钢铁设备公司). Several matches are EAMBIGUOUS listing them; none
+// is ENOTFOUND, except that naming an account on a contact creates it.
 type AccountService interface {
 	ResolveAccount(ctx context.Context, ref string) (*Account, error)
 	FindAccounts(ctx context.Context) ([]*Account, error)
 	CreateAccount(ctx context.Context, a *Account) error
 	AccountMap(ctx context.Context, id int64) (*AccountMap, error)
+	// UpdateAccount changes the fields u names. A name another account has
+	// is ECONFLICT; an update that changes nothing writes nothing and is
+	// ENOCHANGE.
+	UpdateAccount(ctx context.Context, id int64, u AccountUpdate) (*Account, error)
+	// DeleteAccount removes an account. While contacts (archived ones
+	// included) belong to it, it is refused with ECONFLICT unless detach
+	// is set, which leaves those contacts without an account.
+	DeleteAccount(ctx context.Context, id int64, detach bool) (*Account, error)
+	// MergeAccounts moves every contact of other to keep, fills keep's
+	// empty fields from other and removes other, as one change.
+	MergeAccounts(ctx context.Context, keep, other int64) (*Account, error)
 }

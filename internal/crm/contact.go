@@ -72,9 +72,12 @@ func (c *Contact) Validate() error {
 	if c.Stage == "" {
 		c.Stage = l.Stages[0].Key
 	}
-	if _, err := l.Stage(c.Stage); err != nil {
+	c.Ladder = l.Key
+	st, err := l.Stage(c.Stage)
+	if err != nil {
 		return err
 	}
+	c.Stage = st.Key
 	for _, f := range []struct {
 		e *Enum
 		v *string
@@ -189,14 +192,24 @@ const (
 // ContactSorts lists the valid sorts.
 var ContactSorts = []string{string(SortName), string(SortLastTouch), string(SortStage), string(SortCreated)}
 
-// ContactFilter selects contacts; zero fields do not filter.
+// ContactFilter selects contacts; zero fields do not filter. A field with
+// several values matches a contact that has any of them (--tier A --tier B);
+// different fields must all match. Values are canonical keys.
 type ContactFilter struct {
-	Tier, Stage, Ladder, Tag, Style, Role string
-	AccountID                             int64
-	Query                                 string // matches name, pinyin, title, account, notes
-	Archived                              bool   // list archived contacts instead of active ones
-	Sort                                  ContactSort
-	Limit                                 int
+	Tiers, Stages, Ladders, Tags, Styles, Roles []string
+	AccountIDs                                  []int64
+	Query                                       string // matches name, pinyin, title, account, notes
+	Archived                                    bool   // list archived contacts instead of active ones
+	Sort                                        ContactSort
+	Limit                                       int
+}
+
+// Lookalike is a contact that shares something that names a person with
+// another: Shared says what ("name", "phone +86 138…", "email a@b").
+type Lookalike struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Shared string `json:"shared"`
 }
 
 // MatchKind says which key of a contact a REF matched.
@@ -251,6 +264,10 @@ type ContactService interface {
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
 	ArchiveContact(ctx context.Context, id int64) (*Contact, error)
+	// FindLookalikes lists the active contacts other than c that carry its
+	// name (folded: case and width aside), one of its phone numbers (in any
+	// format) or one of its emails: likely the same person twice.
+	FindLookalikes(ctx context.Context, c *Contact) ([]Lookalike, error)
 	// PurgeContact deletes a contact and its history for good, journal
 	// included: no undo brings it back. A non-empty warning says that the
 	// purge committed but a trace of the data may remain in the file.

@@ -6,12 +6,13 @@ import (
 )
 
 // Error codes. The CLI maps them to exit codes in one place (cli.Main):
-// EINVALID, ENOTFOUND and EAMBIGUOUS are the user's input (exit 2),
+// EINVALID, ENOTFOUND, EAMBIGUOUS and ENOCHANGE are the user's input (exit 2),
 // everything else is a failure (exit 1).
 const (
 	EINVALID   = "invalid"   // the input is malformed or names no valid value
 	ENOTFOUND  = "not_found" // a reference or id matches nothing
 	EAMBIGUOUS = "ambiguous" // a reference matches more than one record
+	ENOCHANGE  = "no_change" // the request would change nothing; nothing was written
 	ECONFLICT  = "conflict"  // the request contradicts the book's state
 	ENOTBOOK   = "not_book"  // the file is not a crm book, or is too new for this binary
 	ENOBOOK    = "no_book"   // there is no book at the path (a failure: the path may be right, the book gone)

@@ -27,11 +27,12 @@ const DefaultLadder = "ice"
 // Ladders returns the preset ladders, the default first.
 func Ladders() []*Ladder { return presetLadders }
 
-// FindLadder returns the preset ladder with key, or an EINVALID error that
-// names the valid keys.
+// FindLadder returns the preset ladder with key (or its Chinese name,
+// 破冰五步), or an EINVALID error that names the valid keys.
 func FindLadder(key string) (*Ladder, error) {
+	key = strings.TrimSpace(key)
 	for _, l := range presetLadders {
-		if l.Key == key {
+		if l.Key == strings.ToLower(key) || l.NameZH == key {
 			return l, nil
 		}
 	}
@@ -47,14 +48,29 @@ func LadderKeys() []string {
 	return keys
 }
 
-// Index returns the position of stage key in the ladder, or -1.
-func (l *Ladder) Index(key string) int {
+// Index returns the position of a stage in the ladder, or -1. The stage is
+// named by its key or by its Chinese label (打破僵局 is icebreak), so that
+// every command accepts what the interface shows.
+func (l *Ladder) Index(stage string) int {
+	stage = strings.TrimSpace(stage)
 	for i, s := range l.Stages {
-		if s.Key == key {
+		if s.Key == strings.ToLower(stage) || s.NameZH == stage {
 			return i
 		}
 	}
 	return -1
+}
+
+// StageKey returns the key of a stage named by key or Chinese label on any
+// ladder, and false when no ladder has it. Labels shared between ladders
+// (建立信任, 合作) carry the same key on each.
+func StageKey(stage string) (string, bool) {
+	for _, l := range presetLadders {
+		if i := l.Index(stage); i >= 0 {
+			return l.Stages[i].Key, true
+		}
+	}
+	return "", false
 }
 
 // Stage returns the stage with key, or an EINVALID error naming the ladder's stages.

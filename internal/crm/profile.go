@@ -36,8 +36,10 @@ func (e *Enum) Value(key string) *EnumValue {
 	return nil
 }
 
-// Check accepts "" or one of the keys (case-insensitively) and returns the
-// canonical key; anything else is EINVALID naming the valid values.
+// Check accepts "" or a value by its key (case-insensitively) or by its
+// Chinese label, as the interface shows it (支配型 is driver; each part of
+// 短信/微信 is message), and returns the canonical key; anything else is
+// EINVALID naming the valid values. Tiers are letters only: A类 is not a tier.
 func (e *Enum) Check(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -50,7 +52,39 @@ func (e *Enum) Check(s string) (string, error) {
 	if slices.Contains(e.Keys(), k) {
 		return k, nil
 	}
+	if e != Tiers {
+		for _, v := range e.Values {
+			if slices.Contains(strings.Split(v.NameZH, "/"), s) {
+				return v.Key, nil
+			}
+		}
+	}
 	return "", Errorf(EINVALID, "unknown %s %q (valid: %s)", e.Field, s, strings.Join(e.Keys(), ", "))
+}
+
+// CheckAll checks each value as Check does and returns their keys without
+// empties or repeats: a filter given several values means any of them.
+func (e *Enum) CheckAll(vals []string) ([]string, error) {
+	var keys []string
+	for _, v := range vals {
+		k, err := e.Check(v)
+		if err != nil {
+			return nil, err
+		}
+		if k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
+// CheckRequired is Check for a field that must have a value (tier): an
+// empty value is EINVALID rather than "no value".
+func (e *Enum) CheckRequired(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", Errorf(EINVALID, "%s cannot be empty (valid: %s)", e.Field, strings.Join(e.Keys(), ", "))
+	}
+	return e.Check(s)
 }
 
 var (

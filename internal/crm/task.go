@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Task kinds: a follow-up is our next step; a promise is what we told the
@@ -98,6 +99,18 @@ type TaskService interface {
 type PlanStep struct {
 	After string `json:"after"` // a span: 3d, 2w, 1m
 	Title string `json:"title"`
+}
+
+// ParsePlanStep reads a step written as "SPAN: what to do". The colon may
+// be the full-width one of Chinese input ("一周：拜访"); the span itself is
+// checked when the plan is saved.
+func ParsePlanStep(s string) (PlanStep, error) {
+	i := strings.IndexAny(s, ":：")
+	if i < 0 {
+		return PlanStep{}, Errorf(EINVALID, "invalid step %q: want \"SPAN: what to do\", e.g. \"3d: check delivery\"", s)
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return PlanStep{After: strings.TrimSpace(s[:i]), Title: strings.TrimSpace(s[i+n:])}, nil
 }
 
 // Plan is a named sequence of follow-ups relative to an event (METHOD.md §9).

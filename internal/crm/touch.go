@@ -122,7 +122,7 @@ func (c Cost) MarshalJSON() ([]byte, error) {
 type TouchFilter struct {
 	ContactID int64
 	Since     time.Time
-	Channel   string
+	Channels  []string // any of these channels; none: all
 	Limit     int
 }
 

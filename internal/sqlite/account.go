@@ -91,23 +91,19 @@ func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error)
 	return 0, notFound(ctx, q, "account", ref, `SELECT DISTINCT a.name FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key >= ? AND k.key < ? LIMIT 500`)
 }
 
-// accountIDForName returns the account with exactly this name (folded) or
-// id, creating it when there is none: naming an account on a contact is how
-// accounts are usually born.
-func accountIDForName(ctx context.Context, tx *Tx, name string) (int64, error) {
-	name = strings.TrimSpace(name)
-	if crm.IsNumericRef(name) {
-		return resolveAccountID(ctx, tx, name)
+// accountIDForName returns the account that ref names, by the rules of
+// ResolveAccount, creating an account named ref when it names none: naming
+// an account on a contact is how accounts are usually born. An ambiguous
+// ref is EAMBIGUOUS, never a new account.
+func accountIDForName(ctx context.Context, tx *Tx, ref string) (int64, error) {
+	id, err := resolveAccountID(ctx, tx, ref)
+	if crm.ErrorCode(err) != crm.ENOTFOUND || crm.IsNumericRef(strings.TrimSpace(ref)) {
+		return id, err
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT account_id FROM account_keys WHERE key = ? AND account_id IN
-		(SELECT id FROM accounts WHERE name = ? COLLATE NOCASE) LIMIT 1`, match.Fold(name), name).Scan(&id)
-	if err == nil {
-		return id, nil
-	} else if err != sql.ErrNoRows {
+	a := &crm.Account{Name: ref}
+	if err := a.Validate(); err != nil {
 		return 0, err
 	}
-	a := &crm.Account{Name: name}
 	if err := createAccount(ctx, tx, a); err != nil {
 		return 0, err
 	}
@@ -221,4 +217,112 @@ func (s *AccountService) AccountMap(ctx context.Context, id int64) (*crm.Account
 			WHEN 'user' THEN 4 WHEN 'coach' THEN 5 ELSE 6 END, c.sort_key`, id)
 	})
 	return m, err
+}
+
+// UpdateAccount implements crm.AccountService.
+func (s *AccountService) UpdateAccount(ctx context.Context, id int64, u crm.AccountUpdate) (*crm.Account, error) {
+	var out *crm.Account
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		a, err := findAccountByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		before := *a
+		for _, f := range []struct{ dst, v *string }{{&a.Name, u.Name}, {&a.Industry, u.Industry},
+			{&a.Website, u.Website}, {&a.Address, u.Address}, {&a.Notes, u.Notes}} {
+			if f.v != nil {
+				*f.dst = strings.TrimSpace(*f.v)
+			}
+		}
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if *a == before {
+			return crm.Errorf(crm.ENOCHANGE, "account %s unchanged: every value is as given already", a.Name)
+		}
+		if a.Name != before.Name {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE name = ? COLLATE NOCASE AND id != ?`, a.Name, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return crm.Errorf(crm.ECONFLICT, "account %q exists already; crm account merge joins two accounts", a.Name)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET name = ?, industry = ?, website = ?, address = ?, notes = ?, updated_at = ? WHERE id = ?`,
+			a.Name, a.Industry, a.Website, a.Address, a.Notes, formatTime(tx.now), id); err != nil {
+			return err
+		}
+		if err := writeAccountKeys(ctx, tx, id); err != nil {
+			return err
+		}
+		out, err = findAccountByID(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// DeleteAccount implements crm.AccountService; it returns the account as it was.
+func (s *AccountService) DeleteAccount(ctx context.Context, id int64, detach bool) (*crm.Account, error) {
+	var out *crm.Account
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		a, err := findAccountByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE account_id = ?`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 && !detach {
+			return crm.Errorf(crm.ECONFLICT, "account %s has %d contact(s), archived ones included; move them with crm account merge, or --force to leave them without an account", a.Name, n)
+		}
+		if err := moveContacts(ctx, tx, id, 0); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE id = ?`, id); err != nil {
+			return err
+		}
+		out = a
+		return nil
+	})
+	return out, err
+}
+
+// moveContacts gives every contact of account from the account to (0: none).
+func moveContacts(ctx context.Context, tx *Tx, from, to int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ?`, to, formatTime(tx.now), from)
+	return err
+}
+
+// MergeAccounts implements crm.AccountService.
+func (s *AccountService) MergeAccounts(ctx context.Context, keep, other int64) (*crm.Account, error) {
+	var out *crm.Account
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		k, err := findAccountByID(ctx, tx, keep)
+		if err != nil {
+			return err
+		}
+		o, err := findAccountByID(ctx, tx, other)
+		if err != nil {
+			return err
+		}
+		if k.ID == o.ID {
+			return crm.Errorf(crm.EINVALID, "cannot merge account %s with itself", k.Name)
+		}
+		if err := moveContacts(ctx, tx, o.ID, k.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET industry = coalesce(nullif(industry, ''), ?), website = coalesce(nullif(website, ''), ?),
+			address = coalesce(nullif(address, ''), ?), notes = coalesce(nullif(notes, ''), ?), updated_at = ? WHERE id = ?`,
+			o.Industry, o.Website, o.Address, o.Notes, formatTime(tx.now), k.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE id = ?`, o.ID); err != nil {
+			return err
+		}
+		out, err = findAccountByID(ctx, tx, k.ID)
+		return err
+	})
+	return out, err
 }

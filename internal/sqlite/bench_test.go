@@ -122,7 +122,7 @@ func benchmarkList(b *testing.B, f crm.ContactFilter) {
 }
 
 func BenchmarkListTierA(b *testing.B) {
-	benchmarkList(b, crm.ContactFilter{Tier: "A", Sort: crm.SortCreated})
+	benchmarkList(b, crm.ContactFilter{Tiers: []string{"A"}, Sort: crm.SortCreated})
 }
 
 func BenchmarkListAllByID(b *testing.B) { benchmarkList(b, crm.ContactFilter{Sort: crm.SortCreated}) }

@@ -323,26 +323,25 @@ func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, 
 		where[0] = "c.archived_at IS NOT NULL"
 	}
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
-	if f.Tier != "" {
-		add("c.tier = ?", f.Tier)
+	in := func(col string, vals []string) {
+		if len(vals) > 0 {
+			add(col+" IN ("+marks(len(vals))+")", anySlice(vals)...)
+		}
 	}
-	if f.Ladder != "" {
-		add("c.ladder = ?", f.Ladder)
+	in("c.tier", f.Tiers)
+	in("c.ladder", f.Ladders)
+	in("c.stage", f.Stages)
+	in("c.style", f.Styles)
+	in("c.role", f.Roles)
+	if len(f.AccountIDs) > 0 {
+		add("c.account_id IN ("+marks(len(f.AccountIDs))+")", anySlice(f.AccountIDs)...)
 	}
-	if f.Stage != "" {
-		add("c.stage = ?", f.Stage)
-	}
-	if f.Style != "" {
-		add("c.style = ?", f.Style)
-	}
-	if f.Role != "" {
-		add("c.role = ?", f.Role)
-	}
-	if f.AccountID != 0 {
-		add("c.account_id = ?", f.AccountID)
-	}
-	if f.Tag != "" {
-		add("c.id IN (SELECT contact_id FROM contact_tags WHERE tag = ?)", strings.ToLower(f.Tag))
+	if len(f.Tags) > 0 {
+		tags := make([]string, len(f.Tags))
+		for i, t := range f.Tags {
+			tags[i] = strings.ToLower(t)
+		}
+		add("c.id IN (SELECT contact_id FROM contact_tags WHERE tag IN ("+marks(len(tags))+"))", anySlice(tags)...)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		// Rare readings count only when no common key has the prefix.
@@ -399,6 +398,18 @@ func stageOrderSQL(alias string) string {
 	}
 	b.WriteString(" ELSE -1 END")
 	return b.String()
+}
+
+// marks returns n comma-separated placeholders, for an IN list.
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// anySlice converts values to query arguments.
+func anySlice[T any](vals []T) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
 }
 
 func escapeLike(s string) string {
@@ -539,28 +550,16 @@ func writeContactTags(ctx context.Context, tx *Tx, id int64, tags []string) erro
 	return nil
 }
 
-// phoneDigits returns the digits of a phone-like string (digits, spaces,
-// + - . ( ) only, at least 5 digits), or "" when it does not look like a phone.
-func phoneDigits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case strings.ContainsRune(" +-.()", r):
-		default:
-			return ""
-		}
-	}
-	if b.Len() < 5 {
-		return ""
-	}
-	return b.String()
-}
+// phoneDigits is crm.PhoneDigits: what a phone key and a phone reference are made of.
+func phoneDigits(s string) string { return crm.PhoneDigits(s) }
 
 // UpdateContact implements crm.ContactService. Changing the stage (or the
 // ladder, which restarts at its first stage unless a stage is given) records
-// a stage change at the transaction's time.
+// a stage change at the transaction's time. An update that leaves every
+// column as it was writes nothing, so the journal holds no empty change:
+// it is ENOCHANGE, with the removals that found nothing as its choices
+// (crm.Contact.Unapplied). A reports-to
+// line that would close a loop is EINVALID naming it.
 func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.ContactUpdate) (*crm.Contact, error) {
 	var out *crm.Contact
 	err := s.db.inTx(ctx, func(tx *Tx) error {
@@ -568,16 +567,28 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 		if err != nil {
 			return err
 		}
-		oldLadder, oldStage := c.Ladder, c.Stage
+		before := *c
 		if err := applyUpdate(ctx, tx, c, u); err != nil {
 			return err
 		}
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		if c.ReportsToID == c.ID {
-			return crm.Errorf(crm.EINVALID, "%s cannot report to themselves", c.Name)
+		if crm.SameProfile(&before, c) {
+			e := crm.Errorf(crm.ENOCHANGE, "%s unchanged: every value is as given already", c.Name)
+			if e.Choices = before.Unapplied(u); len(e.Choices) > 0 {
+				e.Message = fmt.Sprintf("%s unchanged: nothing to remove", c.Name)
+			}
+			return e
 		}
+		if c.ReportsToID != before.ReportsToID {
+			if err := crm.CheckReportsTo(c.ID, c.ReportsToID, func(id int64) (string, int64, error) {
+				return reportsTo(ctx, tx, id)
+			}); err != nil {
+				return err
+			}
+		}
+		oldLadder, oldStage := before.Ladder, before.Stage
 		_, err = tx.ExecContext(ctx, `UPDATE contacts SET name = ?, sort_key = ?, account_id = nullif(?, 0), reports_to = nullif(?, 0),
 			title = ?, tier = ?, ladder = ?, stage = ?, style = ?, level = ?, role = ?, attitude = ?, wechat = ?, address = ?,
 			hometown = ?, school = ?, family = ?, interests = ?, source = ?, birthday = ?, notes = ?, phones = ?, emails = ?,
@@ -618,42 +629,15 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 	return out, err
 }
 
+// applyUpdate applies u to c (crm.Contact.Apply) and resolves the account
+// and reports-to references it names.
 func applyUpdate(ctx context.Context, tx *Tx, c *crm.Contact, u crm.ContactUpdate) error {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
+	if err := c.Apply(u); err != nil {
+		return err
 	}
-	set(&c.Name, u.Name)
-	set(&c.Title, u.Title)
-	set(&c.Tier, u.Tier)
-	set(&c.Style, u.Style)
-	set(&c.Level, u.Level)
-	set(&c.Role, u.Role)
-	set(&c.Attitude, u.Attitude)
-	set(&c.WeChat, u.WeChat)
-	set(&c.Address, u.Address)
-	set(&c.Hometown, u.Hometown)
-	set(&c.School, u.School)
-	set(&c.Family, u.Family)
-	set(&c.Interests, u.Interests)
-	set(&c.Source, u.Source)
-	set(&c.Birthday, u.Birthday)
-	set(&c.Notes, u.Notes)
-	if u.CadenceDays != nil {
-		c.CadenceDays = *u.CadenceDays
-	}
-	if u.Ladder != nil && *u.Ladder != c.Ladder {
-		l, err := crm.FindLadder(*u.Ladder)
-		if err != nil {
-			return err
-		}
-		c.Ladder, c.Stage = l.Key, l.Stages[0].Key
-	}
-	set(&c.Stage, u.Stage)
 	if u.Account != nil {
 		c.AccountID = 0
-		if *u.Account != "" {
+		if strings.TrimSpace(*u.Account) != "" {
 			id, err := accountIDForName(ctx, tx, *u.Account)
 			if err != nil {
 				return err
@@ -663,7 +647,7 @@ func applyUpdate(ctx context.Context, tx *Tx, c *crm.Contact, u crm.ContactUpdat
 	}
 	if u.ReportsTo != nil {
 		c.ReportsToID = 0
-		if *u.ReportsTo != "" {
+		if strings.TrimSpace(*u.ReportsTo) != "" {
 			id, err := resolveContactID(ctx, tx, *u.ReportsTo)
 			if err != nil {
 				return err
@@ -671,42 +655,69 @@ func applyUpdate(ctx context.Context, tx *Tx, c *crm.Contact, u crm.ContactUpdat
 			c.ReportsToID = id
 		}
 	}
-	c.Tags = editList(c.Tags, u.AddTags, crm.NormalizeTags(u.RemoveTags))
-	c.Phones = editList(c.Phones, u.AddPhones, u.RemovePhones)
-	c.Emails = editList(c.Emails, u.AddEmails, u.RemoveEmails)
-	for k, v := range u.Fields {
-		if c.Fields == nil {
-			c.Fields = map[string]string{}
-		}
-		if v == "" {
-			delete(c.Fields, k)
-		} else {
-			c.Fields[k] = v
-		}
-	}
 	return nil
 }
 
-// editList appends add (skipping values present) and drops remove, keeping order.
-func editList(list, add, remove []string) []string {
-	out := []string{}
-	for _, v := range append(append([]string{}, list...), add...) {
-		v = strings.TrimSpace(v)
-		if v == "" || contains(out, v) || contains(remove, v) {
-			continue
-		}
-		out = append(out, v)
+// reportsTo reads a contact's name and manager, for crm.CheckReportsTo.
+func reportsTo(ctx context.Context, q querier, id int64) (string, int64, error) {
+	var name string
+	var boss int64
+	err := q.QueryRowContext(ctx, `SELECT name, coalesce(reports_to, 0) FROM contacts WHERE id = ?`, id).Scan(&name, &boss)
+	if err == sql.ErrNoRows {
+		return "", 0, crm.Errorf(crm.ENOTFOUND, "no contact with id %d", id)
 	}
-	return out
+	return name, boss, err
 }
 
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if strings.EqualFold(strings.TrimSpace(x), v) {
-			return true
+// FindLookalikes implements crm.ContactService through the search keys: a
+// name's folded form, phone digits (also the national number) and emails
+// are keys, so each is one index look-up.
+func (s *ContactService) FindLookalikes(ctx context.Context, c *crm.Contact) ([]crm.Lookalike, error) {
+	type probe struct{ key, shared string }
+	var probes []probe
+	if f := match.Fold(c.Name); f != "" {
+		probes = append(probes, probe{f, "name"})
+	}
+	for _, p := range c.Phones {
+		if d := phoneDigits(p); d != "" {
+			if len(d) > 11 {
+				d = d[len(d)-11:]
+			}
+			probes = append(probes, probe{d, "phone " + strings.TrimSpace(p)})
 		}
 	}
-	return false
+	for _, e := range c.Emails {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
+			probes = append(probes, probe{e, "email " + e})
+		}
+	}
+	var out []crm.Lookalike
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		for _, p := range probes {
+			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT c.id, c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
+				WHERE k.key = ? AND c.id != ? AND c.archived_at IS NULL ORDER BY c.id`, p.key, c.ID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				l := crm.Lookalike{Shared: p.shared}
+				if err := rows.Scan(&l.ID, &l.Name); err != nil {
+					rows.Close()
+					return err
+				}
+				// A name key may be another name's pinyin (汪 and 王 fold apart, but
+				// wangkezhang is both); only the very name counts.
+				if p.shared != "name" || match.Fold(l.Name) == match.Fold(c.Name) {
+					out = append(out, l)
+				}
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // ArchiveContact implements crm.ContactService; archiving twice is ECONFLICT.

@@ -411,10 +411,15 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if d.journal {
 		rows, err := d.rec.stop()
+		// A write that journaled no row (before a purge forgets its own)
+		// leaves no empty change to list or undo.
+		empty := len(rows) == 0
 		if err == nil && tx.forget != nil {
 			rows = slices.DeleteFunc(rows, tx.forget)
 		}
-		if err == nil {
+		if err == nil && empty {
+			_, err = tx.ExecContext(ctx, `DELETE FROM changes WHERE id = ?`, tx.change)
+		} else if err == nil {
 			err = fileRows(ctx, tx, rows)
 		}
 		if err != nil {

@@ -96,8 +96,8 @@ func touchQuery(f crm.TouchFilter) (from string, args []any, order string) {
 	} else if !f.Since.IsZero() {
 		where, args = append(where, "t.at >= ?"), append(args, formatTime(f.Since))
 	}
-	if f.Channel != "" {
-		where, args = append(where, "t.channel = ?"), append(args, f.Channel)
+	if len(f.Channels) > 0 {
+		where, args = append(where, "t.channel IN ("+marks(len(f.Channels))+")"), append(args, anySlice(f.Channels)...)
 	}
 	if len(where) > 0 {
 		from += ` WHERE ` + strings.Join(where, " AND ")
