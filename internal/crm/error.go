@@ -6,8 +6,9 @@ import (
 )
 
 // Error codes. The CLI maps them to exit codes in one place (cli.Main):
-// EINVALID, ENOTFOUND and EAMBIGUOUS are the user's input (exit 2),
-// everything else is a failure (exit 1).
+// EINVALID, ENOTFOUND, EAMBIGUOUS and ENOTBOOK (a path to a file that is no
+// book this crm can open) are the user's input (exit 2), everything else is
+// a failure (exit 1).
 const (
 	EINVALID   = "invalid"   // the input is malformed or names no valid value
 	ENOTFOUND  = "not_found" // a reference or id matches nothing
