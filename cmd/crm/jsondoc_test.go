@@ -47,10 +47,10 @@ var jsonDocProbes = map[string][]jsonProbe{
 	"Plan":           {{[]string{"plan", "ls", "--json"}, ".[]"}},
 	"Change (journal)": {{[]string{"undo", "--list", "--json"}, ".[]"},
 		{[]string{"history", "王科长", "--json"}, ".[]"}},
-	"Change row":   {{[]string{"undo", "--list", "--json"}, ".[].rows[]"}},
-	"Backup":       {{[]string{"backup", "--json"}, "."}},
-	"Doctor":       {{[]string{"doctor", "--json"}, "."}},
-	"Doctor check": {{[]string{"doctor", "--json"}, ".checks[]"}},
+	"Record change": {{[]string{"undo", "--list", "--json"}, ".[].changes[]"}},
+	"Backup":        {{[]string{"backup", "--json"}, "."}},
+	"Doctor":        {{[]string{"doctor", "--json"}, "."}},
+	"Doctor check":  {{[]string{"doctor", "--json"}, ".checks[]"}},
 }
 
 // jsonDocExtends names sections whose records carry every key of another.

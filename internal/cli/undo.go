@@ -80,7 +80,7 @@ func runUndo(ctx context.Context, app *App, opts *undoOptions) error {
 	if asJSON {
 		return app.committed(opts.printJSON(app.IO, c))
 	}
-	fmt.Fprintf(app.IO.ErrOut, "undid #%d (%s): %s restored\n", c.ID, iostreams.CleanLine(c.Summary), crm.Plural(len(c.Rows), "row"))
+	fmt.Fprintf(app.IO.ErrOut, "undid #%d (%s): %s restored\n", c.ID, iostreams.CleanLine(c.Summary), crm.Plural(len(c.Records), "record"))
 	return nil
 }
 
@@ -124,8 +124,8 @@ Exit status: 0 listed; 2 unknown or ambiguous REF; 1 failure.`,
 	return cmd
 }
 
-// noisyColumns change with most writes and say nothing on their own.
-var noisyColumns = map[string]bool{"updated_at": true, "due_at": true, "sort_key": true}
+// noisyFields change with most writes and say nothing on their own.
+var noisyFields = map[string]bool{"updated_at": true, "due_at": true}
 
 // printChanges writes one row per change and, for history, a row for each
 // thing that changed under it: an aligned table on a terminal, piped lines
@@ -149,8 +149,8 @@ func printChanges(app *App, changes []*crm.Change, contactID int64) error {
 		if contactID == 0 {
 			continue
 		}
-		for _, r := range c.Rows {
-			if d := describeRow(r); d != "" {
+		for _, r := range c.Records {
+			if d := describeRecord(r); d != "" {
 				t.StyledRow(cell{}, cell{}, cell{text: indent + d, style: th.Muted})
 			}
 		}
@@ -158,46 +158,54 @@ func printChanges(app *App, changes []*crm.Change, contactID int64) error {
 	return t.Flush()
 }
 
-// describeRow says in a few words what a journaled row change was.
-func describeRow(r crm.ChangedRow) string {
-	switch r.Table {
-	case "contact_keys", "contact_tags", "touch_contacts", "account_keys":
-		return "" // follow from the rows they index
-	}
+// describeRecord says in a few words what a change did to one record:
+// "+ task title=…", "- touch summary=…", "~ contact tier: B → A".
+func describeRecord(r crm.RecordChange) string {
 	switch r.Op {
-	case "insert":
-		return "+ " + r.Table + summaryOf(r.After)
-	case "delete":
-		return "- " + r.Table + summaryOf(r.Before)
+	case crm.OpAdd:
+		return "+ " + r.Entity + summaryOf(r.After)
+	case crm.OpRemove:
+		return "- " + r.Entity + summaryOf(r.Before)
 	}
 	var diffs []string
 	for k, after := range r.After {
 		before := r.Before[k]
-		if noisyColumns[k] || fmt.Sprint(before) == fmt.Sprint(after) {
+		if noisyFields[k] || show(before) == show(after) {
 			continue
 		}
-		diffs = append(diffs, fmt.Sprintf("%s: %v → %v", k, show(before), show(after)))
+		diffs = append(diffs, fmt.Sprintf("%s: %s → %s", k, show(before), show(after)))
 	}
 	sort.Strings(diffs)
 	if len(diffs) == 0 {
 		return ""
 	}
-	return "~ " + r.Table + " " + strings.Join(diffs, ", ")
+	return "~ " + r.Entity + " " + strings.Join(diffs, ", ")
 }
 
-// summaryOf picks the telling column of a row for a one-line description.
-func summaryOf(row map[string]any) string {
-	for _, k := range []string{"summary", "title", "name", "to_stage", "kind"} {
-		if v, ok := row[k]; ok && v != nil && v != "" {
+// summaryOf picks the telling field of a record for a one-line description.
+func summaryOf(fields map[string]any) string {
+	for _, k := range []string{"summary", "title", "name", "to", "kind", "key"} {
+		if v, ok := fields[k]; ok && v != nil && v != "" {
 			return fmt.Sprintf(" %s=%q", k, fmt.Sprint(v))
 		}
 	}
 	return ""
 }
 
+// show renders a field's value: lists and objects as JSON, empty as ∅.
 func show(v any) string {
-	if v == nil || v == "" {
+	switch v.(type) {
+	case nil:
 		return "∅"
+	case string, bool, int64, float64:
+		if v == "" {
+			return "∅"
+		}
+		return fmt.Sprint(v)
 	}
-	return fmt.Sprint(v)
+	b, err := marshalJSON(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }

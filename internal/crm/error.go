@@ -6,7 +6,8 @@ import (
 )
 
 // Error codes. The CLI maps them to exit codes in one place (cli.Main):
-// EINVALID, ENOTFOUND, EAMBIGUOUS and ENOCHANGE are the user's input (exit 2),
+// EINVALID, ENOTFOUND, EAMBIGUOUS, ENOCHANGE and ENOTBOOK (a path to a file
+// that is no book this crm can open) are the user's input (exit 2);
 // everything else is a failure (exit 1).
 const (
 	EINVALID   = "invalid"   // the input is malformed or names no valid value

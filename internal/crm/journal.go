@@ -9,22 +9,47 @@ import (
 // Change is one write to the book, as recorded in the journal: every
 // transaction is one change, named by the command that made it.
 type Change struct {
-	ID       int64        `json:"id"`
-	UID      string       `json:"uid"`
-	At       time.Time    `json:"at"`
-	Summary  string       `json:"summary"`
-	Undoes   int64        `json:"undoes,omitempty"`    // set on a change that undid another
-	UndoneBy int64        `json:"undone_by,omitempty"` // set on a change that was undone
-	PurgedBy int64        `json:"purged_by,omitempty"` // the purge that took rows of this change out of the journal: it cannot be undone
-	Rows     []ChangedRow `json:"rows,omitempty"`
+	ID       int64          `json:"id"`
+	UID      string         `json:"uid"`
+	At       time.Time      `json:"at"`
+	Summary  string         `json:"summary"`
+	Undoes   int64          `json:"undoes,omitempty"`    // set on a change that undid another
+	UndoneBy int64          `json:"undone_by,omitempty"` // set on a change that was undone
+	PurgedBy int64          `json:"purged_by,omitempty"` // the purge that took rows of this change out of the journal: it cannot be undone
+	Records  []RecordChange `json:"changes,omitempty"`
 }
 
-// ChangedRow is one row a change inserted, updated or deleted, with the
-// row before and after as column → value.
-type ChangedRow struct {
-	Table  string         `json:"table"`
-	Op     string         `json:"op"` // insert, update, delete
-	Key    map[string]any `json:"key"`
+// The entities a RecordChange names.
+const (
+	EntityContact     = "contact"
+	EntityAccount     = "account"
+	EntityTouch       = "touch"
+	EntityTask        = "task"
+	EntityKeyDate     = "key_date"
+	EntityStageChange = "stage_change"
+	EntitySetting     = "setting"
+	EntityPlan        = "plan"
+)
+
+// The ops of a RecordChange.
+const (
+	OpAdd    = "add"
+	OpEdit   = "edit"
+	OpRemove = "remove"
+)
+
+// RecordChange is what a change did to one record: added it, edited it or
+// removed it. Before and After hold the record's fields under the names its
+// JSON gives them (a touch's contacts as [{id}], without names), stored
+// values only: no names of linked records, no derived fields. An edit holds
+// the fields it changed, and the contact_id of a task, key date or stage
+// change. A record with no numeric id (a setting, a plan) is named by its
+// key or name field, which every edit holds too.
+type RecordChange struct {
+	Entity string         `json:"entity"`        // one of the Entity constants
+	ID     int64          `json:"id,omitempty"`  // the record's id; 0 for settings and plans
+	UID    string         `json:"uid,omitempty"` // when the change saw it: on adds and removes
+	Op     string         `json:"op"`            // OpAdd, OpEdit or OpRemove
 	Before map[string]any `json:"before,omitempty"`
 	After  map[string]any `json:"after,omitempty"`
 }

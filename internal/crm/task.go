@@ -143,10 +143,9 @@ type PlanService interface {
 
 // DueFilter selects due contacts.
 type DueFilter struct {
-	Horizon   time.Time // due before this instant: the start of the day after today (+ --within)
-	Overdue   bool      // only contacts past their due day
-	Today     time.Time // local midnight of today, for overdue and the reasons
-	CountOnly bool
+	Horizon time.Time // due before this instant: the start of the day after today (+ --within)
+	Overdue bool      // only contacts past their due day
+	Today   time.Time // local midnight of today, for overdue and the reasons
 }
 
 // DueService answers who needs a touch.

@@ -515,10 +515,3 @@ func parseNullTime(s sql.NullString) *time.Time {
 	t := parseTime(s.String)
 	return &t
 }
-
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return formatTime(*t)
-}

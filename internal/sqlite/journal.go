@@ -50,9 +50,11 @@ type recorder struct {
 type journaledTable struct {
 	cols       []string
 	contactCol int // index of contact_id, -1 when none; contacts use the rowid
+	nameCol    int // index of the column naming a record without an id (see nameColumn), -1 when none
 }
 
-// journalRow is one changed row, its values as column → value.
+// journalRow is one changed row, its values as column → value: as the
+// hook records it, and as undo reads it back (contact unset).
 type journalRow struct {
 	table, op     string
 	rowid         int64
@@ -102,7 +104,7 @@ func (r *recorder) hook(d sqlite.SQLitePreUpdateData) {
 		before, after := read(d.Old), read(d.New)
 		keep := make([]bool, len(t.cols))
 		for i := range t.cols {
-			keep[i] = i == t.contactCol || !sameValue(before[i], after[i])
+			keep[i] = i == t.contactCol || i == t.nameCol || !sameValue(before[i], after[i])
 		}
 		row.op, row.before, row.after = "update", toMap(before, keep), toMap(after, keep)
 	case sqlite3.SQLITE_DELETE:
@@ -166,11 +168,14 @@ func (r *recorder) loadTables(ctx context.Context, tx *Tx) error {
 		}
 		t := m[table]
 		if t == nil {
-			t = &journaledTable{contactCol: -1}
+			t = &journaledTable{contactCol: -1, nameCol: -1}
 			m[table] = t
 		}
-		if col == "contact_id" {
+		switch col {
+		case "contact_id":
 			t.contactCol = len(t.cols)
+		case nameColumn(table):
+			t.nameCol = len(t.cols)
 		}
 		t.cols = append(t.cols, col)
 	}
@@ -205,13 +210,16 @@ func fileRows(ctx context.Context, tx *Tx, rows []journalRow) error {
 		if r.contact != nil {
 			contact = *r.contact
 		}
-		if _, err := st.ExecContext(ctx, tx.change, r.table, r.op, fmt.Sprintf(`{"rowid":%d}`, r.rowid), contact,
+		if _, err := st.ExecContext(ctx, tx.change, r.table, r.op, rowKey(r.rowid), contact,
 			rowJSON(r.before), rowJSON(r.after)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// rowKey is how the journal names a row: its key column.
+func rowKey(rowid int64) string { return fmt.Sprintf(`{"rowid":%d}`, rowid) }
 
 func rowJSON(m map[string]any) any {
 	if m == nil {
@@ -284,35 +292,74 @@ func (s *JournalService) Changes(ctx context.Context, contactID int64, limit int
 			out = out[:limit]
 		}
 		for _, c := range out {
-			if c.Rows, err = changeRows(ctx, tx, c.ID, contactID); err != nil {
+			rows, err := changeRows(ctx, tx, c.ID, contactID)
+			if err != nil {
 				return err
 			}
+			c.Records = records(rows)
 		}
 		return nil
 	})
 	return out, err
 }
 
-// changeRows loads the rows of a change, of one contact when contactID != 0.
-func changeRows(ctx context.Context, q querier, change, contactID int64) ([]crm.ChangedRow, error) {
-	query, args := `SELECT tbl, op, key, before, after FROM journal WHERE change_id = ?`, []any{change}
-	if contactID != 0 {
-		query, args = query+` AND contact_id = ?`, append(args, contactID)
+// changeRows loads the rows of a change. contactID != 0 keeps the rows of
+// that contact, and of the touches that reached it: the touch's own row and
+// all its links, which name no contact of their own.
+func changeRows(ctx context.Context, q querier, change, contactID int64) ([]journalRow, error) {
+	const cols = `SELECT tbl, op, key, before, after FROM journal WHERE change_id = ?1`
+	if contactID == 0 {
+		return queryJournalRows(ctx, q, cols+` ORDER BY id`, change)
 	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY id`, args...)
+	rows, err := queryJournalRows(ctx, q, cols+` AND contact_id = ?2 ORDER BY id`, change, contactID)
+	if err != nil {
+		return nil, err
+	}
+	var touches []string
+	for _, r := range rows {
+		if r.table == "touch_contacts" {
+			if id, ok := linkTouch(r); ok {
+				touches = append(touches, rowKey(id))
+			}
+		}
+	}
+	if len(touches) == 0 {
+		return rows, nil
+	}
+	// The change's rows are one range of journal_change: a touch logged in
+	// a large import costs a scan of that import's rows.
+	return queryJournalRows(ctx, q, cols+` AND (contact_id = ?2
+		OR tbl = 'touches' AND key IN (SELECT value FROM json_each(?3))
+		OR tbl = 'touch_contacts' AND json_object('rowid', coalesce(json_extract(after, '$.touch_id'), json_extract(before, '$.touch_id'))) IN (SELECT value FROM json_each(?3)))
+		ORDER BY id`, change, contactID, encodeJSON(touches))
+}
+
+// linkTouch is the touch a touch_contacts row links.
+func linkTouch(r journalRow) (int64, bool) {
+	row := r.after
+	if row == nil {
+		row = r.before
+	}
+	id, ok := row["touch_id"].(int64)
+	return id, ok
+}
+
+func queryJournalRows(ctx context.Context, q querier, query string, args ...any) ([]journalRow, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []crm.ChangedRow
+	var out []journalRow
 	for rows.Next() {
-		var r crm.ChangedRow
+		var r journalRow
 		var key string
 		var before, after sql.NullString
-		if err := rows.Scan(&r.Table, &r.Op, &key, &before, &after); err != nil {
+		if err := rows.Scan(&r.table, &r.op, &key, &before, &after); err != nil {
 			return nil, err
 		}
-		r.Key, r.Before, r.After = decodeRow(key), decodeRow(before.String), decodeRow(after.String)
+		r.rowid, _ = decodeRow(key)["rowid"].(int64)
+		r.before, r.after = decodeRow(before.String), decodeRow(after.String)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -369,7 +416,7 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 		defer stmts.close()
 		for i := len(rows) - 1; i >= 0; i-- {
 			if err := revertRow(ctx, &stmts, rows[i]); err != nil {
-				return fmt.Errorf("undo #%d: %s %s: %w", target.ID, rows[i].Op, rows[i].Table, err)
+				return fmt.Errorf("undo #%d: %s %s: %w", target.ID, rows[i].op, rows[i].table, err)
 			}
 		}
 		if err := rebuildDerived(ctx, tx, rows); err != nil {
@@ -379,7 +426,7 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 			return err
 		}
 		target.UndoneBy = tx.change
-		target.Rows = rows
+		target.Records = records(rows)
 		done = target
 		return nil
 	})
@@ -478,46 +525,36 @@ func (c *stmtCache) close() {
 }
 
 // revertRow applies the inverse of one journaled row.
-func revertRow(ctx context.Context, stmts *stmtCache, r crm.ChangedRow) error {
-	where, args := keyWhere(r.Key)
-	switch r.Op {
+func revertRow(ctx context.Context, stmts *stmtCache, r journalRow) error {
+	const where = `rowid = ?`
+	switch r.op {
 	case "insert":
-		return stmts.exec(ctx, `DELETE FROM "`+r.Table+`" WHERE `+where, args...)
+		return stmts.exec(ctx, `DELETE FROM "`+r.table+`" WHERE `+where, r.rowid)
 	case "delete":
-		row := r.Before
+		row := r.before
 		if _, aliased := row["id"]; !aliased { // keep the row's rowid: the journal names rows by it
-			row = make(map[string]any, len(r.Before)+1)
-			for k, v := range r.Before {
+			row = make(map[string]any, len(r.before)+1)
+			for k, v := range r.before {
 				row[k] = v
 			}
-			row["rowid"] = r.Key["rowid"]
+			row["rowid"] = r.rowid
 		}
 		cols, marks, vals := rowColumns(row)
-		return stmts.exec(ctx, `INSERT INTO "`+r.Table+`" (`+cols+`) VALUES (`+marks+`)`, vals...)
+		return stmts.exec(ctx, `INSERT INTO "`+r.table+`" (`+cols+`) VALUES (`+marks+`)`, vals...)
 	case "update":
-		names := sortedKeys(r.Before)
+		names := sortedKeys(r.before)
 		if len(names) == 0 {
 			return nil // the update changed nothing
 		}
 		sets := make([]string, len(names))
-		vals := make([]any, 0, len(names)+len(args))
+		vals := make([]any, 0, len(names)+1)
 		for i, n := range names {
 			sets[i] = `"` + n + `" = ?`
-			vals = append(vals, r.Before[n])
+			vals = append(vals, r.before[n])
 		}
-		return stmts.exec(ctx, `UPDATE "`+r.Table+`" SET `+strings.Join(sets, ", ")+` WHERE `+where, append(vals, args...)...)
+		return stmts.exec(ctx, `UPDATE "`+r.table+`" SET `+strings.Join(sets, ", ")+` WHERE `+where, append(vals, r.rowid)...)
 	}
-	return fmt.Errorf("unknown journal op %q", r.Op)
-}
-
-func keyWhere(key map[string]any) (string, []any) {
-	names := sortedKeys(key)
-	conds := make([]string, len(names))
-	args := make([]any, len(names))
-	for i, n := range names {
-		conds[i], args[i] = `"`+n+`" = ?`, key[n]
-	}
-	return strings.Join(conds, " AND "), args
+	return fmt.Errorf("unknown journal op %q", r.op)
 }
 
 func rowColumns(row map[string]any) (cols, marks string, vals []any) {
@@ -545,12 +582,12 @@ var keyColumns = []string{"name", "emails", "phones", "tags"}
 
 // changesKeys reports whether reverting r can change search keys or tags:
 // inserts and deletes always, updates when they touched a key column.
-func changesKeys(r crm.ChangedRow) bool {
-	if r.Op != "update" {
+func changesKeys(r journalRow) bool {
+	if r.op != "update" {
 		return true
 	}
 	for _, c := range keyColumns {
-		if _, ok := r.Before[c]; ok {
+		if _, ok := r.before[c]; ok {
 			return true
 		}
 	}
@@ -559,16 +596,16 @@ func changesKeys(r crm.ChangedRow) bool {
 
 // rebuildDerived recomputes the search keys and tags of the contacts and
 // accounts whose rows an undo restored; deleted ones lost theirs by cascade.
-func rebuildDerived(ctx context.Context, tx *Tx, rows []crm.ChangedRow) error {
+func rebuildDerived(ctx context.Context, tx *Tx, rows []journalRow) error {
 	done := map[string]bool{}
 	for _, r := range rows {
-		id, _ := r.Key["rowid"].(int64)
-		k := r.Table + fmt.Sprint(id)
-		if done[k] || (r.Table != "contacts" && r.Table != "accounts") || !changesKeys(r) {
+		id := r.rowid
+		k := r.table + fmt.Sprint(id)
+		if done[k] || (r.table != "contacts" && r.table != "accounts") || !changesKeys(r) {
 			continue
 		}
 		done[k] = true
-		switch r.Table {
+		switch r.table {
 		case "contacts":
 			c, err := findContactByID(ctx, tx, id)
 			if crm.ErrorCode(err) == crm.ENOTFOUND {

@@ -127,11 +127,11 @@ func TestUndoOfANewRhythm(t *testing.T) {
 		t.Fatal(err)
 	}
 	changes, _ := js.Changes(ctx, 0, 1)
-	if n := len(changes[0].Rows); n != 3 { // the setting and the two tier-C contacts
-		t.Fatalf("the new rhythm journaled %d rows, want 3: %+v", n, changes[0].Rows)
+	if n := len(changes[0].Records); n != 3 { // the setting and the two tier-C contacts
+		t.Fatalf("the new rhythm journaled %d records, want 3: %+v", n, changes[0].Records)
 	}
-	for _, r := range changes[0].Rows {
-		if r.Table == "contacts" && (len(r.Before) != 1 || r.Before["due_at"] == nil) {
+	for _, r := range changes[0].Records {
+		if r.Entity == crm.EntityContact && (len(r.Before) != 1 || r.Before["due_at"] == nil) {
 			t.Errorf("journaled %v, want only the due date", r.Before)
 		}
 	}
