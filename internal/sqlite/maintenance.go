@@ -61,10 +61,7 @@ func (s *MaintenanceService) Backup(ctx context.Context, path string) (*crm.Back
 		}
 		return nil, err
 	}
-	if err := syncFile(tmp); err != nil {
-		return nil, fmt.Errorf("back up to %s: %w", path, err)
-	}
-	if err := linkNoReplace(tmp, path); err != nil {
+	if err := publishFile(tmp, path, false); err != nil {
 		return nil, err
 	}
 	fi, err := os.Stat(path)
@@ -230,28 +227,4 @@ func hasCode(err error, codes ...int) bool {
 		}
 	}
 	return false
-}
-
-// linkNoReplace puts the finished file tmp at path, never replacing a file
-// there: a hard link where the file system has them (then tmp goes), else
-// a rename after checking that path is free.
-func linkNoReplace(tmp, path string) error {
-	err := os.Link(tmp, path)
-	switch {
-	case err == nil:
-		os.Remove(tmp)
-	case errors.Is(err, fs.ErrExist):
-		return crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
-	default:
-		if _, serr := os.Lstat(path); serr == nil {
-			return crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
-		}
-		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
