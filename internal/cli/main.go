@@ -1,6 +1,6 @@
 // Package cli is the cobra command tree of crm. Main wires the sqlite
-// services to the commands and decides exit codes; commands use only the crm
-// interfaces.
+// services to the commands and decides exit codes; commands
+// use only the crm interfaces.
 package cli
 
 import (
@@ -41,13 +41,11 @@ func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := &App{
-		IO:            iostreams.System(),
-		Args:          os.Args[1:],
-		Getenv:        os.Getenv,
-		OpenBook:      openSQLiteBook,
-		CreateBook:    createSQLiteBook,
-		SchemaVersion: sqlite.SchemaVersion(),
-		RestoreBook:   sqlite.RestoreBook,
+		IO:       iostreams.System(),
+		Args:     os.Args[1:],
+		Getenv:   os.Getenv,
+		OpenBook: openSQLiteBook,
+		Files:    sqlite.Files{},
 	}
 	defer app.Close()
 	root := newRootCmd(app)
@@ -127,7 +125,8 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// openSQLiteBook opens the book at the path the App resolved.
+// openSQLiteBook opens the book at the path the App resolved: the one place
+// that picks the services' backend.
 func openSQLiteBook(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error) {
 	open := sqlite.OpenExisting
 	if create {
@@ -138,25 +137,23 @@ func openSQLiteBook(ctx context.Context, path string, now func() time.Time, crea
 		return nil, err
 	}
 	return &Book{
-		Path:        path,
-		Contacts:    sqlite.NewContactService(db),
-		Accounts:    sqlite.NewAccountService(db),
-		Touches:     sqlite.NewTouchService(db),
-		Stages:      sqlite.NewStageService(db),
-		Settings:    sqlite.NewSettingService(db),
-		Tasks:       sqlite.NewTaskService(db),
-		Plans:       sqlite.NewTaskService(db),
-		KeyDates:    sqlite.NewKeyDateService(db),
-		Due:         sqlite.NewDueService(db),
-		Reports:     sqlite.NewReportService(db),
-		Maintenance: sqlite.NewMaintenanceService(db),
-		Journal:     sqlite.NewJournalService(db),
-		close:       db.Close,
+		Services: &crm.Services{
+			Contacts: sqlite.NewContactService(db),
+			Accounts: sqlite.NewAccountService(db),
+			Touches:  sqlite.NewTouchService(db),
+			Stages:   sqlite.NewStageService(db),
+			Settings: sqlite.NewSettingService(db),
+			Tasks:    sqlite.NewTaskService(db),
+			Plans:    sqlite.NewTaskService(db),
+			KeyDates: sqlite.NewKeyDateService(db),
+			Due:      sqlite.NewDueService(db),
+			Reports:  sqlite.NewReportService(db),
+			Journal:  sqlite.NewJournalService(db),
+			Closer:   db,
+		},
+		Path: path,
+		File: sqlite.NewMaintenanceService(db),
 	}, nil
-}
-
-func createSQLiteBook(ctx context.Context, path string, now func() time.Time, fill func(crm.BookWriter) error) error {
-	return sqlite.Creator{Now: now}.CreateBook(ctx, path, fill)
 }
 
 // defaultBookPath is $XDG_DATA_HOME/crm/crm.db, else ~/.local/share/crm/crm.db.
