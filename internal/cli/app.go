@@ -26,6 +26,10 @@ type App struct {
 	// Files makes, restores and versions book files (crm demo, crm restore,
 	// crm version): the backend's, when it keeps books in files.
 	Files crm.BookFiles
+	// Events, when set, makes the sink that hears of every write to the
+	// book at bookPath (the user's hooks); openBook puts it around the
+	// services, so that the commands never run hooks themselves.
+	Events func(bookPath string) crm.EventSink
 
 	// Args are the command line, journaled as the summary of each change.
 	Args []string
@@ -81,6 +85,9 @@ func (a *App) openBook(ctx context.Context, create bool) (*Book, error) {
 		return nil, crm.Errorf(crm.ENOBOOK, "no book at %s; crm add creates one, crm restore brings back a backup", path)
 	} else if err != nil {
 		return nil, err
+	}
+	if a.Events != nil {
+		b.Services = b.Services.WithEvents(a.Events(path))
 	}
 	a.book = b
 	return b, nil

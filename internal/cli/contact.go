@@ -160,7 +160,6 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	if err := book.Contacts.CreateContact(ctx, c); err != nil {
 		return err
 	}
-	app.runHook(ctx, hookAdd, c)
 	if asJSON {
 		return app.committed(opts.printJSON(app.IO, c))
 	}

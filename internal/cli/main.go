@@ -1,5 +1,5 @@
 // Package cli is the cobra command tree of crm. Main wires the sqlite
-// services to the commands and decides exit codes; commands
+// services and the hooks to the commands and decides exit codes; commands
 // use only the crm interfaces.
 package cli
 
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/hooks"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/sqlite"
@@ -47,6 +48,7 @@ func Main() int {
 		OpenBook: openSQLiteBook,
 		Files:    sqlite.Files{},
 	}
+	app.Events = func(book string) crm.EventSink { return hooks.New(app.Getenv, book, app.IO.ErrOut) }
 	defer app.Close()
 	root := newRootCmd(app)
 	root.SetArgs(os.Args[1:])

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -80,5 +81,80 @@ func TestServicesReadAMovingClock(t *testing.T) {
 	}
 	if !second.CreatedAt.After(first.CreatedAt) {
 		t.Errorf("both writes stamped %s and %s; the second should be 2 minutes later", first.CreatedAt, second.CreatedAt)
+	}
+}
+
+// recorder is an event sink that keeps what it hears.
+type recorder struct{ events []crm.Event }
+
+func (r *recorder) Emit(_ context.Context, e crm.Event) { r.events = append(r.events, e) }
+
+func (r *recorder) kinds() []string {
+	var out []string
+	for _, e := range r.events {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+// TestEventsFireBelowTheFaces: writes through the services wrapped with a
+// sink (no command involved) emit their events after they commit, with the
+// records as saved; a write that fails emits nothing.
+func TestEventsFireBelowTheFaces(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crm.db")
+	book, err := openSQLiteBook(ctx, path, func() time.Time { return time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC) }, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	sink := &recorder{}
+	s := book.Services.WithEvents(sink)
+
+	c := &crm.Contact{Name: "王科长", Tier: "A", Ladder: crm.DefaultLadder}
+	if err := s.Contacts.CreateContact(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	due := crm.Today(time.Date(2026, 11, 27, 0, 0, 0, 0, time.Local))
+	touch := &crm.Touch{Channel: "visit", Summary: "brought the terms", Contacts: []crm.TouchPerson{{ID: c.ID}},
+		Next: &crm.Task{Kind: crm.TaskFollowup, Title: "send terms", DueAt: due, ContactID: -1}}
+	if err := s.Touches.CreateTouch(ctx, touch); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := s.Stages.ChangeStage(ctx, c.ID, "icebreak", time.Time{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	promise := &crm.Task{Kind: crm.TaskPromise, Title: "case study", DueAt: due, ContactID: c.ID}
+	if err := s.Tasks.CreateTask(ctx, promise); err != nil {
+		t.Fatal(err)
+	}
+	closed, err := s.Tasks.CloseTask(ctx, promise.ID, crm.TaskDone, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned, err := s.Plans.ApplyPlan(ctx, "after-first-order", c.ID, due, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Tasks.CloseTask(ctx, promise.ID, crm.TaskDone, ""); err == nil {
+		t.Fatal("closing a closed task succeeded")
+	}
+
+	want := []string{crm.EventAdd, crm.EventLog, crm.EventTask, crm.EventStage, crm.EventTask, crm.EventTask}
+	for range planned {
+		want = append(want, crm.EventTask)
+	}
+	if got := sink.kinds(); !slices.Equal(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	records := []any{c, touch, touch.Tasks[0], sc, promise, closed}
+	for i, r := range records {
+		if sink.events[i].Record != r {
+			t.Errorf("event %d (%s) carries %#v, want the saved record %#v", i, sink.events[i].Kind, sink.events[i].Record, r)
+		}
+	}
+	if c.ID == 0 || touch.ID == 0 || len(touch.Tasks) != 1 {
+		t.Errorf("records emitted before they were saved: contact %d, touch %d, %d tasks", c.ID, touch.ID, len(touch.Tasks))
 	}
 }
