@@ -162,7 +162,10 @@ func printAccountCard(app *App, m *crm.AccountMap) error {
 		return err
 	}
 	t := newTable(app.IO, th, "ID", "NAME", "TITLE", "TIER", "STAGE", "LAST TOUCH").WhenEmpty("no contacts")
-	now, _ := app.Now()
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
 	for _, c := range m.Contacts {
 		t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Title},
 			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: ago(c.LastTouchAt, now)})

@@ -20,14 +20,16 @@ type App struct {
 	IO     *iostreams.IOStreams
 	Getenv func(string) string
 	// OpenBook opens the book at path; a missing book is created only when
-	// create is set, and is crm.ENOBOOK otherwise.
+	// create is set, and is crm.ENOBOOK otherwise. now is the clock its
+	// writes read, once per transaction.
 	OpenBook func(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error)
-	// CreateBook writes a whole new book at path from fill, atomically.
-	CreateBook    func(ctx context.Context, path string, now func() time.Time, fill func(crm.BookWriter) error) error
-	SchemaVersion int
-	// RestoreBook replaces the book at bookPath with a checked copy of src
-	// and returns where the previous book was kept; the book need not be open.
-	RestoreBook func(ctx context.Context, src, bookPath string, now func() time.Time) (string, error)
+	// Files makes, restores and versions book files (crm demo, crm restore,
+	// crm version): the backend's, when it keeps books in files.
+	Files crm.BookFiles
+	// Events, when set, makes the sink that hears of every write to the
+	// book at bookPath (the user's hooks); openBook puts it around the
+	// services, so that the commands never run hooks themselves.
+	Events func(bookPath string) crm.EventSink
 
 	// Args are the command line, journaled as the summary of each change.
 	Args []string
@@ -38,28 +40,21 @@ type App struct {
 	Lang    string
 
 	book *Book
-	now  time.Time
+	// clock is the process's clock once Clock has made it; now is the
+	// command's reading of it (see Now).
+	clock func() time.Time
+	now   time.Time
 	// colorForced turns colour on for a terminal that tests simulate.
 	colorForced bool
 }
 
-// Book is the set of services over one open book.
+// Book is the open book as the commands hold it: the services that every
+// face uses, where the book is, and what only a book kept in a file can do.
 type Book struct {
-	Path     string
-	Contacts crm.ContactService
-	Accounts crm.AccountService
-	Touches  crm.TouchService
-	Stages   crm.StageService
-	Settings crm.SettingService
-	Tasks    crm.TaskService
-	Plans    crm.PlanService
-	KeyDates crm.KeyDateService
-	Due      crm.DueService
-	Reports  crm.ReportService
-	Journal  crm.JournalService
-	// Maintenance makes backups and checks the book (crm backup, crm doctor).
-	Maintenance crm.Maintenance
-	close       func() error
+	*crm.Services
+	Path string
+	// File makes backups and checks the book file (crm backup, crm doctor).
+	File crm.BookFile
 }
 
 // Book opens the book once: --db, else CRM_DB, else the default path. It
@@ -81,15 +76,18 @@ func (a *App) openBook(ctx context.Context, create bool) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
-	now, err := a.Now()
+	clock, err := a.Clock()
 	if err != nil {
 		return nil, err
 	}
-	b, err := a.OpenBook(ctx, path, func() time.Time { return now }, create)
+	b, err := a.OpenBook(ctx, path, clock, create)
 	if crm.ErrorCode(err) == crm.ENOBOOK {
 		return nil, crm.Errorf(crm.ENOBOOK, "no book at %s; crm add creates one, crm restore brings back a backup", path)
 	} else if err != nil {
 		return nil, err
+	}
+	if a.Events != nil {
+		b.Services = b.Services.WithEvents(a.Events(path))
 	}
 	a.book = b
 	return b, nil
@@ -144,20 +142,41 @@ func expandHome(path string, getenv func(string) string) (string, error) {
 	return filepath.Join(home, rest), nil
 }
 
-// Now is the command's clock, read once: CRM_NOW (RFC 3339) pins it.
+// Clock is the process's clock, for the book's writes and for a face that
+// lives long (the TUI): CRM_NOW (RFC 3339) pins it, parsed once; otherwise
+// every call reads the real time, so that each write is stamped with when
+// it was made. Its times are local.
+func (a *App) Clock() (func() time.Time, error) {
+	if a.clock != nil {
+		return a.clock, nil
+	}
+	s := a.Getenv("CRM_NOW")
+	if s == "" {
+		a.clock = func() time.Time { return time.Now().Local() }
+		return a.clock, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil, usageErrorf("invalid CRM_NOW %q: want RFC 3339, e.g. 2026-11-22T09:00:00+08:00", s)
+	}
+	t = t.Local()
+	a.clock = func() time.Time { return t }
+	return a.clock, nil
+}
+
+// Now is the command's now: the clock read once, at the first call, so that
+// whatever one command computes and prints ("today", "3 days ago") agrees
+// with itself. The book's writes read the clock themselves, once per
+// transaction.
 func (a *App) Now() (time.Time, error) {
 	if !a.now.IsZero() {
 		return a.now, nil
 	}
-	a.now = time.Now()
-	if s := a.Getenv("CRM_NOW"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return time.Time{}, usageErrorf("invalid CRM_NOW %q: want RFC 3339, e.g. 2026-11-22T09:00:00+08:00", s)
-		}
-		a.now = t
+	clock, err := a.Clock()
+	if err != nil {
+		return time.Time{}, err
 	}
-	a.now = a.now.Local()
+	a.now = clock()
 	return a.now, nil
 }
 
@@ -168,8 +187,8 @@ func (a *App) Theme() *theme.Theme {
 
 // Close closes the book if it was opened.
 func (a *App) Close() {
-	if a.book != nil && a.book.close != nil {
-		a.book.close()
+	if a.book != nil {
+		a.book.Close()
 	}
 }
 

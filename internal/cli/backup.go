@@ -98,7 +98,7 @@ func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
 				path = filepath.Join(dir, filepath.Base(path))
 			}
 		}
-		res, err = book.Maintenance.Backup(ctx, path)
+		res, err = book.File.Backup(ctx, path)
 		if named || crm.ErrorCode(err) != crm.ECONFLICT || seq == maxBackupsPerSecond {
 			break
 		}
@@ -239,7 +239,7 @@ func runRestore(ctx context.Context, app *App, opts *restoreOptions) error {
 	if err != nil {
 		return err
 	}
-	aside, err := app.RestoreBook(ctx, opts.Path, bookPath, func() time.Time { return now })
+	aside, err := app.Files.RestoreBook(ctx, opts.Path, bookPath, func() time.Time { return now })
 	if err != nil {
 		return err
 	}
@@ -308,7 +308,7 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
-	r, err := book.Maintenance.Doctor(ctx, opts.Fix, opts.Full)
+	r, err := book.File.Doctor(ctx, opts.Fix, opts.Full)
 	if err != nil {
 		return err
 	}

@@ -171,7 +171,6 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	if newAccount {
 		app.noteNewAccount(c)
 	}
-	app.runHook(ctx, hookAdd, c)
 	if asJSON {
 		if err := app.committed(opts.printJSON(app.IO, c)); err != nil {
 			return err
@@ -492,7 +491,10 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 	if asJSON {
 		return opts.printJSON(app.IO, v)
 	}
-	now, _ := app.Now()
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
 	return printContactCard(app, v, now)
 }
 
@@ -625,7 +627,10 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 		}
 		return out.Close()
 	}
-	now, _ := app.Now()
+	now, err := app.Now()
+	if err != nil {
+		return err
+	}
 	th := app.Theme()
 	t := newTable(app.IO, th, "ID", "NAME", "ACCOUNT", "TIER", "STAGE", "LAST TOUCH", "TAGS").WhenEmpty("no contacts")
 	tty := app.IO.IsStdoutTTY()

@@ -139,7 +139,10 @@ func runDate(ctx context.Context, app *App, opts *dateOptions) error {
 	if asJSON {
 		return app.committed(opts.printJSON(app.IO, k))
 	}
-	now, _ := app.Now()
+	now, err := app.Now()
+	if err != nil {
+		return app.committed(err)
+	}
 	fmt.Fprintf(app.IO.Out, "%d\n", k.ID)
 	next, _ := k.Next(when.DateOf(now))
 	fmt.Fprintf(app.IO.ErrOut, "%s's %s: %s, next on %s\n", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)

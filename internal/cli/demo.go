@@ -69,7 +69,7 @@ func runDemo(ctx context.Context, app *App, opts *demoOptions, synthetic bool) e
 	if synthetic {
 		fill = func(w crm.BookWriter) error { return demo.Synthetic(opts.Contacts, opts.Touches, now, w) }
 	}
-	if err := app.CreateBook(ctx, path, func() time.Time { return now }, fill); err != nil {
+	if err := app.Files.CreateBook(ctx, path, func() time.Time { return now }, fill); err != nil {
 		if crm.ErrorCode(err) == crm.ECONFLICT {
 			return crm.Errorf(crm.EINVALID, "%s", crm.ErrorMessage(err))
 		}

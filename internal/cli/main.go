@@ -1,6 +1,6 @@
 // Package cli is the cobra command tree of crm. Main wires the sqlite
-// services to the commands and decides exit codes; commands use only the crm
-// interfaces.
+// services and the hooks to the commands and decides exit codes; commands
+// use only the crm interfaces.
 package cli
 
 import (
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/hooks"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/sqlite"
@@ -41,14 +42,13 @@ func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := &App{
-		IO:            iostreams.System(),
-		Args:          os.Args[1:],
-		Getenv:        os.Getenv,
-		OpenBook:      openSQLiteBook,
-		CreateBook:    createSQLiteBook,
-		SchemaVersion: sqlite.SchemaVersion(),
-		RestoreBook:   sqlite.RestoreBook,
+		IO:       iostreams.System(),
+		Args:     os.Args[1:],
+		Getenv:   os.Getenv,
+		OpenBook: openSQLiteBook,
+		Files:    sqlite.Files{},
 	}
+	app.Events = func(book string) crm.EventSink { return hooks.New(app.Getenv, book, app.IO.ErrOut) }
 	defer app.Close()
 	root := newRootCmd(app)
 	root.SetArgs(os.Args[1:])
@@ -136,7 +136,8 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// openSQLiteBook opens the book at the path the App resolved.
+// openSQLiteBook opens the book at the path the App resolved: the one place
+// that picks the services' backend.
 func openSQLiteBook(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error) {
 	open := sqlite.OpenExisting
 	if create {
@@ -147,25 +148,23 @@ func openSQLiteBook(ctx context.Context, path string, now func() time.Time, crea
 		return nil, err
 	}
 	return &Book{
-		Path:        path,
-		Contacts:    sqlite.NewContactService(db),
-		Accounts:    sqlite.NewAccountService(db),
-		Touches:     sqlite.NewTouchService(db),
-		Stages:      sqlite.NewStageService(db),
-		Settings:    sqlite.NewSettingService(db),
-		Tasks:       sqlite.NewTaskService(db),
-		Plans:       sqlite.NewTaskService(db),
-		KeyDates:    sqlite.NewKeyDateService(db),
-		Due:         sqlite.NewDueService(db),
-		Reports:     sqlite.NewReportService(db),
-		Maintenance: sqlite.NewMaintenanceService(db),
-		Journal:     sqlite.NewJournalService(db),
-		close:       db.Close,
+		Services: &crm.Services{
+			Contacts: sqlite.NewContactService(db),
+			Accounts: sqlite.NewAccountService(db),
+			Touches:  sqlite.NewTouchService(db),
+			Stages:   sqlite.NewStageService(db),
+			Settings: sqlite.NewSettingService(db),
+			Tasks:    sqlite.NewTaskService(db),
+			Plans:    sqlite.NewTaskService(db),
+			KeyDates: sqlite.NewKeyDateService(db),
+			Due:      sqlite.NewDueService(db),
+			Reports:  sqlite.NewReportService(db),
+			Journal:  sqlite.NewJournalService(db),
+			Closer:   db,
+		},
+		Path: path,
+		File: sqlite.NewMaintenanceService(db),
 	}, nil
-}
-
-func createSQLiteBook(ctx context.Context, path string, now func() time.Time, fill func(crm.BookWriter) error) error {
-	return sqlite.Creator{Now: now}.CreateBook(ctx, path, fill)
 }
 
 // defaultBookPath is $XDG_DATA_HOME/crm/crm.db, else ~/.local/share/crm/crm.db.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/seedcrm/crm/internal/crm"
 	"io"
-	"reflect"
 	"strings"
 	"time"
 
@@ -41,26 +40,8 @@ func (o *jsonOptions) enabled() (bool, error) {
 	return o.JSON, nil
 }
 
-// jsonAppender is a record that encodes itself (see crm.Contact.AppendJSON).
-type jsonAppender interface{ AppendJSON([]byte) []byte }
-
-// marshalJSON encodes v compactly, without HTML escaping (this is no web
-// page). A nil list is an empty one: every list is [], never null.
-func marshalJSON(v any) ([]byte, error) {
-	if a, ok := v.(jsonAppender); ok {
-		return a.AppendJSON(nil), nil
-	}
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
-		return []byte("[]"), nil
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
+// marshalJSON is crm.MarshalJSON, the one encoding of crm's JSON.
+func marshalJSON(v any) ([]byte, error) { return crm.MarshalJSON(v) }
 
 // printJSON writes v as JSON, through the --jq filter when one is given.
 func (o *jsonOptions) printJSON(ios *iostreams.IOStreams, v any) error {
@@ -181,7 +162,7 @@ func newJSONStream(o *jsonOptions, ios *iostreams.IOStreams) *jsonStream {
 
 func (s *jsonStream) Add(v any) error {
 	var b []byte
-	if a, ok := v.(jsonAppender); ok {
+	if a, ok := v.(crm.JSONAppender); ok {
 		s.buf = a.AppendJSON(s.buf[:0])
 		b = s.buf
 	} else {

@@ -87,7 +87,6 @@ func runStage(ctx context.Context, app *App, opts *stageOptions) error {
 		if err != nil {
 			return err
 		}
-		app.runHook(ctx, hookStage, sc)
 		if !asJSON {
 			fmt.Fprintf(app.IO.ErrOut, "%s: %s → %s\n", iostreams.CleanLine(c.Name), sc.From, sc.To)
 		}

@@ -67,7 +67,6 @@ func runPromise(ctx context.Context, app *App, opts *promiseOptions) error {
 	if err := book.Tasks.CreateTask(ctx, t); err != nil {
 		return err
 	}
-	app.runHook(ctx, hookTask, t)
 	if by.Before(crm.Today(now)) {
 		app.warnf("warning: this promise was due %s, already past", fmtDate(by))
 	}
@@ -197,7 +196,6 @@ is named); 1 failure.`,
 			if err != nil {
 				return err
 			}
-			app.runHook(cmd.Context(), hookTask, t)
 			if asJSON {
 				return app.committed(o.printJSON(app.IO, t))
 			}
@@ -329,9 +327,6 @@ already; 1 failure.`,
 			tasks, err := book.Plans.ApplyPlan(cmd.Context(), args[0], c.ID, start, again)
 			if err != nil {
 				return err
-			}
-			for _, t := range tasks {
-				app.runHook(cmd.Context(), hookTask, t)
 			}
 			if asJSON {
 				return app.committed(applyOpts.printJSON(app.IO, tasks))

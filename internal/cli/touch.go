@@ -210,10 +210,6 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 	if err := book.Touches.CreateTouch(ctx, t); err != nil {
 		return err
 	}
-	app.runHook(ctx, hookLog, t)
-	for _, task := range t.Tasks {
-		app.runHook(ctx, hookTask, task)
-	}
 	if t.At.After(now.Add(time.Minute)) {
 		app.warnf("warning: this %s is dated in the future (%s)", t.Channel, fmtTime(t.At))
 	}

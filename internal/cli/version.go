@@ -16,7 +16,7 @@ func newVersionCmd(app *App) *cobra.Command {
 		Short: "Print the version of crm and the book schema it writes",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(app.IO.Out, "crm %s (book schema %d)\n", buildVersion(), app.SchemaVersion)
+			fmt.Fprintf(app.IO.Out, "crm %s (book schema %d)\n", buildVersion(), app.Files.SchemaVersion())
 			return nil
 		},
 	}

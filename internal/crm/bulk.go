@@ -1,7 +1,5 @@
 package crm
 
-import "context"
-
 // A BookWriter fills a brand-new book in one go (the demo book, synthetic
 // books for benchmarks, later whole-book imports). Records are taken in
 // order; ids are assigned as they arrive, so a record may refer to one
@@ -13,11 +11,4 @@ type BookWriter interface {
 	AddContact(c *Contact) error
 	AddTouch(t *Touch) error
 	AddStageChange(sc *StageChange) error
-}
-
-// BookCreator makes a new book at a path from fill, atomically: the book
-// appears whole when fill and the commit succeed, and not at all otherwise.
-// An existing file at path is ECONFLICT and is left alone.
-type BookCreator interface {
-	CreateBook(ctx context.Context, path string, fill func(BookWriter) error) error
 }

@@ -1,7 +1,10 @@
 package crm
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"time"
@@ -302,4 +305,27 @@ func appendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// JSONAppender is a record that encodes itself (see Contact.AppendJSON),
+// faster than encoding/json and with the same result.
+type JSONAppender interface{ AppendJSON([]byte) []byte }
+
+// MarshalJSON encodes v as crm writes JSON everywhere (--json, hooks):
+// compactly, without HTML escaping (this is no web page). A nil list is an
+// empty one: every list is [], never null.
+func MarshalJSON(v any) ([]byte, error) {
+	if a, ok := v.(JSONAppender); ok {
+		return a.AppendJSON(nil), nil
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		return []byte("[]"), nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

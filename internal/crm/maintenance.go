@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// BackupResult describes a copy of the book written by Maintenance.Backup.
+// BackupResult describes a copy of the book written by BookFile.Backup.
 type BackupResult struct {
 	Path          string `json:"path"`
 	Size          int64  `json:"size"` // bytes
@@ -28,7 +28,7 @@ type DoctorCheck struct {
 	Warning bool   `json:"warning,omitempty"`
 }
 
-// DoctorReport is the result of Maintenance.Doctor, one check per line in a
+// DoctorReport is the result of BookFile.Doctor, one check per line in a
 // stable order. OK is true when every check is OK.
 type DoctorReport struct {
 	OK     bool          `json:"ok"`
@@ -68,8 +68,16 @@ func (r *DoctorReport) Fixed() int {
 	return n
 }
 
-// Maintenance keeps the book safe: copies and health checks.
-type Maintenance interface {
+// BookFile is what an open book kept in one local file (SQLite) can do
+// beyond the Services: copies of the file and checks of it. A backend that
+// keeps books elsewhere (a PostgreSQL server) implements the Services only;
+// these are its administrator's tools, not crm's.
+//
+// Doctor is here whole, its data checks too: they recompute the fields the
+// SQLite schema denormalises for its hot queries (last touch, due date,
+// tags, search keys), which are that schema's, not the domain's, and they
+// read one snapshot with the file checks, in one report.
+type BookFile interface {
 	// Backup writes a consistent copy of the book at path while others may
 	// go on writing, and checks the copy before it appears there; path
 	// appears whole or not at all. An existing path is ECONFLICT and is
@@ -82,6 +90,21 @@ type Maintenance interface {
 	// only reported (a backup is the cure). full runs the slow, complete
 	// integrity check instead of the quick one.
 	Doctor(ctx context.Context, fix, full bool) (*DoctorReport, error)
+}
+
+// BookFiles makes and replaces whole book files, with no book open: what
+// only a backend that keeps each book in a local file can do. now is the
+// clock that stamps what they write.
+type BookFiles interface {
+	// CreateBook makes a new book at path from fill, atomically: the book
+	// appears whole when fill and the commit succeed, and not at all
+	// otherwise. An existing file at path is ECONFLICT and is left alone.
+	CreateBook(ctx context.Context, path string, now func() time.Time, fill func(BookWriter) error) error
+	// RestoreBook replaces the book at bookPath with a checked copy of src
+	// and returns where the previous book was kept ("" when there was none).
+	RestoreBook(ctx context.Context, src, bookPath string, now func() time.Time) (aside string, err error)
+	// SchemaVersion is the version of the book files this binary writes.
+	SchemaVersion() int
 }
 
 // StampLayout is the local time in the names of backups and of books kept

@@ -3,9 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,35 +12,27 @@ import (
 	"github.com/seedcrm/crm/internal/match"
 )
 
-// Creator implements crm.BookCreator.
+// Creator makes new books from a fill function (see crm.BookFiles.CreateBook);
+// Now stamps their rows, time.Now when nil.
 type Creator struct{ Now func() time.Time }
 
-var _ crm.BookCreator = Creator{}
-
 // CreateBook builds a whole book in a temporary file beside path with one
-// transaction, then links it into place. A crash or error at any moment
+// transaction, then publishes it (publishFile). A crash or error at any moment
 // leaves either no book at path or the complete one: the temporary file is
 // not a book until its final commit, and it is never seen under path before.
 func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.BookWriter) error) error {
 	if _, err := os.Lstat(path); err == nil {
-		return crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
+		return existsError(path)
 	}
 	dir := filepath.Dir(path)
 	if err := MkdirPrivate(dir); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, tempPattern)
+	tmpPath, cleanup, err := newTempBook(dir)
 	if err != nil {
 		return fmt.Errorf("create book %s: %w", path, err)
 	}
-	tmpPath := tmp.Name()
-	tmp.Close()
-	defer os.Remove(tmpPath)
-	defer os.Remove(tmpPath + "-wal")
-	defer os.Remove(tmpPath + "-shm")
-	if err := os.Chmod(tmpPath, 0o600); err != nil {
-		return err
-	}
+	defer cleanup()
 	now := cr.Now
 	if now == nil {
 		now = time.Now
@@ -77,19 +67,10 @@ func (cr Creator) CreateBook(ctx context.Context, path string, fill func(crm.Boo
 	if cerr := d.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = syncFile(tmpPath)
-	}
 	if err != nil {
 		return err
 	}
-	if err := os.Link(tmpPath, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
-		}
-		return fmt.Errorf("create book %s: %w", path, err)
-	}
-	return syncDir(dir)
+	return publishFile(tmpPath, path, false)
 }
 
 // bulkWriter inserts records with prepared statements inside one transaction.

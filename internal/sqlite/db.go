@@ -48,7 +48,7 @@ const bookParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=
 // bulkParams are for a new book that nobody else can see yet (a temporary
 // file linked into place only when complete): no rollback journal and no
 // syncs while it is filled, and a large page cache. A crash leaves only a
-// temporary file; CreateBook syncs the file before linking it.
+// temporary file; publishFile syncs the file before linking it.
 const bulkParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-262144)&_txlock=immediate"
 
 // Open opens the book at path, creating it (mode 0600 in a 0700 directory)
@@ -152,16 +152,11 @@ func create(ctx context.Context, path string) error {
 	if err := MkdirPrivate(dir); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, tempPattern)
+	tmpPath, cleanup, err := newTempBook(dir)
 	if err != nil {
 		return fmt.Errorf("create book %s: %w", path, err)
 	}
-	tmpPath := tmp.Name()
-	tmp.Close()
-	defer os.Remove(tmpPath)
-	if err := os.Chmod(tmpPath, 0o600); err != nil {
-		return fmt.Errorf("create book %s: %w", path, err)
-	}
+	defer cleanup()
 	d, err := openDSN(tmpPath, time.Now, bookParams)
 	if err != nil {
 		return err
@@ -173,12 +168,12 @@ func create(ctx context.Context, path string) error {
 	if err := d.Close(); err != nil {
 		return fmt.Errorf("create book %s: %w", path, err)
 	}
-	// A hard link never replaces a file: when another process created the
-	// book first, its book (and whatever it wrote already) wins.
-	if err := os.Link(tmpPath, path); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("create book %s: %w", path, err)
+	// When another process created the book first, its book (and whatever
+	// it wrote already) wins: publishing never replaces a file.
+	if err := publishFile(tmpPath, path, false); crm.ErrorCode(err) != crm.ECONFLICT {
+		return err
 	}
-	return syncDir(dir)
+	return nil
 }
 
 // initFile stamps a new file as a book and creates its schema. The

@@ -46,7 +46,7 @@ type dataCheck struct {
 // left over: a younger one may belong to a crm that is still at work.
 const staleAfter = time.Hour
 
-// Doctor implements crm.Maintenance. The checks read one snapshot of the
+// Doctor implements crm.BookFile. The checks read one snapshot of the
 // book. With fix, file modes and leftover files are repaired one by one,
 // and the denormalised data in one transaction, in the order the fields
 // depend on each other (touch times, last touches, due dates); a damaged

@@ -15,27 +15,47 @@ import (
 	"modernc.org/sqlite"
 )
 
-// MaintenanceService implements crm.Maintenance.
+// MaintenanceService implements crm.BookFile: backups and checks of the
+// book's file.
 type MaintenanceService struct{ db *DB }
 
 // NewMaintenanceService returns the maintenance service of the book.
 func NewMaintenanceService(db *DB) *MaintenanceService { return &MaintenanceService{db} }
 
-var _ crm.Maintenance = (*MaintenanceService)(nil)
+var _ crm.BookFile = (*MaintenanceService)(nil)
+
+// Files implements crm.BookFiles: new books, restores and the schema
+// version, for books that are SQLite files.
+type Files struct{}
+
+var _ crm.BookFiles = Files{}
+
+// CreateBook implements crm.BookFiles with Creator.
+func (Files) CreateBook(ctx context.Context, path string, now func() time.Time, fill func(crm.BookWriter) error) error {
+	return Creator{Now: now}.CreateBook(ctx, path, fill)
+}
+
+// RestoreBook implements crm.BookFiles with RestoreBook.
+func (Files) RestoreBook(ctx context.Context, src, bookPath string, now func() time.Time) (string, error) {
+	return RestoreBook(ctx, src, bookPath, now)
+}
+
+// SchemaVersion implements crm.BookFiles with SchemaVersion.
+func (Files) SchemaVersion() int { return SchemaVersion() }
 
 // tempPattern names the files a book is built in before it is linked into
 // place (new books, backups, restores); doctor looks for leftovers of it.
 const tempPattern = ".crm-new-*.db"
 
-// Backup implements crm.Maintenance. The copy is made with SQLite's online
+// Backup implements crm.BookFile. The copy is made with SQLite's online
 // backup API inside one read transaction of the book, so it is one
 // consistent snapshot while other processes go on writing (in WAL mode they
 // are never blocked). It is written to a temporary file beside path,
-// checked (application_id, quick_check, schema version), synced, and only
-// then linked into place.
+// checked (application_id, quick_check, schema version), and only then
+// published (publishFile).
 func (s *MaintenanceService) Backup(ctx context.Context, path string) (*crm.BackupResult, error) {
 	if _, err := os.Lstat(path); err == nil {
-		return nil, crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
+		return nil, existsError(path)
 	}
 	dir := filepath.Dir(path)
 	if err := MkdirPrivate(dir); err != nil {
@@ -61,10 +81,7 @@ func (s *MaintenanceService) Backup(ctx context.Context, path string) (*crm.Back
 		}
 		return nil, err
 	}
-	if err := syncFile(tmp); err != nil {
-		return nil, fmt.Errorf("back up to %s: %w", path, err)
-	}
-	if err := linkNoReplace(tmp, path); err != nil {
+	if err := publishFile(tmp, path, false); err != nil {
 		return nil, err
 	}
 	fi, err := os.Stat(path)
@@ -230,28 +247,4 @@ func hasCode(err error, codes ...int) bool {
 		}
 	}
 	return false
-}
-
-// linkNoReplace puts the finished file tmp at path, never replacing a file
-// there: a hard link where the file system has them (then tmp goes), else
-// a rename after checking that path is free.
-func linkNoReplace(tmp, path string) error {
-	err := os.Link(tmp, path)
-	switch {
-	case err == nil:
-		os.Remove(tmp)
-	case errors.Is(err, fs.ErrExist):
-		return crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
-	default:
-		if _, serr := os.Lstat(path); serr == nil {
-			return crm.Errorf(crm.ECONFLICT, "%s exists already; choose another path", path)
-		}
-		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

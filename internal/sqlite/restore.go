@@ -63,17 +63,14 @@ func RestoreBook(ctx context.Context, src, bookPath string, now func() time.Time
 		}
 		return "", err
 	}
-	if err := syncFile(tmp); err != nil {
+	if err := syncFile(tmp); err != nil { // before the book is set aside
 		return "", fmt.Errorf("restore %s: %w", bookPath, err)
 	}
 	if aside, err = setAside(ctx, bookPath, now()); err != nil {
 		return "", err
 	}
-	if err := os.Rename(tmp, bookPath); err != nil {
+	if err := publishFile(tmp, bookPath, true); err != nil {
 		return aside, fmt.Errorf("restore %s: %w (the previous book is at %s)", bookPath, err, aside)
-	}
-	if err := syncDir(dir); err != nil {
-		return aside, fmt.Errorf("restore %s: %w", bookPath, err)
 	}
 	return aside, nil
 }
