@@ -51,6 +51,10 @@ func Run(t *testing.T, newServices func(t *testing.T) Services) {
 		{"DueAtMatchesTheRule", testDueAtMatchesTheRule},
 		{"UndoRestoresEachChange", testUndoRestoresEachChange},
 		{"UndoRefusesWhatLaterChangesBuildOn", testUndoRefusesWhatLaterChangesBuildOn},
+		{"PagesListEachContactOnce", testPagesListEachContactOnce},
+		{"PagesListEachTouchOnce", testPagesListEachTouchOnce},
+		{"ServiceCallsInsideAListing", testServiceCallsInsideAListing},
+		{"ReadersAndAWriterAtOnce", testReadersAndAWriterAtOnce},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, newServices(t)) })
 	}
@@ -63,4 +67,13 @@ func mustAdd(t *testing.T, s crm.ContactService, c *crm.Contact) *crm.Contact {
 		t.Fatalf("add %s: %v", c.Name, err)
 	}
 	return c
+}
+
+// deadline is the context of a test that a regression could hang (a
+// listing whose callback waits for the listing's connection): it fails the
+// test in seconds instead.
+func deadline(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
