@@ -69,11 +69,14 @@ func mustAdd(t *testing.T, s crm.ContactService, c *crm.Contact) *crm.Contact {
 	return c
 }
 
-// deadline is the context of a test that a regression could hang (a
-// listing whose callback waits for the listing's connection): it fails the
-// test in seconds instead.
-func deadline(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+// hang is how long a call may take before a test takes it for a deadlock
+// (a listing whose callback waits for the listing's connection): such a
+// regression then fails in seconds instead of hanging the suite. It bounds
+// one call or one round of calls, never a whole test, so that a slow
+// machine (or -race) only makes the suite slower.
+const hang = 10 * time.Second
+
+// watch returns the context of one round of calls that a regression could hang.
+func watch() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), hang)
 }

@@ -70,7 +70,7 @@ func checkPages(t *testing.T, what string, total int, list func(offset, limit in
 // pages of a listing are the listing, whatever ties the order has (same
 // names, same last touch, same stage), and CountContacts is its total.
 func testPagesListEachContactOnce(t *testing.T, s Services) {
-	ctx := deadline(t)
+	ctx := context.Background()
 	names := []string{"张伟", "Anna", "张伟", "王科长", "Anna", "李娜", "张伟", "Bob", "Anna", "王科长", "Zoe", "张伟"}
 	var ids []crm.TouchPerson
 	for i := range 3 * len(names) {
@@ -111,7 +111,7 @@ func testPagesListEachContactOnce(t *testing.T, s Services) {
 // testPagesListEachTouchOnce: touches at one instant come in one order
 // page after page, in the whole timeline and in one contact's.
 func testPagesListEachTouchOnce(t *testing.T, s Services) {
-	ctx := deadline(t)
+	ctx := context.Background()
 	a := mustAdd(t, s.Contacts, &crm.Contact{Name: "A"})
 	b := mustAdd(t, s.Contacts, &crm.Contact{Name: "B"})
 	for i := range 23 {
@@ -144,10 +144,11 @@ func testPagesListEachTouchOnce(t *testing.T, s Services) {
 // writes through the services, a listing inside it included, without
 // waiting for the listing; the listing goes on with its own snapshot.
 func testServiceCallsInsideAListing(t *testing.T, s Services) {
-	ctx := deadline(t)
 	for _, n := range []string{"王科长", "李娜", "Anna"} {
 		mustAdd(t, s.Contacts, &crm.Contact{Name: n})
 	}
+	ctx, cancel := watch()
+	defer cancel()
 	listed := 0
 	err := s.Contacts.FindContacts(ctx, crm.ContactFilter{Sort: crm.SortCreated}, func(c *crm.Contact) error {
 		listed++
@@ -203,7 +204,6 @@ func testServiceCallsInsideAListing(t *testing.T, s Services) {
 // testReadersAndAWriterAtOnce: several goroutines list, count and look up
 // while one writes; every call succeeds, and every listing is whole.
 func testReadersAndAWriterAtOnce(t *testing.T, s Services) {
-	ctx := deadline(t)
 	const seed, added = 20, 10
 	for i := range seed {
 		mustAdd(t, s.Contacts, &crm.Contact{Name: "c" + strconv.Itoa(i)})
@@ -214,11 +214,13 @@ func testReadersAndAWriterAtOnce(t *testing.T, s Services) {
 	go func() { // the writer
 		defer wg.Done()
 		for i := range added {
+			ctx, cancel := watch()
 			c := &crm.Contact{Name: "w" + strconv.Itoa(i)}
 			err := s.Contacts.CreateContact(ctx, c)
 			if err == nil {
 				err = s.Touches.CreateTouch(ctx, &crm.Touch{Channel: "call", Summary: "x", Contacts: []crm.TouchPerson{{ID: int64(i + 1)}, {ID: c.ID}}})
 			}
+			cancel()
 			if err != nil {
 				errs <- fmt.Errorf("writer: %w", err)
 				return
@@ -231,7 +233,10 @@ func testReadersAndAWriterAtOnce(t *testing.T, s Services) {
 		go func() { // a reader
 			defer wg.Done()
 			for range 5 {
-				if err := readAll(ctx, s, today); err != nil {
+				ctx, cancel := watch()
+				err := readAll(ctx, s, today)
+				cancel()
+				if err != nil {
 					errs <- fmt.Errorf("reader %d: %w", r, err)
 					return
 				}
@@ -243,7 +248,7 @@ func testReadersAndAWriterAtOnce(t *testing.T, s Services) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n, err := s.Contacts.CountContacts(ctx, crm.ContactFilter{}); n != seed+added || err != nil {
+	if n, err := s.Contacts.CountContacts(context.Background(), crm.ContactFilter{}); n != seed+added || err != nil {
 		t.Errorf("%d contacts at the end (%v), want %d", n, err, seed+added)
 	}
 }
