@@ -40,7 +40,9 @@ var migrationFS embed.FS
 // book is in WAL mode, where each reader has a snapshot of its own and
 // neither blocks a writer nor waits for one. A service call made while a
 // listing streams (see crm.ContactService.FindContacts) therefore never waits
-// for the listing's connection.
+// for the listing's connection. (Every book crm makes is in WAL mode; in a
+// book some other tool switched out of it, a write made inside a listing
+// waits for the listing to end, busy_timeout at most, and fails busy.)
 type DB struct {
 	db      *sql.DB
 	read    *sql.DB // the readers' pool; db itself for a book opened only to be written
