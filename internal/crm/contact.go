@@ -194,14 +194,17 @@ var ContactSorts = []string{string(SortName), string(SortLastTouch), string(Sort
 
 // ContactFilter selects contacts; zero fields do not filter. A field with
 // several values matches a contact that has any of them (--tier A --tier B);
-// different fields must all match. Values are canonical keys.
+// different fields must all match. Values are canonical keys. Offset and
+// Limit cut a page out of the listing in its order (which ends with the id,
+// so that pages neither repeat nor skip a contact while the book is
+// unchanged); Limit 0 is no limit.
 type ContactFilter struct {
 	Tiers, Stages, Ladders, Tags, Styles, Roles []string
 	AccountIDs                                  []int64
 	Query                                       string // matches name, pinyin, title, account, notes
 	Archived                                    bool   // list archived contacts instead of active ones
 	Sort                                        ContactSort
-	Limit                                       int
+	Offset, Limit                               int
 }
 
 // Lookalike is a contact that shares something that names a person with
@@ -259,8 +262,17 @@ type ContactService interface {
 	ResolveContact(ctx context.Context, ref string) (*Contact, error)
 	MatchContact(ctx context.Context, ref string) (*Contact, RefMatch, error)
 	FindContactByID(ctx context.Context, id int64) (*Contact, error)
-	// FindContacts streams the matching contacts to fn in order; fn's error stops it.
+	// FindContacts streams the matching contacts to fn in order; fn's error
+	// stops it and is returned. The listing is one snapshot of the book,
+	// taken when it starts. fn may call any service, this one included, to
+	// read or to write (a page of a UI fetching a contact's touches per row,
+	// a review editing as it goes): such calls never wait for the listing,
+	// and what they write is not seen by it. Every backend must allow this;
+	// the compliance suite (crmtest) checks it.
 	FindContacts(ctx context.Context, f ContactFilter, fn func(*Contact) error) error
+	// CountContacts counts the contacts FindContacts would list without
+	// Offset and Limit: the total of a paged listing.
+	CountContacts(ctx context.Context, f ContactFilter) (int, error)
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
 	ArchiveContact(ctx context.Context, id int64) (*Contact, error)

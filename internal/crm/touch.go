@@ -118,21 +118,26 @@ func (c Cost) MarshalJSON() ([]byte, error) {
 	return appendFloat(nil, f), nil
 }
 
-// TouchFilter selects touches; zero fields do not filter.
+// TouchFilter selects touches; zero fields do not filter. Offset and Limit
+// cut a page out of the timeline as ContactFilter's do (the order ends with
+// the id); Limit 0 is no limit.
 type TouchFilter struct {
-	ContactID int64
-	Since     time.Time
-	Channels  []string // any of these channels; none: all
-	Limit     int
+	ContactID     int64
+	Since         time.Time
+	Channels      []string // any of these channels; none: all
+	Offset, Limit int
 }
 
 // TouchService stores touches. CreateTouch also moves each contact's
 // LastTouchAt forward when the touch is later, in the same transaction.
 type TouchService interface {
 	CreateTouch(ctx context.Context, t *Touch) error
-	// FindTouches streams matching touches newest first (by when they happened).
+	// FindTouches streams matching touches newest first (by when they
+	// happened) to fn; fn's error stops it and is returned. fn may call any
+	// service, as ContactService.FindContacts's may.
 	FindTouches(ctx context.Context, f TouchFilter, fn func(*Touch) error) error
-	// CountTouches counts the touches FindTouches would list without a Limit.
+	// CountTouches counts the touches FindTouches would list without Offset
+	// and Limit.
 	CountTouches(ctx context.Context, f TouchFilter) (int, error)
 }
 

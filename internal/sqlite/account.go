@@ -114,7 +114,7 @@ func accountIDForName(ctx context.Context, tx *Tx, ref string) (int64, error) {
 // by name as contacts are (Chinese names by pinyin, see match.SortKey). A
 // book holds hundreds of accounts, not millions: they are sorted here.
 func (s *AccountService) FindAccounts(ctx context.Context) ([]*crm.Account, error) {
-	rows, err := s.db.db.QueryContext(ctx, accountSelect)
+	rows, err := s.db.read.QueryContext(ctx, accountSelect)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -214,7 +214,7 @@ func (s *AccountService) AccountMap(ctx context.Context, id int64) (*crm.Account
 		}, `SELECT `+contactColumns+contactFrom+` WHERE c.account_id = ? AND c.archived_at IS NULL
 			ORDER BY CASE c.level WHEN 'executive' THEN 0 WHEN 'management' THEN 1 WHEN 'operational' THEN 2 ELSE 3 END,
 			CASE c.role WHEN 'decider' THEN 0 WHEN 'influencer' THEN 1 WHEN 'technical' THEN 2 WHEN 'procurement' THEN 3
-			WHEN 'user' THEN 4 WHEN 'coach' THEN 5 ELSE 6 END, c.sort_key`, id)
+			WHEN 'user' THEN 4 WHEN 'coach' THEN 5 ELSE 6 END, c.sort_key, c.id`, id)
 	})
 	return m, err
 }

@@ -79,7 +79,7 @@ func encodeJSON(v any) string {
 
 // FindContactByID returns the contact with id, archived or not.
 func (s *ContactService) FindContactByID(ctx context.Context, id int64) (*crm.Contact, error) {
-	return findContactByID(ctx, s.db.db, id)
+	return findContactByID(ctx, s.db.read, id)
 }
 
 type querier interface {
@@ -316,9 +316,10 @@ func notFound(ctx context.Context, q querier, noun, ref, query string) error {
 	return e
 }
 
-// FindContacts implements crm.ContactService.
-func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, fn func(*crm.Contact) error) error {
-	where, args := []string{"c.archived_at IS NULL"}, []any{}
+// contactQuery is the FROM and WHERE clauses of the contacts f selects,
+// with their arguments and the order of the listing, which ends with the id.
+func contactQuery(f crm.ContactFilter) (from string, args []any, order string) {
+	where := []string{"c.archived_at IS NULL"}
 	if f.Archived {
 		where[0] = "c.archived_at IS NOT NULL"
 	}
@@ -353,7 +354,7 @@ func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, 
 			OR c.name LIKE ? ESCAPE '\' OR c.title LIKE ? ESCAPE '\' OR c.notes LIKE ? ESCAPE '\' OR a.name LIKE ? ESCAPE '\')`,
 			key, key+maxRune, rare, rare+maxRune, key, key+maxRune, like, like, like, like)
 	}
-	order := "c.sort_key, c.id"
+	order = "c.sort_key, c.id"
 	switch f.Sort {
 	case crm.SortLastTouch:
 		order = "c.last_touch_at IS NOT NULL, c.last_touch_at, c.id"
@@ -362,11 +363,35 @@ func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, 
 	case crm.SortCreated:
 		order = "c.id"
 	}
-	query := `SELECT ` + contactColumns + contactFrom + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order
-	if f.Limit > 0 {
-		query += fmt.Sprintf(" LIMIT %d", f.Limit)
+	return contactFrom + ` WHERE ` + strings.Join(where, " AND "), args, order
+}
+
+// FindContacts implements crm.ContactService. The listing reads through a
+// reader's connection of its own (see DB), so fn may call services.
+func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, fn func(*crm.Contact) error) error {
+	from, args, order := contactQuery(f)
+	query := `SELECT ` + contactColumns + from + ` ORDER BY ` + order + page(f.Offset, f.Limit)
+	return mapError(streamContacts(ctx, s.db.read, fn, query, args...))
+}
+
+// CountContacts implements crm.ContactService.
+func (s *ContactService) CountContacts(ctx context.Context, f crm.ContactFilter) (int, error) {
+	from, args, _ := contactQuery(f)
+	var n int
+	err := s.db.read.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&n)
+	return n, mapError(err)
+}
+
+// page is the LIMIT clause of a page of a listing: offset rows skipped, at
+// most limit rows; zero or less is neither.
+func page(offset, limit int) string {
+	switch {
+	case limit > 0:
+		return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
+	case offset > 0:
+		return fmt.Sprintf(" LIMIT -1 OFFSET %d", offset)
 	}
-	return mapError(streamContacts(ctx, s.db.db, fn, query, args...))
+	return ""
 }
 
 func streamContacts(ctx context.Context, q querier, fn func(*crm.Contact) error, query string, args ...any) error {

@@ -33,17 +33,37 @@ var migrationFS embed.FS
 
 // DB is an open book. Now is the clock: every row written in one
 // transaction carries the same instant, taken from it once.
+//
+// Writes go through db, one connection, so that write transactions are one
+// at a time and the journal's recorder sees one of them at once. Reads go
+// through read, a pool that opens a connection for every reader at once: the
+// book is in WAL mode, where each reader has a snapshot of its own and
+// neither blocks a writer nor waits for one. A service call made while a
+// listing streams (see crm.ContactService.FindContacts) therefore never waits
+// for the listing's connection. (Every book crm makes is in WAL mode; in a
+// book some other tool switched out of it, a write made inside a listing
+// waits for the listing to end, busy_timeout at most, and fails busy.)
 type DB struct {
 	db      *sql.DB
+	read    *sql.DB // the readers' pool; db itself for a book opened only to be written
 	Path    string
 	Now     func() time.Time
 	journal bool // the schema has the journal: writes are recorded
 	rec     recorder
 }
 
-// bookParams are the connection pragmas of a book; they live in the DSN so
-// that every connection the pool opens carries them.
-const bookParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+// bookPragmas are the connection pragmas of a book; they live in the DSN so
+// that every connection a pool opens carries them.
+const bookPragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+
+// bookParams are the DSN parameters of the write connection: its
+// transactions take the write lock when they begin, so that a
+// read-modify-write never fails half-way on a lock another process took.
+const bookParams = bookPragmas + "&_txlock=immediate"
+
+// readParams are those of the readers' connections: query_only makes a
+// write through one of them an error instead of a second writer.
+const readParams = bookPragmas + "&_pragma=query_only(1)"
 
 // bulkParams are for a new book that nobody else can see yet (a temporary
 // file linked into place only when complete): no rollback journal and no
@@ -86,6 +106,10 @@ func open(ctx context.Context, path string, now func() time.Time, mayCreate bool
 	if err != nil {
 		return nil, err
 	}
+	if err := d.openReaders(); err != nil {
+		d.Close()
+		return nil, err
+	}
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -97,19 +121,39 @@ func open(ctx context.Context, path string, now func() time.Time, mayCreate bool
 	return d, nil
 }
 
+// openDSN opens path with one connection, which both writes and reads until
+// openReaders gives the reads a pool of their own.
 func openDSN(path string, now func() time.Time, params string) (*DB, error) {
-	c, err := sqlite.NewConnector("file:" + escapePath(path) + "?" + params)
+	c, err := sqlite.NewConnector(bookDSN(path, params))
 	if err != nil {
 		return nil, fmt.Errorf("open book %s: %w", path, err)
 	}
 	d := &DB{Path: path, Now: now}
 	d.db = sql.OpenDB(hookConnector{c, d.rec.hook})
-	// One connection per process: a CLI run does one thing at a time, and
-	// SQLite serialises writers anyway.
+	// One write connection per process: SQLite serialises writers anyway,
+	// and the journal records one transaction at a time.
 	d.db.SetMaxOpenConns(1)
 	d.db.SetConnMaxIdleTime(0)
+	d.read = d.db
 	return d, nil
 }
+
+// openReaders gives the book its readers' pool. It has no bound: a bound
+// would bring back the deadlock it exists to avoid (every connection held
+// by a listing whose callback waits for one more). Connections are opened
+// as readers need them, so a command that only writes opens none, and two
+// stay open for the next readers.
+func (d *DB) openReaders() error {
+	c, err := sqlite.NewConnector(bookDSN(d.Path, readParams))
+	if err != nil {
+		return fmt.Errorf("open book %s: %w", d.Path, err)
+	}
+	d.read = sql.OpenDB(c)
+	d.read.SetConnMaxIdleTime(0)
+	return nil
+}
+
+func bookDSN(path, params string) string { return "file:" + escapePath(path) + "?" + params }
 
 // escapePath makes a file path safe inside a SQLite URI.
 func escapePath(p string) string {
@@ -118,7 +162,13 @@ func escapePath(p string) string {
 }
 
 // Close closes the book.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	var err error
+	if d.read != d.db {
+		err = d.read.Close()
+	}
+	return errors.Join(d.db.Close(), err)
+}
 
 // checkFile reports whether path must be created, and refuses a file that
 // is not a book by reading its header directly, before SQLite may write to it.
@@ -276,7 +326,7 @@ func SchemaVersion() int {
 // SQL is not even read.
 func (d *DB) migrate(ctx context.Context) error {
 	var v int
-	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+	if err := d.read.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return mapError(fmt.Errorf("read schema version of %s: %w", d.Path, err))
 	}
 	if v == SchemaVersion() {
@@ -428,9 +478,10 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
-// readTx runs fn in a deferred (read) transaction so that several queries see one snapshot.
+// readTx runs fn in a deferred (read) transaction on a reader's connection,
+// so that several queries see one snapshot.
 func (d *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := d.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return mapError(fmt.Errorf("begin: %w", err))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -109,20 +108,18 @@ func touchQuery(f crm.TouchFilter) (from string, args []any, order string) {
 func (s *TouchService) CountTouches(ctx context.Context, f crm.TouchFilter) (int, error) {
 	from, args, _ := touchQuery(f)
 	var n int
-	err := s.db.db.QueryRowContext(ctx, `SELECT count(*) FROM `+from, args...).Scan(&n)
+	err := s.db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from, args...).Scan(&n)
 	return n, mapError(err)
 }
 
-// FindTouches implements crm.TouchService.
+// FindTouches implements crm.TouchService. The timeline reads through a
+// reader's connection of its own (see DB), so fn may call services.
 func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn func(*crm.Touch) error) error {
 	from, args, order := touchQuery(f)
 	q := `SELECT t.id, t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
 		(SELECT json_group_array(json_array(c.id, c.name)) FROM touch_contacts x JOIN contacts c ON c.id = x.contact_id WHERE x.touch_id = t.id)
-		FROM ` + from + ` ORDER BY ` + order
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", f.Limit)
-	}
-	rows, err := s.db.db.QueryContext(ctx, q, args...)
+		FROM ` + from + ` ORDER BY ` + order + page(f.Offset, f.Limit)
+	rows, err := s.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return mapError(err)
 	}

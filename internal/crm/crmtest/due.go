@@ -1,4 +1,4 @@
-package sqlite_test
+package crmtest
 
 import (
 	"context"
@@ -8,17 +8,15 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
-	"github.com/seedcrm/crm/internal/sqlite"
 )
 
-// TestDueAtMatchesTheRule drives a book through random touches (many
+// testDueAtMatchesTheRule drives a book through random touches (many
 // backdated), tier and rhythm edits, tasks and snoozes, and checks after
 // each step that the stored due date is what crm.Cadence.DueAt says, and
 // that the due listing agrees with it.
-func TestDueAtMatchesTheRule(t *testing.T) {
+func testDueAtMatchesTheRule(t *testing.T, s Services) {
 	ctx := context.Background()
-	db := openTest(t)
-	cs, ts, tasks, due := sqlite.NewContactService(db), sqlite.NewTouchService(db), sqlite.NewTaskService(db), sqlite.NewDueService(db)
+	cs, ts, tasks, due := s.Contacts, s.Touches, s.Tasks, s.Due
 	r := rand.New(rand.NewPCG(7, 11))
 	var ids []int64
 	for i := 0; i < 5; i++ {
@@ -29,9 +27,9 @@ func TestDueAtMatchesTheRule(t *testing.T) {
 	// dates; run under several TZ values to cover the zones).
 	day := func(n int) time.Time {
 		if r.IntN(2) == 0 {
-			return crm.Today(testNow).AddDate(0, 0, n)
+			return crm.Today(Now).AddDate(0, 0, n)
 		}
-		return testNow.AddDate(0, 0, n)
+		return Now.AddDate(0, 0, n)
 	}
 	for step := 0; step < 300; step++ {
 		id := ids[r.IntN(len(ids))]
@@ -72,7 +70,7 @@ func TestDueAtMatchesTheRule(t *testing.T) {
 		if c.DueAt == nil || !c.DueAt.Equal(want) {
 			t.Fatalf("step %d: due_at %v, rule says %v (contact %+v)", step, c.DueAt, want, c)
 		}
-		today := crm.Today(testNow)
+		today := crm.Today(Now)
 		items, err := due.FindDue(ctx, crm.DueFilter{Horizon: today.AddDate(0, 0, 1), Today: today})
 		if err != nil {
 			t.Fatal(err)
