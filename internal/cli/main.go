@@ -148,22 +148,9 @@ func openSQLiteBook(ctx context.Context, path string, now func() time.Time, crea
 		return nil, err
 	}
 	return &Book{
-		Services: &crm.Services{
-			Contacts: sqlite.NewContactService(db),
-			Accounts: sqlite.NewAccountService(db),
-			Touches:  sqlite.NewTouchService(db),
-			Stages:   sqlite.NewStageService(db),
-			Settings: sqlite.NewSettingService(db),
-			Tasks:    sqlite.NewTaskService(db),
-			Plans:    sqlite.NewTaskService(db),
-			KeyDates: sqlite.NewKeyDateService(db),
-			Due:      sqlite.NewDueService(db),
-			Reports:  sqlite.NewReportService(db),
-			Journal:  sqlite.NewJournalService(db),
-			Closer:   db,
-		},
-		Path: path,
-		File: sqlite.NewMaintenanceService(db),
+		Services: sqlite.NewServices(db),
+		Path:     path,
+		File:     sqlite.NewMaintenanceService(db),
 	}, nil
 }
 

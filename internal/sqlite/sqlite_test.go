@@ -18,24 +18,7 @@ var testNow = crmtest.Now
 
 // TestCompliance runs the compliance suite of the services on SQLite books.
 func TestCompliance(t *testing.T) {
-	crmtest.Run(t, func(t *testing.T) crmtest.Services { return services(openTest(t)) })
-}
-
-// services are the services over db.
-func services(db *sqlite.DB) crmtest.Services {
-	return crmtest.Services{
-		Contacts: sqlite.NewContactService(db),
-		Accounts: sqlite.NewAccountService(db),
-		Touches:  sqlite.NewTouchService(db),
-		Stages:   sqlite.NewStageService(db),
-		Settings: sqlite.NewSettingService(db),
-		Tasks:    sqlite.NewTaskService(db),
-		Plans:    sqlite.NewTaskService(db),
-		KeyDates: sqlite.NewKeyDateService(db),
-		Due:      sqlite.NewDueService(db),
-		Reports:  sqlite.NewReportService(db),
-		Journal:  sqlite.NewJournalService(db),
-	}
+	crmtest.Run(t, func(t *testing.T) *crm.Services { return sqlite.NewServices(openTest(t)) })
 }
 
 func openTest(t testing.TB) *sqlite.DB {

@@ -7,7 +7,7 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 )
 
-func testResolveContact(t *testing.T, s Services) {
+func testResolveContact(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	cs := s.Contacts
 	wang := mustAdd(t, cs, &crm.Contact{Name: "王科长", Account: "宝山钢铁", Emails: []string{"Wang@Steel.cn"}, Phones: []string{"+86 138 0013 8000"}})
@@ -72,7 +72,7 @@ func testResolveContact(t *testing.T, s Services) {
 // testResolveByCommonReadingFirst: a rare reading of a common character
 // (方 as wang, 许 as hu, 王 as yu) finds a contact only when no contact
 // matches on its common reading.
-func testResolveByCommonReadingFirst(t *testing.T, s Services) {
+func testResolveByCommonReadingFirst(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	cs := s.Contacts
 	wang := mustAdd(t, cs, &crm.Contact{Name: "王科长"})
@@ -128,7 +128,7 @@ func testResolveByCommonReadingFirst(t *testing.T, s Services) {
 	}
 }
 
-func testListsAndTimesRoundTrip(t *testing.T, s Services) {
+func testListsAndTimesRoundTrip(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	cs := s.Contacts
 	lists := [][]string{{}, {"a"}, {"a", "b c"}, {`quo"te`, `back\slash`, "tab\there", "中文"}, {`","`}}

@@ -13,23 +13,6 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 )
 
-// Services are the services over one book, as the suite uses them.
-// (It has the fields of the bundle every face imports, so that one can
-// take its place.)
-type Services struct {
-	Contacts crm.ContactService
-	Accounts crm.AccountService
-	Touches  crm.TouchService
-	Stages   crm.StageService
-	Settings crm.SettingService
-	Tasks    crm.TaskService
-	Plans    crm.PlanService
-	KeyDates crm.KeyDateService
-	Due      crm.DueService
-	Reports  crm.ReportService
-	Journal  crm.JournalService
-}
-
 // Now is what the clock of every book the suite asks for reads: the
 // instant every write is stamped with.
 var Now = time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)
@@ -38,10 +21,10 @@ var Now = time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)
 // book whose clock reads Now; it is called once per test, and the book is
 // the test's to write (close it with t.Cleanup). The services must be safe
 // for concurrent use.
-func Run(t *testing.T, newServices func(t *testing.T) Services) {
+func Run(t *testing.T, newServices func(t *testing.T) *crm.Services) {
 	for _, tc := range []struct {
 		name string
-		test func(*testing.T, Services)
+		test func(*testing.T, *crm.Services)
 	}{
 		{"ResolveContact", testResolveContact},
 		{"ResolveByCommonReadingFirst", testResolveByCommonReadingFirst},

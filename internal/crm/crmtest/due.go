@@ -14,7 +14,7 @@ import (
 // backdated), tier and rhythm edits, tasks and snoozes, and checks after
 // each step that the stored due date is what crm.Cadence.DueAt says, and
 // that the due listing agrees with it.
-func testDueAtMatchesTheRule(t *testing.T, s Services) {
+func testDueAtMatchesTheRule(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	cs, ts, tasks, due := s.Contacts, s.Touches, s.Tasks, s.Due
 	r := rand.New(rand.NewPCG(7, 11))

@@ -9,7 +9,7 @@ import (
 )
 
 // snapshot captures what a user sees of a contact and the book's counts.
-func snapshot(t *testing.T, s Services, id int64) string {
+func snapshot(t *testing.T, s *crm.Services, id int64) string {
 	t.Helper()
 	ctx := context.Background()
 	c, err := s.Contacts.FindContactByID(ctx, id)
@@ -24,7 +24,7 @@ func snapshot(t *testing.T, s Services, id int64) string {
 	return string(c.AppendJSON(nil)) + " touches=" + strconv.Itoa(touches) + " tasks=" + strconv.Itoa(len(tasks)) + " stages=" + strconv.Itoa(len(stages))
 }
 
-func testUndoRestoresEachChange(t *testing.T, s Services) {
+func testUndoRestoresEachChange(t *testing.T, s *crm.Services) {
 	ctx := crm.WithChangeSummary(context.Background(), "test")
 	cs, ts, ss, tk, js := s.Contacts, s.Touches, s.Stages, s.Tasks, s.Journal
 	c := &crm.Contact{Name: "王科长", Tier: "B", Tags: []string{"steel"}, Emails: []string{"w@x.cn"}}
@@ -74,7 +74,7 @@ func testUndoRestoresEachChange(t *testing.T, s Services) {
 	}
 }
 
-func testUndoRefusesWhatLaterChangesBuildOn(t *testing.T, s Services) {
+func testUndoRefusesWhatLaterChangesBuildOn(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	cs, js := s.Contacts, s.Journal
 	c := mustAdd(t, cs, &crm.Contact{Name: "A"})

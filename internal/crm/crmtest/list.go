@@ -69,7 +69,7 @@ func checkPages(t *testing.T, what string, total int, list func(offset, limit in
 // testPagesListEachContactOnce: in every order and under a filter, the
 // pages of a listing are the listing, whatever ties the order has (same
 // names, same last touch, same stage), and CountContacts is its total.
-func testPagesListEachContactOnce(t *testing.T, s Services) {
+func testPagesListEachContactOnce(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	names := []string{"张伟", "Anna", "张伟", "王科长", "Anna", "李娜", "张伟", "Bob", "Anna", "王科长", "Zoe", "张伟"}
 	var ids []crm.TouchPerson
@@ -110,7 +110,7 @@ func testPagesListEachContactOnce(t *testing.T, s Services) {
 
 // testPagesListEachTouchOnce: touches at one instant come in one order
 // page after page, in the whole timeline and in one contact's.
-func testPagesListEachTouchOnce(t *testing.T, s Services) {
+func testPagesListEachTouchOnce(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	a := mustAdd(t, s.Contacts, &crm.Contact{Name: "A"})
 	b := mustAdd(t, s.Contacts, &crm.Contact{Name: "B"})
@@ -143,7 +143,7 @@ func testPagesListEachTouchOnce(t *testing.T, s Services) {
 // testServiceCallsInsideAListing: the callback of a listing reads and
 // writes through the services, a listing inside it included, without
 // waiting for the listing; the listing goes on with its own snapshot.
-func testServiceCallsInsideAListing(t *testing.T, s Services) {
+func testServiceCallsInsideAListing(t *testing.T, s *crm.Services) {
 	for _, n := range []string{"王科长", "李娜", "Anna"} {
 		mustAdd(t, s.Contacts, &crm.Contact{Name: n})
 	}
@@ -203,7 +203,7 @@ func testServiceCallsInsideAListing(t *testing.T, s Services) {
 
 // testReadersAndAWriterAtOnce: several goroutines list, count and look up
 // while one writes; every call succeeds, and every listing is whole.
-func testReadersAndAWriterAtOnce(t *testing.T, s Services) {
+func testReadersAndAWriterAtOnce(t *testing.T, s *crm.Services) {
 	const seed, added = 20, 10
 	for i := range seed {
 		mustAdd(t, s.Contacts, &crm.Contact{Name: "c" + strconv.Itoa(i)})
@@ -255,7 +255,7 @@ func testReadersAndAWriterAtOnce(t *testing.T, s Services) {
 
 // readAll is one round of a reader: a listing that looks up each row, its
 // count, a timeline and the due list.
-func readAll(ctx context.Context, s Services, today time.Time) error {
+func readAll(ctx context.Context, s *crm.Services, today time.Time) error {
 	seen := map[int64]bool{}
 	err := s.Contacts.FindContacts(ctx, crm.ContactFilter{}, func(c *crm.Contact) error {
 		if seen[c.ID] {

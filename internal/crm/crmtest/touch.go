@@ -8,7 +8,7 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 )
 
-func testTouchMovesLastTouchByWhenItHappened(t *testing.T, s Services) {
+func testTouchMovesLastTouchByWhenItHappened(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	cs, ts := s.Contacts, s.Touches
 	a := mustAdd(t, cs, &crm.Contact{Name: "A"})
@@ -45,7 +45,7 @@ func testTouchMovesLastTouchByWhenItHappened(t *testing.T, s Services) {
 	}
 }
 
-func testStageMoves(t *testing.T, s Services) {
+func testStageMoves(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	cs, ss := s.Contacts, s.Stages
 	c := mustAdd(t, cs, &crm.Contact{Name: "王科长"})
