@@ -82,7 +82,7 @@ func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error)
 			return 0, err
 		}
 		if len(ms) == 1 {
-			return ms[0].id, nil
+			return ms[0].ID, nil
 		}
 		if len(ms) > 1 {
 			return 0, ambiguous("account", ref, ms)

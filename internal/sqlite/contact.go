@@ -179,7 +179,7 @@ func resolveContactRef(ctx context.Context, q querier, ref string) (int64, keyTi
 			return 0, keyTier{}, err
 		}
 		if len(ms) == 1 {
-			return ms[0].id, t, nil
+			return ms[0].ID, t, nil
 		}
 		if len(ms) > 1 {
 			return 0, keyTier{}, ambiguous("contact", ref, ms)
@@ -249,21 +249,17 @@ const (
 	keyPrefix = `((k.key > ?1 AND k.key < ?3) OR (k.key > ?2 AND k.key < ?4))`
 )
 
-type refMatch struct {
-	id            int64
-	name, account string
-}
-
-func queryMatches(ctx context.Context, q querier, query string, args ...any) ([]refMatch, error) {
+// queryMatches reads the candidates of a reference: id, name and account name.
+func queryMatches(ctx context.Context, q querier, query string, args ...any) ([]crm.Candidate, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ms []refMatch
+	var ms []crm.Candidate
 	for rows.Next() {
-		var m refMatch
-		if err := rows.Scan(&m.id, &m.name, &m.account); err != nil {
+		var m crm.Candidate
+		if err := rows.Scan(&m.ID, &m.Name, &m.Account); err != nil {
 			return nil, err
 		}
 		ms = append(ms, m)
@@ -271,19 +267,13 @@ func queryMatches(ctx context.Context, q querier, query string, args ...any) ([]
 	return ms, rows.Err()
 }
 
-func ambiguous(noun, ref string, ms []refMatch) error {
+func ambiguous(noun, ref string, ms []crm.Candidate) error {
 	more := ""
 	if len(ms) > 20 {
 		ms, more = ms[:20], "more than "
 	}
 	e := crm.Errorf(crm.EAMBIGUOUS, "%q matches %s%d %ss; use an id", ref, more, len(ms), noun)
-	for _, m := range ms {
-		line := fmt.Sprintf("%d\t%s", m.id, m.name)
-		if m.account != "" {
-			line += "\t" + m.account
-		}
-		e.Choices = append(e.Choices, line)
-	}
+	e.Candidates = ms
 	return e
 }
 
@@ -576,7 +566,7 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 		}
 		if crm.SameProfile(&before, c) {
 			e := crm.Errorf(crm.ENOCHANGE, "%s unchanged: every value is as given already", c.Name)
-			if e.Choices = before.Unapplied(u); len(e.Choices) > 0 {
+			if e.Details = before.Unapplied(u); len(e.Details) > 0 {
 				e.Message = fmt.Sprintf("%s unchanged: nothing to remove", c.Name)
 			}
 			return e
