@@ -107,7 +107,7 @@ func parseContactForm(text string, c *crm.Contact) (crm.ContactUpdate, error) {
 		}
 	}
 	if u.Birthday != nil {
-		b, err := normalizeBirthday(*u.Birthday)
+		b, err := crm.NormalizeBirthday(*u.Birthday)
 		if err != nil {
 			return u, err
 		}

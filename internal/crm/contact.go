@@ -261,6 +261,8 @@ type ContactService interface {
 	FindContactByID(ctx context.Context, id int64) (*Contact, error)
 	// FindContacts streams the matching contacts to fn in order; fn's error stops it.
 	FindContacts(ctx context.Context, f ContactFilter, fn func(*Contact) error) error
+	// CreateContact adds c, with the book's ContactDefaults where c leaves
+	// its tier or its ladder and stage empty.
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
 	ArchiveContact(ctx context.Context, id int64) (*Contact, error)

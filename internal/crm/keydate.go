@@ -124,6 +124,26 @@ func ParseKeyDate(kind, s string) (*KeyDate, error) {
 	return k, k.Validate()
 }
 
+// NormalizeBirthday reads a birthday profile field as typed, in any form
+// when.ParseMonthDay reads (03-15, 1968-03-15, 3/15, 3月15日 …), and
+// returns it as the birthday key date's DateString (MM-DD or YYYY-MM-DD),
+// the form ParseKeyDate reads back when the birthday is stored. "" (or
+// blanks) is no birthday.
+func NormalizeBirthday(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	y, m, d, err := when.ParseMonthDay(s)
+	if err != nil {
+		return "", Errorf(EINVALID, "%v", err)
+	}
+	k := &KeyDate{Kind: "birthday", Calendar: "solar", Year: y, Month: m, Day: d}
+	if err := k.Validate(); err != nil {
+		return "", err
+	}
+	return k.DateString(), nil
+}
+
 // Next returns the first occurrence on or after from (a local date).
 func (k *KeyDate) Next(from when.Date) (when.Date, error) {
 	if k.Calendar == "lunar" {

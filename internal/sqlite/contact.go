@@ -409,10 +409,15 @@ func escapeLike(s string) string {
 // CreateContact implements crm.ContactService. An account named by name that
 // does not exist yet is created in the same transaction.
 func (s *ContactService) CreateContact(ctx context.Context, c *crm.Contact) error {
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	return s.db.inTx(ctx, func(tx *Tx) error {
+		d := crm.DefaultContactDefaults
+		if err := readSettings(ctx, tx, "default.", d.Set); err != nil {
+			return err
+		}
+		d.Apply(c)
+		if err := c.Validate(); err != nil {
+			return err
+		}
 		if err := createContact(ctx, tx, c); err != nil {
 			return err
 		}
