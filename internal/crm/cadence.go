@@ -36,6 +36,11 @@ func (cd Cadence) Rhythm(tier string, own int) int {
 	return r
 }
 
+// DueTaskState is the state of the tasks that bring a contact's due date
+// forward (DueAt's earliestTask): open ones; a task done or dropped no
+// longer counts. The storage's due rule selects its tasks by it.
+const DueTaskState = TaskOpen
+
 // DueAt is when a contact needs its next touch: its rhythm after the latest
 // touch by when it happened (or after it was added, if never touched), or
 // earlier when an open task is due earlier; a snooze moves it later.
