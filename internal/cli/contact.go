@@ -9,7 +9,6 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
-	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
 
@@ -69,21 +68,6 @@ func parseFields(pairs []string) (map[string]string, error) {
 	return m, nil
 }
 
-// normalizeBirthday checks a birthday and returns it as MM-DD or YYYY-MM-DD.
-func normalizeBirthday(s string) (string, error) {
-	if strings.TrimSpace(s) == "" {
-		return "", nil
-	}
-	y, m, d, err := when.ParseMonthDay(s)
-	if err != nil {
-		return "", crm.Errorf(crm.EINVALID, "%v", err)
-	}
-	if y == 0 {
-		return fmt.Sprintf("%02d-%02d", m, d), nil
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
-}
-
 type addOptions struct {
 	profileFlags
 	Name string
@@ -127,7 +111,7 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	if err != nil {
 		return err
 	}
-	birthday, err := normalizeBirthday(opts.Birthday)
+	birthday, err := crm.NormalizeBirthday(opts.Birthday)
 	if err != nil {
 		return err
 	}
@@ -143,23 +127,16 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 			return err
 		}
 	}
-	if err := c.Validate(); err != nil { // before the book is opened: bad input writes nothing
+	// Checked before the book is opened, so that bad input writes nothing;
+	// on a copy, so that CreateContact still sees what was left to the
+	// book's defaults.
+	probe := *c
+	if err := probe.Validate(); err != nil {
 		return err
 	}
 	book, err := app.NewBook(ctx)
 	if err != nil {
 		return err
-	}
-	if opts.Tier == "" {
-		if c.Tier, err = book.Settings.GetSetting(ctx, "default.tier"); err != nil {
-			return err
-		}
-	}
-	if opts.Ladder == "" && opts.Stage == "" {
-		if c.Ladder, err = book.Settings.GetSetting(ctx, "default.ladder"); err != nil {
-			return err
-		}
-		c.Stage = ""
 	}
 	newAccount, err := isNewAccount(ctx, book, c.Account)
 	if err != nil {
@@ -287,7 +264,7 @@ func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 	u.School, u.Family, u.Interests = str("school", o.School), str("family", o.Family), str("interests", o.Interests)
 	u.Source, u.Notes = str("source", o.Source), str("note", o.Note)
 	if changed("birthday") {
-		b, err := normalizeBirthday(o.Birthday)
+		b, err := crm.NormalizeBirthday(o.Birthday)
 		if err != nil {
 			return u, err
 		}

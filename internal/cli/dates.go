@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -181,26 +180,19 @@ func newDatesCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			// Soonest first: the order a rep prepares cards and gifts in.
-			next := make(map[int64]string, len(kds))
-			for _, k := range kds {
-				if d, err := k.Next(when.DateOf(now)); err == nil {
-					next[k.ID] = d.String()
-				}
-			}
-			sort.SliceStable(kds, func(i, j int) bool {
-				a, b := next[kds[i].ID], next[kds[j].ID]
-				return a < b || (a == b && kds[i].ID < kds[j].ID)
-			})
+			next := crm.SortByNext(kds, when.DateOf(now))
 			if asJSON {
 				return o.printJSON(app.IO, kds)
 			}
 			th := app.Theme()
 			t := newTable(app.IO, th, "ID", "CONTACT", "KIND", "DATE", "NEXT", "LABEL").WhenEmpty("no key dates")
 			for _, k := range kds {
-				next := next[k.ID]
+				on := ""
+				if d, ok := next[k.ID]; ok {
+					on = d.String()
+				}
 				t.StyledRow(cell{text: fmt.Sprint(k.ID), style: th.Muted}, cell{text: k.Contact}, cell{text: k.Kind},
-					cell{text: k.DateString()}, cell{text: next, style: th.Accent}, cell{text: k.Label})
+					cell{text: k.DateString()}, cell{text: on, style: th.Accent}, cell{text: k.Label})
 			}
 			return t.Flush()
 		},
@@ -262,36 +254,6 @@ Exit status: 0 listed; 2 invalid --days; 1 failure.`,
 	return cmd
 }
 
-// upcoming gathers the occasions of the window, tasks past due first.
-func upcoming(ctx context.Context, app *App, book *Book, now time.Time, days int) ([]*crm.Occasion, error) {
-	today := crm.Today(now)
-	from := when.DateOf(today)
-	out, err := book.KeyDates.KeyDateOccasions(ctx, from, days)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := book.Settings.GetSetting(ctx, "festivals")
-	if err != nil {
-		return nil, err
-	}
-	festivals, err := crm.ParseFestivals(fs)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, crm.FestivalOccasions(festivals, from, days, app.lang())...)
-	tasks, err := book.Tasks.FindTasks(ctx, crm.TaskFilter{Before: today.AddDate(0, 0, days)})
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tasks {
-		o := &crm.Occasion{Kind: t.Kind, Title: t.Title, ContactID: t.ContactID, Contact: t.Contact, TaskID: t.ID, Overdue: t.Overdue(today)}
-		o.SetDate(when.DateOf(t.DueAt.Local()))
-		out = append(out, o)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Date < out[j].Date })
-	return out, nil
-}
-
 func runUpcoming(ctx context.Context, app *App, opts *upcomingOptions) error {
 	asJSON, err := opts.enabled()
 	if err != nil {
@@ -305,7 +267,8 @@ func runUpcoming(ctx context.Context, app *App, opts *upcomingOptions) error {
 	if err != nil {
 		return err
 	}
-	occ, err := upcoming(ctx, app, book, now, opts.Days)
+	today := crm.Today(now)
+	occ, err := crm.Upcoming(ctx, book.KeyDates, book.Settings, book.Tasks, today, opts.Days, app.lang())
 	if err != nil {
 		return err
 	}
@@ -313,7 +276,6 @@ func runUpcoming(ctx context.Context, app *App, opts *upcomingOptions) error {
 		return opts.printJSON(app.IO, occ)
 	}
 	th := app.Theme()
-	today := crm.Today(now)
 	t := newTable(app.IO, th, "DATE", "WHEN", "KIND", "CONTACT", "WHAT").WhenEmpty("nothing coming up")
 	for _, o := range occ {
 		what := o.Title
@@ -324,7 +286,7 @@ func runUpcoming(ctx context.Context, app *App, opts *upcomingOptions) error {
 			what += " 农历"
 		}
 		d := crm.DaysBetween(today, o.On().Time(time.Local))
-		whenText := dueWords(-d)
+		whenText := crm.ShortDays(d, "overdue")
 		style := th.Accent
 		if o.Overdue {
 			style = th.Warn

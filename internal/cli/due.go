@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -110,7 +109,7 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 		fmt.Fprintln(app.IO.Out, n)
 		return nil
 	}
-	items, err := rankDue(ctx, book, f)
+	items, err := crm.RankedDue(ctx, book.Due, book.KeyDates, f)
 	if err != nil {
 		return err
 	}
@@ -132,7 +131,7 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 	th := app.Theme()
 	t := newTable(app.IO, th, "ID", "NAME", "TIER", "DUE", "URGENCY", "WHY")
 	for _, it := range items {
-		due := dueWords(it.DaysOverdue)
+		due := crm.ShortDays(-it.DaysOverdue, "overdue")
 		style := th.Warn
 		if it.DaysOverdue > 0 {
 			style = th.Bad
@@ -151,54 +150,6 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 		fmt.Fprintln(app.IO.ErrOut, "nobody is due; well kept")
 	}
 	return nil
-}
-
-// rankDue loads the due contacts, adds the key dates of the coming week,
-// explains each and sorts by urgency (then by days overdue, then name).
-func rankDue(ctx context.Context, book *Book, f crm.DueFilter) ([]*crm.DueItem, error) {
-	items, err := book.Due.FindDue(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	_, w, err := book.Due.Cadence(ctx)
-	if err != nil {
-		return nil, err
-	}
-	occ, err := book.KeyDates.KeyDateOccasions(ctx, when.DateOf(f.Today), 7)
-	if err != nil {
-		return nil, err
-	}
-	byContact := map[int64][]crm.Occasion{}
-	for _, o := range occ {
-		byContact[o.ContactID] = append(byContact[o.ContactID], *o)
-	}
-	for _, it := range items {
-		if o := byContact[it.ID]; o != nil {
-			it.KeyDates = o
-		}
-		it.Explain(f.Today, w)
-	}
-	sort.SliceStable(items, func(i, j int) bool {
-		a, b := items[i], items[j]
-		if a.Urgency.Score != b.Urgency.Score {
-			return a.Urgency.Score > b.Urgency.Score
-		}
-		if a.DaysOverdue != b.DaysOverdue {
-			return a.DaysOverdue > b.DaysOverdue
-		}
-		return a.ID < b.ID
-	})
-	return items, nil
-}
-
-func dueWords(daysOverdue int) string {
-	switch {
-	case daysOverdue == 0:
-		return "today"
-	case daysOverdue > 0:
-		return fmt.Sprintf("%dd overdue", daysOverdue)
-	}
-	return fmt.Sprintf("in %dd", -daysOverdue)
 }
 
 type snoozeOptions struct {

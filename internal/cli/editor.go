@@ -107,7 +107,7 @@ func parseContactForm(text string, c *crm.Contact) (crm.ContactUpdate, error) {
 		}
 	}
 	if u.Birthday != nil {
-		b, err := normalizeBirthday(*u.Birthday)
+		b, err := crm.NormalizeBirthday(*u.Birthday)
 		if err != nil {
 			return u, err
 		}
@@ -252,6 +252,6 @@ func keepEdits(text string, err error) error {
 	if ferr != nil {
 		return fmt.Errorf("%s; your edits could not be kept: %w", crm.ErrorMessage(err), ferr)
 	}
-	return &crm.Error{Code: crm.ErrorCode(err), Choices: crm.ErrorChoices(err),
+	return &crm.Error{Code: crm.ErrorCode(err), Candidates: crm.ErrorCandidates(err), Details: crm.ErrorDetails(err),
 		Message: fmt.Sprintf("%s; nothing changed, your edits are kept in %s", crm.ErrorMessage(err), f.Name())}
 }

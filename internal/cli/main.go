@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -75,23 +76,33 @@ func (a *App) reportError(ctx context.Context, err error) int {
 	}
 	msg := iostreams.CleanLine(crm.ErrorMessage(err))
 	fmt.Fprintf(w, "crm: %s\n", msg)
-	printChoices(w, crm.ErrorChoices(err))
+	printChoices(w, crm.ErrorCandidates(err), crm.ErrorDetails(err))
 	if ue != nil && ue.hint != "" {
 		fmt.Fprintln(w, ue.hint)
 	}
 	return code
 }
 
-// printChoices lists the candidates of an error, their tab-separated
-// columns (id, name, account) aligned by display width.
-func printChoices(w io.Writer, choices []string) {
-	rows := make([][]string, len(choices))
+// printChoices lists the candidates of an error, their columns (id, name,
+// account when there is one) aligned by display width, then its detail
+// lines.
+func printChoices(w io.Writer, candidates []crm.Candidate, details []string) {
+	rows := make([][]string, 0, len(candidates)+len(details))
+	for _, c := range candidates {
+		row := []string{strconv.FormatInt(c.ID, 10), c.Name}
+		if c.Account != "" {
+			row = append(row, c.Account)
+		}
+		rows = append(rows, row)
+	}
+	for _, d := range details {
+		rows = append(rows, []string{d})
+	}
 	var widths []int
-	for i, c := range choices {
-		rows[i] = strings.Split(c, "\t")
-		for j, cell := range rows[i] {
+	for _, row := range rows {
+		for j, cell := range row {
 			cell = iostreams.CleanLine(cell)
-			rows[i][j] = cell
+			row[j] = cell
 			if j == len(widths) {
 				widths = append(widths, 0)
 			}

@@ -415,13 +415,5 @@ func ago(t *time.Time, now time.Time) string {
 	if t == nil {
 		return "never"
 	}
-	d := crm.DaysBetween(*t, now)
-	switch {
-	case d == 0:
-		return "today"
-	case d < 0:
-		return fmt.Sprintf("in %dd", -d)
-	default:
-		return fmt.Sprintf("%dd ago", d)
-	}
+	return crm.ShortDays(crm.DaysBetween(now, *t), "ago")
 }

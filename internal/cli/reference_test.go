@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -123,4 +124,23 @@ func fileAnchor(file string) string {
 // anchor is the id GitHub gives a heading of ASCII words.
 func anchor(heading string) string {
 	return strings.ReplaceAll(strings.ToLower(heading), " ", "-")
+}
+
+// TestPrintChoices pins the layout of an ambiguous reference's candidates:
+// columns aligned by display width (CJK counts two), no account column
+// when a candidate has none.
+func TestPrintChoices(t *testing.T) {
+	var b strings.Builder
+	printChoices(&b, []crm.Candidate{{ID: 2, Name: "张伟", Account: "宝山钢铁"}, {ID: 13, Name: "Zhang Wei", Account: "Acme"}, {ID: 140, Name: "张"}}, nil)
+	want := "  2    张伟       宝山钢铁\n" +
+		"  13   Zhang Wei  Acme\n" +
+		"  140  张\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	printChoices(&b, nil, []string{"no tag \"x\" to remove"})
+	if want := "  no tag \"x\" to remove\n"; b.String() != want {
+		t.Errorf("details: got %q, want %q", b.String(), want)
+	}
 }

@@ -1,7 +1,6 @@
 package crm
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -36,6 +35,11 @@ func (cd Cadence) Rhythm(tier string, own int) int {
 	}
 	return r
 }
+
+// DueTaskState is the state of the tasks that bring a contact's due date
+// forward (DueAt's earliestTask): open ones; a task done or dropped no
+// longer counts. The storage's due rule selects its tasks by it.
+const DueTaskState = TaskOpen
 
 // DueAt is when a contact needs its next touch: its rhythm after the latest
 // touch by when it happened (or after it was added, if never touched), or
@@ -97,52 +101,53 @@ type DueItem struct {
 	KeyDates     []Occasion `json:"key_dates"`
 	SnoozedUntil *time.Time `json:"snoozed_until,omitempty"`
 	Urgency      Urgency    `json:"urgency"`
-	Reasons      []string   `json:"reasons"`
-	Reason       string     `json:"reason"`
-	CreatedAt    time.Time  `json:"-"`
+	Terms        []DueTerm  `json:"-"`       // why, as data (see Explain)
+	Reasons      []string   `json:"reasons"` // the terms in English
+
+	Reason    string    `json:"reason"`
+	CreatedAt time.Time `json:"-"`
 }
 
-// Explain fills DaysOverdue, Urgency and the reasons of a due item as of
-// today (a local date at midnight). Days count calendar days.
+// Explain fills DaysOverdue, Urgency, the terms and the reasons (the terms
+// in English) of a due item as of today (a local date at midnight). Days
+// count calendar days.
 func (it *DueItem) Explain(today time.Time, w UrgencyWeights) {
 	it.DaysOverdue = DaysBetween(it.DueAt, today)
-	var reasons []string
-	last := "never touched"
+	rhythm := DueTerm{Kind: TermRhythm, Tier: it.Tier, RhythmDays: it.RhythmDays, Own: it.OwnRhythm,
+		Days: DaysBetween(today, it.CreatedAt)}
 	if it.LastTouchAt != nil {
-		last = "last touch " + RelativeDays(DaysBetween(today, *it.LastTouchAt))
-	} else {
-		last += fmt.Sprintf(" (added %s)", RelativeDays(DaysBetween(today, it.CreatedAt)))
+		rhythm.Touched, rhythm.Days = true, DaysBetween(today, *it.LastTouchAt)
 	}
-	rhythm := fmt.Sprintf("rhythm %dd", it.RhythmDays)
-	if it.OwnRhythm {
-		rhythm += " (own)"
-	}
-	reasons = append(reasons, fmt.Sprintf("tier %s, %s, %s", it.Tier, last, rhythm))
+	terms := []DueTerm{rhythm}
 	u := Urgency{Tier: w.Tier * float64(tierRank(it.Tier))}
 	if base := it.DaysOverdue; base > 0 && it.RhythmDays > 0 {
 		u.Overdue = round2(w.Overdue * float64(base) / float64(it.RhythmDays))
 	}
-	for _, t := range it.Tasks {
-		late := DaysBetween(t.DueAt, today)
-		state := "due " + t.DueAt.Local().Format("01-02")
-		if late > 0 {
-			state = Plural(late, "day") + " overdue"
-			if t.Kind == "promise" {
+	for i := range it.Tasks {
+		t := &it.Tasks[i]
+		term := DueTerm{Kind: TermTask, Task: t, Days: DaysBetween(today, t.DueAt)}
+		if term.Days < 0 {
+			if t.Kind == TaskPromise {
 				u.Promise = w.Promise
 			} else {
 				u.Followup = w.Followup
 			}
 		}
-		reasons = append(reasons, fmt.Sprintf("%s %q %s", t.Kind, t.Title, state))
+		terms = append(terms, term)
 	}
-	for _, o := range it.KeyDates {
+	for i := range it.KeyDates {
+		o := &it.KeyDates[i]
 		u.Date = w.Date
-		reasons = append(reasons, o.Describe(today))
+		terms = append(terms, DueTerm{Kind: TermKeyDate, Occasion: o, Days: DaysBetween(today, o.date.Time(time.Local))})
 	}
 	u.Score = round2(u.Overdue + u.Tier + u.Promise + u.Followup + u.Date)
 	it.Urgency = u
-	it.Reasons = reasons
-	it.Reason = strings.Join(reasons, "; ")
+	it.Terms = terms
+	it.Reasons = make([]string, len(terms))
+	for i, t := range terms {
+		it.Reasons[i] = t.English()
+	}
+	it.Reason = strings.Join(it.Reasons, "; ")
 }
 
 func tierRank(tier string) int {

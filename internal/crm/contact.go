@@ -273,6 +273,8 @@ type ContactService interface {
 	// CountContacts counts the contacts FindContacts would list without
 	// Offset and Limit: the total of a paged listing.
 	CountContacts(ctx context.Context, f ContactFilter) (int, error)
+	// CreateContact adds c, with the book's ContactDefaults where c leaves
+	// its tier or its ladder and stage empty.
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
 	ArchiveContact(ctx context.Context, id int64) (*Contact, error)

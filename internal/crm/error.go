@@ -21,12 +21,23 @@ const (
 )
 
 // Error is a domain error: a code for programs and one sentence for people.
-// Choices, when set, are the candidates a user may pick from (one per line,
-// already formatted), e.g. the contacts an ambiguous reference matched.
+// Candidates, when set, are the records a user may pick from, e.g. the
+// contacts an ambiguous reference matched; a face formats them. Details
+// are further sentences, one per line, e.g. the removals of an update that
+// found nothing.
 type Error struct {
-	Code    string
-	Message string
-	Choices []string
+	Code       string
+	Message    string
+	Candidates []Candidate
+	Details    []string
+}
+
+// Candidate is a record an ambiguous reference matched: its id, its name
+// and, for a contact, its account's name ("" for none).
+type Candidate struct {
+	ID      int64
+	Name    string
+	Account string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -60,11 +71,20 @@ func ErrorMessage(err error) string {
 	return err.Error()
 }
 
-// ErrorChoices returns the candidates carried by err, if any.
-func ErrorChoices(err error) []string {
+// ErrorCandidates returns the candidates carried by err, if any.
+func ErrorCandidates(err error) []Candidate {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Choices
+		return e.Candidates
+	}
+	return nil
+}
+
+// ErrorDetails returns the detail lines carried by err, if any.
+func ErrorDetails(err error) []string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Details
 	}
 	return nil
 }

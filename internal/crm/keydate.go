@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -123,6 +124,26 @@ func ParseKeyDate(kind, s string) (*KeyDate, error) {
 	return k, k.Validate()
 }
 
+// NormalizeBirthday reads a birthday profile field as typed, in any form
+// when.ParseMonthDay reads (03-15, 1968-03-15, 3/15, 3月15日 …), and
+// returns it as the birthday key date's DateString (MM-DD or YYYY-MM-DD),
+// the form ParseKeyDate reads back when the birthday is stored. "" (or
+// blanks) is no birthday.
+func NormalizeBirthday(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	y, m, d, err := when.ParseMonthDay(s)
+	if err != nil {
+		return "", Errorf(EINVALID, "%v", err)
+	}
+	k := &KeyDate{Kind: "birthday", Calendar: "solar", Year: y, Month: m, Day: d}
+	if err := k.Validate(); err != nil {
+		return "", err
+	}
+	return k.DateString(), nil
+}
+
 // Next returns the first occurrence on or after from (a local date).
 func (k *KeyDate) Next(from when.Date) (when.Date, error) {
 	if k.Calendar == "lunar" {
@@ -138,6 +159,31 @@ func (k *KeyDate) Next(from when.Date) (when.Date, error) {
 		}
 	}
 	return when.Date{}, Errorf(EINVALID, "no next date for %s", k.DateString())
+}
+
+// SortByNext orders key dates soonest first from the local date from (the
+// order a rep prepares cards and gifts in), ties by id, and returns each
+// one's next occurrence by id. A key date with no next occurrence (a lunar
+// date beyond the calendar's table) has none in the map and sorts first.
+func SortByNext(kds []*KeyDate, from when.Date) map[int64]when.Date {
+	next := make(map[int64]when.Date, len(kds))
+	for _, k := range kds {
+		if d, err := k.Next(from); err == nil {
+			next[k.ID] = d
+		}
+	}
+	sort.SliceStable(kds, func(i, j int) bool {
+		a, aok := next[kds[i].ID]
+		b, bok := next[kds[j].ID]
+		switch {
+		case aok != bok:
+			return bok
+		case aok && a != b:
+			return a.Before(b)
+		}
+		return kds[i].ID < kds[j].ID
+	})
+	return next
 }
 
 func nextLunar(k *KeyDate, from when.Date) (when.Date, error) {
@@ -213,12 +259,6 @@ func (o *Occasion) On() when.Date { return o.date }
 
 // SetDate sets both date forms.
 func (o *Occasion) SetDate(d when.Date) { o.date, o.Date = d, d.String() }
-
-// Describe says what the occasion is and when, relative to today.
-func (o *Occasion) Describe(today time.Time) string {
-	d := DaysBetween(today, o.date.Time(time.Local))
-	return fmt.Sprintf("%s %s (%s)", o.Title, RelativeDays(d), o.date.String()[5:])
-}
 
 // KeyDateService stores key dates and lists what is coming.
 type KeyDateService interface {

@@ -1,6 +1,9 @@
 package crm
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // A Ladder is an ordered list of relationship stages (METHOD.md §1). Stages
 // move forward and back; every move is recorded as a StageChange.
@@ -88,6 +91,18 @@ func (l *Ladder) StageKeys() []string {
 		keys[i] = s.Key
 	}
 	return keys
+}
+
+// CheckMoveTime keeps a contact's stage history in time order: a move at
+// at cannot predate the contact's latest move, at last (zero: none), which
+// took it to its current stage. A backdated move between two recorded ones
+// is EINVALID.
+func CheckMoveTime(c *Contact, at, last time.Time) error {
+	if at.Before(last) {
+		return Errorf(EINVALID, "a move at %s is before %s reached %s (%s)",
+			at.Local().Format("2006-01-02 15:04"), c.Name, c.Stage, last.Local().Format("2006-01-02 15:04"))
+	}
+	return nil
 }
 
 // Move resolves a stage argument against the current stage: a stage key, or

@@ -1,6 +1,9 @@
 package crm
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestLadderMove(t *testing.T) {
 	ice, err := FindLadder("ice")
@@ -106,5 +109,21 @@ func TestParseKeyDateReadsDateString(t *testing.T) {
 		if _, err := ParseKeyDate("birthday", bad); ErrorCode(err) != EINVALID {
 			t.Errorf("ParseKeyDate(%q) = %v, want EINVALID", bad, err)
 		}
+	}
+}
+
+func TestCheckMoveTime(t *testing.T) {
+	c := &Contact{Name: "王科长", Stage: "trust"}
+	last := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		at   time.Time
+		code string
+	}{{last, ""}, {last.Add(time.Hour), ""}, {last.Add(-time.Second), EINVALID}} {
+		if err := CheckMoveTime(c, tc.at, last); ErrorCode(err) != tc.code {
+			t.Errorf("move at %v after %v: %v, want %q", tc.at, last, err, tc.code)
+		}
+	}
+	if err := CheckMoveTime(c, last, time.Time{}); err != nil {
+		t.Errorf("a first move: %v", err)
 	}
 }

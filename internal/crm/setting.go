@@ -57,8 +57,8 @@ func init() {
 		}
 		return strings.Join(strings.Fields(strings.ReplaceAll(s, ",", " ")), ","), nil
 	})
-	defineSetting("default.tier", "C", "tier of a contact added without --tier", Tiers.Check)
-	defineSetting("default.ladder", DefaultLadder, "ladder of a contact added without --ladder", func(s string) (string, error) {
+	defineSetting("default.tier", DefaultContactDefaults.Tier, "tier of a contact added without --tier", Tiers.Check)
+	defineSetting("default.ladder", DefaultContactDefaults.Ladder, "ladder of a contact added without --ladder", func(s string) (string, error) {
 		l, err := FindLadder(strings.TrimSpace(s))
 		if err != nil {
 			return "", err
@@ -72,6 +72,40 @@ func init() {
 		}
 		return "", Errorf(EINVALID, "unknown lang %q (valid: en, zh)", s)
 	})
+}
+
+// ContactDefaults are what a new contact gets where it leaves them empty:
+// the book's settings default.tier and default.ladder.
+type ContactDefaults struct {
+	Tier, Ladder string
+}
+
+// DefaultContactDefaults are those of a book that never set them: the
+// method's tier C and ladder.
+var DefaultContactDefaults = ContactDefaults{Tier: "C", Ladder: DefaultLadder}
+
+// Set takes the value of a setting: default.tier or default.ladder; other
+// keys are ignored, so that a reader of the settings can pass each one.
+func (d *ContactDefaults) Set(key, value string) {
+	switch key {
+	case "default.tier":
+		d.Tier = value
+	case "default.ladder":
+		d.Ladder = value
+	}
+}
+
+// Apply gives a new contact the book's defaults where it leaves them
+// empty: the tier, and the ladder when it names neither a ladder nor a
+// stage (a stage alone is a stage of the method's ladder, as Validate
+// reads it). ContactService.CreateContact applies them before Validate.
+func (d ContactDefaults) Apply(c *Contact) {
+	if c.Tier == "" {
+		c.Tier = d.Tier
+	}
+	if c.Ladder == "" && c.Stage == "" {
+		c.Ladder = d.Ladder
+	}
 }
 
 // FindSettingDef returns the definition of key, or EINVALID naming the known keys.

@@ -30,3 +30,15 @@ func RelativeDays(d int) string {
 	}
 	return Plural(-d, "day") + " ago"
 }
+
+// ShortDays is RelativeDays for a table cell: "today", "in 3d", and a day
+// in the past as "3d " followed by past ("3d ago", "3d overdue").
+func ShortDays(d int, past string) string {
+	switch {
+	case d == 0:
+		return "today"
+	case d > 0:
+		return fmt.Sprintf("in %dd", d)
+	}
+	return fmt.Sprintf("%dd %s", -d, past)
+}

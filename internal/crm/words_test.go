@@ -13,6 +13,10 @@ func TestWords(t *testing.T) {
 		{RelativeDays(-1), "yesterday"},
 		{RelativeDays(2), "in 2 days"},
 		{RelativeDays(-30), "30 days ago"},
+		{ShortDays(0, "ago"), "today"},
+		{ShortDays(3, "ago"), "in 3d"},
+		{ShortDays(-3, "ago"), "3d ago"},
+		{ShortDays(-1, "overdue"), "1d overdue"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

@@ -3,10 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -40,7 +40,7 @@ func findAccountByID(ctx context.Context, q querier, id int64) (*crm.Account, er
 	return a, err
 }
 
-// ResolveAccount implements crm.AccountService: id, exact key, then key prefix.
+// ResolveAccount implements crm.AccountService, by crm.AccountRefSteps.
 func (s *AccountService) ResolveAccount(ctx context.Context, ref string) (*crm.Account, error) {
 	var a *crm.Account
 	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
@@ -54,35 +54,48 @@ func (s *AccountService) ResolveAccount(ctx context.Context, ref string) (*crm.A
 	return a, err
 }
 
+// resolveAccountID finds the account that ref names by walking crm.AccountRefSteps.
 func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return 0, crm.Errorf(crm.EINVALID, "empty account reference")
 	}
-	if crm.IsNumericRef(ref) {
-		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM accounts WHERE id = ?`, ref).Scan(&id)
-		if err == sql.ErrNoRows {
-			return 0, crm.Errorf(crm.ENOTFOUND, "no account with id %s", ref)
-		}
-		return id, err
-	}
-	if len(ref) == 36 && uuid.Validate(ref) == nil {
-		return resolveRecord(ctx, q, "accounts", "account", "crm account ls --json", ref)
-	}
 	folded, key := match.Fold(ref), match.QueryKey(ref)
 	const pick = `SELECT DISTINCT a.id, a.name, '' FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE `
-	// Organisations are named by a part of a long name ("宝山" for
-	// 上海宝山钢铁设备公司): after the key tiers, any key containing the
-	// reference. There are few accounts, so this scan stays cheap.
-	const keyContains = `(instr(k.key, ?1) > 0 OR instr(k.key, ?2) > 0)`
-	for _, where := range []string{keyEquals, keyPrefix, keyContains} {
+	for _, st := range crm.AccountRefSteps {
+		var where string
+		switch st.By {
+		case crm.RefByID:
+			if !crm.IsNumericRef(ref) {
+				continue
+			}
+			var id int64
+			err := q.QueryRowContext(ctx, `SELECT id FROM accounts WHERE id = ?`, ref).Scan(&id)
+			if err == sql.ErrNoRows {
+				return 0, crm.Errorf(crm.ENOTFOUND, "no account with id %s", ref)
+			}
+			return id, err
+		case crm.RefByUID:
+			if !crm.IsUIDRef(ref) {
+				continue
+			}
+			return resolveRecord(ctx, q, "accounts", "account", "crm account ls --json", ref)
+		case crm.RefByKey:
+			where = keyPrefix
+			if st.Exact {
+				where = keyEquals
+			}
+		case crm.RefByKeyPart:
+			where = `(instr(k.key, ?1) > 0 OR instr(k.key, ?2) > 0)` // few accounts: the scan stays cheap
+		default:
+			return 0, fmt.Errorf("account reference step %q: not a key of accounts", st.By)
+		}
 		ms, err := queryMatches(ctx, q, pick+where+` ORDER BY a.name LIMIT 21`, folded, key, folded+maxRune, key+maxRune)
 		if err != nil {
 			return 0, err
 		}
 		if len(ms) == 1 {
-			return ms[0].id, nil
+			return ms[0].ID, nil
 		}
 		if len(ms) > 1 {
 			return 0, ambiguous("account", ref, ms)

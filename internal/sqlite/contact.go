@@ -114,7 +114,7 @@ func (s *ContactService) MatchContact(ctx context.Context, ref string) (*crm.Con
 		if c, err = findContactByID(ctx, tx, id); err != nil {
 			return err
 		}
-		m = t.refMatch(c, ref)
+		m = refMatch(t, c, ref)
 		return nil
 	})
 	return c, m, err
@@ -126,90 +126,97 @@ func resolveContactID(ctx context.Context, q querier, ref string) (int64, error)
 	return id, err
 }
 
-// keyTier is how a reference found its contact in contact_keys: in which
-// namespace (common or rare readings) and whether as a whole key.
-type keyTier struct {
-	by    crm.MatchKind // id or uid; "" for a key
-	rare  bool
-	exact bool
-}
-
-// resolveContactRef finds the one active contact that ref names. Tiers are
-// tried in order and the first tier with any match decides: id, uid, exact
-// common key (name, full pinyin, initials, email, phone), common key
-// prefix, then the same two among the keys of rare readings.
-func resolveContactRef(ctx context.Context, q querier, ref string) (int64, keyTier, error) {
+// resolveContactRef finds the one active contact that ref names by walking
+// crm.ContactRefSteps, and returns the step that found it.
+func resolveContactRef(ctx context.Context, q querier, ref string) (int64, crm.RefStep, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return 0, keyTier{}, crm.Errorf(crm.EINVALID, "empty contact reference")
-	}
-	if crm.IsNumericRef(ref) {
-		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE id = ?`, ref).Scan(&id)
-		if err == nil {
-			return id, keyTier{by: crm.MatchID, exact: true}, nil
-		} else if err != sql.ErrNoRows {
-			return 0, keyTier{}, err
-		}
-		if len(ref) < 5 { // too short for a phone number
-			return 0, keyTier{}, crm.Errorf(crm.ENOTFOUND, "no contact with id %s", ref)
-		}
-	}
-	if _, err := uuid.Parse(ref); err == nil && len(ref) == 36 {
-		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE uid = ?`, strings.ToLower(ref)).Scan(&id)
-		if err == sql.ErrNoRows {
-			return 0, keyTier{}, crm.Errorf(crm.ENOTFOUND, "no contact with uid %s", ref)
-		}
-		return id, keyTier{by: crm.MatchUID, exact: true}, err
+		return 0, crm.RefStep{}, crm.Errorf(crm.EINVALID, "empty contact reference")
 	}
 	folded, key := refKeys(ref)
 	const active = ` AND c.archived_at IS NULL`
 	const pick = `SELECT DISTINCT c.id, c.name, coalesce(a.name, '') FROM contact_keys k JOIN contacts c ON c.id = k.contact_id LEFT JOIN accounts a ON a.id = c.account_id WHERE `
-	for _, t := range []keyTier{{exact: true}, {}, {rare: true, exact: true}, {rare: true}} {
-		where, ns := keyPrefix, ""
-		if t.exact {
-			where = keyEquals
+	for _, st := range crm.ContactRefSteps {
+		var ms []crm.Candidate
+		var err error
+		switch st.By {
+		case crm.RefByID:
+			if !crm.IsNumericRef(ref) {
+				continue
+			}
+			var id int64
+			if err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE id = ?`, ref).Scan(&id); err == nil {
+				return id, st, nil
+			} else if err != sql.ErrNoRows {
+				return 0, st, err
+			}
+			if !st.OrPhone || len(ref) < crm.MinPhoneRef {
+				return 0, st, crm.Errorf(crm.ENOTFOUND, "no contact with id %s", ref)
+			}
+			continue
+		case crm.RefByUID:
+			if !crm.IsUIDRef(ref) {
+				continue
+			}
+			var id int64
+			err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE uid = ?`, strings.ToLower(ref)).Scan(&id)
+			if err == sql.ErrNoRows {
+				return 0, st, crm.Errorf(crm.ENOTFOUND, "no contact with uid %s", ref)
+			}
+			return id, st, err
+		case crm.RefByKey, crm.RefByRareKey:
+			where, ns := keyPrefix, ""
+			if st.Exact {
+				where = keyEquals
+			}
+			if st.By == crm.RefByRareKey {
+				ns = rareKeyMark
+			}
+			ms, err = queryMatches(ctx, q, pick+where+active+` ORDER BY c.sort_key, c.id LIMIT 21`, ns+folded, ns+key, ns+folded+maxRune, ns+key+maxRune)
+		default:
+			return 0, st, fmt.Errorf("contact reference step %q: not a key of contacts", st.By)
 		}
-		if t.rare {
-			ns = rareKeyMark
-		}
-		ms, err := queryMatches(ctx, q, pick+where+active+` ORDER BY c.sort_key, c.id LIMIT 21`, ns+folded, ns+key, ns+folded+maxRune, ns+key+maxRune)
 		if err != nil {
-			return 0, keyTier{}, err
+			return 0, st, err
 		}
 		if len(ms) == 1 {
-			return ms[0].id, t, nil
+			return ms[0].ID, st, nil
 		}
 		if len(ms) > 1 {
-			return 0, keyTier{}, ambiguous("contact", ref, ms)
+			return 0, st, ambiguous("contact", ref, ms)
 		}
 	}
-	return 0, keyTier{}, notFound(ctx, q, "contact", ref, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`)
+	return 0, crm.RefStep{}, notFound(ctx, q, "contact", ref, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`)
 }
 
-// refMatch says which key of c the reference matched in tier t: the first
+// refMatch says which key of c the reference matched at step st: the first
 // of c's keys, in their order, that the reference is (or begins).
-func (t keyTier) refMatch(c *crm.Contact, ref string) crm.RefMatch {
-	m := crm.RefMatch{By: t.by, Exact: t.exact, Rare: t.rare, Ref: ref}
-	if t.by != "" {
+func refMatch(st crm.RefStep, c *crm.Contact, ref string) crm.RefMatch {
+	rare := st.By == crm.RefByRareKey
+	m := crm.RefMatch{Exact: st.Exact, Rare: rare, Ref: ref}
+	switch st.By {
+	case crm.RefByID:
+		m.By = crm.MatchID
+		return m
+	case crm.RefByUID:
+		m.By = crm.MatchUID
 		return m
 	}
 	folded, key := refKeys(strings.TrimSpace(ref))
 	hit := func(k string) bool {
-		if t.exact {
+		if st.Exact {
 			return k == folded || k == key
 		}
 		return strings.HasPrefix(k, folded) || strings.HasPrefix(k, key)
 	}
 	for _, k := range match.NameKeys(c.Name) {
-		if k.Rare != t.rare || !hit(k.Text) {
+		if k.Rare != rare || !hit(k.Text) {
 			continue
 		}
 		switch k.Kind {
 		case match.KeyName:
 			m.By = crm.MatchPrefix
-			if t.exact {
+			if st.Exact {
 				m.By = crm.MatchName
 			}
 		case match.KeyPinyin:
@@ -249,21 +256,17 @@ const (
 	keyPrefix = `((k.key > ?1 AND k.key < ?3) OR (k.key > ?2 AND k.key < ?4))`
 )
 
-type refMatch struct {
-	id            int64
-	name, account string
-}
-
-func queryMatches(ctx context.Context, q querier, query string, args ...any) ([]refMatch, error) {
+// queryMatches reads the candidates of a reference: id, name and account name.
+func queryMatches(ctx context.Context, q querier, query string, args ...any) ([]crm.Candidate, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ms []refMatch
+	var ms []crm.Candidate
 	for rows.Next() {
-		var m refMatch
-		if err := rows.Scan(&m.id, &m.name, &m.account); err != nil {
+		var m crm.Candidate
+		if err := rows.Scan(&m.ID, &m.Name, &m.Account); err != nil {
 			return nil, err
 		}
 		ms = append(ms, m)
@@ -271,19 +274,13 @@ func queryMatches(ctx context.Context, q querier, query string, args ...any) ([]
 	return ms, rows.Err()
 }
 
-func ambiguous(noun, ref string, ms []refMatch) error {
+func ambiguous(noun, ref string, ms []crm.Candidate) error {
 	more := ""
 	if len(ms) > 20 {
 		ms, more = ms[:20], "more than "
 	}
 	e := crm.Errorf(crm.EAMBIGUOUS, "%q matches %s%d %ss; use an id", ref, more, len(ms), noun)
-	for _, m := range ms {
-		line := fmt.Sprintf("%d\t%s", m.id, m.name)
-		if m.account != "" {
-			line += "\t" + m.account
-		}
-		e.Choices = append(e.Choices, line)
-	}
+	e.Candidates = ms
 	return e
 }
 
@@ -444,10 +441,15 @@ func escapeLike(s string) string {
 // CreateContact implements crm.ContactService. An account named by name that
 // does not exist yet is created in the same transaction.
 func (s *ContactService) CreateContact(ctx context.Context, c *crm.Contact) error {
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	return s.db.inTx(ctx, func(tx *Tx) error {
+		d := crm.DefaultContactDefaults
+		if err := readSettings(ctx, tx, "default.", d.Set); err != nil {
+			return err
+		}
+		d.Apply(c)
+		if err := c.Validate(); err != nil {
+			return err
+		}
 		if err := createContact(ctx, tx, c); err != nil {
 			return err
 		}
@@ -601,7 +603,7 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 		}
 		if crm.SameProfile(&before, c) {
 			e := crm.Errorf(crm.ENOCHANGE, "%s unchanged: every value is as given already", c.Name)
-			if e.Choices = before.Unapplied(u); len(e.Choices) > 0 {
+			if e.Details = before.Unapplied(u); len(e.Details) > 0 {
 				e.Message = fmt.Sprintf("%s unchanged: nothing to remove", c.Name)
 			}
 			return e

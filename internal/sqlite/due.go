@@ -40,10 +40,13 @@ var dueRule = strings.NewReplacer(
 var dueParts = strings.NewReplacer(
 	"$CAD", `strftime('%Y-%m-%dT%H:%M:%SZ', coalesce($LAST, created_at), '+' ||
 			min(coalesce(cadence_days, CASE tier WHEN 'A' THEN ?1 WHEN 'B' THEN ?2 ELSE ?3 END), ?4) || ' days')`,
-	"$TK", `(SELECT min(`+instantOf("t.due_at")+`) FROM tasks t WHERE t.contact_id = contacts.id AND t.state = 'open')`,
-	"$TV", `(SELECT t.due_at FROM tasks t WHERE t.contact_id = contacts.id AND t.state = 'open'
+	"$TK", `(SELECT min(`+instantOf("t.due_at")+`) FROM tasks t WHERE t.contact_id = contacts.id AND `+dueTask+`)`,
+	"$TV", `(SELECT t.due_at FROM tasks t WHERE t.contact_id = contacts.id AND `+dueTask+`
 			ORDER BY `+instantOf("t.due_at")+`, length(t.due_at) LIMIT 1)`,
 )
+
+// dueTask selects, over tasks t, those that count in the due rule.
+const dueTask = `t.state = '` + crm.DueTaskState + `'`
 
 // dueAfter is dueRule for a row whose last touch and snooze become the
 // given SQL expressions in the same UPDATE (whose SET clauses all see the
@@ -145,7 +148,7 @@ func (s *DueService) FindDue(ctx context.Context, f crm.DueFilter) ([]*crm.DueIt
 	rows, err := s.db.read.QueryContext(ctx, `SELECT c.id, c.name, coalesce(a.name, ''), c.tier, c.stage, c.due_at,
 		coalesce(c.cadence_days, 0), c.last_touch_at, c.snoozed_until, c.created_at,
 		(SELECT json_group_array(json_array(t.id, t.kind, t.title, t.due_at)) FROM tasks t
-			WHERE t.contact_id = c.id AND t.state = 'open' AND `+taskDue+`)
+			WHERE t.contact_id = c.id AND `+dueTask+` AND `+taskDue+`)
 		FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
 		WHERE c.archived_at IS NULL AND `+due, append(args, more...)...)
 	if err != nil {

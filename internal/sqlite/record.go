@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -19,7 +18,7 @@ func resolveRecord(ctx context.Context, q querier, table, noun, from, ref string
 	query, arg, what := `SELECT id FROM "`+table+`" WHERE id = ?`, strings.TrimPrefix(ref, "#"), "id"
 	switch {
 	case crm.IsNumericRef(arg):
-	case len(ref) == 36 && uuid.Validate(ref) == nil:
+	case crm.IsUIDRef(ref):
 		query, arg, what = `SELECT id FROM "`+table+`" WHERE uid = ?`, strings.ToLower(ref), "uid"
 	default:
 		return 0, crm.Errorf(crm.EINVALID, "invalid %s id %q: want an id or uid from %s", noun, ref, from)

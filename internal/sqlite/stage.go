@@ -39,14 +39,12 @@ func (s *StageService) ChangeStage(ctx context.Context, contactID int64, to stri
 		if at.IsZero() {
 			at = tx.now
 		}
-		// The history stays in time order: a move cannot predate the last one.
 		var since string
 		if err := tx.QueryRowContext(ctx, `SELECT max(at) FROM stage_changes WHERE contact_id = ?`, c.ID).Scan(&since); err != nil {
 			return err
 		}
-		if s := parseTime(since); at.Before(s) {
-			return crm.Errorf(crm.EINVALID, "a move at %s is before %s reached %s (%s)",
-				at.Local().Format("2006-01-02 15:04"), c.Name, c.Stage, s.Local().Format("2006-01-02 15:04"))
+		if err := crm.CheckMoveTime(c, at, parseTime(since)); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET stage = ?, updated_at = ? WHERE id = ?`, to, formatTime(tx.now), c.ID); err != nil {
 			return err

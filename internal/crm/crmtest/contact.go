@@ -50,8 +50,10 @@ func testResolveContact(t *testing.T, s *crm.Services) {
 		}
 	}
 	_, err := cs.ResolveContact(ctx, "张伟")
-	if ch := crm.ErrorChoices(err); len(ch) != 2 {
-		t.Errorf("ambiguous choices = %q, want 2 lines with ids and accounts", ch)
+	// Candidates are values, by sort key then id: the accounts tell them apart.
+	if ch := crm.ErrorCandidates(err); len(ch) != 2 || ch[0].Name != "张伟" || ch[0].ID >= ch[1].ID ||
+		ch[0].Account != "宝山钢铁" || ch[1].Account != "Acme" {
+		t.Errorf("ambiguous candidates = %+v, want both 张伟 with their accounts", ch)
 	}
 	_, err = cs.ResolveContact(ctx, "annx")
 	if msg := crm.ErrorMessage(err); msg != `no contact matches "annx"; closest: Anna, Anna Schmidt` {

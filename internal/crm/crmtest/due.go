@@ -2,6 +2,7 @@ package crmtest
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -17,6 +18,7 @@ import (
 func testDueAtMatchesTheRule(t *testing.T, s *crm.Services) {
 	ctx := context.Background()
 	cs, ts, tasks, due := s.Contacts, s.Touches, s.Tasks, s.Due
+	settings := s.Settings
 	r := rand.New(rand.NewPCG(7, 11))
 	var ids []int64
 	for i := 0; i < 5; i++ {
@@ -34,12 +36,12 @@ func testDueAtMatchesTheRule(t *testing.T, s *crm.Services) {
 	for step := 0; step < 300; step++ {
 		id := ids[r.IntN(len(ids))]
 		var err error
-		switch r.IntN(6) {
+		switch r.IntN(7) {
 		case 0, 1:
 			err = ts.CreateTouch(ctx, &crm.Touch{Channel: "call", Summary: "x", At: day(-r.IntN(400)), Contacts: []crm.TouchPerson{{ID: id}}})
 		case 2:
 			tier := []string{"A", "B", "C"}[r.IntN(3)]
-			every := r.IntN(3) * 20
+			every := r.IntN(4) * 70 // up to 210 days, beyond the longest cadence.max drawn below
 			_, err = cs.UpdateContact(ctx, id, crm.ContactUpdate{Tier: &tier, CadenceDays: &every})
 			if crm.ErrorCode(err) == crm.ENOCHANGE { // the draw repeated the contact's values
 				err = nil
@@ -53,6 +55,9 @@ func testDueAtMatchesTheRule(t *testing.T, s *crm.Services) {
 			}
 		case 5:
 			_, err = due.Snooze(ctx, id, day(r.IntN(100)-20))
+		case 6: // the settings are inputs of the rule too: every tier's rhythm and the cap
+			key := []string{"cadence.A", "cadence.B", "cadence.C", "cadence.max"}[r.IntN(4)]
+			err = settings.SetSetting(ctx, key, fmt.Sprintf("%dd", 10+r.IntN(190)))
 		}
 		if err != nil {
 			t.Fatalf("step %d: %v", step, err)
@@ -66,7 +71,11 @@ func testDueAtMatchesTheRule(t *testing.T, s *crm.Services) {
 		if len(open) > 0 {
 			earliest = &open[0].DueAt
 		}
-		want := crm.DefaultCadence.DueAt(c.Tier, c.CadenceDays, c.LastTouchAt, c.CreatedAt, earliest, c.SnoozedUntil)
+		cd, _, err := due.Cadence(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := cd.DueAt(c.Tier, c.CadenceDays, c.LastTouchAt, c.CreatedAt, earliest, c.SnoozedUntil)
 		if c.DueAt == nil || !c.DueAt.Equal(want) {
 			t.Fatalf("step %d: due_at %v, rule says %v (contact %+v)", step, c.DueAt, want, c)
 		}
