@@ -76,6 +76,16 @@ func normalizeBirthday(s string) (string, error) {
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
 }
 
+// normalizeUpdateBirthday normalises the birthday that u sets, if any.
+func normalizeUpdateBirthday(u *crm.ContactUpdate) error {
+	if u.Birthday == nil {
+		return nil
+	}
+	b, err := normalizeBirthday(*u.Birthday)
+	u.Birthday = &b
+	return err
+}
+
 type addOptions struct {
 	profileFlags
 	Name string
@@ -284,12 +294,8 @@ func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 			*f.Add(&u) = o.Lists[i]
 		}
 	}
-	if u.Birthday != nil {
-		b, err := normalizeBirthday(*u.Birthday)
-		if err != nil {
-			return u, err
-		}
-		u.Birthday = &b
+	if err := normalizeUpdateBirthday(&u); err != nil {
+		return u, err
 	}
 	if changed("every") {
 		days, err := everyValue(o.Every)

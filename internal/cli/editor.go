@@ -115,12 +115,8 @@ func parseContactForm(text string, c *crm.Contact) (crm.ContactUpdate, error) {
 			*f.Add(&u), *f.Remove(&u) = listDiff(*f.Values(c), lists[f.Key])
 		}
 	}
-	if u.Birthday != nil {
-		b, err := normalizeBirthday(*u.Birthday)
-		if err != nil {
-			return u, err
-		}
-		u.Birthday = &b
+	if err := normalizeUpdateBirthday(&u); err != nil {
+		return u, err
 	}
 	if v, ok := values[everyLine]; ok && v != fmt.Sprintf("%dd", c.CadenceDays) && !(v == "" && c.CadenceDays == 0) {
 		if v == "" {
