@@ -42,19 +42,33 @@ const contactFrom = ` FROM contacts c LEFT JOIN accounts a ON a.id = c.account_i
 
 type scanner interface{ Scan(...any) error }
 
+// storedProfileFields counts the profile fields stored as JSON text: the
+// lists and the custom fields.
+var storedProfileFields = func() int {
+	n := 0
+	for _, f := range crm.ProfileFields {
+		if f.Kind == crm.KindList || f.Kind == crm.KindFields {
+			n++
+		}
+	}
+	return n
+}()
+
 func scanContact(row scanner) (*crm.Contact, error) {
 	var c crm.Contact
 	var created, updated string
 	var last, due, snoozed, archived sql.NullString
-	stored := make([]string, len(crm.ProfileFields)) // lists and custom fields as JSON
+	stored := make([]string, storedProfileFields) // lists and custom fields as JSON, in table order
 	dest := make([]any, 0, 12+len(crm.ProfileFields))
 	dest = append(dest, &c.ID, &c.UID, &c.Name, &c.AccountID, &c.Account)
-	for i, f := range crm.ProfileFields {
+	j := 0
+	for _, f := range crm.ProfileFields {
 		switch f.Kind {
 		case crm.KindRef:
 			dest = append(dest, &c.ReportsToID, f.Value(&c))
 		case crm.KindList, crm.KindFields:
-			dest = append(dest, &stored[i])
+			dest = append(dest, &stored[j])
+			j++
 		case crm.KindCadence:
 			dest = append(dest, &c.CadenceDays)
 		default:
@@ -64,14 +78,17 @@ func scanContact(row scanner) (*crm.Contact, error) {
 	if err := row.Scan(append(dest, &last, &due, &snoozed, &created, &updated, &archived)...); err != nil {
 		return nil, err
 	}
-	for i, f := range crm.ProfileFields {
+	j = 0
+	for _, f := range crm.ProfileFields {
 		switch f.Kind {
 		case crm.KindList:
-			*f.Values(&c) = decodeList(stored[i])
+			*f.Values(&c) = decodeList(stored[j])
+			j++
 		case crm.KindFields:
-			if stored[i] != "{}" && stored[i] != "" {
-				_ = json.Unmarshal([]byte(stored[i]), &c.Fields)
+			if stored[j] != "{}" && stored[j] != "" {
+				_ = json.Unmarshal([]byte(stored[j]), &c.Fields)
 			}
+			j++
 		}
 	}
 	c.LastTouchAt = parseNullTime(last)
