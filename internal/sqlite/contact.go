@@ -62,7 +62,8 @@ func scanContact(row scanner) (*crm.Contact, error) {
 	dest := make([]any, 0, 12+len(crm.ProfileFields))
 	dest = append(dest, &c.ID, &c.UID, &c.Name, &c.AccountID, &c.Account)
 	j := 0
-	for _, f := range crm.ProfileFields {
+	for i := range crm.ProfileFields {
+		f := &crm.ProfileFields[i]
 		switch f.Kind {
 		case crm.KindRef:
 			dest = append(dest, &c.ReportsToID, f.Value(&c))
@@ -79,7 +80,8 @@ func scanContact(row scanner) (*crm.Contact, error) {
 		return nil, err
 	}
 	j = 0
-	for _, f := range crm.ProfileFields {
+	for i := range crm.ProfileFields {
+		f := &crm.ProfileFields[i]
 		switch f.Kind {
 		case crm.KindList:
 			*f.Values(&c) = decodeList(stored[j])
