@@ -80,13 +80,11 @@ func printContactCard(app *App, v *contactView, now time.Time) error {
 	text("buying", strings.Join(bm, " · "))
 	text("phone", clean(strings.Join(c.Phones, ", ")))
 	text("email", clean(strings.Join(c.Emails, ", ")))
-	text("wechat", clean(c.WeChat))
-	text("address", clean(c.Address))
-	text("hometown", clean(c.Hometown))
-	text("school", clean(c.School))
-	text("family", clean(c.Family))
-	text("interests", clean(c.Interests))
-	text("source", clean(c.Source))
+	for _, f := range crm.ProfileFields {
+		if f.Kind == crm.KindText && f.Key != "title" { // the title heads the card
+			text(f.Key, clean(*f.Value(c)))
+		}
+	}
 	text("birthday", c.Birthday)
 	if len(c.Tags) > 0 {
 		text("tags", clean(strings.Join(c.Tags, ", ")))

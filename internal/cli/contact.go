@@ -12,40 +12,32 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// profileFlags are the profile flags that add and edit share.
+// profileFlags are the profile flags that add and edit share: --account
+// and one per crm.ProfileFields entry, by its Flag and Help.
 type profileFlags struct {
-	Account, Title, Tier, Ladder, Stage, Style, Level, Role, Attitude, ReportsTo string
-	WeChat, Address, Hometown, School, Family, Interests, Source, Birthday, Note string
-	Phones, Emails, Tags, Fields                                                 []string
-	Every                                                                        string
+	Account string
+	Single  []string   // the values of the Single kinds, by index in crm.ProfileFields
+	Lists   [][]string // the values of the lists, by index in crm.ProfileFields
+	Fields  []string   // key=value pairs
+	Every   string
 }
 
 func (p *profileFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&p.Account, "account", "", "the `ACCOUNT` (organisation) REF; a name matching none creates it")
-	f.StringVar(&p.Title, "title", "", "job title")
-	f.StringVar(&p.Tier, "tier", "", "tier: A (monthly), B (quarterly) or C (half-yearly)")
-	f.StringVar(&p.Ladder, "ladder", "", "relationship ladder: "+strings.Join(crm.LadderKeys(), ", "))
-	f.StringVar(&p.Stage, "stage", "", "stage on the ladder (default: its first)")
-	f.StringVar(&p.Style, "style", "", "communication style: "+strings.Join(crm.Styles.Keys(), ", "))
-	f.StringVar(&p.Level, "level", "", "level in the buying map: "+strings.Join(crm.Levels.Keys(), ", "))
-	f.StringVar(&p.Role, "role", "", "role in the purchase: "+strings.Join(crm.Roles.Keys(), ", "))
-	f.StringVar(&p.Attitude, "attitude", "", "attitude toward us: "+strings.Join(crm.Attitudes.Keys(), ", "))
-	f.StringVar(&p.ReportsTo, "reports-to", "", "the contact `REF` this person reports to")
-	f.StringArrayVar(&p.Phones, "phone", nil, "phone number (repeatable)")
-	f.StringArrayVar(&p.Emails, "email", nil, "email address (repeatable)")
-	f.StringVar(&p.WeChat, "wechat", "", "WeChat id")
-	f.StringVar(&p.Address, "address", "", "address")
-	f.StringVar(&p.Hometown, "hometown", "", "hometown")
-	f.StringVar(&p.School, "school", "", "school and major")
-	f.StringVar(&p.Family, "family", "", "family")
-	f.StringVar(&p.Interests, "interests", "", "sports, food, books, travel…")
-	f.StringVar(&p.Source, "source", "", "where the contact came from")
-	f.StringVar(&p.Birthday, "birthday", "", "birthday as MM-DD or YYYY-MM-DD")
-	f.StringVar(&p.Note, "note", "", "notes")
-	f.StringArrayVar(&p.Tags, "tag", nil, "tag (repeatable)")
-	f.StringArrayVar(&p.Fields, "field", nil, "custom field as `key=value` (repeatable; key= removes on edit)")
-	f.StringVar(&p.Every, "every", "", "the contact's own rhythm (`DUR`: 2w, 45d; tier: the tier's)")
+	p.Single, p.Lists = make([]string, len(crm.ProfileFields)), make([][]string, len(crm.ProfileFields))
+	for i, pf := range crm.ProfileFields {
+		switch {
+		case pf.Kind.Single():
+			f.StringVar(&p.Single[i], pf.Flag, "", pf.Help)
+		case pf.Kind == crm.KindList:
+			f.StringArrayVar(&p.Lists[i], pf.Flag, nil, pf.Help)
+		case pf.Kind == crm.KindFields:
+			f.StringArrayVar(&p.Fields, pf.Flag, nil, pf.Help)
+		case pf.Kind == crm.KindCadence:
+			f.StringVar(&p.Every, pf.Flag, "", pf.Help)
+		}
+	}
 }
 
 // parseFields reads key=value pairs.
@@ -111,16 +103,17 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	if err != nil {
 		return err
 	}
-	birthday, err := crm.NormalizeBirthday(opts.Birthday)
-	if err != nil {
-		return err
+	c := &crm.Contact{Name: opts.Name, Account: opts.Account, Fields: fields}
+	for i, f := range crm.ProfileFields {
+		switch {
+		case f.Kind.Single():
+			*f.Value(c) = opts.Single[i]
+		case f.Kind == crm.KindList:
+			*f.Values(c) = opts.Lists[i]
+		}
 	}
-	c := &crm.Contact{
-		Name: opts.Name, Account: opts.Account, Title: opts.Title, Tier: opts.Tier, Ladder: opts.Ladder, Stage: opts.Stage,
-		Style: opts.Style, Level: opts.Level, Role: opts.Role, Attitude: opts.Attitude, ReportsTo: opts.ReportsTo,
-		Phones: opts.Phones, Emails: opts.Emails, WeChat: opts.WeChat, Address: opts.Address, Hometown: opts.Hometown,
-		School: opts.School, Family: opts.Family, Interests: opts.Interests, Source: opts.Source, Birthday: birthday,
-		Notes: opts.Note, Tags: opts.Tags, Fields: fields,
+	if c.Birthday, err = crm.NormalizeBirthday(c.Birthday); err != nil {
+		return err
 	}
 	if opts.Every != "" {
 		if c.CadenceDays, err = everyValue(opts.Every); err != nil {
@@ -248,6 +241,17 @@ written), or unknown/ambiguous REF; 1 failure.`,
 }
 
 // update builds the ContactUpdate from the flags that were given.
+// normalizeUpdateBirthday normalises the birthday that u sets, if any
+// (crm.NormalizeBirthday): for edit's flags and the editor form alike.
+func normalizeUpdateBirthday(u *crm.ContactUpdate) error {
+	if u.Birthday == nil {
+		return nil
+	}
+	b, err := crm.NormalizeBirthday(*u.Birthday)
+	u.Birthday = &b
+	return err
+}
+
 func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 	var u crm.ContactUpdate
 	changed := cmd.Flags().Changed
@@ -257,18 +261,17 @@ func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 		}
 		return nil
 	}
-	u.Name, u.Account, u.Title, u.Tier = str("name", o.Name), str("account", o.Account), str("title", o.Title), str("tier", o.Tier)
-	u.Ladder, u.Stage, u.Style, u.Level = str("ladder", o.Ladder), str("stage", o.Stage), str("style", o.Style), str("level", o.Level)
-	u.Role, u.Attitude, u.ReportsTo = str("role", o.Role), str("attitude", o.Attitude), str("reports-to", o.ReportsTo)
-	u.WeChat, u.Address, u.Hometown = str("wechat", o.WeChat), str("address", o.Address), str("hometown", o.Hometown)
-	u.School, u.Family, u.Interests = str("school", o.School), str("family", o.Family), str("interests", o.Interests)
-	u.Source, u.Notes = str("source", o.Source), str("note", o.Note)
-	if changed("birthday") {
-		b, err := crm.NormalizeBirthday(o.Birthday)
-		if err != nil {
-			return u, err
+	u.Name, u.Account = str("name", o.Name), str("account", o.Account)
+	for i, f := range crm.ProfileFields {
+		switch {
+		case f.Kind.Single():
+			*f.Update(&u) = str(f.Flag, o.Single[i])
+		case f.Kind == crm.KindList:
+			*f.Add(&u) = o.Lists[i]
 		}
-		u.Birthday = &b
+	}
+	if err := normalizeUpdateBirthday(&u); err != nil {
+		return u, err
 	}
 	if changed("every") {
 		days, err := everyValue(o.Every)
@@ -277,8 +280,7 @@ func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 		}
 		u.CadenceDays = &days
 	}
-	u.AddTags, u.RemoveTags = o.Tags, o.Untag
-	u.AddPhones, u.RemovePhones, u.AddEmails, u.RemoveEmails = o.Phones, o.RemovePhones, o.Emails, o.RemoveEmails
+	u.RemoveTags, u.RemovePhones, u.RemoveEmails = o.Untag, o.RemovePhones, o.RemoveEmails
 	var err error
 	if u.Fields, err = parseFields(o.Fields); err != nil {
 		return u, err

@@ -17,27 +17,38 @@ import (
 // the file crm edit opens.
 const editorNotesMark = "--- notes (free text below this line) ---"
 
-// editorFields are the single-value profile fields in the editor file, in order.
-var editorFields = []string{"name", "account", "title", "tier", "ladder", "stage", "style", "level", "role", "attitude",
-	"reports_to", "every", "wechat", "address", "hometown", "school", "family", "interests", "source", "birthday"}
+// formLine reports whether f has a "key: value" line of its own in the
+// editor form: the single values but the notes, which end the form.
+func formLine(f crm.ProfileField) bool { return f.Kind.Single() && f.Kind != crm.KindNotes }
 
-// contactForm renders a contact as the text a person edits.
+// everyLine is the form's line for the own rhythm, after the reporting line.
+const everyLine = "every"
+
+// contactForm renders a contact as the text a person edits: the name, the
+// account and the single values in the order of crm.ProfileFields, the
+// lists, the custom fields, then the notes.
 func contactForm(c *crm.Contact) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Edit %s (#%d). One field per line, \"field: value\"; lists are comma-separated.\n", c.Name, c.ID)
 	b.WriteString("# Empty a value to clear it. Custom fields are \"field.KEY: value\". Save and quit to apply.\n")
-	every := ""
-	if c.CadenceDays > 0 {
-		every = fmt.Sprintf("%dd", c.CadenceDays)
+	fmt.Fprintf(&b, "name: %s\naccount: %s\n", c.Name, c.Account)
+	for _, f := range crm.ProfileFields {
+		if formLine(f) {
+			fmt.Fprintf(&b, "%s: %s\n", f.Key, *f.Value(c))
+		}
+		if f.Kind == crm.KindRef {
+			every := ""
+			if c.CadenceDays > 0 {
+				every = fmt.Sprintf("%dd", c.CadenceDays)
+			}
+			fmt.Fprintf(&b, "%s: %s\n", everyLine, every)
+		}
 	}
-	values := map[string]string{"name": c.Name, "account": c.Account, "title": c.Title, "tier": c.Tier, "ladder": c.Ladder,
-		"stage": c.Stage, "style": c.Style, "level": c.Level, "role": c.Role, "attitude": c.Attitude, "reports_to": c.ReportsTo,
-		"every": every, "wechat": c.WeChat, "address": c.Address, "hometown": c.Hometown, "school": c.School,
-		"family": c.Family, "interests": c.Interests, "source": c.Source, "birthday": c.Birthday}
-	for _, f := range editorFields {
-		fmt.Fprintf(&b, "%s: %s\n", f, values[f])
+	for _, f := range crm.ProfileFields {
+		if f.Kind == crm.KindList {
+			fmt.Fprintf(&b, "%s: %s\n", f.Key, strings.Join(*f.Values(c), ", "))
+		}
 	}
-	fmt.Fprintf(&b, "phones: %s\nemails: %s\ntags: %s\n", strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", "), strings.Join(c.Tags, ", "))
 	keys := make([]string, 0, len(c.Fields))
 	for k := range c.Fields {
 		keys = append(keys, k)
@@ -60,11 +71,12 @@ func parseContactForm(text string, c *crm.Contact) (crm.ContactUpdate, error) {
 	var u crm.ContactUpdate
 	head, notes, _ := strings.Cut(text, editorNotesMark)
 	notes = strings.TrimPrefix(notes, "\n")
-	values, fields := map[string]string{}, map[string]string{}
-	var phones, emails, tags []string
-	known := map[string]bool{"phones": true, "emails": true, "tags": true}
-	for _, f := range editorFields {
-		known[f] = true
+	values, lists, fields := map[string]string{}, map[string][]string{}, map[string]string{}
+	known := map[string]crm.FieldKind{"name": crm.KindText, "account": crm.KindText, everyLine: crm.KindCadence}
+	for _, f := range crm.ProfileFields {
+		if formLine(f) || f.Kind == crm.KindList {
+			known[f.Key] = f.Kind
+		}
 	}
 	sc := bufio.NewScanner(strings.NewReader(head))
 	for n := 1; sc.Scan(); n++ {
@@ -74,46 +86,39 @@ func parseContactForm(text string, c *crm.Contact) (crm.ContactUpdate, error) {
 		}
 		k, v, ok := strings.Cut(line, ":")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		kind, isKnown := known[k]
 		switch {
 		case !ok:
 			return u, crm.Errorf(crm.EINVALID, "line %d: want \"field: value\", got %q", n, line)
 		case strings.HasPrefix(k, "field."):
 			fields[strings.TrimPrefix(k, "field.")] = v
-		case !known[k]:
+		case !isKnown:
 			return u, crm.Errorf(crm.EINVALID, "line %d: unknown field %q", n, k)
-		case k == "phones":
-			phones = splitList(v)
-		case k == "emails":
-			emails = splitList(v)
-		case k == "tags":
-			tags = splitList(v)
+		case kind == crm.KindList:
+			lists[k] = splitList(v)
 		default:
 			values[k] = v
 		}
 	}
-	old := map[string]string{"name": c.Name, "account": c.Account, "title": c.Title, "tier": c.Tier, "ladder": c.Ladder,
-		"stage": c.Stage, "style": c.Style, "level": c.Level, "role": c.Role, "attitude": c.Attitude, "reports_to": c.ReportsTo,
-		"wechat": c.WeChat, "address": c.Address, "hometown": c.Hometown, "school": c.School, "family": c.Family,
-		"interests": c.Interests, "source": c.Source, "birthday": c.Birthday}
-	targets := map[string]**string{"name": &u.Name, "account": &u.Account, "title": &u.Title, "tier": &u.Tier,
-		"ladder": &u.Ladder, "stage": &u.Stage, "style": &u.Style, "level": &u.Level, "role": &u.Role,
-		"attitude": &u.Attitude, "reports_to": &u.ReportsTo, "wechat": &u.WeChat, "address": &u.Address,
-		"hometown": &u.Hometown, "school": &u.School, "family": &u.Family, "interests": &u.Interests,
-		"source": &u.Source, "birthday": &u.Birthday}
-	for k, dst := range targets {
-		if v, ok := values[k]; ok && v != old[k] {
-			v := v
-			*dst = &v
+	changed := func(k, old string) *string {
+		if v, ok := values[k]; ok && v != old {
+			return &v
+		}
+		return nil
+	}
+	u.Name, u.Account = changed("name", c.Name), changed("account", c.Account)
+	for _, f := range crm.ProfileFields {
+		switch {
+		case formLine(f):
+			*f.Update(&u) = changed(f.Key, *f.Value(c))
+		case f.Kind == crm.KindList:
+			*f.Add(&u), *f.Remove(&u) = listDiff(*f.Values(c), lists[f.Key])
 		}
 	}
-	if u.Birthday != nil {
-		b, err := crm.NormalizeBirthday(*u.Birthday)
-		if err != nil {
-			return u, err
-		}
-		u.Birthday = &b
+	if err := normalizeUpdateBirthday(&u); err != nil {
+		return u, err
 	}
-	if v, ok := values["every"]; ok && v != fmt.Sprintf("%dd", c.CadenceDays) && !(v == "" && c.CadenceDays == 0) {
+	if v, ok := values[everyLine]; ok && v != fmt.Sprintf("%dd", c.CadenceDays) && !(v == "" && c.CadenceDays == 0) {
 		if v == "" {
 			v = "tier"
 		}
@@ -123,9 +128,6 @@ func parseContactForm(text string, c *crm.Contact) (crm.ContactUpdate, error) {
 		}
 		u.CadenceDays = &days
 	}
-	u.AddPhones, u.RemovePhones = listDiff(c.Phones, phones)
-	u.AddEmails, u.RemoveEmails = listDiff(c.Emails, emails)
-	u.AddTags, u.RemoveTags = listDiff(c.Tags, tags)
 	for k, v := range fields {
 		if c.Fields[k] != v {
 			if u.Fields == nil {

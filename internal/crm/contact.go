@@ -78,12 +78,11 @@ func (c *Contact) Validate() error {
 		return err
 	}
 	c.Stage = st.Key
-	for _, f := range []struct {
-		e *Enum
-		v *string
-	}{{Tiers, &c.Tier}, {Styles, &c.Style}, {Levels, &c.Level}, {Roles, &c.Role}, {Attitudes, &c.Attitude}} {
-		if *f.v, err = f.e.Check(*f.v); err != nil {
-			return err
+	for _, f := range ProfileFields {
+		if f.Enum != nil {
+			if *f.Value(c), err = f.Enum.Check(*f.Value(c)); err != nil {
+				return err
+			}
 		}
 	}
 	c.Tags = NormalizeTags(c.Tags)
@@ -97,9 +96,15 @@ func (c *Contact) Validate() error {
 
 // checkTexts reports the first text of the contact that is not UTF-8.
 func (c *Contact) checkTexts() error {
-	err := checkTexts("name", c.Name, "title", c.Title, "wechat", c.WeChat, "address", c.Address,
-		"hometown", c.Hometown, "school", c.School, "family", c.Family, "interests", c.Interests,
-		"source", c.Source, "birthday", c.Birthday, "notes", c.Notes, "account", c.Account, "reports-to", c.ReportsTo)
+	err := CheckText("name", c.Name)
+	for _, f := range ProfileFields {
+		if err == nil && (f.Kind == KindText || f.Kind == KindDate || f.Kind == KindNotes) {
+			err = CheckText(f.Key, *f.Value(c))
+		}
+	}
+	if err == nil {
+		err = checkTexts("account", c.Account, "reports-to", c.ReportsTo)
+	}
 	for _, l := range []struct {
 		what string
 		vals []string

@@ -25,56 +25,10 @@ func (c *Contact) AppendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, c.ID, 10)
 	b = appendKeyString(b, "uid", c.UID)
 	b = appendKeyString(b, "name", c.Name)
-	if c.AccountID != 0 {
-		b = append(b, `,"account_id":`...)
-		b = strconv.AppendInt(b, c.AccountID, 10)
-	}
+	b = appendOptInt(b, "account_id", c.AccountID)
 	b = appendKeyString(b, "account", c.Account)
-	b = appendKeyString(b, "title", c.Title)
-	b = appendKeyString(b, "tier", c.Tier)
-	b = appendKeyString(b, "ladder", c.Ladder)
-	b = appendKeyString(b, "stage", c.Stage)
-	b = appendOptString(b, "style", c.Style)
-	b = appendOptString(b, "level", c.Level)
-	b = appendOptString(b, "role", c.Role)
-	b = appendOptString(b, "attitude", c.Attitude)
-	if c.ReportsToID != 0 {
-		b = append(b, `,"reports_to_id":`...)
-		b = strconv.AppendInt(b, c.ReportsToID, 10)
-	}
-	b = appendOptString(b, "reports_to", c.ReportsTo)
-	b = appendKeyList(b, "phones", c.Phones)
-	b = appendKeyList(b, "emails", c.Emails)
-	b = appendOptString(b, "wechat", c.WeChat)
-	b = appendOptString(b, "address", c.Address)
-	b = appendOptString(b, "hometown", c.Hometown)
-	b = appendOptString(b, "school", c.School)
-	b = appendOptString(b, "family", c.Family)
-	b = appendOptString(b, "interests", c.Interests)
-	b = appendOptString(b, "source", c.Source)
-	b = appendOptString(b, "birthday", c.Birthday)
-	b = appendOptString(b, "notes", c.Notes)
-	b = appendKeyList(b, "tags", c.Tags)
-	if len(c.Fields) > 0 {
-		keys := make([]string, 0, len(c.Fields))
-		for k := range c.Fields {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b = append(b, `,"fields":{`...)
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = AppendJSONString(b, k)
-			b = append(b, ':')
-			b = AppendJSONString(b, c.Fields[k])
-		}
-		b = append(b, '}')
-	}
-	if c.CadenceDays != 0 {
-		b = append(b, `,"cadence_days":`...)
-		b = strconv.AppendInt(b, int64(c.CadenceDays), 10)
+	for i := range ProfileFields {
+		b = ProfileFields[i].appendJSON(b, c)
 	}
 	b = appendNullTime(b, "last_touch_at", c.LastTouchAt)
 	b = appendNullTime(b, "due_at", c.DueAt)
@@ -90,6 +44,57 @@ func (c *Contact) AppendJSON(b []byte) []byte {
 		b = appendTime(b, *c.ArchivedAt)
 	}
 	return append(b, '}')
+}
+
+// appendJSON appends the field's key and value, after a comma, as its
+// struct tag says: nothing for an empty value where OmitEmpty.
+func (f *ProfileField) appendJSON(b []byte, c *Contact) []byte {
+	switch f.Kind {
+	case KindList:
+		return appendKeyList(b, f.Key, *f.Values(c))
+	case KindFields:
+		if len(c.Fields) == 0 {
+			return b
+		}
+		keys := make([]string, 0, len(c.Fields))
+		for k := range c.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, `,"`...)
+		b = append(b, f.Key...)
+		b = append(b, `":{`...)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONString(b, k)
+			b = append(b, ':')
+			b = AppendJSONString(b, c.Fields[k])
+		}
+		return append(b, '}')
+	case KindCadence:
+		return appendOptInt(b, f.Key, int64(c.CadenceDays))
+	case KindRef:
+		if c.ReportsToID != 0 {
+			b = appendOptInt(b, f.Key+"_id", c.ReportsToID)
+		}
+	}
+	if f.OmitEmpty {
+		return appendOptString(b, f.Key, *f.Value(c))
+	}
+	return appendKeyString(b, f.Key, *f.Value(c))
+}
+
+// appendOptInt writes a number, nothing when it is 0.
+func appendOptInt(b []byte, key string, v int64) []byte {
+	if v == 0 {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return strconv.AppendInt(b, v, 10)
 }
 
 func appendKeyString(b []byte, key, v string) []byte {
@@ -265,14 +270,6 @@ func (o *Occasion) AppendJSON(b []byte) []byte {
 	b = AppendJSONString(b, o.Date)
 	b = appendKeyString(b, "kind", o.Kind)
 	b = appendKeyString(b, "title", o.Title)
-	optInt := func(key string, v int64) {
-		if v != 0 {
-			b = append(b, ',', '"')
-			b = append(b, key...)
-			b = append(b, '"', ':')
-			b = strconv.AppendInt(b, v, 10)
-		}
-	}
 	optBool := func(key string, v bool) {
 		if v {
 			b = append(b, ',', '"')
@@ -280,12 +277,12 @@ func (o *Occasion) AppendJSON(b []byte) []byte {
 			b = append(b, `":true`...)
 		}
 	}
-	optInt("contact_id", o.ContactID)
+	b = appendOptInt(b, "contact_id", o.ContactID)
 	b = appendOptString(b, "contact", o.Contact)
-	optInt("years", int64(o.Years))
+	b = appendOptInt(b, "years", int64(o.Years))
 	optBool("lunar", o.Lunar)
-	optInt("task_id", o.TaskID)
-	optInt("key_date_id", o.KeyDateID)
+	b = appendOptInt(b, "task_id", o.TaskID)
+	b = appendOptInt(b, "key_date_id", o.KeyDateID)
 	optBool("overdue", o.Overdue)
 	return append(b, '}')
 }

@@ -15,35 +15,24 @@ import (
 // does nothing (see Unapplied). Apply does not validate the result: the
 // caller runs Validate.
 func (c *Contact) Apply(u ContactUpdate) error {
-	for _, r := range []struct {
-		field string
-		v     *string
-	}{{"tier", u.Tier}, {"ladder", u.Ladder}, {"stage", u.Stage}} {
-		if r.v != nil && strings.TrimSpace(*r.v) == "" {
-			return Errorf(EINVALID, "%s cannot be empty", r.field)
+	for _, f := range ProfileFields {
+		if f.Required {
+			if v := *f.Update(&u); v != nil && strings.TrimSpace(*v) == "" {
+				return Errorf(EINVALID, "%s cannot be empty", f.Key)
+			}
 		}
 	}
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
+	if u.Name != nil {
+		c.Name = *u.Name
+	}
+	for _, f := range ProfileFields {
+		switch f.Kind {
+		case KindText, KindNotes, KindEnum, KindDate: // the ladder and stage below, in that order
+			if v := *f.Update(&u); v != nil {
+				*f.Value(c) = *v
+			}
 		}
 	}
-	set(&c.Name, u.Name)
-	set(&c.Title, u.Title)
-	set(&c.Tier, u.Tier)
-	set(&c.Style, u.Style)
-	set(&c.Level, u.Level)
-	set(&c.Role, u.Role)
-	set(&c.Attitude, u.Attitude)
-	set(&c.WeChat, u.WeChat)
-	set(&c.Address, u.Address)
-	set(&c.Hometown, u.Hometown)
-	set(&c.School, u.School)
-	set(&c.Family, u.Family)
-	set(&c.Interests, u.Interests)
-	set(&c.Source, u.Source)
-	set(&c.Birthday, u.Birthday)
-	set(&c.Notes, u.Notes)
 	if u.CadenceDays != nil {
 		c.CadenceDays = *u.CadenceDays
 	}
@@ -56,7 +45,9 @@ func (c *Contact) Apply(u ContactUpdate) error {
 			c.Ladder, c.Stage = l.Key, l.Stages[0].Key
 		}
 	}
-	set(&c.Stage, u.Stage)
+	if u.Stage != nil {
+		c.Stage = *u.Stage
+	}
 	c.Tags = editList(c.Tags, NormalizeTags(u.AddTags), NormalizeTags(u.RemoveTags), strings.EqualFold)
 	c.Phones = editList(c.Phones, u.AddPhones, u.RemovePhones, SamePhone)
 	c.Emails = editList(c.Emails, u.AddEmails, u.RemoveEmails, strings.EqualFold)
@@ -108,13 +99,28 @@ func (c *Contact) Unapplied(u ContactUpdate) []string {
 // profile: what an update may change. Lists compare in order; no custom
 // fields equals an empty set of them.
 func SameProfile(a, b *Contact) bool {
-	return a.Name == b.Name && a.AccountID == b.AccountID && a.ReportsToID == b.ReportsToID && a.Title == b.Title &&
-		a.Tier == b.Tier && a.Ladder == b.Ladder && a.Stage == b.Stage && a.Style == b.Style && a.Level == b.Level &&
-		a.Role == b.Role && a.Attitude == b.Attitude && a.WeChat == b.WeChat && a.Address == b.Address &&
-		a.Hometown == b.Hometown && a.School == b.School && a.Family == b.Family && a.Interests == b.Interests &&
-		a.Source == b.Source && a.Birthday == b.Birthday && a.Notes == b.Notes && a.CadenceDays == b.CadenceDays &&
-		slices.Equal(a.Phones, b.Phones) && slices.Equal(a.Emails, b.Emails) && slices.Equal(a.Tags, b.Tags) &&
-		maps.Equal(a.Fields, b.Fields)
+	if a.Name != b.Name || a.AccountID != b.AccountID {
+		return false
+	}
+	for _, f := range ProfileFields {
+		same := true
+		switch {
+		case f.Kind == KindRef:
+			same = a.ReportsToID == b.ReportsToID
+		case f.Kind.Single():
+			same = *f.Value(a) == *f.Value(b)
+		case f.Kind == KindList:
+			same = slices.Equal(*f.Values(a), *f.Values(b))
+		case f.Kind == KindFields:
+			same = maps.Equal(a.Fields, b.Fields)
+		case f.Kind == KindCadence:
+			same = a.CadenceDays == b.CadenceDays
+		}
+		if !same {
+			return false
+		}
+	}
+	return true
 }
 
 // editList appends add (skipping values present) and drops remove, keeping

@@ -27,10 +27,17 @@ func SafeCell(s string) string {
 	return "'" + s
 }
 
-// ContactCSVHeader names the columns of WriteContactCSV.
-var ContactCSVHeader = []string{"id", "uid", "name", "account", "title", "tier", "ladder", "stage", "style", "level",
-	"role", "attitude", "reports_to", "phones", "emails", "wechat", "address", "hometown", "school", "family",
-	"interests", "source", "birthday", "notes", "tags", "fields", "last_touch_at", "due_at", "created_at"}
+// ContactCSVHeader names the columns of WriteContactCSV: the profile
+// fields (crm.ProfileFields) by their keys, all but the own rhythm.
+var ContactCSVHeader = func() []string {
+	h := []string{"id", "uid", "name", "account"}
+	for _, f := range crm.ProfileFields {
+		if f.Kind != crm.KindCadence {
+			h = append(h, f.Key)
+		}
+	}
+	return append(h, "last_touch_at", "due_at", "created_at")
+}()
 
 // ContactCSV writes contacts as CSV with a header row, one contact per
 // record, every cell through SafeCell. Lists are joined with "; ", custom
@@ -53,10 +60,20 @@ func (c *ContactCSV) Write(x *crm.Contact) error {
 		}
 		return p.UTC().Format(time.RFC3339)
 	}
-	rec := []string{strconv.FormatInt(x.ID, 10), x.UID, x.Name, x.Account, x.Title, x.Tier, x.Ladder, x.Stage, x.Style,
-		x.Level, x.Role, x.Attitude, x.ReportsTo, strings.Join(x.Phones, "; "), strings.Join(x.Emails, "; "), x.WeChat,
-		x.Address, x.Hometown, x.School, x.Family, x.Interests, x.Source, x.Birthday, x.Notes, strings.Join(x.Tags, "; "),
-		fieldsCell(x.Fields), t(x.LastTouchAt), t(x.DueAt), t(&x.CreatedAt)}
+	rec := make([]string, 0, len(ContactCSVHeader))
+	rec = append(rec, strconv.FormatInt(x.ID, 10), x.UID, x.Name, x.Account)
+	for _, f := range crm.ProfileFields {
+		switch {
+		case f.Kind.Single(): // the reporting line by name
+			rec = append(rec, *f.Value(x))
+		case f.Kind == crm.KindList:
+			rec = append(rec, strings.Join(*f.Values(x), "; "))
+		case f.Kind == crm.KindFields:
+			rec = append(rec, fieldsCell(x.Fields))
+		} // the own rhythm has no column
+
+	}
+	rec = append(rec, t(x.LastTouchAt), t(x.DueAt), t(&x.CreatedAt))
 	for i := range rec {
 		rec[i] = SafeCell(rec[i])
 	}

@@ -90,10 +90,7 @@ func newBulkWriter(ctx context.Context, tx *Tx) (*bulkWriter, error) {
 	}{
 		{&b.account, `INSERT INTO accounts (uid, name, industry, website, address, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.accountKey, `INSERT OR IGNORE INTO account_keys (key, account_id) VALUES (?, ?)`},
-		{&b.contact, `INSERT INTO contacts (uid, name, sort_key, account_id, reports_to, title, tier, ladder, stage,
-			style, level, role, attitude, wechat, address, hometown, school, family, interests, source, birthday, notes,
-			phones, emails, tags, fields, created_at, updated_at)
-			VALUES (?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.contact, insertContactSQL},
 		{&b.contactKey, `INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)`},
 		{&b.tag, `INSERT OR IGNORE INTO contact_tags (tag, contact_id) VALUES (?, ?)`},
 		{&b.touch, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
@@ -156,10 +153,7 @@ func (b *bulkWriter) AddContact(c *crm.Contact) error {
 	}
 	created := formatTime(createdOr(c.CreatedAt, b.tx.now))
 	updated := formatTime(createdOr(c.UpdatedAt, createdOr(c.CreatedAt, b.tx.now)))
-	res, err := b.contact.ExecContext(b.ctx, c.UID, c.Name, match.SortKey(c.Name), c.AccountID, c.ReportsToID, c.Title, c.Tier, c.Ladder, c.Stage,
-		c.Style, c.Level, c.Role, c.Attitude, c.WeChat, c.Address, c.Hometown, c.School, c.Family, c.Interests, c.Source,
-		c.Birthday, c.Notes, encodeJSON(nonNil(c.Phones)), encodeJSON(nonNil(c.Emails)), encodeJSON(nonNil(c.Tags)),
-		encodeJSON(c.Fields), created, updated)
+	res, err := b.contact.ExecContext(b.ctx, insertContactArgs(c, created, updated)...)
 	if err != nil {
 		return err
 	}

@@ -20,32 +20,78 @@ func NewContactService(db *DB) *ContactService { return &ContactService{db} }
 
 var _ crm.ContactService = (*ContactService)(nil)
 
-// contactColumns is the select list that scanContact reads, in order.
-const contactColumns = `c.id, c.uid, c.name, coalesce(c.account_id, 0), coalesce(a.name, ''), c.title, c.tier,
-	c.ladder, c.stage, c.style, c.level, c.role, c.attitude, coalesce(c.reports_to, 0), coalesce(r.name, ''),
-	c.phones, c.emails, c.wechat, c.address, c.hometown, c.school, c.family, c.interests, c.source,
-	c.birthday, c.notes, c.tags, c.fields, coalesce(c.cadence_days, 0), c.last_touch_at, c.due_at, c.snoozed_until,
-	c.created_at, c.updated_at, c.archived_at`
+// contactColumns is the select list that scanContact reads, in order: the
+// identity, the profile (crm.ProfileFields), then the bookkeeping.
+var contactColumns = func() string {
+	cols := []string{"c.id", "c.uid", "c.name", "coalesce(c.account_id, 0)", "coalesce(a.name, '')"}
+	for _, f := range crm.ProfileFields {
+		switch f.Kind {
+		case crm.KindRef: // the id, then the name through the join
+			cols = append(cols, "coalesce(c."+f.Key+", 0)", "coalesce(r.name, '')")
+		case crm.KindCadence:
+			cols = append(cols, "coalesce(c."+f.Key+", 0)")
+		default:
+			cols = append(cols, "c."+f.Key)
+		}
+	}
+	cols = append(cols, "c.last_touch_at", "c.due_at", "c.snoozed_until", "c.created_at", "c.updated_at", "c.archived_at")
+	return strings.Join(cols, ", ")
+}()
 
 const contactFrom = ` FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id LEFT JOIN contacts r ON r.id = c.reports_to`
 
 type scanner interface{ Scan(...any) error }
 
+// storedProfileFields counts the profile fields stored as JSON text: the
+// lists and the custom fields.
+var storedProfileFields = func() int {
+	n := 0
+	for _, f := range crm.ProfileFields {
+		if f.Kind == crm.KindList || f.Kind == crm.KindFields {
+			n++
+		}
+	}
+	return n
+}()
+
 func scanContact(row scanner) (*crm.Contact, error) {
 	var c crm.Contact
-	var phones, emails, tags, fields, created, updated string
+	var created, updated string
 	var last, due, snoozed, archived sql.NullString
-	if err := row.Scan(&c.ID, &c.UID, &c.Name, &c.AccountID, &c.Account, &c.Title, &c.Tier,
-		&c.Ladder, &c.Stage, &c.Style, &c.Level, &c.Role, &c.Attitude, &c.ReportsToID, &c.ReportsTo,
-		&phones, &emails, &c.WeChat, &c.Address, &c.Hometown, &c.School, &c.Family, &c.Interests, &c.Source,
-		&c.Birthday, &c.Notes, &tags, &fields, &c.CadenceDays, &last, &due, &snoozed, &created, &updated, &archived); err != nil {
+	stored := make([]string, storedProfileFields) // lists and custom fields as JSON, in table order
+	dest := make([]any, 0, 12+len(crm.ProfileFields))
+	dest = append(dest, &c.ID, &c.UID, &c.Name, &c.AccountID, &c.Account)
+	j := 0
+	for i := range crm.ProfileFields {
+		f := &crm.ProfileFields[i]
+		switch f.Kind {
+		case crm.KindRef:
+			dest = append(dest, &c.ReportsToID, f.Value(&c))
+		case crm.KindList, crm.KindFields:
+			dest = append(dest, &stored[j])
+			j++
+		case crm.KindCadence:
+			dest = append(dest, &c.CadenceDays)
+		default:
+			dest = append(dest, f.Value(&c))
+		}
+	}
+	if err := row.Scan(append(dest, &last, &due, &snoozed, &created, &updated, &archived)...); err != nil {
 		return nil, err
 	}
-	c.Phones = decodeList(phones)
-	c.Emails = decodeList(emails)
-	c.Tags = decodeList(tags)
-	if fields != "{}" && fields != "" {
-		_ = json.Unmarshal([]byte(fields), &c.Fields)
+	j = 0
+	for i := range crm.ProfileFields {
+		f := &crm.ProfileFields[i]
+		switch f.Kind {
+		case crm.KindList:
+			*f.Values(&c) = decodeList(stored[j])
+			j++
+		case crm.KindFields:
+			if stored[j] != "{}" && stored[j] != "" {
+				_ = json.Unmarshal([]byte(stored[j]), &c.Fields)
+			}
+			j++
+		}
 	}
 	c.LastTouchAt = parseNullTime(last)
 	c.DueAt = parseNullTime(due)
@@ -54,6 +100,58 @@ func scanContact(row scanner) (*crm.Contact, error) {
 	c.UpdatedAt = parseTime(updated)
 	c.ArchivedAt = parseNullTime(archived)
 	return &c, nil
+}
+
+// profileColumns are the stored columns of crm.ProfileFields, profileMarks
+// their placeholders and profileSet their assignments, in the order of the
+// values of profileArgs.
+var profileColumns, profileMarks, profileSet = func() (cols, marks, set string) {
+	var cs, ms, ss []string
+	for _, f := range crm.ProfileFields {
+		m := "?"
+		if f.Kind == crm.KindRef || f.Kind == crm.KindCadence { // NULL for none
+			m = "nullif(?, 0)"
+		}
+		cs, ms, ss = append(cs, f.Key), append(ms, m), append(ss, f.Key+" = "+m)
+	}
+	return strings.Join(cs, ", "), strings.Join(ms, ", "), strings.Join(ss, ", ")
+}()
+
+// profileArgs returns what is stored of c's profile fields: lists and
+// custom fields as JSON, the reporting line as the id.
+func profileArgs(c *crm.Contact) []any {
+	args := make([]any, 0, len(crm.ProfileFields))
+	for _, f := range crm.ProfileFields {
+		switch f.Kind {
+		case crm.KindRef:
+			args = append(args, c.ReportsToID)
+		case crm.KindList:
+			args = append(args, encodeJSON(nonNil(*f.Values(c))))
+		case crm.KindFields:
+			args = append(args, encodeJSON(c.Fields))
+		case crm.KindCadence:
+			args = append(args, c.CadenceDays)
+		default:
+			args = append(args, *f.Value(c))
+		}
+	}
+	return args
+}
+
+// insertContactSQL inserts a contact: uid, name, sort key, account id,
+// profileArgs, created and updated times.
+var insertContactSQL = `INSERT INTO contacts (uid, name, sort_key, account_id, ` + profileColumns + `, created_at, updated_at)
+	VALUES (?, ?, ?, nullif(?, 0), ` + profileMarks + `, ?, ?)`
+
+// updateContactSQL rewrites a contact: name, sort key, account id,
+// profileArgs, updated time, id.
+var updateContactSQL = `UPDATE contacts SET name = ?, sort_key = ?, account_id = nullif(?, 0), ` + profileSet + `,
+	updated_at = ? WHERE id = ?`
+
+// insertContactArgs are the values of insertContactSQL.
+func insertContactArgs(c *crm.Contact, created, updated string) []any {
+	args := append([]any{c.UID, c.Name, match.SortKey(c.Name), c.AccountID}, profileArgs(c)...)
+	return append(args, created, updated)
 }
 
 // decodeList reads a JSON array of strings as encodeJSON writes them; it
@@ -481,14 +579,7 @@ func createContact(ctx context.Context, tx *Tx, c *crm.Contact) error {
 		c.UID = newUID()
 	}
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
-	res, err := tx.ExecContext(ctx, `INSERT INTO contacts (uid, name, sort_key, account_id, reports_to, title, tier, ladder, stage,
-		style, level, role, attitude, wechat, address, hometown, school, family, interests, source, birthday, notes,
-		phones, emails, tags, fields, cadence_days, created_at, updated_at)
-		VALUES (?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?)`,
-		c.UID, c.Name, match.SortKey(c.Name), c.AccountID, c.ReportsToID, c.Title, c.Tier, c.Ladder, c.Stage,
-		c.Style, c.Level, c.Role, c.Attitude, c.WeChat, c.Address, c.Hometown, c.School, c.Family, c.Interests, c.Source,
-		c.Birthday, c.Notes, encodeJSON(nonNil(c.Phones)), encodeJSON(nonNil(c.Emails)), encodeJSON(nonNil(c.Tags)),
-		encodeJSON(c.Fields), c.CadenceDays, formatTime(c.CreatedAt), formatTime(c.UpdatedAt))
+	res, err := tx.ExecContext(ctx, insertContactSQL, insertContactArgs(c, formatTime(c.CreatedAt), formatTime(c.UpdatedAt))...)
 	if err != nil {
 		return err
 	}
@@ -616,14 +707,8 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 			}
 		}
 		oldLadder, oldStage := before.Ladder, before.Stage
-		_, err = tx.ExecContext(ctx, `UPDATE contacts SET name = ?, sort_key = ?, account_id = nullif(?, 0), reports_to = nullif(?, 0),
-			title = ?, tier = ?, ladder = ?, stage = ?, style = ?, level = ?, role = ?, attitude = ?, wechat = ?, address = ?,
-			hometown = ?, school = ?, family = ?, interests = ?, source = ?, birthday = ?, notes = ?, phones = ?, emails = ?,
-			tags = ?, fields = ?, cadence_days = nullif(?, 0), updated_at = ? WHERE id = ?`,
-			c.Name, match.SortKey(c.Name), c.AccountID, c.ReportsToID, c.Title, c.Tier, c.Ladder, c.Stage, c.Style, c.Level,
-			c.Role, c.Attitude, c.WeChat, c.Address, c.Hometown, c.School, c.Family, c.Interests, c.Source, c.Birthday,
-			c.Notes, encodeJSON(c.Phones), encodeJSON(c.Emails), encodeJSON(c.Tags), encodeJSON(c.Fields), c.CadenceDays,
-			formatTime(tx.now), c.ID)
+		args := append([]any{c.Name, match.SortKey(c.Name), c.AccountID}, profileArgs(c)...)
+		_, err = tx.ExecContext(ctx, updateContactSQL, append(args, formatTime(tx.now), c.ID)...)
 		if err != nil {
 			return err
 		}
