@@ -1,0 +1,57 @@
+// Package common is the context that every part of the TUI shares: the
+// services over the book, the clock, the theme, the keys and the size of
+// the area a component draws in. It is passed by value; nothing here is
+// package-level state.
+package common
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/theme"
+	"github.com/seedcrm/crm/internal/tui/keymap"
+)
+
+// Common is the shared context. Ctx bounds every query a command makes.
+type Common struct {
+	Ctx      context.Context
+	Services *crm.Services
+	Now      func() time.Time
+	Theme    *theme.Theme
+	Keys     *keymap.KeyMap
+	Lang     string
+	// Width and Height are the cells the component may draw in.
+	Width, Height int
+}
+
+// Component is a part of the screen: a model that lists its keys for the
+// help footer and is told its size.
+type Component interface {
+	tea.Model
+	help.KeyMap
+	SetSize(width, height int)
+}
+
+// ErrMsg reports a failed query or write; the root shows it in the status
+// line and the TUI keeps running.
+type ErrMsg struct{ Err error }
+
+// InfoMsg is a short notice for the status line ("logged a visit").
+type InfoMsg struct{ Text string }
+
+// OpenContactMsg asks the root to open a contact's page.
+type OpenContactMsg struct{ ID int64 }
+
+// BackMsg asks the root to close the current page.
+type BackMsg struct{}
+
+// RefreshMsg asks every page to reload what it shows: sent on `r`, on the
+// automatic refresh, and after a write.
+type RefreshMsg struct{}
+
+// Error returns a command that reports err.
+func Error(err error) tea.Cmd { return func() tea.Msg { return ErrMsg{err} } }

@@ -1,0 +1,25 @@
+// Package footer draws the help line (or, expanded, the full help) of the
+// current page's keys, with bubbles/help.
+package footer
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// New returns a help model whose styles are plain: the theme colours the
+// rest, and under NO_COLOR nothing must carry escapes.
+func New() help.Model {
+	h := help.New()
+	plain := lipgloss.NewStyle()
+	h.Styles = help.Styles{Ellipsis: plain, ShortKey: plain, ShortDesc: plain, ShortSeparator: plain,
+		FullKey: plain, FullDesc: plain, FullSeparator: plain}
+	return h
+}
+
+// View draws km's keys in width cells, full or short.
+func View(h help.Model, km help.KeyMap, width int, full bool) string {
+	h.Width = width
+	h.ShowAll = full
+	return h.View(km)
+}

@@ -1,0 +1,210 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seedcrm/crm/internal/match"
+	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/components/footer"
+	"github.com/seedcrm/crm/internal/tui/components/status"
+	"github.com/seedcrm/crm/internal/tui/components/tabs"
+)
+
+// MinWidth and MinHeight are the smallest terminal the TUI draws in.
+const MinWidth, MinHeight = 80, 24
+
+// Capturer is a page that is taking text (a filter, a form): while it
+// captures, the root passes it every key but ctrl+c.
+type Capturer interface{ Capturing() bool }
+
+type refreshTickMsg struct{}
+
+// Model is the root model.
+type Model struct {
+	c      common.Common
+	every  time.Duration
+	titles []string
+	tabs   []common.Component
+	active int
+	// stack holds the pages opened over the active tab (a contact), top last.
+	stack  []common.Component
+	status status.Model
+	help   help.Model
+	full   bool
+	width  int
+	height int
+}
+
+func newModel(c common.Common, every time.Duration) *Model {
+	titles, pages := tabPages(c)
+	return &Model{c: c, every: every, titles: titles, tabs: pages, help: footer.New()}
+}
+
+func (m *Model) tick() tea.Cmd {
+	return tea.Tick(m.every, func(time.Time) tea.Msg { return refreshTickMsg{} })
+}
+
+// Init starts every tab page (their first queries) and the refresh timer.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.tick()}
+	for _, p := range m.tabs {
+		cmds = append(cmds, p.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+// current is the page that gets the keys.
+func (m *Model) current() common.Component {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1]
+	}
+	return m.tabs[m.active]
+}
+
+// live lists the pages that hear data messages: every tab and the stack.
+func (m *Model) live() []common.Component {
+	return append(m.tabs[:len(m.tabs):len(m.tabs)], m.stack...)
+}
+
+func (m *Model) bodyHeight() int { return max(m.height-3, 1) }
+
+func (m *Model) resize() {
+	for _, p := range m.live() {
+		p.SetSize(m.width, m.bodyHeight())
+	}
+}
+
+// Update routes keys and the mouse to the current page, data messages to
+// every live page, and handles the root's own keys and messages.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k := m.c.Keys
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case refreshTickMsg:
+		return m, tea.Batch(m.tick(), m.broadcast(common.RefreshMsg{}))
+	case common.ErrMsg:
+		m.status.SetError(msg.Err)
+		return m, nil
+	case common.InfoMsg:
+		m.status.SetInfo(msg.Text)
+		return m, nil
+	case common.OpenContactMsg:
+		p := openContact(m.c, msg.ID)
+		p.SetSize(m.width, m.bodyHeight())
+		m.stack = append(m.stack, p)
+		return m, p.Init()
+	case common.BackMsg:
+		if n := len(m.stack); n > 0 {
+			m.stack = m.stack[:n-1]
+		}
+		return m, nil
+	case tea.KeyMsg:
+		if msg.String() == "ctrl+c" {
+			return m, tea.Quit
+		}
+		if c, ok := m.current().(Capturer); ok && c.Capturing() {
+			return m, m.send(msg)
+		}
+		if m.full && (key.Matches(msg, k.Help) || key.Matches(msg, k.Back)) {
+			m.full = false
+			return m, nil
+		}
+		switch {
+		case key.Matches(msg, k.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, k.Help):
+			m.full = true
+			return m, nil
+		case key.Matches(msg, k.Refresh):
+			m.status.Clear()
+			return m, m.broadcast(common.RefreshMsg{})
+		case key.Matches(msg, k.Back) && len(m.stack) > 0:
+			m.stack = m.stack[:len(m.stack)-1]
+			return m, nil
+		}
+		for i, b := range []key.Binding{k.Page1, k.Page2, k.Page3, k.Page4, k.Page5} {
+			if key.Matches(msg, b) && i < len(m.tabs) {
+				m.active, m.stack = i, nil
+				return m, nil
+			}
+		}
+		return m, m.send(msg)
+	case tea.MouseMsg:
+		return m, m.send(msg)
+	}
+	return m, m.broadcast(msg)
+}
+
+func (m *Model) send(msg tea.Msg) tea.Cmd {
+	_, cmd := m.current().Update(msg)
+	return cmd
+}
+
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, p := range m.live() {
+		_, cmd := p.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+// View draws the tabs, the page (or the full help), the status line and the
+// footer, each line at most the terminal's width.
+func (m *Model) View() string {
+	if m.width == 0 {
+		return ""
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		return match.Truncate("Please enlarge the terminal to at least 80×24.", m.width)
+	}
+	th := m.c.Theme
+	body := ""
+	if m.full {
+		body = footer.View(m.help, m.keys(), m.width, true)
+	} else {
+		body = m.current().View()
+	}
+	lines := strings.Split(body, "\n")
+	h := m.bodyHeight()
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join([]string{
+		tabs.View(th, m.titles, m.active, m.width),
+		strings.Join(lines, "\n"),
+		m.status.View(th, m.width),
+		footer.View(m.help, m.keys(), m.width, false),
+	}, "\n")
+}
+
+// keys is the help of the current page followed by the root's keys.
+type keys struct {
+	page common.Component
+	root []key.Binding
+}
+
+func (k keys) ShortHelp() []key.Binding { return append(k.page.ShortHelp(), k.root...) }
+func (k keys) FullHelp() [][]key.Binding {
+	return append(k.page.FullHelp(), k.root)
+}
+
+func (m *Model) keys() help.KeyMap {
+	k := m.c.Keys
+	root := []key.Binding{k.Help, k.Quit}
+	if len(m.stack) > 0 {
+		root = []key.Binding{k.Back, k.Help, k.Quit}
+	}
+	return keys{page: m.current(), root: root}
+}

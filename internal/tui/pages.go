@@ -1,0 +1,22 @@
+package tui
+
+import (
+	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/pages/coming"
+)
+
+// tabPages returns the titles and pages of the tabs, in their number order.
+func tabPages(c common.Common) ([]string, []common.Component) {
+	return []string{"Contacts", "Due", "Board", "Upcoming", "Review"}, []common.Component{
+		coming.New(c, "the contacts, filtered as you type"),
+		coming.New(c, "the contacts due for a touch, most urgent first, with the reason"),
+		coming.New(c, "one column per stage of a ladder, contacts as cards to move"),
+		coming.New(c, "key dates, festivals, follow-ups and promises of the next weeks"),
+		coming.New(c, "the week in numbers, then a walk through every due contact"),
+	}
+}
+
+// openContact returns the page of one contact.
+func openContact(c common.Common, id int64) common.Component {
+	return coming.New(c, "the contact's profile, ladder and timeline")
+}

@@ -1,0 +1,142 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/demo"
+	"github.com/seedcrm/crm/internal/match"
+	"github.com/seedcrm/crm/internal/sqlite"
+)
+
+// testNow is the tests' pinned clock, the CRM_NOW of the scripts.
+var testNow = time.Date(2026, 11, 22, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+func clock() time.Time { return testNow }
+
+// book writes a book filled by fill under t.TempDir() and opens it.
+func book(tb testing.TB, fill func(crm.BookWriter) error) *crm.Services {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "book.db")
+	ctx := context.Background()
+	if fill != nil {
+		if err := (sqlite.Creator{Now: clock}).CreateBook(ctx, path, fill); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	db, err := sqlite.Open(ctx, path, clock)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := sqlite.NewServices(db)
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+func demoBook(tb testing.TB) *crm.Services {
+	return book(tb, func(w crm.BookWriter) error { return demo.Demo(testNow, w) })
+}
+
+// run applies msg and then every message its commands produce, breadth
+// first, as the program would, up to a bound (the refresh timer is never
+// fired: ticks are dropped).
+func run(m tea.Model, msgs ...tea.Msg) tea.Model {
+	queue := append([]tea.Msg(nil), msgs...)
+	for n := 0; len(queue) > 0 && n < 10000; n++ {
+		msg := queue[0]
+		queue = queue[1:]
+		var cmd tea.Cmd
+		m, cmd = m.Update(msg)
+		queue = append(queue, drain(cmd)...)
+	}
+	return m
+}
+
+// drain runs cmd and the batches within it, leaving out timers.
+func drain(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	switch msg := msg.(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, drain(c)...)
+		}
+		return out
+	case refreshTickMsg, nil:
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+func newTest(tb testing.TB, s *crm.Services, w, h int) *Model {
+	m := New(context.Background(), Options{Services: s, Clock: clock, RefreshEvery: time.Hour})
+	run(m, tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+func typed(s string) []tea.Msg {
+	var out []tea.Msg
+	for _, r := range s {
+		out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return out
+}
+
+func TestTooSmall(t *testing.T) {
+	m := newTest(t, book(t, nil), 60, 20)
+	if v := m.View(); !strings.Contains(v, "enlarge") {
+		t.Errorf("view at 60×20 = %q, want a message to enlarge", v)
+	}
+	run(m, tea.WindowSizeMsg{Width: 0, Height: 0})
+	_ = m.View() // never a panic
+}
+
+func TestQuitAndHelp(t *testing.T) {
+	m := newTest(t, book(t, nil), 80, 24)
+	run(m, typed("?")...)
+	if !m.full {
+		t.Error("? did not open the full help")
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyEsc})
+	if m.full {
+		t.Error("esc did not close the full help")
+	}
+	for _, k := range []tea.KeyMsg{{Type: tea.KeyRunes, Runes: []rune("q")}, {Type: tea.KeyCtrlC}} {
+		_, cmd := m.Update(k)
+		if cmd == nil || cmd() != tea.Quit() {
+			t.Errorf("%s does not quit", k)
+		}
+	}
+}
+
+func TestViewWidth(t *testing.T) {
+	m := newTest(t, demoBook(t), 80, 24)
+	for _, k := range []string{"1", "2", "3", "4", "5"} {
+		run(m, typed(k)...)
+		checkView(t, m.View(), 80, 24)
+	}
+}
+
+// checkView fails when the view has more lines or wider lines than the
+// terminal.
+func checkView(t *testing.T, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) > h {
+		t.Errorf("%d lines, terminal has %d", len(lines), h)
+	}
+	for _, l := range lines {
+		if lw := match.Width(l); lw > w {
+			t.Errorf("line %q is %d cells wide, terminal has %d", l, lw, w)
+		}
+	}
+}
