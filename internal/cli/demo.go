@@ -29,7 +29,7 @@ take well under a minute).
 
 The book appears whole or not at all. --db must name a file that does not
 exist yet; without --db the book goes to a new temporary file, whose path is
-printed on stdout.
+printed on stdout, and at a terminal the interface (crm tui) opens on it.
 
 Exit status: 0 written; 2 bad counts or an existing --db; 1 failure.`,
 		Example: `  crm demo --db /tmp/demo.db && crm --db /tmp/demo.db ls --tier A
@@ -57,6 +57,7 @@ func runDemo(ctx context.Context, app *App, opts *demoOptions, synthetic bool) e
 	if err != nil {
 		return err
 	}
+	open := path == "" && !synthetic && app.onTerminal()
 	if path == "" {
 		dir, err := os.MkdirTemp("", "crm-demo-")
 		if err != nil {
@@ -78,5 +79,9 @@ func runDemo(ctx context.Context, app *App, opts *demoOptions, synthetic bool) e
 	fmt.Fprintln(app.IO.Out, path)
 	fmt.Fprintf(app.IO.ErrOut, "wrote the %s book in %.1fs; use it with --db %s (or set CRM_DB to it)\n",
 		map[bool]string{true: "synthetic", false: "demo"}[synthetic], time.Since(start).Seconds(), path)
+	if open { // bare crm demo at a terminal: show the book just written
+		app.DBPath = path
+		return runTUI(ctx, app)
+	}
 	return nil
 }

@@ -34,6 +34,9 @@ into scripts. The whole book is one SQLite file that you own.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if app.onTerminal() {
+				return runTUI(cmd.Context(), app)
+			}
 			return cmd.Help()
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -83,6 +86,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("keep", newDueCmd(app), newOverdueCmd(app), newSnoozeCmd(app), newUpcomingCmd(app), newPromiseCmd(app),
 		newTasksCmd(app), newCloseTaskCmd(app, "done"), newCloseTaskCmd(app, "dropped"), newDateCmd(app), newDatesCmd(app),
 		newPlanCmd(app), newReportCmd(app))
+	add("keep", newTUICmd(app))
 	add("book", newUndoCmd(app), newHistoryCmd(app), newExportCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
 	add("book", newBackupCmd(app), newRestoreCmd(app), newDoctorCmd(app))
