@@ -50,8 +50,10 @@ func (m *Model) tick() tea.Cmd {
 }
 
 // Init starts every tab page (their first queries) and the refresh timer.
-func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.tick()}
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.tick(), m.initPages()) }
+
+func (m *Model) initPages() tea.Cmd {
+	var cmds []tea.Cmd
 	for _, p := range m.tabs {
 		cmds = append(cmds, p.Init())
 	}

@@ -3,12 +3,13 @@ package tui
 import (
 	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/tui/pages/coming"
+	"github.com/seedcrm/crm/internal/tui/pages/contacts"
 )
 
 // tabPages returns the titles and pages of the tabs, in their number order.
 func tabPages(c common.Common) ([]string, []common.Component) {
 	return []string{"Contacts", "Due", "Board", "Upcoming", "Review"}, []common.Component{
-		coming.New(c, "the contacts, filtered as you type"),
+		contacts.New(c),
 		coming.New(c, "the contacts due for a touch, most urgent first, with the reason"),
 		coming.New(c, "one column per stage of a ladder, contacts as cards to move"),
 		coming.New(c, "key dates, festivals, follow-ups and promises of the next weeks"),

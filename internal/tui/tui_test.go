@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,6 +81,7 @@ func drain(cmd tea.Cmd) []tea.Msg {
 func newTest(tb testing.TB, s *crm.Services, w, h int) *Model {
 	m := New(context.Background(), Options{Services: s, Clock: clock, RefreshEvery: time.Hour})
 	run(m, tea.WindowSizeMsg{Width: w, Height: h})
+	run(m, drain(m.initPages())...)
 	return m
 }
 
@@ -138,5 +140,46 @@ func checkView(t *testing.T, v string, w, h int) {
 		if lw := match.Width(l); lw > w {
 			t.Errorf("line %q is %d cells wide, terminal has %d", l, lw, w)
 		}
+	}
+}
+
+func TestMain(m *testing.M) {
+	// The book's days are local days: pin the zone of the scripts.
+	time.Local = testNow.Location()
+	os.Exit(m.Run())
+}
+
+func TestContactsFilter(t *testing.T) {
+	m := newTest(t, demoBook(t), 80, 24)
+	if v := m.View(); !strings.Contains(v, "contacts · sort: name") {
+		t.Fatalf("no count in the view:\n%s", v)
+	}
+	run(m, typed("/wkz")...)
+	v := m.View()
+	if !strings.Contains(v, "王科长") || !strings.Contains(v, "1 of ") {
+		t.Fatalf("/wkz does not list 王科长 alone:\n%s", v)
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if len(m.stack) != 1 {
+		t.Fatalf("enter did not open the contact")
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyEsc})
+	if len(m.stack) != 0 {
+		t.Fatalf("esc did not go back")
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyEsc}) // clears the filter
+	if v := m.View(); strings.Contains(v, " of ") {
+		t.Errorf("esc kept the filter:\n%s", v)
+	}
+	run(m, typed("s")...)
+	if v := m.View(); !strings.Contains(v, "sort: last-touch") {
+		t.Errorf("s did not change the sort:\n%s", v)
+	}
+}
+
+func TestContactsEmpty(t *testing.T) {
+	m := newTest(t, book(t, nil), 80, 24)
+	if v := m.View(); !strings.Contains(v, "crm add") {
+		t.Errorf("the empty book does not say how to add contacts:\n%s", v)
 	}
 }
