@@ -161,7 +161,7 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		}
 		title := o.Next
 		if title == "" {
-			title = followUpTitle(o.Summary)
+			title = crm.FollowUpTitle(o.Summary)
 		}
 		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: title, DueAt: due, ContactID: -1}
 		if err := t.Next.Validate(); err != nil {
@@ -175,8 +175,6 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 	return t, nil
 }
 
-// followUpTitle is the title of a follow-up created without --next.
-func followUpTitle(summary string) string { return "follow up: " + summary }
 
 func runLog(ctx context.Context, app *App, opts *logOptions, args []string) error {
 	opts.Refs, opts.Summary = args[:len(args)-1], args[len(args)-1]
@@ -203,7 +201,7 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 	t.Contacts = people
 	if summary != t.Summary { // the user said that REFs were its first words
 		if t.Next != nil && opts.Next == "" {
-			t.Next.Title = followUpTitle(summary)
+			t.Next.Title = crm.FollowUpTitle(summary)
 		}
 		t.Summary = summary
 	}

@@ -26,6 +26,10 @@ type Touch struct {
 	Tasks []*Task `json:"tasks,omitempty"`
 }
 
+// FollowUpTitle is the title of a follow-up logged with a touch but
+// without a next step of its own: every face names it the same way.
+func FollowUpTitle(summary string) string { return "follow up: " + summary }
+
 // TouchPerson names a contact of a touch.
 type TouchPerson struct {
 	ID   int64  `json:"id"`

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/tui/pages/coming"
+	"github.com/seedcrm/crm/internal/tui/pages/contact"
 	"github.com/seedcrm/crm/internal/tui/pages/contacts"
 )
 
@@ -19,5 +20,5 @@ func tabPages(c common.Common) ([]string, []common.Component) {
 
 // openContact returns the page of one contact.
 func openContact(c common.Common, id int64) common.Component {
-	return coming.New(c, "the contact's profile, ladder and timeline")
+	return contact.New(c, id)
 }

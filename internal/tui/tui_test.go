@@ -183,3 +183,47 @@ func TestContactsEmpty(t *testing.T) {
 		t.Errorf("the empty book does not say how to add contacts:\n%s", v)
 	}
 }
+
+func TestLogTouch(t *testing.T) {
+	s := demoBook(t)
+	m := newTest(t, s, 120, 40)
+	run(m, typed("/wkz")...)
+	run(m, tea.KeyMsg{Type: tea.KeyEnter})
+	run(m, typed("l")...)
+	if v := m.View(); !strings.Contains(v, "Log a touch") {
+		t.Fatalf("l did not open the form:\n%s", v)
+	}
+	msgs := typed("brought the trial terms")
+	msgs = append(msgs, tea.KeyMsg{Type: tea.KeyTab})
+	msgs = append(msgs, typed("send the quote")...)
+	msgs = append(msgs, tea.KeyMsg{Type: tea.KeyTab})
+	msgs = append(msgs, typed("fri")...)
+	msgs = append(msgs, tea.KeyMsg{Type: tea.KeyCtrlS})
+	run(m, msgs...)
+	v := m.View()
+	if strings.Contains(v, "Log a touch") || !strings.Contains(v, "brought the trial terms") {
+		t.Fatalf("the touch is not in the timeline after ctrl+s:\n%s", v)
+	}
+	var got []string
+	err := s.Touches.FindTouches(context.Background(), crm.TouchFilter{Limit: 1}, func(x *crm.Touch) error {
+		got = append(got, x.Summary)
+		return nil
+	})
+	if err != nil || len(got) != 1 || got[0] != "brought the trial terms" {
+		t.Errorf("latest touch %v, %v", got, err)
+	}
+	tasks, _ := s.Tasks.FindTasks(context.Background(), crm.TaskFilter{})
+	found := false
+	for _, x := range tasks {
+		found = found || x.Title == "send the quote"
+	}
+	if !found {
+		t.Error("the next step is not a task")
+	}
+	// A failed write shows in the status line and keeps the form.
+	run(m, typed("l")...)
+	run(m, tea.KeyMsg{Type: tea.KeyCtrlS})
+	if v := m.View(); !strings.Contains(v, "error: summary is empty") || !strings.Contains(v, "Log a touch") {
+		t.Errorf("an empty summary is not reported:\n%s", v)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -56,6 +57,8 @@ func New(c common.Common) *Model {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "name, pinyin, initials or account"
+	// A steady cursor: no blink timer re-rendering the page twice a second.
+	in.Cursor.SetMode(cursor.CursorStatic)
 	in.CharLimit = 100
 	m := &Model{c: c, input: in, bookTotal: -1}
 	cols := []table.Column{{Title: "Name", Min: 12, Grow: 3}, {Title: "Account", Min: 12, Grow: 3},
