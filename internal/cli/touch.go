@@ -175,7 +175,6 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 	return t, nil
 }
 
-
 func runLog(ctx context.Context, app *App, opts *logOptions, args []string) error {
 	opts.Refs, opts.Summary = args[:len(args)-1], args[len(args)-1]
 	asJSON, err := opts.enabled()
