@@ -38,6 +38,6 @@ tmux send-keys -t crm-smoke q
 i=0
 until [ -f "$dir/status" ]; do i=$((i + 1)); [ $i -lt 100 ] || { echo "tui-smoke: did not quit"; exit 1; }; sleep 0.05; done
 grep -q 'exit=0' "$dir/status" || { echo "tui-smoke: $(cat "$dir/status")"; exit 1; }
-"$dir/crm" --db "$dir/book.db" touches --json | grep -q '"summary": "smoke test visit"' ||
+"$dir/crm" --db "$dir/book.db" touches --json | grep -q '"summary":"smoke test visit"' ||
 	{ echo "tui-smoke: the touch is not in the book"; exit 1; }
 echo "tui-smoke: ok"

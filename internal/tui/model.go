@@ -109,6 +109,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m, m.typeEach(msg.Runes)
+		}
 		if msg.String() == "ctrl+c" {
 			return m, tea.Quit
 		}
@@ -209,4 +212,16 @@ func (m *Model) keys() help.KeyMap {
 		root = []key.Binding{k.Back, k.Help, k.Quit}
 	}
 	return keys{page: m.current(), root: root}
+}
+
+// typeEach handles runes that arrived in one read as the keys typed one
+// after another: a fast typist, or tmux send-keys, delivers "/wkz" as one
+// message, and "/" must open the filter before "wkz" goes into it.
+func (m *Model) typeEach(runes []rune) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range runes {
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }

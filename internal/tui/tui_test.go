@@ -227,3 +227,13 @@ func TestLogTouch(t *testing.T) {
 		t.Errorf("an empty summary is not reported:\n%s", v)
 	}
 }
+
+// TestKeysInOneRead: runes that arrive in one read (a fast typist, tmux
+// send-keys, a slow link) work as the same keys typed one by one.
+func TestKeysInOneRead(t *testing.T) {
+	m := newTest(t, demoBook(t), 80, 24)
+	run(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/wkz")})
+	if v := m.View(); !strings.Contains(v, "王科长") || !strings.Contains(v, "1 of ") {
+		t.Fatalf("/wkz in one read does not filter to 王科长:\n%s", v)
+	}
+}
