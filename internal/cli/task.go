@@ -55,8 +55,10 @@ func runPromise(ctx context.Context, app *App, opts *promiseOptions) error {
 	if err != nil {
 		return err
 	}
-	t := &crm.Task{Kind: crm.TaskPromise, Title: opts.Text, DueAt: by, ContactID: -1}
-	if err := t.Validate(); err != nil {
+	// The text and date are checked before the book is opened; the contact
+	// is named once REF is resolved.
+	t := &crm.Task{Kind: crm.TaskPromise, Title: opts.Text, DueAt: by}
+	if err := t.ValidateUnassigned(); err != nil {
 		return err
 	}
 	book, c, err := app.contact(ctx, opts.Ref)

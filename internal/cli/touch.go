@@ -163,10 +163,8 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		if title == "" {
 			title = followUpTitle(o.Summary)
 		}
-		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: title, DueAt: due, ContactID: -1}
-		if err := t.Next.Validate(); err != nil {
-			return nil, err
-		}
+		// The touch's Next names no contact: CreateTouch makes one per contact.
+		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: title, DueAt: due}
 	}
 	t.Contacts = []crm.TouchPerson{{}} // refs are resolved later; Validate needs one
 	if err := t.Validate(); err != nil {
