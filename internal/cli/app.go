@@ -103,6 +103,19 @@ func (a *App) contact(ctx context.Context, ref string) (*Book, *crm.Contact, err
 	return book, c, err
 }
 
+// contactID resolves the REF of a filter flag (--contact, touches [REF]):
+// 0, every contact, when ref is empty.
+func (b *Book) contactID(ctx context.Context, ref string) (int64, error) {
+	if ref == "" {
+		return 0, nil
+	}
+	c, err := b.Contacts.ResolveContact(ctx, ref)
+	if err != nil {
+		return 0, err
+	}
+	return c.ID, nil
+}
+
 // bookPath is --db, else CRM_DB, else the default path, with a leading ~
 // expanded as a shell would (a quoted "~/crm.db" reaches crm unexpanded).
 // An empty --db is refused before any command runs (see newRootCmd); an

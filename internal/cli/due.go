@@ -13,6 +13,7 @@ import (
 )
 
 type dueOptions struct {
+	*App
 	Within  string
 	Count   bool
 	Overdue bool
@@ -20,8 +21,8 @@ type dueOptions struct {
 	jsonOptions
 }
 
-func newDueCmd(app *App) *cobra.Command {
-	opts := &dueOptions{}
+func newDueCmd(app *App, runF func(context.Context, *dueOptions) error) *cobra.Command {
+	opts := &dueOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "due [--within DUR] [--count]",
 		Short: "Who needs a touch now, most urgent first, and why",
@@ -41,15 +42,15 @@ Exit status: 0 listed (also when nobody is due); 2 invalid input; 1 failure.`,
   crm due --count             # for a shell prompt or status bar
   crm due --json | jq -r '.[] | "\(.name): \(.reason)"'`,
 		Args: exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error { return runDue(cmd.Context(), app, opts) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runDue) },
 	}
 	opts.register(cmd)
 	cmd.Flags().StringVar(&opts.Within, "within", "", "also list who falls due within `DUR` (7d, 2w)")
 	return cmd
 }
 
-func newOverdueCmd(app *App) *cobra.Command {
-	opts := &dueOptions{Overdue: true}
+func newOverdueCmd(app *App, runF func(context.Context, *dueOptions) error) *cobra.Command {
+	opts := &dueOptions{App: app, Overdue: true}
 	cmd := &cobra.Command{
 		Use:   "overdue",
 		Short: "Who is past due, most urgent first (crm due without today's)",
@@ -58,7 +59,7 @@ func newOverdueCmd(app *App) *cobra.Command {
 Exit status: 0 listed; 2 invalid input; 1 failure.`,
 		Example: "  crm overdue\n  crm overdue --count",
 		Args:    exactArgs(),
-		RunE:    func(cmd *cobra.Command, args []string) error { return runDue(cmd.Context(), app, opts) },
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runDue) },
 	}
 	opts.register(cmd)
 	return cmd
@@ -84,12 +85,8 @@ func dueFilter(now time.Time, within string, overdue bool) (crm.DueFilter, error
 	return f, nil
 }
 
-func runDue(ctx context.Context, app *App, opts *dueOptions) error {
-	asJSON, err := opts.enabled()
-	if err != nil {
-		return err
-	}
-	now, err := app.Now()
+func runDue(ctx context.Context, opts *dueOptions) error {
+	asJSON, now, err := opts.start(&opts.jsonOptions)
 	if err != nil {
 		return err
 	}
@@ -97,7 +94,7 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
+	book, err := opts.Book(ctx)
 	if err != nil {
 		return err
 	}
@@ -106,7 +103,7 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(app.IO.Out, n)
+		fmt.Fprintln(opts.IO.Out, n)
 		return nil
 	}
 	items, err := crm.RankedDue(ctx, book.Due, book.KeyDates, f)
@@ -117,10 +114,10 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 		items = items[:opts.Limit]
 	}
 	if opts.Count {
-		return opts.printJSON(app.IO, len(items))
+		return opts.printJSON(opts.IO, len(items))
 	}
 	if asJSON {
-		out := newJSONStream(&opts.jsonOptions, app.IO)
+		out := newJSONStream(&opts.jsonOptions, opts.IO)
 		for _, it := range items {
 			if err := out.Add(it); err != nil {
 				return err
@@ -128,8 +125,8 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 		}
 		return out.Close()
 	}
-	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "NAME", "TIER", "DUE", "URGENCY", "WHY")
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "ID", "NAME", "TIER", "DUE", "URGENCY", "WHY")
 	for _, it := range items {
 		due := crm.ShortDays(-it.DaysOverdue, "overdue")
 		style := th.Warn
@@ -146,18 +143,19 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 	if err := t.Flush(); err != nil {
 		return err
 	}
-	if len(items) == 0 && app.IO.IsStdoutTTY() {
-		fmt.Fprintln(app.IO.ErrOut, "nobody is due; well kept")
+	if len(items) == 0 && opts.IO.IsStdoutTTY() {
+		fmt.Fprintln(opts.IO.ErrOut, "nobody is due; well kept")
 	}
 	return nil
 }
 
 type snoozeOptions struct {
+	*App
 	Ref, For, Until string
 }
 
-func newSnoozeCmd(app *App) *cobra.Command {
-	opts := &snoozeOptions{}
+func newSnoozeCmd(app *App, runF func(context.Context, *snoozeOptions) error) *cobra.Command {
+	opts := &snoozeOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "snooze REF --for DUR | --until WHEN",
 		Short: "Keep a contact off the due list until a date",
@@ -174,7 +172,7 @@ Exit status: 0 snoozed; 2 bad date, both or neither flag, unknown/ambiguous REF;
 			if (opts.For == "") == (opts.Until == "") {
 				return &usageError{msg: "give one of --for DUR or --until WHEN"}
 			}
-			return runSnooze(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runSnooze)
 		},
 	}
 	cmd.Flags().StringVar(&opts.For, "for", "", "snooze for `DUR` (2w, 10d, 1m)")
@@ -182,8 +180,8 @@ Exit status: 0 snoozed; 2 bad date, both or neither flag, unknown/ambiguous REF;
 	return cmd
 }
 
-func runSnooze(ctx context.Context, app *App, opts *snoozeOptions) error {
-	now, err := app.Now()
+func runSnooze(ctx context.Context, opts *snoozeOptions) error {
+	now, err := opts.Now()
 	if err != nil {
 		return err
 	}
@@ -197,7 +195,7 @@ func runSnooze(ctx context.Context, app *App, opts *snoozeOptions) error {
 	} else if until, err = whenFlag("until", opts.Until, now); err != nil {
 		return err
 	}
-	book, c, err := app.contact(ctx, opts.Ref)
+	book, c, err := opts.contact(ctx, opts.Ref)
 	if err != nil {
 		return err
 	}
@@ -206,10 +204,10 @@ func runSnooze(ctx context.Context, app *App, opts *snoozeOptions) error {
 	}
 	name := iostreams.CleanLine(c.Name)
 	if c.SnoozedUntil == nil {
-		fmt.Fprintf(app.IO.ErrOut, "%s is awake; due %s\n", name, fmtDate(*c.DueAt))
+		fmt.Fprintf(opts.IO.ErrOut, "%s is awake; due %s\n", name, fmtDate(*c.DueAt))
 		return nil
 	}
-	fmt.Fprintf(app.IO.ErrOut, "snoozed %s until %s\n", name, fmtDate(*c.SnoozedUntil))
+	fmt.Fprintf(opts.IO.ErrOut, "snoozed %s until %s\n", name, fmtDate(*c.SnoozedUntil))
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 )
 
 type logOptions struct {
+	*App
 	Next, FollowUp string
 	Channel        string
 	Refs           []string
@@ -59,8 +60,8 @@ Exit status: 0 logged; 2 invalid input (empty summary, bad date, a date more
 than a day ahead without --future, unknown channel, unknown or ambiguous
 REF); 1 failure.`
 
-func newLogVisitCmd(app *App) *cobra.Command {
-	opts := &logOptions{Channel: "visit"}
+func newLogVisitCmd(app *App, runF func(context.Context, *logOptions) error) *cobra.Command {
+	opts := &logOptions{App: app, Channel: "visit"}
 	cmd := &cobra.Command{
 		Use:   "log-visit REF... SUMMARY",
 		Short: "Log a visit, right after it happened",
@@ -70,15 +71,16 @@ func newLogVisitCmd(app *App) *cobra.Command {
   crm log-visit 42 "lunch at the canteen" --notes - < notes.txt`,
 		Args: minArgs(2, "REF... SUMMARY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLog(cmd.Context(), app, opts, args)
+			opts.args(args)
+			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
 	opts.register(cmd)
 	return cmd
 }
 
-func newLogCmd(app *App) *cobra.Command {
-	opts := &logOptions{}
+func newLogCmd(app *App, runF func(context.Context, *logOptions) error) *cobra.Command {
+	opts := &logOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "log --via CHANNEL REF... SUMMARY",
 		Short: "Log a touch through any channel",
@@ -91,7 +93,8 @@ func newLogCmd(app *App) *cobra.Command {
 			if opts.Channel == "" {
 				return &usageError{msg: "--via is required (valid: " + strings.Join(crm.Channels.Keys(), ", ") + ")"}
 			}
-			return runLog(cmd.Context(), app, opts, args)
+			opts.args(args)
+			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Channel, "via", "", "the `CHANNEL`: "+strings.Join(crm.Channels.Keys(), ", "))
@@ -108,8 +111,8 @@ func article(word string) string {
 	return "a"
 }
 
-func newLogShortcutCmd(app *App, channel string) *cobra.Command {
-	opts := &logOptions{Channel: channel}
+func newLogShortcutCmd(app *App, channel string, runF func(context.Context, *logOptions) error) *cobra.Command {
+	opts := &logOptions{App: app, Channel: channel}
 	cmd := &cobra.Command{
 		Use:     "log-" + channel + " REF... SUMMARY",
 		Short:   "Log " + article(channel) + " " + channel + " (crm log --via " + channel + ")",
@@ -117,7 +120,8 @@ func newLogShortcutCmd(app *App, channel string) *cobra.Command {
 		Example: fmt.Sprintf("  crm log-%s 王科长 \"confirmed the trial dates\"\n  crm log-%s wkz \"sent the terms\" --at \"2 days ago\"", channel, channel),
 		Args:    minArgs(2, "REF... SUMMARY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLog(cmd.Context(), app, opts, args)
+			opts.args(args)
+			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
 	opts.register(cmd)
@@ -176,25 +180,25 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 // followUpTitle is the title of a follow-up created without --next.
 func followUpTitle(summary string) string { return "follow up: " + summary }
 
-func runLog(ctx context.Context, app *App, opts *logOptions, args []string) error {
-	opts.Refs, opts.Summary = args[:len(args)-1], args[len(args)-1]
-	asJSON, err := opts.enabled()
+// args reads REF... SUMMARY: the last argument is the summary.
+func (o *logOptions) args(args []string) {
+	o.Refs, o.Summary = args[:len(args)-1], args[len(args)-1]
+}
+
+func runLog(ctx context.Context, opts *logOptions) error {
+	asJSON, now, err := opts.start(&opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
+	t, err := opts.touch(opts.IO.In, now)
 	if err != nil {
 		return err
 	}
-	t, err := opts.touch(app.IO.In, now)
+	book, err := opts.Book(ctx)
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	people, summary, err := touchPeople(ctx, app, book, opts)
+	people, summary, err := touchPeople(ctx, opts.App, book, opts)
 	if err != nil {
 		return err
 	}
@@ -209,27 +213,28 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 		return err
 	}
 	if t.At.After(now.Add(time.Minute)) {
-		app.warnf("warning: this %s is dated in the future (%s)", t.Channel, fmtTime(t.At))
+		opts.warnf("warning: this %s is dated in the future (%s)", t.Channel, fmtTime(t.At))
 	}
 	if t.Next != nil && t.Next.DueAt.Before(crm.Today(now)) {
-		app.warnf("warning: this follow-up was due %s, already past", fmtDate(t.Next.DueAt))
+		opts.warnf("warning: this follow-up was due %s, already past", fmtDate(t.Next.DueAt))
 	}
 	if asJSON {
-		return app.committed(opts.printJSON(app.IO, t))
+		return opts.committed(opts.printJSON(opts.IO, t))
 	}
 	names := make([]string, len(t.Contacts))
 	for i, p := range t.Contacts {
 		names[i] = iostreams.CleanLine(p.Name)
 	}
-	fmt.Fprintf(app.IO.Out, "%d\n", t.ID)
-	fmt.Fprintf(app.IO.ErrOut, "logged %s with %s at %s\n", t.Channel, strings.Join(names, ", "), fmtTime(t.At))
+	fmt.Fprintf(opts.IO.Out, "%d\n", t.ID)
+	fmt.Fprintf(opts.IO.ErrOut, "logged %s with %s at %s\n", t.Channel, strings.Join(names, ", "), fmtTime(t.At))
 	if t.Next != nil {
-		fmt.Fprintf(app.IO.ErrOut, "follow up %s: %s\n", fmtDate(t.Next.DueAt), iostreams.CleanLine(t.Next.Title))
+		fmt.Fprintf(opts.IO.ErrOut, "follow up %s: %s\n", fmtDate(t.Next.DueAt), iostreams.CleanLine(t.Next.Title))
 	}
 	return nil
 }
 
 type touchesOptions struct {
+	*App
 	Ref, Since string
 	Via        []string
 	Limit      int
@@ -241,8 +246,8 @@ type touchesOptions struct {
 // terminalTouches is how many touches a terminal shows without --all or --limit.
 const terminalTouches = 50
 
-func newTouchesCmd(app *App) *cobra.Command {
-	opts := &touchesOptions{}
+func newTouchesCmd(app *App, runF func(context.Context, *touchesOptions) error) *cobra.Command {
+	opts := &touchesOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "touches [REF]",
 		Short: "The timeline of touches, newest first",
@@ -263,7 +268,7 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 			if opts.All && opts.limitSet {
 				return usageErrorf("--all and --limit exclude each other")
 			}
-			return runTouches(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runTouches)
 		},
 	}
 	f := cmd.Flags()
@@ -275,12 +280,8 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 	return cmd
 }
 
-func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
-	asJSON, err := opts.enabled()
-	if err != nil {
-		return err
-	}
-	now, err := app.Now()
+func runTouches(ctx context.Context, opts *touchesOptions) error {
+	asJSON, now, err := opts.start(&opts.jsonOptions)
 	if err != nil {
 		return err
 	}
@@ -293,36 +294,32 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 			return err
 		}
 	}
-	book, err := app.Book(ctx)
+	book, err := opts.Book(ctx)
 	if err != nil {
 		return err
 	}
-	if opts.Ref != "" {
-		c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
-		if err != nil {
-			return err
-		}
-		f.ContactID = c.ID
+	if f.ContactID, err = book.contactID(ctx, opts.Ref); err != nil {
+		return err
 	}
 	if asJSON {
-		out := newJSONStream(&opts.jsonOptions, app.IO)
+		out := newJSONStream(&opts.jsonOptions, opts.IO)
 		if err := book.Touches.FindTouches(ctx, f, func(t *crm.Touch) error { return out.Add(t) }); err != nil {
 			return err
 		}
 		return out.Close()
 	}
-	capped := app.IO.IsStdoutTTY() && !opts.All && !opts.limitSet
+	capped := opts.IO.IsStdoutTTY() && !opts.All && !opts.limitSet
 	if capped {
 		f.Limit = terminalTouches
 	}
-	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY").WhenEmpty("no touches")
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY").WhenEmpty("no touches")
 	err = book.Touches.FindTouches(ctx, f, func(x *crm.Touch) error {
 		names := make([]string, len(x.Contacts))
 		for i, p := range x.Contacts {
 			names[i] = p.Name
 		}
-		t.StyledRow(cell{text: fmt.Sprint(x.ID), style: th.Muted}, cell{text: app.stamp(&x.At), style: th.Muted},
+		t.StyledRow(cell{text: fmt.Sprint(x.ID), style: th.Muted}, cell{text: opts.stamp(&x.At), style: th.Muted},
 			cell{text: x.Channel, style: th.Accent}, cell{text: strings.Join(names, ", ")}, cell{text: x.Summary})
 		return nil
 	})
@@ -339,7 +336,7 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 			return err
 		}
 		if n > terminalTouches {
-			fmt.Fprintf(app.IO.ErrOut, "showing %d of %d; --all or --limit N for more\n", terminalTouches, n)
+			fmt.Fprintf(opts.IO.ErrOut, "showing %d of %d; --all or --limit N for more\n", terminalTouches, n)
 		}
 	}
 	return nil
