@@ -79,9 +79,9 @@ into scripts. The whole book is one SQLite file that you own.`,
 	}
 	add("contacts", newAddCmd(app), newEditCmd(app), newShowCmd(app), newLsCmd(app), newRmCmd(app), newAccountCmd(app))
 	add("touches", newLogVisitCmd(app, nil), newLogCmd(app, nil), newLogShortcutCmd(app, "call", nil), newLogShortcutCmd(app, "email", nil),
-		newLogShortcutCmd(app, "message", nil), newTouchesCmd(app, nil), newStageCmd(app), newLadderCmd(app))
-	add("keep", newDueCmd(app, nil), newOverdueCmd(app, nil), newSnoozeCmd(app, nil), newUpcomingCmd(app), newPromiseCmd(app, nil),
-		newTasksCmd(app, nil), newCloseTaskCmd(app, "done", nil), newCloseTaskCmd(app, "dropped", nil), newDateCmd(app), newDatesCmd(app),
+		newLogShortcutCmd(app, "message", nil), newTouchesCmd(app, nil), newStageCmd(app, nil), newLadderCmd(app))
+	add("keep", newDueCmd(app, nil), newOverdueCmd(app, nil), newSnoozeCmd(app, nil), newUpcomingCmd(app, nil), newPromiseCmd(app, nil),
+		newTasksCmd(app, nil), newCloseTaskCmd(app, "done", nil), newCloseTaskCmd(app, "dropped", nil), newDateCmd(app, nil), newDatesCmd(app, nil),
 		newPlanCmd(app), newReportCmd(app))
 	add("book", newUndoCmd(app), newHistoryCmd(app), newExportCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
