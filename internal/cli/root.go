@@ -83,9 +83,9 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("keep", newDueCmd(app, nil), newOverdueCmd(app, nil), newSnoozeCmd(app, nil), newUpcomingCmd(app, nil), newPromiseCmd(app, nil),
 		newTasksCmd(app, nil), newCloseTaskCmd(app, "done", nil), newCloseTaskCmd(app, "dropped", nil), newDateCmd(app, nil), newDatesCmd(app, nil),
 		newPlanCmd(app), newReportCmd(app))
-	add("book", newUndoCmd(app), newHistoryCmd(app), newExportCmd(app))
+	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app))
 	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
-	add("book", newBackupCmd(app), newRestoreCmd(app), newDoctorCmd(app))
+	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
 	root.AddCommand(newHelpTopics()...)
 	root.SetHelpCommand(newHelpCmd())
 	documentExitStatus(root)
