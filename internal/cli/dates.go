@@ -165,7 +165,8 @@ func runDate(ctx context.Context, opts *dateOptions) error {
 
 type datesOptions struct {
 	*App
-	Ref string
+	Ref    string
+	refSet bool // a REF was given ("" included, which is refused)
 	jsonOptions
 }
 
@@ -178,7 +179,7 @@ func newDatesCmd(app *App, runF func(context.Context, *datesOptions) error) *cob
 		Args:    maxArgs(1, "at most one REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				opts.Ref = args[0]
+				opts.Ref, opts.refSet = args[0], true
 			}
 			return runCmd(cmd, opts, runF, runDates)
 		},
@@ -196,9 +197,13 @@ func runDates(ctx context.Context, opts *datesOptions) error {
 	if err != nil {
 		return err
 	}
-	id, err := book.contactID(ctx, opts.Ref)
-	if err != nil {
-		return err
+	var id int64
+	if opts.refSet {
+		c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+		if err != nil {
+			return err
+		}
+		id = c.ID
 	}
 	kds, err := book.KeyDates.FindKeyDates(ctx, id)
 	if err != nil {

@@ -19,9 +19,19 @@ func newReportCmd(app *App) *cobra.Command {
 		Args:  exactArgs(),
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	var since string
-	o := &jsonOptions{}
-	week := &cobra.Command{
+	cmd.AddCommand(newReportWeekCmd(app, nil))
+	return cmd
+}
+
+type reportWeekOptions struct {
+	*App
+	Since string
+	jsonOptions
+}
+
+func newReportWeekCmd(app *App, runF func(context.Context, *reportWeekOptions) error) *cobra.Command {
+	opts := &reportWeekOptions{App: app}
+	cmd := &cobra.Command{
 		Use:   "week [--since WHEN]",
 		Short: "The week in numbers: touches, stage moves, new contacts, promises, due",
 		Long: `Report on the last 7 days (or from --since to now) against the same span
@@ -32,36 +42,29 @@ day), and how many contacts are due now.
 Exit status: 0 reported; 2 bad --since; 1 failure.`,
 		Example: "  crm report week\n  crm report week --since 2026-11-01 --json",
 		Args:    exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReportWeek(cmd.Context(), app, o, since)
-		},
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runReportWeek) },
 	}
-	week.Flags().StringVar(&since, "since", "", "start of the span (`WHEN`; default 7 days ago)")
-	addJSONFlags(week, o)
-	cmd.AddCommand(week)
+	cmd.Flags().StringVar(&opts.Since, "since", "", "start of the span (`WHEN`; default 7 days ago)")
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
-func runReportWeek(ctx context.Context, app *App, o *jsonOptions, sinceArg string) error {
-	asJSON, err := o.enabled()
-	if err != nil {
-		return err
-	}
-	now, err := app.Now()
+func runReportWeek(ctx context.Context, opts *reportWeekOptions) error {
+	asJSON, now, err := opts.start(&opts.jsonOptions)
 	if err != nil {
 		return err
 	}
 	today := crm.Today(now)
 	since := today.AddDate(0, 0, -6) // seven days, today included
-	if sinceArg != "" {
-		if since, err = whenFlag("since", sinceArg, now); err != nil {
+	if opts.Since != "" {
+		if since, err = whenFlag("since", opts.Since, now); err != nil {
 			return err
 		}
 		if !since.Before(now) {
 			return crm.Errorf(crm.EINVALID, "--since %s is not in the past", fmtDate(since))
 		}
 	}
-	book, err := app.Book(ctx)
+	book, err := opts.Book(ctx)
 	if err != nil {
 		return err
 	}
@@ -71,9 +74,9 @@ func runReportWeek(ctx context.Context, app *App, o *jsonOptions, sinceArg strin
 		return err
 	}
 	if asJSON {
-		return o.printJSON(app.IO, r)
+		return opts.printJSON(opts.IO, r)
 	}
-	return printWeekReport(app, r)
+	return printWeekReport(opts.App, r)
 }
 
 func printWeekReport(app *App, r *crm.WeekReport) error {
