@@ -42,6 +42,9 @@ Exit status: 0 added; 2 invalid name; 1 failure (also: the name exists).`,
 		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a.Name = args[0]
+			if err := a.Validate(); err != nil {
+				return err
+			}
 			return runCmd(cmd, opts, runF, runAccountAdd)
 		},
 	}
@@ -56,21 +59,14 @@ Exit status: 0 added; 2 invalid name; 1 failure (also: the name exists).`,
 
 func runAccountAdd(ctx context.Context, opts *accountAddOptions) error {
 	a := &opts.Account
-	asJSON, err := opts.enabled()
+	cc, err := opts.beginNew(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	if err := a.Validate(); err != nil {
+	if err := cc.Book.Accounts.CreateAccount(ctx, a); err != nil {
 		return err
 	}
-	book, err := opts.NewBook(ctx)
-	if err != nil {
-		return err
-	}
-	if err := book.Accounts.CreateAccount(ctx, a); err != nil {
-		return err
-	}
-	if asJSON {
+	if cc.JSON {
 		return opts.committed(opts.printJSON(opts.IO, a))
 	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", a.ID)
@@ -97,14 +93,11 @@ func newAccountLsCmd(app *App, runF func(context.Context, *accountLsOptions) err
 }
 
 func runAccountLs(ctx context.Context, opts *accountLsOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	as, err := book.Accounts.FindAccounts(ctx)
 	if err != nil {
 		return err
@@ -134,14 +127,11 @@ func newAccountMapOptions(app *App, print func(*App, *crm.AccountMap) error) *ac
 }
 
 func runAccountMap(ctx context.Context, opts *accountMapOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.beginAccount(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	book, a, err := opts.account(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	asJSON, book, a := cc.JSON, cc.Book, cc.Account
 	m, err := book.Accounts.AccountMap(ctx, a.ID)
 	if err != nil {
 		return err
@@ -296,9 +286,6 @@ unknown/ambiguous REF; 1 failure (also: another account has the new name).`,
   crm account edit 3 --name "Lion Gate Trading" --notes ""`,
 		Args: exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := opts.enabled(); err != nil {
-				return err
-			}
 			changed := cmd.Flags().Changed
 			str := func(v *string, flags ...string) *string {
 				for _, f := range flags {
@@ -331,14 +318,11 @@ unknown/ambiguous REF; 1 failure (also: another account has the new name).`,
 }
 
 func runAccountEdit(ctx context.Context, opts *accountEditOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.beginAccount(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	book, a, err := opts.account(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	asJSON, book, a := cc.JSON, cc.Book, cc.Account
 	if a, err = book.Accounts.UpdateAccount(ctx, a.ID, opts.Update); err != nil {
 		return err
 	}
@@ -380,10 +364,11 @@ account has contacts and --force was not given).`,
 }
 
 func runAccountRm(ctx context.Context, opts *accountRmOptions) error {
-	book, a, err := opts.account(ctx, opts.Ref)
+	cc, err := opts.beginAccount(ctx, nil, opts.Ref)
 	if err != nil {
 		return err
 	}
+	book, a := cc.Book, cc.Account
 	if a, err = book.Accounts.DeleteAccount(ctx, a.ID, opts.Force); err != nil {
 		return err
 	}
@@ -425,14 +410,11 @@ account; 1 failure.`,
 }
 
 func runAccountMerge(ctx context.Context, opts *accountMergeOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.beginAccount(ctx, &opts.jsonOptions, opts.Keep)
 	if err != nil {
 		return err
 	}
-	book, keep, err := opts.account(ctx, opts.Keep)
-	if err != nil {
-		return err
-	}
+	asJSON, book, keep := cc.JSON, cc.Book, cc.Account
 	other, err := book.Accounts.ResolveAccount(ctx, opts.Other)
 	if err != nil {
 		return err

@@ -103,17 +103,6 @@ func (a *App) contact(ctx context.Context, ref string) (*Book, *crm.Contact, err
 	return book, c, err
 }
 
-// account opens the book and resolves an account REF, the start of the
-// account commands.
-func (a *App) account(ctx context.Context, ref string) (*Book, *crm.Account, error) {
-	book, err := a.Book(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	acc, err := book.Accounts.ResolveAccount(ctx, ref)
-	return book, acc, err
-}
-
 // contactID resolves the REF of a filter flag (--contact, touches [REF]):
 // 0, every contact, when ref is empty.
 func (b *Book) contactID(ctx context.Context, ref string) (int64, error) {

@@ -22,6 +22,8 @@ type backupOptions struct {
 	Path string
 	Keep int
 	jsonOptions
+	// Dir is PATH when it names a directory: the copy goes inside it.
+	Dir string
 }
 
 func newBackupCmd(app *App, runF func(context.Context, *backupOptions) error) *cobra.Command {
@@ -58,6 +60,13 @@ Exit status: 0 written; 2 PATH exists, or a bad --keep; 1 failure.`,
 			if cmd.Flags().Changed("keep") && opts.Keep < 1 {
 				return usageErrorf("--keep must be at least 1, got %d", opts.Keep)
 			}
+			if p := opts.Path; p != "" {
+				if fi, err := os.Stat(p); (err == nil && fi.IsDir()) || strings.HasSuffix(p, string(os.PathSeparator)) {
+					opts.Dir = p
+				} else if opts.Keep > 0 {
+					return usageErrorf("--keep prunes timestamped backups: give a directory as PATH, or none")
+				}
+			}
 			return runCmd(cmd, opts, runF, runBackup)
 		},
 	}
@@ -67,22 +76,12 @@ Exit status: 0 written; 2 PATH exists, or a bad --keep; 1 failure.`,
 }
 
 func runBackup(ctx context.Context, opts *backupOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	dir, path := "", opts.Path
-	if path != "" {
-		if fi, err := os.Stat(path); (err == nil && fi.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
-			dir = path
-		} else if opts.Keep > 0 {
-			return usageErrorf("--keep prunes timestamped backups: give a directory as PATH, or none")
-		}
-	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, now, book := cc.JSON, cc.Now, cc.Book
+	dir, path := opts.Dir, opts.Path
 	// A timestamped name that is taken (a backup in the same second) gets
 	// the next sequence number; a PATH the user named is never replaced.
 	named := path != "" && dir == ""
@@ -299,14 +298,11 @@ Exit status: 0 healthy (or everything fixed; warnings too); 1 problems remain;
 var damageChecks = []string{"application_id", "schema", "integrity", "foreign_keys"}
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	r, err := book.File.Doctor(ctx, opts.Fix, opts.Full)
 	if err != nil {
 		return err

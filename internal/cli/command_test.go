@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -81,11 +82,7 @@ func TestLogVisitOptions(t *testing.T) {
 	if o.Channel != "visit" || o.At != "yesterday" || o.Next != "send the terms" || o.FollowUp != "fri" || o.Cost != "320" || !o.JSON {
 		t.Errorf("options %+v", o)
 	}
-	now, _ := o.Now()
-	touch, err := o.touch(strings.NewReader(""), now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	touch := o.Touch
 	fri := time.Date(2026, 11, 27, 0, 0, 0, 0, time.Local)
 	if touch.Next == nil || !touch.Next.DueAt.Equal(fri) || touch.Next.Title != "send the terms" || touch.Next.ContactID != 0 {
 		t.Errorf("Next = %+v, want the follow-up on %s for the touch's contacts (ContactID 0)", touch.Next, fri)
@@ -96,13 +93,11 @@ func TestLogVisitOptions(t *testing.T) {
 
 	// --follow-up alone titles the follow-up after the summary.
 	o = mustParse(t, newLogVisitCmd, "wkz", "lunch", "--follow-up", "+3d")
-	if touch, err = o.touch(strings.NewReader(""), now); err != nil || touch.Next.Title != followUpTitle("lunch") {
-		t.Errorf("follow-up without --next: %+v, %v", touch.Next, err)
+	if o.Touch.Next == nil || o.Touch.Next.Title != followUpTitle("lunch") {
+		t.Errorf("follow-up without --next: %+v", o.Touch.Next)
 	}
-	o = mustParse(t, newLogVisitCmd, "wkz", "lunch", "--next", "call")
-	if _, err := o.touch(strings.NewReader(""), now); !isUserError(err) {
-		t.Errorf("--next without --follow-up: %v, want a usage error", err)
-	}
+	wantUsage(t, newLogVisitCmd, "wkz", "lunch", "--next", "call")
+	wantUsage(t, newLogVisitCmd, "wkz", "lunch", "--at", "in 3 days")
 	wantUsage(t, newLogVisitCmd, "only-a-summary")
 	wantUsage(t, newLogCmd, "wkz", "no --via")
 	if o := mustParse(t, newLogCmd, "--via", "meal", "wkz", "hotpot"); o.Channel != "meal" {
@@ -115,17 +110,13 @@ func TestDueOptions(t *testing.T) {
 	if o.Within != "2w" || o.Limit != 5 || !o.Count || o.Overdue {
 		t.Errorf("due options %+v", o)
 	}
-	now, _ := o.Now()
-	f, err := dueFilter(now, o.Within, o.Overdue)
-	if err != nil {
-		t.Fatal(err)
+	if want := time.Date(2026, 12, 7, 0, 0, 0, 0, time.Local); !o.Filter.Horizon.Equal(want) {
+		t.Errorf("--within 2w: horizon %s, want %s (tomorrow and two weeks)", o.Filter.Horizon, want)
 	}
-	if want := time.Date(2026, 12, 7, 0, 0, 0, 0, time.Local); !f.Horizon.Equal(want) {
-		t.Errorf("--within 2w: horizon %s, want %s (tomorrow and two weeks)", f.Horizon, want)
-	}
-	if o := mustParse(t, newOverdueCmd); !o.Overdue {
+	if o := mustParse(t, newOverdueCmd); !o.Overdue || !o.Filter.Overdue {
 		t.Error("crm overdue does not ask for the overdue only")
 	}
+	wantUsage(t, newDueCmd, "--within", "soon")
 	wantUsage(t, newDueCmd, "--limit", "-1")
 	wantUsage(t, newDueCmd, "extra")
 }
@@ -147,9 +138,17 @@ func TestUpcomingOptions(t *testing.T) {
 }
 
 func TestBackupOptions(t *testing.T) {
-	if o := mustParse(t, newBackupCmd, "/media/usb/", "--keep", "10"); o.Path != "/media/usb/" || o.Keep != 10 {
+	if o := mustParse(t, newBackupCmd, "/media/usb/", "--keep", "10"); o.Path != "/media/usb/" || o.Dir != "/media/usb/" || o.Keep != 10 {
 		t.Errorf("backup options %+v", o)
 	}
+	dir := t.TempDir()
+	if o := mustParse(t, newBackupCmd, dir); o.Dir != dir {
+		t.Errorf("backup to a directory: Dir %q, want %q", o.Dir, dir)
+	}
+	if o := mustParse(t, newBackupCmd, filepath.Join(dir, "copy.db")); o.Dir != "" {
+		t.Errorf("backup to a file: Dir %q", o.Dir)
+	}
+	wantUsage(t, newBackupCmd, filepath.Join(dir, "copy.db"), "--keep", "2")
 	if o := mustParse(t, newBackupCmd); o.Path != "" || o.Keep != 0 {
 		t.Errorf("backup without arguments: %+v", o)
 	}
@@ -162,10 +161,22 @@ func TestTouchesAndTasksOptions(t *testing.T) {
 		t.Errorf("touches options %+v", o)
 	}
 	wantUsage(t, newTouchesCmd, "--all", "--limit", "5")
-	if o := mustParse(t, newPromiseCmd, "wkz", "send the terms", "--by", "fri"); o.Ref != "wkz" || o.Text != "send the terms" || o.By != "fri" {
-		t.Errorf("promise options %+v", o)
+	fri := time.Date(2026, 11, 27, 0, 0, 0, 0, time.Local)
+	o := mustParse(t, newPromiseCmd, "wkz", "send the terms", "--by", "fri")
+	if o.Ref != "wkz" || o.Promise.Title != "send the terms" || !o.Promise.DueAt.Equal(fri) || o.Promise.ContactID != 0 {
+		t.Errorf("promise options %+v, promise %+v", o, o.Promise)
 	}
 	wantUsage(t, newPromiseCmd, "wkz", "send the terms")
+	wantUsage(t, newPromiseCmd, "wkz", "  ", "--by", "fri")
+	if o := mustParse(t, newSnoozeCmd, "wkz", "--for", "2w"); !o.UntilDay.Equal(time.Date(2026, 12, 6, 0, 0, 0, 0, time.Local)) {
+		t.Errorf("snooze --for 2w: until %s", o.UntilDay)
+	}
+	if o := mustParse(t, newStageCmd, "wkz", "next", "--at", "fri"); o.To != "next" || !o.AtTime.Equal(fri) {
+		t.Errorf("stage --at fri: %q at %s, want %s", o.To, o.AtTime, fri)
+	}
+	if o := mustParse(t, newPlanApplyCmd, "trial", "wkz"); !o.Start.Equal(time.Date(2026, 11, 22, 0, 0, 0, 0, time.Local)) {
+		t.Errorf("plan apply: start %s, want today", o.Start)
+	}
 	wantUsage(t, newSnoozeCmd, "wkz", "--for", "2w", "--until", "fri")
 	done := func(app *App, runF func(context.Context, *closeTaskOptions) error) *cobra.Command {
 		return newCloseTaskCmd(app, crm.TaskDropped, runF)
@@ -212,16 +223,25 @@ func TestRunOutputPipedAndOnTerminal(t *testing.T) {
 	}
 }
 
-// TestPromiseRunChecksBeforeTheBook: a promise is checked before the
-// book is opened; an unknown book then writes nothing, and the error says so.
-func TestPromiseRunChecksBeforeTheBook(t *testing.T) {
-	app, out, _ := seamApp(t)
-	err := runPromise(context.Background(), &promiseOptions{App: app, Ref: "wkz", Text: "  ", By: "fri"})
-	if crm.ErrorCode(err) != crm.EINVALID || !strings.Contains(crm.ErrorMessage(err), "text is empty") {
+// TestPromiseChecksBeforeTheBook: a promise's text and date are checked
+// before the book is opened, so bad input is reported as such even where
+// there is no book; a good one finds that there is none, and creates none.
+func TestPromiseChecksBeforeTheBook(t *testing.T) {
+	run := func(args ...string) (string, error) {
+		app, out, _ := seamApp(t)
+		cmd := newPromiseCmd(app, nil)
+		cmd.SetArgs(args)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		err := cmd.ExecuteContext(context.Background())
+		if _, statErr := os.Stat(app.DBPath); statErr == nil {
+			t.Errorf("%q created a book", args)
+		}
+		return out.String(), err
+	}
+	if _, err := run("wkz", "  ", "--by", "fri"); crm.ErrorCode(err) != crm.EINVALID || !strings.Contains(crm.ErrorMessage(err), "text is empty") {
 		t.Errorf("empty promise: %v, want the text refused before the book", err)
 	}
-	err = runPromise(context.Background(), &promiseOptions{App: app, Ref: "wkz", Text: "send", By: "fri"})
-	if crm.ErrorCode(err) != crm.ENOBOOK || out.Len() > 0 {
+	if out, err := run("wkz", "send", "--by", "fri"); crm.ErrorCode(err) != crm.ENOBOOK || out != "" {
 		t.Errorf("promise without a book: %v, stdout %q", err, out)
 	}
 }

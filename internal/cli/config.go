@@ -47,10 +47,11 @@ func newConfigGetCmd(app *App, runF func(context.Context, *configGetOptions) err
 }
 
 func runConfigGet(ctx context.Context, opts *configGetOptions) error {
-	book, err := opts.Book(ctx)
+	cc, err := opts.begin(ctx, nil)
 	if err != nil {
 		return err
 	}
+	book := cc.Book
 	v, err := book.Settings.GetSetting(ctx, opts.Key)
 	if err != nil {
 		return err
@@ -86,10 +87,11 @@ func newConfigSetCmd(app *App, runF func(context.Context, *configSetOptions) err
 }
 
 func runConfigSet(ctx context.Context, opts *configSetOptions) error {
-	book, err := opts.NewBook(ctx) // configuring comes before the first contact
+	cc, err := opts.beginNew(ctx, nil) // configuring comes before the first contact
 	if err != nil {
 		return err
 	}
+	book := cc.Book
 	return book.Settings.SetSetting(ctx, opts.Key, opts.Value)
 }
 
@@ -124,14 +126,11 @@ Exit status: 0 listed; 2 no setting under PREFIX; 1 failure.`,
 }
 
 func runConfigLs(ctx context.Context, opts *configLsOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	ss, err := book.Settings.Settings(ctx)
 	if err != nil {
 		return err

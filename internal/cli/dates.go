@@ -18,6 +18,9 @@ type dateOptions struct {
 	Ref, Kind, Date, Label string
 	Lunar, Leap            bool
 	jsonOptions
+	// KeyDate is the date the arguments and flags describe, checked; it
+	// names its contact once REF is resolved.
+	KeyDate *crm.KeyDate
 }
 
 func newDateCmd(app *App, runF func(context.Context, *dateOptions) error) *cobra.Command {
@@ -40,6 +43,10 @@ Exit status: 0 recorded; 2 unknown kind, impossible date (02-30, lunar month
 		Args: exactArgs("REF", "KIND", "DATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref, opts.Kind, opts.Date = args[0], args[1], args[2]
+			var err error
+			if opts.KeyDate, err = opts.keyDate(); err != nil {
+				return err
+			}
 			return runCmd(cmd, opts, runF, runDate)
 		},
 	}
@@ -71,10 +78,11 @@ func newDateRmCmd(app *App, runF func(context.Context, *dateRmOptions) error) *c
 }
 
 func runDateRm(ctx context.Context, opts *dateRmOptions) error {
-	book, err := opts.Book(ctx)
+	cc, err := opts.begin(ctx, nil)
 	if err != nil {
 		return err
 	}
+	book := cc.Book
 	id, err := book.KeyDates.ResolveKeyDate(ctx, opts.ID)
 	if err != nil {
 		return err
@@ -134,31 +142,20 @@ func parseNumericDate(s string) (y, m, d int, err error) {
 }
 
 func runDate(ctx context.Context, opts *dateOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	k, err := opts.keyDate()
-	if err != nil {
-		return err
-	}
-	book, c, err := opts.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	c, k := cc.Contact, opts.KeyDate
 	k.ContactID = c.ID
-	if err := book.KeyDates.SetKeyDate(ctx, k); err != nil {
+	if err := cc.Book.KeyDates.SetKeyDate(ctx, k); err != nil {
 		return err
 	}
-	if asJSON {
+	if cc.JSON {
 		return opts.committed(opts.printJSON(opts.IO, k))
 	}
-	now, err := opts.Now()
-	if err != nil {
-		return opts.committed(err)
-	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", k.ID)
-	next, _ := k.Next(when.DateOf(now))
+	next, _ := k.Next(when.DateOf(cc.Now))
 	fmt.Fprintf(opts.IO.ErrOut, "%s's %s: %s, next on %s\n", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)
 	return nil
 }
@@ -189,14 +186,11 @@ func newDatesCmd(app *App, runF func(context.Context, *datesOptions) error) *cob
 }
 
 func runDates(ctx context.Context, opts *datesOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, now, book := cc.JSON, cc.Now, cc.Book
 	var id int64
 	if opts.refSet {
 		c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
@@ -281,15 +275,11 @@ Exit status: 0 listed; 2 invalid --days; 1 failure.`,
 }
 
 func runUpcoming(ctx context.Context, opts *upcomingOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
-	today := crm.Today(now)
+	asJSON, book, today := cc.JSON, cc.Book, crm.Today(cc.Now)
 	occ, err := crm.Upcoming(ctx, book.KeyDates, book.Settings, book.Tasks, today, opts.Days, opts.lang())
 	if err != nil {
 		return err

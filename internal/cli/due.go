@@ -19,6 +19,8 @@ type dueOptions struct {
 	Overdue bool
 	Limit   int
 	jsonOptions
+	// Filter is what --within and the command ask for, as of now.
+	Filter crm.DueFilter
 }
 
 func newDueCmd(app *App, runF func(context.Context, *dueOptions) error) *cobra.Command {
@@ -42,7 +44,12 @@ Exit status: 0 listed (also when nobody is due); 2 invalid input; 1 failure.`,
   crm due --count             # for a shell prompt or status bar
   crm due --json | jq -r '.[] | "\(.name): \(.reason)"'`,
 		Args: exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runDue) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runDue)
+		},
 	}
 	opts.register(cmd)
 	cmd.Flags().StringVar(&opts.Within, "within", "", "also list who falls due within `DUR` (7d, 2w)")
@@ -59,7 +66,12 @@ func newOverdueCmd(app *App, runF func(context.Context, *dueOptions) error) *cob
 Exit status: 0 listed; 2 invalid input; 1 failure.`,
 		Example: "  crm overdue\n  crm overdue --count",
 		Args:    exactArgs(),
-		RunE:    func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runDue) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runDue)
+		},
 	}
 	opts.register(cmd)
 	return cmd
@@ -69,6 +81,16 @@ func (o *dueOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.Count, "count", false, "print only the number of contacts")
 	countFlag(cmd.Flags(), &o.Limit, "limit", 0, "at most `N` contacts (0: all)")
 	addJSONFlags(cmd, &o.jsonOptions)
+}
+
+// parse reads --within as of now.
+func (o *dueOptions) parse() error {
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	o.Filter, err = dueFilter(now, o.Within, o.Overdue)
+	return err
 }
 
 // dueFilter builds the filter: due before the start of tomorrow (+within).
@@ -86,18 +108,11 @@ func dueFilter(now time.Time, within string, overdue bool) (crm.DueFilter, error
 }
 
 func runDue(ctx context.Context, opts *dueOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	f, err := dueFilter(now, opts.Within, opts.Overdue)
-	if err != nil {
-		return err
-	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book, f := cc.JSON, cc.Book, opts.Filter
 	if opts.Count && !asJSON {
 		n, err := book.Due.CountDue(ctx, f)
 		if err != nil {
@@ -152,6 +167,8 @@ func runDue(ctx context.Context, opts *dueOptions) error {
 type snoozeOptions struct {
 	*App
 	Ref, For, Until string
+	// UntilDay is the day --for or --until names.
+	UntilDay time.Time
 }
 
 func newSnoozeCmd(app *App, runF func(context.Context, *snoozeOptions) error) *cobra.Command {
@@ -172,6 +189,9 @@ Exit status: 0 snoozed; 2 bad date, both or neither flag, unknown/ambiguous REF;
 			if (opts.For == "") == (opts.Until == "") {
 				return &usageError{msg: "give one of --for DUR or --until WHEN"}
 			}
+			if err := opts.parse(); err != nil {
+				return err
+			}
 			return runCmd(cmd, opts, runF, runSnooze)
 		},
 	}
@@ -180,26 +200,31 @@ Exit status: 0 snoozed; 2 bad date, both or neither flag, unknown/ambiguous REF;
 	return cmd
 }
 
-func runSnooze(ctx context.Context, opts *snoozeOptions) error {
-	now, err := opts.Now()
+// parse reads --for or --until as of now.
+func (o *snoozeOptions) parse() error {
+	now, err := o.Now()
 	if err != nil {
 		return err
 	}
-	var until time.Time
-	if opts.For != "" {
-		sp, err := spanFlag("for", opts.For)
+	if o.For != "" {
+		sp, err := spanFlag("for", o.For)
 		if err != nil {
 			return err
 		}
-		until = sp.AddTo(crm.Today(now))
-	} else if until, err = whenFlag("until", opts.Until, now); err != nil {
-		return err
+		o.UntilDay = sp.AddTo(crm.Today(now))
+		return nil
 	}
-	book, c, err := opts.contact(ctx, opts.Ref)
+	o.UntilDay, err = whenFlag("until", o.Until, now)
+	return err
+}
+
+func runSnooze(ctx context.Context, opts *snoozeOptions) error {
+	cc, err := opts.beginContact(ctx, nil, opts.Ref)
 	if err != nil {
 		return err
 	}
-	if c, err = book.Due.Snooze(ctx, c.ID, until); err != nil {
+	c, err := cc.Book.Due.Snooze(ctx, cc.Contact.ID, opts.UntilDay)
+	if err != nil {
 		return err
 	}
 	name := iostreams.CleanLine(c.Name)

@@ -27,6 +27,8 @@ type reportWeekOptions struct {
 	*App
 	Since string
 	jsonOptions
+	// From is the start of the span: --since, or seven days ago, today included.
+	From time.Time
 }
 
 func newReportWeekCmd(app *App, runF func(context.Context, *reportWeekOptions) error) *cobra.Command {
@@ -42,34 +44,44 @@ day), and how many contacts are due now.
 Exit status: 0 reported; 2 bad --since; 1 failure.`,
 		Example: "  crm report week\n  crm report week --since 2026-11-01 --json",
 		Args:    exactArgs(),
-		RunE:    func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runReportWeek) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runReportWeek)
+		},
 	}
 	cmd.Flags().StringVar(&opts.Since, "since", "", "start of the span (`WHEN`; default 7 days ago)")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
-func runReportWeek(ctx context.Context, opts *reportWeekOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+// parse reads --since as of now.
+func (o *reportWeekOptions) parse() error {
+	now, err := o.Now()
 	if err != nil {
 		return err
 	}
-	today := crm.Today(now)
-	since := today.AddDate(0, 0, -6) // seven days, today included
-	if opts.Since != "" {
-		if since, err = whenFlag("since", opts.Since, now); err != nil {
+	o.From = crm.Today(now).AddDate(0, 0, -6) // seven days, today included
+	if o.Since != "" {
+		if o.From, err = whenFlag("since", o.Since, now); err != nil {
 			return err
 		}
-		if !since.Before(now) {
-			return crm.Errorf(crm.EINVALID, "--since %s is not in the past", fmtDate(since))
+		if !o.From.Before(now) {
+			return crm.Errorf(crm.EINVALID, "--since %s is not in the past", fmtDate(o.From))
 		}
 	}
-	book, err := opts.Book(ctx)
+	return nil
+}
+
+func runReportWeek(ctx context.Context, opts *reportWeekOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	tomorrow := today.AddDate(0, 0, 1)
-	r, err := book.Reports.Week(ctx, since, tomorrow, tomorrow)
+	asJSON, book := cc.JSON, cc.Book
+	tomorrow := crm.Today(cc.Now).AddDate(0, 0, 1)
+	r, err := book.Reports.Week(ctx, opts.From, tomorrow, tomorrow)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,8 @@ type stageOptions struct {
 	*App
 	Ref, To, Note, At string
 	jsonOptions
+	// AtTime is --at as of now; zero for now.
+	AtTime time.Time
 }
 
 // stageView is `crm stage REF --json`: where the contact stands and how it got there.
@@ -55,6 +57,15 @@ unknown/ambiguous REF; 1 failure (also: already at that stage).`,
 			if len(args) == 2 {
 				opts.To = args[1]
 			}
+			if opts.At != "" {
+				now, err := opts.Now()
+				if err != nil {
+					return err
+				}
+				if opts.AtTime, err = whenFlag("at", opts.At, now); err != nil {
+					return err
+				}
+			}
 			return runCmd(cmd, opts, runF, runStage)
 		},
 	}
@@ -65,22 +76,13 @@ unknown/ambiguous REF; 1 failure (also: already at that stage).`,
 }
 
 func runStage(ctx context.Context, opts *stageOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	var at time.Time
-	if opts.At != "" {
-		if at, err = whenFlag("at", opts.At, now); err != nil {
-			return err
-		}
-	}
-	book, c, err := opts.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	asJSON, now, book, c := cc.JSON, cc.Now, cc.Book, cc.Contact
 	if opts.To != "" {
-		sc, err := book.Stages.ChangeStage(ctx, c.ID, opts.To, at, opts.Note)
+		sc, err := book.Stages.ChangeStage(ctx, c.ID, opts.To, opts.AtTime, opts.Note)
 		if err != nil {
 			return err
 		}

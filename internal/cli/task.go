@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
@@ -14,6 +15,9 @@ type promiseOptions struct {
 	*App
 	Ref, Text, By string
 	jsonOptions
+	// Promise is the promise checked from the text and --by; it names its
+	// contact once REF is resolved.
+	Promise *crm.Task
 }
 
 func newPromiseCmd(app *App, runF func(context.Context, *promiseOptions) error) *cobra.Command {
@@ -35,6 +39,9 @@ Exit status: 0 recorded; 2 empty text, bad date, unknown/ambiguous REF; 1 failur
 			if opts.By == "" {
 				return &usageError{msg: "--by WHEN is required: when did you promise it for?"}
 			}
+			if err := opts.parse(); err != nil {
+				return err
+			}
 			return runCmd(cmd, opts, runF, runPromise)
 		},
 	}
@@ -43,33 +50,34 @@ Exit status: 0 recorded; 2 empty text, bad date, unknown/ambiguous REF; 1 failur
 	return cmd
 }
 
+// parse checks the text and reads --by as of now.
+func (o *promiseOptions) parse() error {
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	by, err := whenFlag("by", o.By, now)
+	if err != nil {
+		return err
+	}
+	o.Promise = &crm.Task{Kind: crm.TaskPromise, Title: o.Text, DueAt: by}
+	return o.Promise.ValidateUnassigned()
+}
+
 func runPromise(ctx context.Context, opts *promiseOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	by, err := whenFlag("by", opts.By, now)
-	if err != nil {
-		return err
-	}
-	// The text and date are checked before the book is opened; the contact
-	// is named once REF is resolved.
-	t := &crm.Task{Kind: crm.TaskPromise, Title: opts.Text, DueAt: by}
-	if err := t.ValidateUnassigned(); err != nil {
-		return err
-	}
-	book, c, err := opts.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	c, t := cc.Contact, opts.Promise
 	t.ContactID = c.ID
-	if err := book.Tasks.CreateTask(ctx, t); err != nil {
+	if err := cc.Book.Tasks.CreateTask(ctx, t); err != nil {
 		return err
 	}
-	if by.Before(crm.Today(now)) {
-		opts.warnf("warning: this promise was due %s, already past", fmtDate(by))
+	if t.DueAt.Before(crm.Today(cc.Now)) {
+		opts.warnf("warning: this promise was due %s, already past", fmtDate(t.DueAt))
 	}
-	if asJSON {
+	if cc.JSON {
 		return opts.committed(opts.printJSON(opts.IO, t))
 	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", t.ID)
@@ -82,6 +90,9 @@ type tasksOptions struct {
 	Contact, Kind string
 	Overdue, Done bool
 	jsonOptions
+	// Filter is what the flags ask for, as of now; --contact is resolved
+	// once the book is open.
+	Filter crm.TaskFilter
 }
 
 func newTasksCmd(app *App, runF func(context.Context, *tasksOptions) error) *cobra.Command {
@@ -97,7 +108,12 @@ Exit status: 0 listed; 2 invalid input; 1 failure.`,
   crm tasks --contact 王科长 --kind promise
   crm tasks --overdue --json`,
 		Args: exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runTasks) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runTasks)
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Contact, "contact", "", "only this contact's (`REF`)")
@@ -108,23 +124,28 @@ Exit status: 0 listed; 2 invalid input; 1 failure.`,
 	return cmd
 }
 
+// parse checks --kind and reads --overdue as of now.
+func (o *tasksOptions) parse() error {
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	o.Filter = crm.TaskFilter{Kind: o.Kind, Done: o.Done}
+	if o.Kind != "" && o.Kind != crm.TaskFollowup && o.Kind != crm.TaskPromise {
+		return crm.Errorf(crm.EINVALID, "unknown kind %q (valid: followup, promise)", o.Kind)
+	}
+	if o.Overdue {
+		o.Filter.Before = crm.Today(now)
+	}
+	return nil
+}
+
 func runTasks(ctx context.Context, opts *tasksOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	f := crm.TaskFilter{Kind: opts.Kind, Done: opts.Done}
-	if f.Kind != "" && f.Kind != crm.TaskFollowup && f.Kind != crm.TaskPromise {
-		return crm.Errorf(crm.EINVALID, "unknown kind %q (valid: followup, promise)", f.Kind)
-	}
-	today := crm.Today(now)
-	if opts.Overdue {
-		f.Before = today
-	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book, f, today := cc.JSON, cc.Book, opts.Filter, crm.Today(cc.Now)
 	if f.ContactID, err = book.contactID(ctx, opts.Contact); err != nil {
 		return err
 	}
@@ -188,14 +209,11 @@ is named); 1 failure.`,
 }
 
 func runCloseTask(ctx context.Context, opts *closeTaskOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	id, err := book.Tasks.ResolveTask(ctx, opts.ID)
 	if err != nil {
 		return err
@@ -254,10 +272,11 @@ func newPlanAddCmd(app *App, runF func(context.Context, *planAddOptions) error) 
 }
 
 func runPlanAdd(ctx context.Context, opts *planAddOptions) error {
-	book, err := opts.Book(ctx)
+	cc, err := opts.begin(ctx, nil)
 	if err != nil {
 		return err
 	}
+	book := cc.Book
 	p := opts.Plan
 	if err := book.Plans.SavePlan(ctx, p); err != nil {
 		return err
@@ -285,14 +304,11 @@ func newPlanLsCmd(app *App, runF func(context.Context, *planLsOptions) error) *c
 }
 
 func runPlanLs(ctx context.Context, opts *planLsOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	plans, err := book.Plans.FindPlans(ctx)
 	if err != nil {
 		return err
@@ -321,6 +337,8 @@ type planApplyOptions struct {
 	Plan, Ref, From string
 	Again           bool
 	jsonOptions
+	// Start is the day the plan counts from: --from, or today.
+	Start time.Time
 }
 
 func newPlanApplyCmd(app *App, runF func(context.Context, *planApplyOptions) error) *cobra.Command {
@@ -338,6 +356,16 @@ already; 1 failure.`,
 		Args:    exactArgs("NAME", "REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Plan, opts.Ref = args[0], args[1]
+			now, err := opts.Now()
+			if err != nil {
+				return err
+			}
+			opts.Start = crm.Today(now)
+			if opts.From != "" {
+				if opts.Start, err = whenFlag("from", opts.From, now); err != nil {
+					return err
+				}
+			}
 			return runCmd(cmd, opts, runF, runPlanApply)
 		},
 	}
@@ -348,20 +376,11 @@ already; 1 failure.`,
 }
 
 func runPlanApply(ctx context.Context, opts *planApplyOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	start := crm.Today(now)
-	if opts.From != "" {
-		if start, err = whenFlag("from", opts.From, now); err != nil {
-			return err
-		}
-	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	if _, err := book.Plans.FindPlan(ctx, opts.Plan); err != nil {
 		return err
 	}
@@ -369,7 +388,7 @@ func runPlanApply(ctx context.Context, opts *planApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	tasks, err := book.Plans.ApplyPlan(ctx, opts.Plan, c.ID, start, opts.Again)
+	tasks, err := book.Plans.ApplyPlan(ctx, opts.Plan, c.ID, opts.Start, opts.Again)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,9 @@ type logOptions struct {
 	Direction      string
 	Future         bool
 	jsonOptions
+	// Touch is the touch the flags and arguments describe, its contacts
+	// still to be resolved from Refs.
+	Touch *crm.Touch
 }
 
 // registerLogFlags adds the flags every log command shares.
@@ -71,7 +74,9 @@ func newLogVisitCmd(app *App, runF func(context.Context, *logOptions) error) *co
   crm log-visit 42 "lunch at the canteen" --notes - < notes.txt`,
 		Args: minArgs(2, "REF... SUMMARY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.args(args)
+			if err := opts.parse(args); err != nil {
+				return err
+			}
 			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
@@ -93,7 +98,9 @@ func newLogCmd(app *App, runF func(context.Context, *logOptions) error) *cobra.C
 			if opts.Channel == "" {
 				return &usageError{msg: "--via is required (valid: " + strings.Join(crm.Channels.Keys(), ", ") + ")"}
 			}
-			opts.args(args)
+			if err := opts.parse(args); err != nil {
+				return err
+			}
 			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
@@ -120,7 +127,9 @@ func newLogShortcutCmd(app *App, channel string, runF func(context.Context, *log
 		Example: fmt.Sprintf("  crm log-%s 王科长 \"confirmed the trial dates\"\n  crm log-%s wkz \"sent the terms\" --at \"2 days ago\"", channel, channel),
 		Args:    minArgs(2, "REF... SUMMARY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.args(args)
+			if err := opts.parse(args); err != nil {
+				return err
+			}
 			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
@@ -180,24 +189,24 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 // followUpTitle is the title of a follow-up created without --next.
 func followUpTitle(summary string) string { return "follow up: " + summary }
 
-// args reads REF... SUMMARY: the last argument is the summary.
-func (o *logOptions) args(args []string) {
+// parse reads REF... SUMMARY (the last argument is the summary) and builds
+// the touch from the flags, as of now.
+func (o *logOptions) parse(args []string) error {
 	o.Refs, o.Summary = args[:len(args)-1], args[len(args)-1]
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	o.Touch, err = o.touch(o.IO.In, now)
+	return err
 }
 
 func runLog(ctx context.Context, opts *logOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	t, err := opts.touch(opts.IO.In, now)
-	if err != nil {
-		return err
-	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, now, book, t := cc.JSON, cc.Now, cc.Book, opts.Touch
 	people, summary, err := touchPeople(ctx, opts.App, book, opts)
 	if err != nil {
 		return err
@@ -241,6 +250,9 @@ type touchesOptions struct {
 	All        bool
 	limitSet   bool // --limit was given (0 included)
 	jsonOptions
+	// Filter is what the flags ask for, as of now; the REF is resolved
+	// once the book is open.
+	Filter crm.TouchFilter
 }
 
 // terminalTouches is how many touches a terminal shows without --all or --limit.
@@ -268,6 +280,9 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 			if opts.All && opts.limitSet {
 				return usageErrorf("--all and --limit exclude each other")
 			}
+			if err := opts.parse(); err != nil {
+				return err
+			}
 			return runCmd(cmd, opts, runF, runTouches)
 		},
 	}
@@ -280,24 +295,28 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 	return cmd
 }
 
+// parse reads --via, --since (as of now) and --limit into the filter.
+func (o *touchesOptions) parse() error {
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	o.Filter = crm.TouchFilter{Limit: o.Limit}
+	if o.Filter.Channels, err = crm.Channels.CheckAll(listFlag(o.Via)); err != nil {
+		return err
+	}
+	if o.Since != "" {
+		o.Filter.Since, err = whenFlag("since", o.Since, now)
+	}
+	return err
+}
+
 func runTouches(ctx context.Context, opts *touchesOptions) error {
-	asJSON, now, err := opts.start(&opts.jsonOptions)
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	f := crm.TouchFilter{Limit: opts.Limit}
-	if f.Channels, err = crm.Channels.CheckAll(listFlag(opts.Via)); err != nil {
-		return err
-	}
-	if opts.Since != "" {
-		if f.Since, err = whenFlag("since", opts.Since, now); err != nil {
-			return err
-		}
-	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book, f := cc.JSON, cc.Book, opts.Filter
 	if f.ContactID, err = book.contactID(ctx, opts.Ref); err != nil {
 		return err
 	}

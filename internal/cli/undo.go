@@ -50,14 +50,11 @@ nothing to undo; 1 a later change builds on it, or another failure.`,
 }
 
 func runUndo(ctx context.Context, opts *undoOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := opts.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	if opts.List {
 		changes, err := book.Journal.Changes(ctx, 0, opts.Limit)
 		if err != nil {
@@ -114,14 +111,11 @@ Exit status: 0 listed; 2 unknown or ambiguous REF; 1 failure.`,
 }
 
 func runHistory(ctx context.Context, opts *historyOptions) error {
-	asJSON, err := opts.enabled()
+	cc, err := opts.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	book, c, err := opts.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	asJSON, book, c := cc.JSON, cc.Book, cc.Contact
 	changes, err := book.Journal.Changes(ctx, c.ID, opts.Limit)
 	if err != nil {
 		return err
