@@ -93,16 +93,6 @@ func (a *App) openBook(ctx context.Context, create bool) (*Book, error) {
 	return b, nil
 }
 
-// contact opens the book and resolves a contact REF, the start of most commands.
-func (a *App) contact(ctx context.Context, ref string) (*Book, *crm.Contact, error) {
-	book, err := a.Book(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := book.Contacts.ResolveContact(ctx, ref)
-	return book, c, err
-}
-
 // contactID resolves the REF of a filter flag (--contact, touches [REF]):
 // 0, every contact, when ref is empty.
 func (b *Book) contactID(ctx context.Context, ref string) (int64, error) {

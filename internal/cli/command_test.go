@@ -245,3 +245,25 @@ func TestPromiseChecksBeforeTheBook(t *testing.T) {
 		t.Errorf("promise without a book: %v, stdout %q", err, out)
 	}
 }
+
+// TestEditOptions: crm edit with profile flags carries the update they
+// make; with none (--json and the global flags do not count) it opens the
+// form, a choice RunE makes and runEdit follows.
+func TestEditOptions(t *testing.T) {
+	o := mustParse(t, newEditCmd, "wkz", "--tier", "A", "--tag", "steel", "--untag", "prospect", "--title", "", "--every", "2w")
+	u := o.Update
+	if o.InEditor || o.Ref != "wkz" || u.Tier == nil || *u.Tier != "A" || u.Title == nil || *u.Title != "" ||
+		!slices.Equal(u.AddTags, []string{"steel"}) || !slices.Equal(u.RemoveTags, []string{"prospect"}) ||
+		u.CadenceDays == nil || *u.CadenceDays != 14 || u.Name != nil || u.Stage != nil {
+		t.Errorf("edit options %+v, update %+v", o, u)
+	}
+	for _, args := range [][]string{{"wkz"}, {"wkz", "--json"}} {
+		if o := mustParse(t, newEditCmd, args...); !o.InEditor {
+			t.Errorf("%q: InEditor %v, want the form", args, o.InEditor)
+		}
+	}
+	wantUsage(t, newEditCmd, "wkz", "--field", "no-equals")
+	if _, err := parse(t, newEditCmd, "wkz", "--birthday", "02-30"); crm.ErrorCode(err) != crm.EINVALID {
+		t.Errorf("--birthday 02-30: %v, want EINVALID", err)
+	}
+}

@@ -77,13 +77,13 @@ into scripts. The whole book is one SQLite file that you own.`,
 			root.AddCommand(c)
 		}
 	}
-	add("contacts", newAddCmd(app), newEditCmd(app), newShowCmd(app), newLsCmd(app), newRmCmd(app), newAccountCmd(app))
+	add("contacts", newAddCmd(app, nil), newEditCmd(app, nil), newShowCmd(app, nil), newLsCmd(app, nil), newRmCmd(app, nil), newAccountCmd(app))
 	add("touches", newLogVisitCmd(app, nil), newLogCmd(app, nil), newLogShortcutCmd(app, "call", nil), newLogShortcutCmd(app, "email", nil),
 		newLogShortcutCmd(app, "message", nil), newTouchesCmd(app, nil), newStageCmd(app, nil), newLadderCmd(app))
 	add("keep", newDueCmd(app, nil), newOverdueCmd(app, nil), newSnoozeCmd(app, nil), newUpcomingCmd(app, nil), newPromiseCmd(app, nil),
 		newTasksCmd(app, nil), newCloseTaskCmd(app, "done", nil), newCloseTaskCmd(app, "dropped", nil), newDateCmd(app, nil), newDatesCmd(app, nil),
 		newPlanCmd(app), newReportCmd(app))
-	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app))
+	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app, nil))
 	add("book", newConfigCmd(app), newDemoCmd(app, nil), newVersionCmd(app, nil))
 	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
 	root.AddCommand(newHelpTopics()...)
