@@ -18,14 +18,20 @@ func newAccountCmd(app *App) *cobra.Command {
 		Args:    exactArgs(),
 		RunE:    func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newAccountAddCmd(app), newAccountLsCmd(app), newAccountShowCmd(app), newAccountMapCmd(app),
-		newAccountEditCmd(app), newAccountRmCmd(app), newAccountMergeCmd(app))
+	cmd.AddCommand(newAccountAddCmd(app, nil), newAccountLsCmd(app, nil), newAccountShowCmd(app, nil), newAccountMapCmd(app, nil),
+		newAccountEditCmd(app, nil), newAccountRmCmd(app, nil), newAccountMergeCmd(app, nil))
 	return cmd
 }
 
-func newAccountAddCmd(app *App) *cobra.Command {
-	a := &crm.Account{}
-	o := &jsonOptions{}
+type accountAddOptions struct {
+	*App
+	Account crm.Account
+	jsonOptions
+}
+
+func newAccountAddCmd(app *App, runF func(context.Context, *accountAddOptions) error) *cobra.Command {
+	opts := &accountAddOptions{App: app}
+	a := &opts.Account
 	cmd := &cobra.Command{
 		Use:   "add NAME",
 		Short: "Add an account",
@@ -36,26 +42,10 @@ Exit status: 0 added; 2 invalid name; 1 failure (also: the name exists).`,
 		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a.Name = args[0]
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
 			if err := a.Validate(); err != nil {
 				return err
 			}
-			book, err := app.NewBook(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if err := book.Accounts.CreateAccount(cmd.Context(), a); err != nil {
-				return err
-			}
-			if asJSON {
-				return app.committed(o.printJSON(app.IO, a))
-			}
-			fmt.Fprintf(app.IO.Out, "%d\n", a.ID)
-			fmt.Fprintf(app.IO.ErrOut, "added account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
-			return nil
+			return runCmd(cmd, opts, runF, runAccountAdd)
 		},
 	}
 	f := cmd.Flags()
@@ -63,73 +53,97 @@ Exit status: 0 added; 2 invalid name; 1 failure (also: the name exists).`,
 	f.StringVar(&a.Website, "website", "", "website")
 	f.StringVar(&a.Address, "address", "", "address")
 	f.StringVar(&a.Notes, "note", "", "notes")
-	addJSONFlags(cmd, o)
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
-func newAccountLsCmd(app *App) *cobra.Command {
-	o := &jsonOptions{}
+func runAccountAdd(ctx context.Context, opts *accountAddOptions) error {
+	a := &opts.Account
+	cc, err := opts.beginNew(ctx, &opts.jsonOptions)
+	if err != nil {
+		return err
+	}
+	if err := cc.Book.Accounts.CreateAccount(ctx, a); err != nil {
+		return err
+	}
+	if cc.JSON {
+		return opts.committed(opts.printJSON(opts.IO, a))
+	}
+	fmt.Fprintf(opts.IO.Out, "%d\n", a.ID)
+	fmt.Fprintf(opts.IO.ErrOut, "added account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
+	return nil
+}
+
+type accountLsOptions struct {
+	*App
+	jsonOptions
+}
+
+func newAccountLsCmd(app *App, runF func(context.Context, *accountLsOptions) error) *cobra.Command {
+	opts := &accountLsOptions{App: app}
 	cmd := &cobra.Command{
 		Use:     "ls",
 		Short:   "List accounts with their number of contacts",
 		Example: "  crm account ls\n  crm account ls --jq '.[] | select(.contacts > 3) | .name'",
 		Args:    exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			as, err := book.Accounts.FindAccounts(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return o.printJSON(app.IO, as)
-			}
-			th := app.Theme()
-			t := newTable(app.IO, th, "ID", "NAME", "INDUSTRY", "CONTACTS").WhenEmpty("no accounts")
-			for _, a := range as {
-				t.StyledRow(cell{text: fmt.Sprint(a.ID), style: th.Muted}, cell{text: a.Name}, cell{text: a.Industry}, cell{text: fmt.Sprint(a.Contacts)})
-			}
-			return t.Flush()
-		},
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runAccountLs) },
 	}
-	addJSONFlags(cmd, o)
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
-// runAccountMap resolves ref, loads the account with its contacts (the
-// buying map) and prints it as JSON or with print: account show and
-// account map differ only in how they print.
-func runAccountMap(ctx context.Context, app *App, o *jsonOptions, ref string, print func(*App, *crm.AccountMap) error) error {
-	asJSON, err := o.enabled()
+func runAccountLs(ctx context.Context, opts *accountLsOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
+	asJSON, book := cc.JSON, cc.Book
+	as, err := book.Accounts.FindAccounts(ctx)
 	if err != nil {
 		return err
 	}
-	a, err := book.Accounts.ResolveAccount(ctx, ref)
+	if asJSON {
+		return opts.printJSON(opts.IO, as)
+	}
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "ID", "NAME", "INDUSTRY", "CONTACTS").WhenEmpty("no accounts")
+	for _, a := range as {
+		t.StyledRow(cell{text: fmt.Sprint(a.ID), style: th.Muted}, cell{text: a.Name}, cell{text: a.Industry}, cell{text: fmt.Sprint(a.Contacts)})
+	}
+	return t.Flush()
+}
+
+// accountMapOptions are account show's and account map's, which differ only
+// in how they print the account with its contacts (the buying map).
+type accountMapOptions struct {
+	*App
+	Ref   string
+	print func(*App, *crm.AccountMap) error
+	jsonOptions
+}
+
+func newAccountMapOptions(app *App, print func(*App, *crm.AccountMap) error) *accountMapOptions {
+	return &accountMapOptions{App: app, print: print}
+}
+
+func runAccountMap(ctx context.Context, opts *accountMapOptions) error {
+	cc, err := opts.beginAccount(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
+	asJSON, book, a := cc.JSON, cc.Book, cc.Account
 	m, err := book.Accounts.AccountMap(ctx, a.ID)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		return o.printJSON(app.IO, m)
+		return opts.printJSON(opts.IO, m)
 	}
-	return print(app, m)
+	return opts.print(opts.App, m)
 }
 
-func newAccountShowCmd(app *App) *cobra.Command {
-	o := &jsonOptions{}
+func newAccountShowCmd(app *App, runF func(context.Context, *accountMapOptions) error) *cobra.Command {
+	opts := newAccountMapOptions(app, printAccountCard)
 	cmd := &cobra.Command{
 		Use:   "show REF",
 		Short: "Show an account and its contacts",
@@ -139,10 +153,11 @@ Exit status: 0 shown; 2 unknown or ambiguous REF; 1 failure.`,
 		Example: "  crm account show 宝山钢铁\n  crm account show bsgt --json",
 		Args:    exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAccountMap(cmd.Context(), app, o, args[0], printAccountCard)
+			opts.Ref = args[0]
+			return runCmd(cmd, opts, runF, runAccountMap)
 		},
 	}
-	addJSONFlags(cmd, o)
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
@@ -173,8 +188,8 @@ func printAccountCard(app *App, m *crm.AccountMap) error {
 	return t.Flush()
 }
 
-func newAccountMapCmd(app *App) *cobra.Command {
-	o := &jsonOptions{}
+func newAccountMapCmd(app *App, runF func(context.Context, *accountMapOptions) error) *cobra.Command {
+	opts := newAccountMapOptions(app, printAccountMap)
 	cmd := &cobra.Command{
 		Use:   "map REF",
 		Short: "The buying map of an account: level, role, attitude, reports-to",
@@ -188,10 +203,11 @@ Exit status: 0 shown; 2 unknown or ambiguous REF; 1 failure.`,
 		Example: "  crm account map 宝山钢铁\n  crm account map bsgt --jq '.contacts[] | select(.role==\"coach\") | .name'",
 		Args:    exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAccountMap(cmd.Context(), app, o, args[0], printAccountMap)
+			opts.Ref = args[0]
+			return runCmd(cmd, opts, runF, runAccountMap)
 		},
 	}
-	addJSONFlags(cmd, o)
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
@@ -248,9 +264,16 @@ func printAccountMap(app *App, m *crm.AccountMap) error {
 const accountRefHelp = `REF is an id, a name, a unique prefix, pinyin, or a unique part of the name
 ("宝山" finds 上海宝山钢铁设备公司); several matches are listed.`
 
-func newAccountEditCmd(app *App) *cobra.Command {
+type accountEditOptions struct {
+	*App
+	Ref    string
+	Update crm.AccountUpdate
+	jsonOptions
+}
+
+func newAccountEditCmd(app *App, runF func(context.Context, *accountEditOptions) error) *cobra.Command {
+	opts := &accountEditOptions{App: app}
 	var name, industry, website, address, notes string
-	o := &jsonOptions{}
 	cmd := &cobra.Command{
 		Use:   "edit REF [flags]",
 		Short: "Change an account's name, industry, website, address or notes",
@@ -263,10 +286,6 @@ unknown/ambiguous REF; 1 failure (also: another account has the new name).`,
   crm account edit 3 --name "Lion Gate Trading" --notes ""`,
 		Args: exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
 			changed := cmd.Flags().Changed
 			str := func(v *string, flags ...string) *string {
 				for _, f := range flags {
@@ -276,28 +295,14 @@ unknown/ambiguous REF; 1 failure (also: another account has the new name).`,
 				}
 				return nil
 			}
-			u := crm.AccountUpdate{Name: str(&name, "name"), Industry: str(&industry, "industry"), Website: str(&website, "website"),
+			opts.Ref = args[0]
+			opts.Update = crm.AccountUpdate{Name: str(&name, "name"), Industry: str(&industry, "industry"), Website: str(&website, "website"),
 				Address: str(&address, "address"), Notes: str(&notes, "notes", "note")}
-			if u == (crm.AccountUpdate{}) {
+			if opts.Update == (crm.AccountUpdate{}) {
 				return &usageError{msg: "nothing to change: give --name, --industry, --website, --address or --notes",
 					hint: "Run 'crm account edit --help' for the flags."}
 			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			a, err := book.Accounts.ResolveAccount(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			if a, err = book.Accounts.UpdateAccount(cmd.Context(), a.ID, u); err != nil {
-				return err
-			}
-			if asJSON {
-				return o.printJSON(app.IO, a)
-			}
-			fmt.Fprintf(app.IO.ErrOut, "updated account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
-			return nil
+			return runCmd(cmd, opts, runF, runAccountEdit)
 		},
 	}
 	f := cmd.Flags()
@@ -308,12 +313,34 @@ unknown/ambiguous REF; 1 failure (also: another account has the new name).`,
 	f.StringVar(&notes, "notes", "", "notes")
 	f.StringVar(&notes, "note", "", "notes (as in crm account add)")
 	_ = f.MarkHidden("note")
-	addJSONFlags(cmd, o)
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
-func newAccountRmCmd(app *App) *cobra.Command {
-	var force bool
+func runAccountEdit(ctx context.Context, opts *accountEditOptions) error {
+	cc, err := opts.beginAccount(ctx, &opts.jsonOptions, opts.Ref)
+	if err != nil {
+		return err
+	}
+	asJSON, book, a := cc.JSON, cc.Book, cc.Account
+	if a, err = book.Accounts.UpdateAccount(ctx, a.ID, opts.Update); err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(opts.IO, a)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "updated account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
+	return nil
+}
+
+type accountRmOptions struct {
+	*App
+	Ref   string
+	Force bool
+}
+
+func newAccountRmCmd(app *App, runF func(context.Context, *accountRmOptions) error) *cobra.Command {
+	opts := &accountRmOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "rm REF",
 		Short: "Remove an account (--force leaves its contacts without one)",
@@ -328,31 +355,40 @@ account has contacts and --force was not given).`,
   crm account rm 5 --force`,
 		Args: exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			a, err := book.Accounts.ResolveAccount(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			if a, err = book.Accounts.DeleteAccount(cmd.Context(), a.ID, force); err != nil {
-				return err
-			}
-			fmt.Fprintf(app.IO.ErrOut, "removed account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
-			if a.Contacts > 0 {
-				fmt.Fprintf(app.IO.ErrOut, "; its %s have no account now", plural(a.Contacts, "contact"))
-			}
-			fmt.Fprintln(app.IO.ErrOut, "; crm undo puts it back")
-			return nil
+			opts.Ref = args[0]
+			return runCmd(cmd, opts, runF, runAccountRm)
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "remove even with contacts, leaving them without an account")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "remove even with contacts, leaving them without an account")
 	return cmd
 }
 
-func newAccountMergeCmd(app *App) *cobra.Command {
-	o := &jsonOptions{}
+func runAccountRm(ctx context.Context, opts *accountRmOptions) error {
+	cc, err := opts.beginAccount(ctx, nil, opts.Ref)
+	if err != nil {
+		return err
+	}
+	book, a := cc.Book, cc.Account
+	if a, err = book.Accounts.DeleteAccount(ctx, a.ID, opts.Force); err != nil {
+		return err
+	}
+	w := opts.IO.ErrOut
+	fmt.Fprintf(w, "removed account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
+	if a.Contacts > 0 {
+		fmt.Fprintf(w, "; its %s have no account now", plural(a.Contacts, "contact"))
+	}
+	fmt.Fprintln(w, "; crm undo puts it back")
+	return nil
+}
+
+type accountMergeOptions struct {
+	*App
+	Keep, Other string
+	jsonOptions
+}
+
+func newAccountMergeCmd(app *App, runF func(context.Context, *accountMergeOptions) error) *cobra.Command {
+	opts := &accountMergeOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "merge KEEP OTHER",
 		Short: "Merge account OTHER into KEEP: its contacts move, empty fields are filled",
@@ -365,34 +401,32 @@ account; 1 failure.`,
 		Example: `  crm account merge 宝山钢铁 "Baosteel Equipment"`,
 		Args:    exactArgs("KEEP", "OTHER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			keep, err := book.Accounts.ResolveAccount(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			other, err := book.Accounts.ResolveAccount(cmd.Context(), args[1])
-			if err != nil {
-				return err
-			}
-			merged, err := book.Accounts.MergeAccounts(cmd.Context(), keep.ID, other.ID)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return o.printJSON(app.IO, merged)
-			}
-			fmt.Fprintf(app.IO.ErrOut, "merged account %s (#%d) into %s (#%d): %s moved\n", iostreams.CleanLine(other.Name), other.ID,
-				iostreams.CleanLine(merged.Name), merged.ID, plural(other.Contacts, "contact"))
-			return nil
+			opts.Keep, opts.Other = args[0], args[1]
+			return runCmd(cmd, opts, runF, runAccountMerge)
 		},
 	}
-	addJSONFlags(cmd, o)
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
+}
+
+func runAccountMerge(ctx context.Context, opts *accountMergeOptions) error {
+	cc, err := opts.beginAccount(ctx, &opts.jsonOptions, opts.Keep)
+	if err != nil {
+		return err
+	}
+	asJSON, book, keep := cc.JSON, cc.Book, cc.Account
+	other, err := book.Accounts.ResolveAccount(ctx, opts.Other)
+	if err != nil {
+		return err
+	}
+	merged, err := book.Accounts.MergeAccounts(ctx, keep.ID, other.ID)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(opts.IO, merged)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "merged account %s (#%d) into %s (#%d): %s moved\n", iostreams.CleanLine(other.Name), other.ID,
+		iostreams.CleanLine(merged.Name), merged.ID, plural(other.Contacts, "contact"))
+	return nil
 }

@@ -93,14 +93,17 @@ func (a *App) openBook(ctx context.Context, create bool) (*Book, error) {
 	return b, nil
 }
 
-// contact opens the book and resolves a contact REF, the start of most commands.
-func (a *App) contact(ctx context.Context, ref string) (*Book, *crm.Contact, error) {
-	book, err := a.Book(ctx)
-	if err != nil {
-		return nil, nil, err
+// contactID resolves the REF of a filter flag (--contact, touches [REF]):
+// 0, every contact, when ref is empty.
+func (b *Book) contactID(ctx context.Context, ref string) (int64, error) {
+	if ref == "" {
+		return 0, nil
 	}
-	c, err := book.Contacts.ResolveContact(ctx, ref)
-	return book, c, err
+	c, err := b.Contacts.ResolveContact(ctx, ref)
+	if err != nil {
+		return 0, err
+	}
+	return c.ID, nil
 }
 
 // bookPath is --db, else CRM_DB, else the default path, with a leading ~

@@ -18,13 +18,16 @@ import (
 )
 
 type backupOptions struct {
+	*App
 	Path string
 	Keep int
 	jsonOptions
+	// Dir is PATH when it names a directory: the copy goes inside it.
+	Dir string
 }
 
-func newBackupCmd(app *App) *cobra.Command {
-	opts := &backupOptions{}
+func newBackupCmd(app *App, runF func(context.Context, *backupOptions) error) *cobra.Command {
+	opts := &backupOptions{App: app}
 	cmd := &cobra.Command{
 		Use:         "backup [PATH] [--keep N]",
 		Annotations: map[string]string{pathArgs: "yes"},
@@ -57,7 +60,14 @@ Exit status: 0 written; 2 PATH exists, or a bad --keep; 1 failure.`,
 			if cmd.Flags().Changed("keep") && opts.Keep < 1 {
 				return usageErrorf("--keep must be at least 1, got %d", opts.Keep)
 			}
-			return runBackup(cmd.Context(), app, opts)
+			if p := opts.Path; p != "" {
+				if fi, err := os.Stat(p); (err == nil && fi.IsDir()) || strings.HasSuffix(p, string(os.PathSeparator)) {
+					opts.Dir = p
+				} else if opts.Keep > 0 {
+					return usageErrorf("--keep prunes timestamped backups: give a directory as PATH, or none")
+				}
+			}
+			return runCmd(cmd, opts, runF, runBackup)
 		},
 	}
 	cmd.Flags().IntVar(&opts.Keep, "keep", 0, "keep only the newest `N` timestamped backups")
@@ -65,27 +75,13 @@ Exit status: 0 written; 2 PATH exists, or a bad --keep; 1 failure.`,
 	return cmd
 }
 
-func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
-	asJSON, err := opts.enabled()
+func runBackup(ctx context.Context, opts *backupOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
-	if err != nil {
-		return err
-	}
-	dir, path := "", opts.Path
-	if path != "" {
-		if fi, err := os.Stat(path); (err == nil && fi.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
-			dir = path
-		} else if opts.Keep > 0 {
-			return usageErrorf("--keep prunes timestamped backups: give a directory as PATH, or none")
-		}
-	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, now, book := cc.JSON, cc.Now, cc.Book
+	dir, path := opts.Dir, opts.Path
 	// A timestamped name that is taken (a backup in the same second) gets
 	// the next sequence number; a PATH the user named is never replaced.
 	named := path != "" && dir == ""
@@ -109,20 +105,20 @@ func runBackup(ctx context.Context, app *App, opts *backupOptions) error {
 		return err
 	}
 	if asJSON {
-		err = opts.printJSON(app.IO, res)
+		err = opts.printJSON(opts.IO, res)
 	} else {
-		_, err = fmt.Fprintln(app.IO.Out, iostreams.CleanLine(res.Path))
+		_, err = fmt.Fprintln(opts.IO.Out, iostreams.CleanLine(res.Path))
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.IO.ErrOut, "backed up the book (%s, schema %d) in %.1fs\n", fmtSize(res.Size), res.SchemaVersion, time.Since(start).Seconds())
+	fmt.Fprintf(opts.IO.ErrOut, "backed up the book (%s, schema %d) in %.1fs\n", fmtSize(res.Size), res.SchemaVersion, time.Since(start).Seconds())
 	if opts.Keep == 0 {
 		return nil
 	}
 	removed, err := pruneBackups(book.Path, res.Path, opts.Keep)
 	for _, p := range removed {
-		fmt.Fprintf(app.IO.ErrOut, "removed the old backup %s\n", iostreams.CleanLine(p))
+		fmt.Fprintf(opts.IO.ErrOut, "removed the old backup %s\n", iostreams.CleanLine(p))
 	}
 	return err
 }
@@ -191,12 +187,13 @@ func fmtSize(n int64) string {
 }
 
 type restoreOptions struct {
+	*App
 	Path string
 	Yes  bool
 }
 
-func newRestoreCmd(app *App) *cobra.Command {
-	opts := &restoreOptions{}
+func newRestoreCmd(app *App, runF func(context.Context, *restoreOptions) error) *cobra.Command {
+	opts := &restoreOptions{App: app}
 	cmd := &cobra.Command{
 		Use:         "restore PATH --yes",
 		Annotations: map[string]string{pathArgs: "yes"},
@@ -223,43 +220,44 @@ too new; 1 the book is in use, or another failure.`,
 			if !opts.Yes {
 				return &usageError{msg: "restore replaces the book; add --yes", hint: "The current book is kept aside, but check PATH first: crm --db PATH ls"}
 			}
-			return runRestore(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runRestore)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "confirm that the book is to be replaced")
 	return cmd
 }
 
-func runRestore(ctx context.Context, app *App, opts *restoreOptions) error {
-	now, err := app.Now()
+func runRestore(ctx context.Context, opts *restoreOptions) error {
+	now, err := opts.Now()
 	if err != nil {
 		return err
 	}
-	bookPath, err := app.bookPath()
+	bookPath, err := opts.bookPath()
 	if err != nil {
 		return err
 	}
-	aside, err := app.Files.RestoreBook(ctx, opts.Path, bookPath, func() time.Time { return now })
+	aside, err := opts.Files.RestoreBook(ctx, opts.Path, bookPath, func() time.Time { return now })
 	if err != nil {
 		return err
 	}
 	src, book := iostreams.CleanLine(opts.Path), iostreams.CleanLine(bookPath)
 	if aside == "" {
-		fmt.Fprintf(app.IO.ErrOut, "restored %s from %s\n", book, src)
+		fmt.Fprintf(opts.IO.ErrOut, "restored %s from %s\n", book, src)
 		return nil
 	}
-	fmt.Fprintln(app.IO.Out, iostreams.CleanLine(aside))
-	fmt.Fprintf(app.IO.ErrOut, "restored %s from %s; the previous book is kept at %s\n", book, src, iostreams.CleanLine(aside))
+	fmt.Fprintln(opts.IO.Out, iostreams.CleanLine(aside))
+	fmt.Fprintf(opts.IO.ErrOut, "restored %s from %s; the previous book is kept at %s\n", book, src, iostreams.CleanLine(aside))
 	return nil
 }
 
 type doctorOptions struct {
+	*App
 	Fix, Full bool
 	jsonOptions
 }
 
-func newDoctorCmd(app *App) *cobra.Command {
-	opts := &doctorOptions{}
+func newDoctorCmd(app *App, runF func(context.Context, *doctorOptions) error) *cobra.Command {
+	opts := &doctorOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "doctor [--fix] [--full]",
 		Short: "Check the book's health; --fix repairs what is safe to repair",
@@ -288,7 +286,7 @@ Exit status: 0 healthy (or everything fixed; warnings too); 1 problems remain;
   crm doctor --fix
   crm doctor --json --jq '.checks[] | select(.ok | not) | .name'`,
 		Args: exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error { return runDoctor(cmd.Context(), app, opts) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runDoctor) },
 	}
 	cmd.Flags().BoolVar(&opts.Fix, "fix", false, "repair what is safe to repair")
 	cmd.Flags().BoolVar(&opts.Full, "full", false, "run the full integrity check (minutes on a large book)")
@@ -299,24 +297,21 @@ Exit status: 0 healthy (or everything fixed; warnings too); 1 problems remain;
 // damageChecks are the checks that only a backup cures.
 var damageChecks = []string{"application_id", "schema", "integrity", "foreign_keys"}
 
-func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
-	asJSON, err := opts.enabled()
+func runDoctor(ctx context.Context, opts *doctorOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	r, err := book.File.Doctor(ctx, opts.Fix, opts.Full)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		if err := opts.printJSON(app.IO, r); err != nil {
+		if err := opts.printJSON(opts.IO, r); err != nil {
 			return err
 		}
-	} else if err := printDoctor(app, r); err != nil {
+	} else if err := printDoctor(opts.App, r); err != nil {
 		return err
 	}
 	fixed, problems := r.Fixed(), r.Problems()
@@ -328,7 +323,7 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 		if w := r.Warnings(); w > 0 {
 			msg += fmt.Sprintf(" (%s: see above)", plural(w, "warning"))
 		}
-		fmt.Fprintln(app.IO.ErrOut, msg)
+		fmt.Fprintln(opts.IO.ErrOut, msg)
 		return nil
 	}
 	var advice []string

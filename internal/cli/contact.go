@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,13 +60,14 @@ func parseFields(pairs []string) (map[string]string, error) {
 }
 
 type addOptions struct {
+	*App
 	profileFlags
 	Name string
 	jsonOptions
 }
 
-func newAddCmd(app *App) *cobra.Command {
-	opts := &addOptions{}
+func newAddCmd(app *App, runF func(context.Context, *addOptions) error) *cobra.Command {
+	opts := &addOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "add NAME [flags]",
 		Short: "Add a contact",
@@ -86,7 +86,7 @@ Exit status: 0 added; 2 invalid input (bad tier, stage, date…); 1 failure.`,
 		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
-			return runAdd(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runAdd)
 		},
 	}
 	opts.register(cmd)
@@ -94,11 +94,8 @@ Exit status: 0 added; 2 invalid input (bad tier, stage, date…); 1 failure.`,
 	return cmd
 }
 
-func runAdd(ctx context.Context, app *App, opts *addOptions) error {
-	asJSON, err := opts.enabled()
-	if err != nil {
-		return err
-	}
+func runAdd(ctx context.Context, opts *addOptions) error {
+	app := opts.App
 	fields, err := parseFields(opts.Fields)
 	if err != nil {
 		return err
@@ -127,10 +124,11 @@ func runAdd(ctx context.Context, app *App, opts *addOptions) error {
 	if err := probe.Validate(); err != nil {
 		return err
 	}
-	book, err := app.NewBook(ctx)
+	cc, err := app.beginNew(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
+	asJSON, book := cc.JSON, cc.Book
 	newAccount, err := isNewAccount(ctx, book, c.Account)
 	if err != nil {
 		return err
@@ -186,15 +184,20 @@ func (a *App) noteNewAccount(c *crm.Contact) {
 }
 
 type editOptions struct {
+	*App
 	profileFlags
 	Ref                               string
 	Name                              string
 	Untag, RemovePhones, RemoveEmails []string
 	jsonOptions
+	// InEditor is set when no profile flag was given: the whole profile
+	// opens in $EDITOR. Otherwise Update is what the flags change.
+	InEditor bool
+	Update   crm.ContactUpdate
 }
 
-func newEditCmd(app *App) *cobra.Command {
-	opts := &editOptions{}
+func newEditCmd(app *App, runF func(context.Context, *editOptions) error) *cobra.Command {
+	opts := &editOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "edit REF [flags]",
 		Short: "Change a contact's profile",
@@ -222,13 +225,14 @@ written), or unknown/ambiguous REF; 1 failure.`,
 		Args: exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]
-			u, err := opts.update(cmd)
-			if err == errOpenEditor {
-				return runEditInEditor(cmd.Context(), app, opts)
-			} else if err != nil {
-				return err
+			opts.InEditor = cmd.Flags().NFlag() == countFlags(cmd, "json", "jq", "db", "no-color", "lang")
+			if !opts.InEditor {
+				var err error
+				if opts.Update, err = opts.update(cmd); err != nil {
+					return err
+				}
 			}
-			return runEdit(cmd.Context(), app, opts, u)
+			return runCmd(cmd, opts, runF, runEdit)
 		},
 	}
 	opts.register(cmd)
@@ -285,9 +289,6 @@ func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 	if u.Fields, err = parseFields(o.Fields); err != nil {
 		return u, err
 	}
-	if cmd.Flags().NFlag() == countFlags(cmd, "json", "jq", "db", "no-color", "lang") {
-		return u, errOpenEditor
-	}
 	return u, nil
 }
 
@@ -302,19 +303,18 @@ func countFlags(cmd *cobra.Command, names ...string) int {
 	return n
 }
 
-// errOpenEditor says that edit was given no flags: the form opens instead.
-var errOpenEditor = errors.New("no flags: open the editor")
-
 // runEditInEditor edits the whole profile in $EDITOR. A form that is
 // refused (a bad line, an unknown value) is never thrown away: on a terminal
 // the error is shown and the form re-opened with it at the top, as long as
 // the user wants; otherwise, or when declined, it is kept in a file that
 // the error names.
-func runEditInEditor(ctx context.Context, app *App, opts *editOptions) error {
-	book, c, err := app.contact(ctx, opts.Ref)
+func runEditInEditor(ctx context.Context, opts *editOptions) error {
+	app := opts.App
+	cc, err := app.beginContact(ctx, nil, opts.Ref)
 	if err != nil {
 		return err
 	}
+	book, c := cc.Book, cc.Contact
 	form := contactForm(c)
 	text, refused := form, error(nil)
 	for {
@@ -352,15 +352,17 @@ func runEditInEditor(ctx context.Context, app *App, opts *editOptions) error {
 	}
 }
 
-func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpdate) error {
-	asJSON, err := opts.enabled()
+// runEdit applies the flags' Update, or opens the form when none was given.
+func runEdit(ctx context.Context, opts *editOptions) error {
+	if opts.InEditor {
+		return runEditInEditor(ctx, opts)
+	}
+	app, u := opts.App, opts.Update
+	cc, err := app.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	book, c, err := app.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	asJSON, book, c := cc.JSON, cc.Book, cc.Contact
 	unapplied := c.Unapplied(u)
 	newAccount := false
 	if u.Account != nil {
@@ -385,6 +387,7 @@ func runEdit(ctx context.Context, app *App, opts *editOptions, u crm.ContactUpda
 }
 
 type showOptions struct {
+	*App
 	Ref string
 	jsonOptions
 }
@@ -415,8 +418,8 @@ func (v *contactView) MarshalJSON() ([]byte, error) {
 	return append(b, details[1:]...), nil
 }
 
-func newShowCmd(app *App) *cobra.Command {
-	opts := &showOptions{}
+func newShowCmd(app *App, runF func(context.Context, *showOptions) error) *cobra.Command {
+	opts := &showOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "show REF",
 		Short: "Show a contact's card: profile, stage, style tip, due date, open tasks, recent touches",
@@ -430,7 +433,7 @@ Exit status: 0 shown; 2 unknown or ambiguous REF (the matches are listed); 1 fai
 		Args: exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]
-			return runShow(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runShow)
 		},
 	}
 	addJSONFlags(cmd, &opts.jsonOptions)
@@ -439,15 +442,13 @@ Exit status: 0 shown; 2 unknown or ambiguous REF (the matches are listed); 1 fai
 
 const recentTouches = 10
 
-func runShow(ctx context.Context, app *App, opts *showOptions) error {
-	asJSON, err := opts.enabled()
+func runShow(ctx context.Context, opts *showOptions) error {
+	app := opts.App
+	cc, err := app.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	book, c, err := app.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	asJSON, book, c := cc.JSON, cc.Book, cc.Contact
 	v := &contactView{Contact: c, cardDetails: cardDetails{
 		RecentTouches: []*crm.Touch{}, StageChanges: []*crm.StageChange{}, OpenTasks: []*crm.Task{}}}
 	err = book.Touches.FindTouches(ctx, crm.TouchFilter{ContactID: c.ID, Limit: recentTouches}, func(t *crm.Touch) error {
@@ -470,14 +471,11 @@ func runShow(ctx context.Context, app *App, opts *showOptions) error {
 	if asJSON {
 		return opts.printJSON(app.IO, v)
 	}
-	now, err := app.Now()
-	if err != nil {
-		return err
-	}
-	return printContactCard(app, v, now)
+	return printContactCard(app, v, cc.Now)
 }
 
 type lsOptions struct {
+	*App
 	Tiers, Stages, Ladders, Tags, Accounts, Styles, Roles []string
 	Query, Sort                                           string
 	Archived                                              bool
@@ -485,8 +483,8 @@ type lsOptions struct {
 	jsonOptions
 }
 
-func newLsCmd(app *App) *cobra.Command {
-	opts := &lsOptions{}
+func newLsCmd(app *App, runF func(context.Context, *lsOptions) error) *cobra.Command {
+	opts := &lsOptions{App: app}
 	cmd := &cobra.Command{
 		Use:     "ls [flags]",
 		Aliases: []string{"list"},
@@ -510,7 +508,7 @@ Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`
   crm ls --tag fair --sort last-touch`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLs(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runLs)
 		},
 	}
 	f := cmd.Flags()
@@ -579,7 +577,8 @@ func (o *lsOptions) filter() (crm.ContactFilter, error) {
 	return f, nil
 }
 
-func runLs(ctx context.Context, app *App, opts *lsOptions) error {
+func runLs(ctx context.Context, opts *lsOptions) error {
+	app := opts.App
 	asJSON, err := opts.enabled()
 	if err != nil {
 		return err
@@ -588,10 +587,11 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
+	cc, err := app.begin(ctx, nil)
 	if err != nil {
 		return err
 	}
+	book := cc.Book
 	for _, ref := range opts.Accounts {
 		a, err := book.Accounts.ResolveAccount(ctx, ref)
 		if err != nil {
@@ -606,10 +606,7 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 		}
 		return out.Close()
 	}
-	now, err := app.Now()
-	if err != nil {
-		return err
-	}
+	now := cc.Now
 	th := app.Theme()
 	t := newTable(app.IO, th, "ID", "NAME", "ACCOUNT", "TIER", "STAGE", "LAST TOUCH", "TAGS").WhenEmpty("no contacts")
 	tty := app.IO.IsStdoutTTY()
@@ -629,12 +626,13 @@ func runLs(ctx context.Context, app *App, opts *lsOptions) error {
 }
 
 type rmOptions struct {
+	*App
 	Ref        string
 	Purge, Yes bool
 }
 
-func newRmCmd(app *App) *cobra.Command {
-	opts := &rmOptions{}
+func newRmCmd(app *App, runF func(context.Context, *rmOptions) error) *cobra.Command {
+	opts := &rmOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "rm REF",
 		Short: "Archive a contact (--purge --yes deletes it and its history)",
@@ -659,7 +657,7 @@ Exit status: 0 done; 2 unknown or ambiguous REF, or --purge without --yes; 1 fai
 			if opts.Purge && !opts.Yes {
 				return &usageError{msg: "--purge deletes the contact and its history for good; add --yes to confirm"}
 			}
-			return runRm(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runRm)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Purge, "purge", false, "delete for good instead of archiving (cannot be undone)")
@@ -667,11 +665,13 @@ Exit status: 0 done; 2 unknown or ambiguous REF, or --purge without --yes; 1 fai
 	return cmd
 }
 
-func runRm(ctx context.Context, app *App, opts *rmOptions) error {
-	book, c, err := app.contact(ctx, opts.Ref)
+func runRm(ctx context.Context, opts *rmOptions) error {
+	app := opts.App
+	cc, err := app.beginContact(ctx, nil, opts.Ref)
 	if err != nil {
 		return err
 	}
+	book, c := cc.Book, cc.Contact
 	if opts.Purge {
 		warning, err := book.Contacts.PurgeContact(ctx, c.ID)
 		if err != nil {

@@ -14,13 +14,17 @@ import (
 )
 
 type dateOptions struct {
+	*App
 	Ref, Kind, Date, Label string
 	Lunar, Leap            bool
 	jsonOptions
+	// KeyDate is the date the arguments and flags describe, checked; it
+	// names its contact once REF is resolved.
+	KeyDate *crm.KeyDate
 }
 
-func newDateCmd(app *App) *cobra.Command {
-	opts := &dateOptions{}
+func newDateCmd(app *App, runF func(context.Context, *dateOptions) error) *cobra.Command {
+	opts := &dateOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "date REF KIND MM-DD|YYYY-MM-DD [--lunar] [--label TEXT]",
 		Short: "Record a key date: birthday, anniversary, wedding, child, work, custom",
@@ -39,37 +43,56 @@ Exit status: 0 recorded; 2 unknown kind, impossible date (02-30, lunar month
 		Args: exactArgs("REF", "KIND", "DATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref, opts.Kind, opts.Date = args[0], args[1], args[2]
-			return runDate(cmd.Context(), app, opts)
+			var err error
+			if opts.KeyDate, err = opts.keyDate(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runDate)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Lunar, "lunar", false, "the date is on the lunar calendar (农历)")
 	cmd.Flags().BoolVar(&opts.Leap, "leap", false, "a lunar leap month (闰月)")
 	cmd.Flags().StringVar(&opts.Label, "label", "", "what the date is, shown in upcoming")
 	addJSONFlags(cmd, &opts.jsonOptions)
-	rm := &cobra.Command{
+	cmd.AddCommand(newDateRmCmd(app, nil))
+	return cmd
+}
+
+type dateRmOptions struct {
+	*App
+	ID string
+}
+
+func newDateRmCmd(app *App, runF func(context.Context, *dateRmOptions) error) *cobra.Command {
+	opts := &dateRmOptions{App: app}
+	return &cobra.Command{
 		Use:     "rm ID",
 		Short:   "Delete a key date (ID or uid from crm dates)",
 		Example: "  crm date rm 7",
 		Args:    exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			id, err := book.KeyDates.ResolveKeyDate(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			k, err := book.KeyDates.DeleteKeyDate(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(app.IO.ErrOut, "deleted %s's %s (%s)\n", iostreams.CleanLine(k.Contact), k.Kind, k.DateString())
-			return nil
+			opts.ID = args[0]
+			return runCmd(cmd, opts, runF, runDateRm)
 		},
 	}
-	cmd.AddCommand(rm)
-	return cmd
+}
+
+func runDateRm(ctx context.Context, opts *dateRmOptions) error {
+	cc, err := opts.begin(ctx, nil)
+	if err != nil {
+		return err
+	}
+	book := cc.Book
+	id, err := book.KeyDates.ResolveKeyDate(ctx, opts.ID)
+	if err != nil {
+		return err
+	}
+	k, err := book.KeyDates.DeleteKeyDate(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "deleted %s's %s (%s)\n", iostreams.CleanLine(k.Contact), k.Kind, k.DateString())
+	return nil
 }
 
 // parseKeyDate reads the flags and arguments into a key date to validate.
@@ -118,90 +141,87 @@ func parseNumericDate(s string) (y, m, d int, err error) {
 	return y, m, d, nil
 }
 
-func runDate(ctx context.Context, app *App, opts *dateOptions) error {
-	asJSON, err := opts.enabled()
+func runDate(ctx context.Context, opts *dateOptions) error {
+	cc, err := opts.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	k, err := opts.keyDate()
-	if err != nil {
-		return err
-	}
-	book, c, err := app.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	c, k := cc.Contact, opts.KeyDate
 	k.ContactID = c.ID
-	if err := book.KeyDates.SetKeyDate(ctx, k); err != nil {
+	if err := cc.Book.KeyDates.SetKeyDate(ctx, k); err != nil {
 		return err
 	}
-	if asJSON {
-		return app.committed(opts.printJSON(app.IO, k))
+	if cc.JSON {
+		return opts.committed(opts.printJSON(opts.IO, k))
 	}
-	now, err := app.Now()
-	if err != nil {
-		return app.committed(err)
-	}
-	fmt.Fprintf(app.IO.Out, "%d\n", k.ID)
-	next, _ := k.Next(when.DateOf(now))
-	fmt.Fprintf(app.IO.ErrOut, "%s's %s: %s, next on %s\n", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)
+	fmt.Fprintf(opts.IO.Out, "%d\n", k.ID)
+	next, _ := k.Next(when.DateOf(cc.Now))
+	fmt.Fprintf(opts.IO.ErrOut, "%s's %s: %s, next on %s\n", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)
 	return nil
 }
 
-func newDatesCmd(app *App) *cobra.Command {
-	o := &jsonOptions{}
+type datesOptions struct {
+	*App
+	Ref    string
+	refSet bool // a REF was given ("" included, which is refused)
+	jsonOptions
+}
+
+func newDatesCmd(app *App, runF func(context.Context, *datesOptions) error) *cobra.Command {
+	opts := &datesOptions{App: app}
 	cmd := &cobra.Command{
 		Use:     "dates [REF]",
 		Short:   "List key dates, of everybody or one contact, soonest first",
 		Example: "  crm dates\n  crm dates 王科长 --json",
 		Args:    maxArgs(1, "at most one REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
-			now, err := app.Now()
-			if err != nil {
-				return err
-			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			var id int64
 			if len(args) == 1 {
-				c, err := book.Contacts.ResolveContact(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				id = c.ID
+				opts.Ref, opts.refSet = args[0], true
 			}
-			kds, err := book.KeyDates.FindKeyDates(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			next := crm.SortByNext(kds, when.DateOf(now))
-			if asJSON {
-				return o.printJSON(app.IO, kds)
-			}
-			th := app.Theme()
-			t := newTable(app.IO, th, "ID", "CONTACT", "KIND", "DATE", "NEXT", "LABEL").WhenEmpty("no key dates")
-			for _, k := range kds {
-				on := ""
-				if d, ok := next[k.ID]; ok {
-					on = d.String()
-				}
-				t.StyledRow(cell{text: fmt.Sprint(k.ID), style: th.Muted}, cell{text: k.Contact}, cell{text: k.Kind},
-					cell{text: k.DateString()}, cell{text: on, style: th.Accent}, cell{text: k.Label})
-			}
-			return t.Flush()
+			return runCmd(cmd, opts, runF, runDates)
 		},
 	}
-	addJSONFlags(cmd, o)
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
+func runDates(ctx context.Context, opts *datesOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
+	if err != nil {
+		return err
+	}
+	asJSON, now, book := cc.JSON, cc.Now, cc.Book
+	var id int64
+	if opts.refSet {
+		c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+		if err != nil {
+			return err
+		}
+		id = c.ID
+	}
+	kds, err := book.KeyDates.FindKeyDates(ctx, id)
+	if err != nil {
+		return err
+	}
+	next := crm.SortByNext(kds, when.DateOf(now))
+	if asJSON {
+		return opts.printJSON(opts.IO, kds)
+	}
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "ID", "CONTACT", "KIND", "DATE", "NEXT", "LABEL").WhenEmpty("no key dates")
+	for _, k := range kds {
+		on := ""
+		if d, ok := next[k.ID]; ok {
+			on = d.String()
+		}
+		t.StyledRow(cell{text: fmt.Sprint(k.ID), style: th.Muted}, cell{text: k.Contact}, cell{text: k.Kind},
+			cell{text: k.DateString()}, cell{text: on, style: th.Accent}, cell{text: k.Label})
+	}
+	return t.Flush()
+}
+
 type upcomingOptions struct {
+	*App
 	Days int
 	days string // --days as given: a number of days or a span
 	jsonOptions
@@ -220,8 +240,8 @@ func daysFlag(value string, today time.Time) (int, error) {
 	return crm.DaysBetween(today, sp.AddTo(today)), nil
 }
 
-func newUpcomingCmd(app *App) *cobra.Command {
-	opts := &upcomingOptions{}
+func newUpcomingCmd(app *App, runF func(context.Context, *upcomingOptions) error) *cobra.Command {
+	opts := &upcomingOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "upcoming [--days N|SPAN]",
 		Short: "What is coming: key dates, festivals, follow-ups and promises",
@@ -246,7 +266,7 @@ Exit status: 0 listed; 2 invalid --days; 1 failure.`,
 			if opts.Days < 1 || opts.Days > 3660 {
 				return crm.Errorf(crm.EINVALID, "--days %s: want 1 to 3660 days", opts.days)
 			}
-			return runUpcoming(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runUpcoming)
 		},
 	}
 	cmd.Flags().StringVar(&opts.days, "days", "14", "how far ahead, today included: `N` days or a span (2w, 3m)")
@@ -254,29 +274,21 @@ Exit status: 0 listed; 2 invalid --days; 1 failure.`,
 	return cmd
 }
 
-func runUpcoming(ctx context.Context, app *App, opts *upcomingOptions) error {
-	asJSON, err := opts.enabled()
+func runUpcoming(ctx context.Context, opts *upcomingOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
-	if err != nil {
-		return err
-	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	today := crm.Today(now)
-	occ, err := crm.Upcoming(ctx, book.KeyDates, book.Settings, book.Tasks, today, opts.Days, app.lang())
+	asJSON, book, today := cc.JSON, cc.Book, crm.Today(cc.Now)
+	occ, err := crm.Upcoming(ctx, book.KeyDates, book.Settings, book.Tasks, today, opts.Days, opts.lang())
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, occ)
+		return opts.printJSON(opts.IO, occ)
 	}
-	th := app.Theme()
-	t := newTable(app.IO, th, "DATE", "WHEN", "KIND", "CONTACT", "WHAT").WhenEmpty("nothing coming up")
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "DATE", "WHEN", "KIND", "CONTACT", "WHAT").WhenEmpty("nothing coming up")
 	for _, o := range occ {
 		what := o.Title
 		if o.Years > 0 {

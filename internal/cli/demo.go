@@ -13,11 +13,13 @@ import (
 )
 
 type demoOptions struct {
+	*App
 	Contacts, Touches int
+	Synthetic         bool // --contacts or --touches was given
 }
 
-func newDemoCmd(app *App) *cobra.Command {
-	opts := &demoOptions{}
+func newDemoCmd(app *App, runF func(context.Context, *demoOptions) error) *cobra.Command {
+	opts := &demoOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "demo [--db PATH] [--contacts N --touches M]",
 		Short: "Write a demo book, or a large synthetic one for benchmarks",
@@ -36,11 +38,11 @@ Exit status: 0 written; 2 bad counts or an existing --db; 1 failure.`,
   crm demo --db /tmp/big.db --contacts 100000 --touches 1000000`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			synthetic := cmd.Flags().Changed("contacts") || cmd.Flags().Changed("touches")
-			if synthetic && (opts.Contacts < 1 || opts.Touches < 0) {
+			opts.Synthetic = cmd.Flags().Changed("contacts") || cmd.Flags().Changed("touches")
+			if opts.Synthetic && (opts.Contacts < 1 || opts.Touches < 0) {
 				return usageErrorf("--contacts must be at least 1 and --touches at least 0")
 			}
-			return runDemo(cmd.Context(), app, opts, synthetic)
+			return runCmd(cmd, opts, runF, runDemo)
 		},
 	}
 	cmd.Flags().IntVar(&opts.Contacts, "contacts", 0, "write a synthetic book of `N` contacts")
@@ -48,16 +50,17 @@ Exit status: 0 written; 2 bad counts or an existing --db; 1 failure.`,
 	return cmd
 }
 
-func runDemo(ctx context.Context, app *App, opts *demoOptions, synthetic bool) error {
-	now, err := app.Now()
+func runDemo(ctx context.Context, opts *demoOptions) error {
+	synthetic := opts.Synthetic
+	now, err := opts.Now()
 	if err != nil {
 		return err
 	}
-	path, err := expandHome(app.DBPath, app.Getenv)
+	path, err := expandHome(opts.DBPath, opts.Getenv)
 	if err != nil {
 		return err
 	}
-	open := path == "" && !synthetic && app.onTerminal()
+	open := path == "" && !synthetic && opts.onTerminal()
 	if path == "" {
 		dir, err := os.MkdirTemp("", "crm-demo-")
 		if err != nil {
@@ -70,18 +73,18 @@ func runDemo(ctx context.Context, app *App, opts *demoOptions, synthetic bool) e
 	if synthetic {
 		fill = func(w crm.BookWriter) error { return demo.Synthetic(opts.Contacts, opts.Touches, now, w) }
 	}
-	if err := app.Files.CreateBook(ctx, path, func() time.Time { return now }, fill); err != nil {
+	if err := opts.Files.CreateBook(ctx, path, func() time.Time { return now }, fill); err != nil {
 		if crm.ErrorCode(err) == crm.ECONFLICT {
 			return crm.Errorf(crm.EINVALID, "%s", crm.ErrorMessage(err))
 		}
 		return err
 	}
-	fmt.Fprintln(app.IO.Out, path)
-	fmt.Fprintf(app.IO.ErrOut, "wrote the %s book in %.1fs; use it with --db %s (or set CRM_DB to it)\n",
+	fmt.Fprintln(opts.IO.Out, path)
+	fmt.Fprintf(opts.IO.ErrOut, "wrote the %s book in %.1fs; use it with --db %s (or set CRM_DB to it)\n",
 		map[bool]string{true: "synthetic", false: "demo"}[synthetic], time.Since(start).Seconds(), path)
 	if open { // bare crm demo at a terminal: show the book just written
-		app.DBPath = path
-		return runTUI(ctx, app)
+		opts.DBPath = path
+		return runTUI(ctx, &tuiOptions{App: opts.App})
 	}
 	return nil
 }

@@ -13,15 +13,18 @@ import (
 )
 
 type dueOptions struct {
+	*App
 	Within  string
 	Count   bool
 	Overdue bool
 	Limit   int
 	jsonOptions
+	// Filter is what --within and the command ask for, as of now.
+	Filter crm.DueFilter
 }
 
-func newDueCmd(app *App) *cobra.Command {
-	opts := &dueOptions{}
+func newDueCmd(app *App, runF func(context.Context, *dueOptions) error) *cobra.Command {
+	opts := &dueOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "due [--within DUR] [--count]",
 		Short: "Who needs a touch now, most urgent first, and why",
@@ -41,15 +44,20 @@ Exit status: 0 listed (also when nobody is due); 2 invalid input; 1 failure.`,
   crm due --count             # for a shell prompt or status bar
   crm due --json | jq -r '.[] | "\(.name): \(.reason)"'`,
 		Args: exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error { return runDue(cmd.Context(), app, opts) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runDue)
+		},
 	}
 	opts.register(cmd)
 	cmd.Flags().StringVar(&opts.Within, "within", "", "also list who falls due within `DUR` (7d, 2w)")
 	return cmd
 }
 
-func newOverdueCmd(app *App) *cobra.Command {
-	opts := &dueOptions{Overdue: true}
+func newOverdueCmd(app *App, runF func(context.Context, *dueOptions) error) *cobra.Command {
+	opts := &dueOptions{App: app, Overdue: true}
 	cmd := &cobra.Command{
 		Use:   "overdue",
 		Short: "Who is past due, most urgent first (crm due without today's)",
@@ -58,7 +66,12 @@ func newOverdueCmd(app *App) *cobra.Command {
 Exit status: 0 listed; 2 invalid input; 1 failure.`,
 		Example: "  crm overdue\n  crm overdue --count",
 		Args:    exactArgs(),
-		RunE:    func(cmd *cobra.Command, args []string) error { return runDue(cmd.Context(), app, opts) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runDue)
+		},
 	}
 	opts.register(cmd)
 	return cmd
@@ -68,6 +81,16 @@ func (o *dueOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.Count, "count", false, "print only the number of contacts")
 	countFlag(cmd.Flags(), &o.Limit, "limit", 0, "at most `N` contacts (0: all)")
 	addJSONFlags(cmd, &o.jsonOptions)
+}
+
+// parse reads --within as of now.
+func (o *dueOptions) parse() error {
+	now, err := o.Now()
+	if err != nil {
+		return err
+	}
+	o.Filter, err = dueFilter(now, o.Within, o.Overdue)
+	return err
 }
 
 // dueFilter builds the filter: due before the start of tomorrow (+within).
@@ -84,29 +107,18 @@ func dueFilter(now time.Time, within string, overdue bool) (crm.DueFilter, error
 	return f, nil
 }
 
-func runDue(ctx context.Context, app *App, opts *dueOptions) error {
-	asJSON, err := opts.enabled()
+func runDue(ctx context.Context, opts *dueOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
-	if err != nil {
-		return err
-	}
-	f, err := dueFilter(now, opts.Within, opts.Overdue)
-	if err != nil {
-		return err
-	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book, f := cc.JSON, cc.Book, opts.Filter
 	if opts.Count && !asJSON {
 		n, err := book.Due.CountDue(ctx, f)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(app.IO.Out, n)
+		fmt.Fprintln(opts.IO.Out, n)
 		return nil
 	}
 	items, err := crm.RankedDue(ctx, book.Due, book.KeyDates, f)
@@ -117,10 +129,10 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 		items = items[:opts.Limit]
 	}
 	if opts.Count {
-		return opts.printJSON(app.IO, len(items))
+		return opts.printJSON(opts.IO, len(items))
 	}
 	if asJSON {
-		out := newJSONStream(&opts.jsonOptions, app.IO)
+		out := newJSONStream(&opts.jsonOptions, opts.IO)
 		for _, it := range items {
 			if err := out.Add(it); err != nil {
 				return err
@@ -128,8 +140,8 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 		}
 		return out.Close()
 	}
-	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "NAME", "TIER", "DUE", "URGENCY", "WHY")
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "ID", "NAME", "TIER", "DUE", "URGENCY", "WHY")
 	for _, it := range items {
 		due := crm.ShortDays(-it.DaysOverdue, "overdue")
 		style := th.Warn
@@ -146,18 +158,21 @@ func runDue(ctx context.Context, app *App, opts *dueOptions) error {
 	if err := t.Flush(); err != nil {
 		return err
 	}
-	if len(items) == 0 && app.IO.IsStdoutTTY() {
-		fmt.Fprintln(app.IO.ErrOut, "nobody is due; well kept")
+	if len(items) == 0 && opts.IO.IsStdoutTTY() {
+		fmt.Fprintln(opts.IO.ErrOut, "nobody is due; well kept")
 	}
 	return nil
 }
 
 type snoozeOptions struct {
+	*App
 	Ref, For, Until string
+	// UntilDay is the day --for or --until names.
+	UntilDay time.Time
 }
 
-func newSnoozeCmd(app *App) *cobra.Command {
-	opts := &snoozeOptions{}
+func newSnoozeCmd(app *App, runF func(context.Context, *snoozeOptions) error) *cobra.Command {
+	opts := &snoozeOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "snooze REF --for DUR | --until WHEN",
 		Short: "Keep a contact off the due list until a date",
@@ -174,7 +189,10 @@ Exit status: 0 snoozed; 2 bad date, both or neither flag, unknown/ambiguous REF;
 			if (opts.For == "") == (opts.Until == "") {
 				return &usageError{msg: "give one of --for DUR or --until WHEN"}
 			}
-			return runSnooze(cmd.Context(), app, opts)
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runSnooze)
 		},
 	}
 	cmd.Flags().StringVar(&opts.For, "for", "", "snooze for `DUR` (2w, 10d, 1m)")
@@ -182,34 +200,39 @@ Exit status: 0 snoozed; 2 bad date, both or neither flag, unknown/ambiguous REF;
 	return cmd
 }
 
-func runSnooze(ctx context.Context, app *App, opts *snoozeOptions) error {
-	now, err := app.Now()
+// parse reads --for or --until as of now.
+func (o *snoozeOptions) parse() error {
+	now, err := o.Now()
 	if err != nil {
 		return err
 	}
-	var until time.Time
-	if opts.For != "" {
-		sp, err := spanFlag("for", opts.For)
+	if o.For != "" {
+		sp, err := spanFlag("for", o.For)
 		if err != nil {
 			return err
 		}
-		until = sp.AddTo(crm.Today(now))
-	} else if until, err = whenFlag("until", opts.Until, now); err != nil {
-		return err
+		o.UntilDay = sp.AddTo(crm.Today(now))
+		return nil
 	}
-	book, c, err := app.contact(ctx, opts.Ref)
+	o.UntilDay, err = whenFlag("until", o.Until, now)
+	return err
+}
+
+func runSnooze(ctx context.Context, opts *snoozeOptions) error {
+	cc, err := opts.beginContact(ctx, nil, opts.Ref)
 	if err != nil {
 		return err
 	}
-	if c, err = book.Due.Snooze(ctx, c.ID, until); err != nil {
+	c, err := cc.Book.Due.Snooze(ctx, cc.Contact.ID, opts.UntilDay)
+	if err != nil {
 		return err
 	}
 	name := iostreams.CleanLine(c.Name)
 	if c.SnoozedUntil == nil {
-		fmt.Fprintf(app.IO.ErrOut, "%s is awake; due %s\n", name, fmtDate(*c.DueAt))
+		fmt.Fprintf(opts.IO.ErrOut, "%s is awake; due %s\n", name, fmtDate(*c.DueAt))
 		return nil
 	}
-	fmt.Fprintf(app.IO.ErrOut, "snoozed %s until %s\n", name, fmtDate(*c.SnoozedUntil))
+	fmt.Fprintf(opts.IO.ErrOut, "snoozed %s until %s\n", name, fmtDate(*c.SnoozedUntil))
 	return nil
 }
 

@@ -15,12 +15,13 @@ import (
 var exportFormats = []string{"csv"}
 
 type exportOptions struct {
+	*App
 	Format   string
 	Archived bool
 }
 
-func newExportCmd(app *App) *cobra.Command {
-	opts := &exportOptions{}
+func newExportCmd(app *App, runF func(context.Context, *exportOptions) error) *cobra.Command {
+	opts := &exportOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "export --format csv",
 		Short: "Export contacts as CSV for a spreadsheet",
@@ -36,7 +37,7 @@ Exit status: 0 written; 2 unknown format; 1 failure.`,
 			if !slices.Contains(exportFormats, opts.Format) {
 				return crm.Errorf(crm.EINVALID, "unknown format %q (valid: csv)", opts.Format)
 			}
-			return runExport(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runExport)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "csv", "the format: csv")
@@ -44,11 +45,13 @@ Exit status: 0 written; 2 unknown format; 1 failure.`,
 	return cmd
 }
 
-func runExport(ctx context.Context, app *App, opts *exportOptions) error {
-	book, err := app.Book(ctx)
+func runExport(ctx context.Context, opts *exportOptions) error {
+	app := opts.App
+	cc, err := app.begin(ctx, nil)
 	if err != nil {
 		return err
 	}
+	book := cc.Book
 	out := bufio.NewWriterSize(app.IO.Out, 64<<10)
 	w, err := interop.NewContactCSV(out)
 	if err != nil {

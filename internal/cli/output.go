@@ -23,9 +23,15 @@ type jsonOptions struct {
 	JQ   string
 }
 
+// addJSONFlags adds --json and --jq to cmd. A --jq expression is checked
+// before the command's RunE, so that it is reported before any other input.
 func addJSONFlags(cmd *cobra.Command, o *jsonOptions) {
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON (see docs/json.md)")
 	cmd.Flags().StringVar(&o.JQ, "jq", "", "filter the JSON with a jq `EXPRESSION` (implies --json)")
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		_, err := o.enabled()
+		return err
+	}
 }
 
 // enabled reports whether JSON is wanted; --jq implies --json. A --jq

@@ -19,9 +19,21 @@ func newReportCmd(app *App) *cobra.Command {
 		Args:  exactArgs(),
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	var since string
-	o := &jsonOptions{}
-	week := &cobra.Command{
+	cmd.AddCommand(newReportWeekCmd(app, nil))
+	return cmd
+}
+
+type reportWeekOptions struct {
+	*App
+	Since string
+	jsonOptions
+	// From is the start of the span: --since, or seven days ago, today included.
+	From time.Time
+}
+
+func newReportWeekCmd(app *App, runF func(context.Context, *reportWeekOptions) error) *cobra.Command {
+	opts := &reportWeekOptions{App: app}
+	cmd := &cobra.Command{
 		Use:   "week [--since WHEN]",
 		Short: "The week in numbers: touches, stage moves, new contacts, promises, due",
 		Long: `Report on the last 7 days (or from --since to now) against the same span
@@ -33,47 +45,50 @@ Exit status: 0 reported; 2 bad --since; 1 failure.`,
 		Example: "  crm report week\n  crm report week --since 2026-11-01 --json",
 		Args:    exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReportWeek(cmd.Context(), app, o, since)
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runReportWeek)
 		},
 	}
-	week.Flags().StringVar(&since, "since", "", "start of the span (`WHEN`; default 7 days ago)")
-	addJSONFlags(week, o)
-	cmd.AddCommand(week)
+	cmd.Flags().StringVar(&opts.Since, "since", "", "start of the span (`WHEN`; default 7 days ago)")
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
 
-func runReportWeek(ctx context.Context, app *App, o *jsonOptions, sinceArg string) error {
-	asJSON, err := o.enabled()
+// parse reads --since as of now.
+func (o *reportWeekOptions) parse() error {
+	now, err := o.Now()
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
-	if err != nil {
-		return err
-	}
-	today := crm.Today(now)
-	since := today.AddDate(0, 0, -6) // seven days, today included
-	if sinceArg != "" {
-		if since, err = whenFlag("since", sinceArg, now); err != nil {
+	o.From = crm.Today(now).AddDate(0, 0, -6) // seven days, today included
+	if o.Since != "" {
+		if o.From, err = whenFlag("since", o.Since, now); err != nil {
 			return err
 		}
-		if !since.Before(now) {
-			return crm.Errorf(crm.EINVALID, "--since %s is not in the past", fmtDate(since))
+		if !o.From.Before(now) {
+			return crm.Errorf(crm.EINVALID, "--since %s is not in the past", fmtDate(o.From))
 		}
 	}
-	book, err := app.Book(ctx)
+	return nil
+}
+
+func runReportWeek(ctx context.Context, opts *reportWeekOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	tomorrow := today.AddDate(0, 0, 1)
-	r, err := book.Reports.Week(ctx, since, tomorrow, tomorrow)
+	asJSON, book := cc.JSON, cc.Book
+	tomorrow := crm.Today(cc.Now).AddDate(0, 0, 1)
+	r, err := book.Reports.Week(ctx, opts.From, tomorrow, tomorrow)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		return o.printJSON(app.IO, r)
+		return opts.printJSON(opts.IO, r)
 	}
-	return printWeekReport(app, r)
+	return printWeekReport(opts.App, r)
 }
 
 func printWeekReport(app *App, r *crm.WeekReport) error {

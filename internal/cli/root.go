@@ -35,7 +35,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if app.onTerminal() {
-				return runTUI(cmd.Context(), app)
+				return runTUI(cmd.Context(), &tuiOptions{App: app})
 			}
 			return cmd.Help()
 		},
@@ -80,16 +80,16 @@ into scripts. The whole book is one SQLite file that you own.`,
 			root.AddCommand(c)
 		}
 	}
-	add("contacts", newAddCmd(app), newEditCmd(app), newShowCmd(app), newLsCmd(app), newRmCmd(app), newAccountCmd(app))
-	add("touches", newLogVisitCmd(app), newLogCmd(app), newLogShortcutCmd(app, "call"), newLogShortcutCmd(app, "email"),
-		newLogShortcutCmd(app, "message"), newTouchesCmd(app), newStageCmd(app), newLadderCmd(app))
-	add("keep", newDueCmd(app), newOverdueCmd(app), newSnoozeCmd(app), newUpcomingCmd(app), newPromiseCmd(app),
-		newTasksCmd(app), newCloseTaskCmd(app, "done"), newCloseTaskCmd(app, "dropped"), newDateCmd(app), newDatesCmd(app),
+	add("contacts", newAddCmd(app, nil), newEditCmd(app, nil), newShowCmd(app, nil), newLsCmd(app, nil), newRmCmd(app, nil), newAccountCmd(app))
+	add("touches", newLogVisitCmd(app, nil), newLogCmd(app, nil), newLogShortcutCmd(app, "call", nil), newLogShortcutCmd(app, "email", nil),
+		newLogShortcutCmd(app, "message", nil), newTouchesCmd(app, nil), newStageCmd(app, nil), newLadderCmd(app))
+	add("keep", newDueCmd(app, nil), newOverdueCmd(app, nil), newSnoozeCmd(app, nil), newUpcomingCmd(app, nil), newPromiseCmd(app, nil),
+		newTasksCmd(app, nil), newCloseTaskCmd(app, "done", nil), newCloseTaskCmd(app, "dropped", nil), newDateCmd(app, nil), newDatesCmd(app, nil),
 		newPlanCmd(app), newReportCmd(app))
-	add("keep", newTUICmd(app))
-	add("book", newUndoCmd(app), newHistoryCmd(app), newExportCmd(app))
-	add("book", newConfigCmd(app), newDemoCmd(app), newVersionCmd(app))
-	add("book", newBackupCmd(app), newRestoreCmd(app), newDoctorCmd(app))
+	add("keep", newTUICmd(app, nil))
+	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app, nil))
+	add("book", newConfigCmd(app), newDemoCmd(app, nil), newVersionCmd(app, nil))
+	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
 	root.AddCommand(newHelpTopics()...)
 	root.SetHelpCommand(newHelpCmd())
 	documentExitStatus(root)

@@ -117,7 +117,7 @@ func TestEventsFireBelowTheFaces(t *testing.T) {
 	}
 	due := crm.Today(time.Date(2026, 11, 27, 0, 0, 0, 0, time.Local))
 	touch := &crm.Touch{Channel: "visit", Summary: "brought the terms", Contacts: []crm.TouchPerson{{ID: c.ID}},
-		Next: &crm.Task{Kind: crm.TaskFollowup, Title: "send terms", DueAt: due, ContactID: -1}}
+		Next: &crm.Task{Kind: crm.TaskFollowup, Title: "send terms", DueAt: due}}
 	if err := s.Touches.CreateTouch(ctx, touch); err != nil {
 		t.Fatal(err)
 	}

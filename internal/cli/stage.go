@@ -12,8 +12,11 @@ import (
 )
 
 type stageOptions struct {
+	*App
 	Ref, To, Note, At string
 	jsonOptions
+	// AtTime is --at as of now; zero for now.
+	AtTime time.Time
 }
 
 // stageView is `crm stage REF --json`: where the contact stands and how it got there.
@@ -28,8 +31,8 @@ type stageView struct {
 	History []*crm.StageChange `json:"history"`
 }
 
-func newStageCmd(app *App) *cobra.Command {
-	opts := &stageOptions{}
+func newStageCmd(app *App, runF func(context.Context, *stageOptions) error) *cobra.Command {
+	opts := &stageOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "stage REF [STAGE|next|back]",
 		Short: "Show or move a contact's stage on its ladder",
@@ -54,7 +57,16 @@ unknown/ambiguous REF; 1 failure (also: already at that stage).`,
 			if len(args) == 2 {
 				opts.To = args[1]
 			}
-			return runStage(cmd.Context(), app, opts)
+			if opts.At != "" {
+				now, err := opts.Now()
+				if err != nil {
+					return err
+				}
+				if opts.AtTime, err = whenFlag("at", opts.At, now); err != nil {
+					return err
+				}
+			}
+			return runCmd(cmd, opts, runF, runStage)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Note, "note", "", "why the stage changed")
@@ -63,42 +75,29 @@ unknown/ambiguous REF; 1 failure (also: already at that stage).`,
 	return cmd
 }
 
-func runStage(ctx context.Context, app *App, opts *stageOptions) error {
-	asJSON, err := opts.enabled()
+func runStage(ctx context.Context, opts *stageOptions) error {
+	cc, err := opts.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
-	if err != nil {
-		return err
-	}
-	var at time.Time
-	if opts.At != "" {
-		if at, err = whenFlag("at", opts.At, now); err != nil {
-			return err
-		}
-	}
-	book, c, err := app.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	asJSON, now, book, c := cc.JSON, cc.Now, cc.Book, cc.Contact
 	if opts.To != "" {
-		sc, err := book.Stages.ChangeStage(ctx, c.ID, opts.To, at, opts.Note)
+		sc, err := book.Stages.ChangeStage(ctx, c.ID, opts.To, opts.AtTime, opts.Note)
 		if err != nil {
 			return err
 		}
 		if !asJSON {
-			fmt.Fprintf(app.IO.ErrOut, "%s: %s → %s\n", iostreams.CleanLine(c.Name), sc.From, sc.To)
+			fmt.Fprintf(opts.IO.ErrOut, "%s: %s → %s\n", iostreams.CleanLine(c.Name), sc.From, sc.To)
 		}
 		c.Stage = sc.To
-		return app.committed(showStage(ctx, app, opts, book, c, now, asJSON))
+		return opts.committed(showStage(ctx, opts, book, c, now, asJSON))
 	}
-	return showStage(ctx, app, opts, book, c, now, asJSON)
+	return showStage(ctx, opts, book, c, now, asJSON)
 }
 
 // showStage prints the contact's place on its ladder: after a move, only
 // with --json.
-func showStage(ctx context.Context, app *App, opts *stageOptions, book *Book, c *crm.Contact, now time.Time, asJSON bool) error {
+func showStage(ctx context.Context, opts *stageOptions, book *Book, c *crm.Contact, now time.Time, asJSON bool) error {
 	l, err := crm.FindLadder(c.Ladder)
 	if err != nil {
 		return err
@@ -111,13 +110,13 @@ func showStage(ctx context.Context, app *App, opts *stageOptions, book *Book, c 
 		v.Since = &v.History[n-1].At
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, v)
+		return opts.printJSON(opts.IO, v)
 	}
 	if opts.To != "" {
 		return nil
 	}
-	th := app.Theme()
-	fmt.Fprintf(app.IO.Out, "%s  %s\n", th.Bold(iostreams.CleanLine(c.Name)), th.Muted(l.Key+" "+l.NameZH))
+	th := opts.Theme()
+	fmt.Fprintf(opts.IO.Out, "%s  %s\n", th.Bold(iostreams.CleanLine(c.Name)), th.Muted(l.Key+" "+l.NameZH))
 	for i, s := range l.Stages {
 		mark := "  "
 		text := fmt.Sprintf("%d %-12s %s", i, s.Key, s.NameZH)
@@ -128,17 +127,17 @@ func showStage(ctx context.Context, app *App, opts *stageOptions, book *Book, c 
 				text += th.Muted(fmt.Sprintf("  since %s (%s)", fmtDate(*v.Since), ago(v.Since, now)))
 			}
 		}
-		fmt.Fprintf(app.IO.Out, "%s%s\n", mark, text)
+		fmt.Fprintf(opts.IO.Out, "%s%s\n", mark, text)
 	}
-	fmt.Fprintf(app.IO.Out, "%s\n", theme.StageBar(v.Index, v.Steps))
+	fmt.Fprintf(opts.IO.Out, "%s\n", theme.StageBar(v.Index, v.Steps))
 	if len(v.History) > 0 {
-		fmt.Fprintf(app.IO.Out, "\n%s\n", th.Header("History"))
+		fmt.Fprintf(opts.IO.Out, "\n%s\n", th.Header("History"))
 		for _, sc := range v.History {
 			from := sc.From
 			if from == "" {
 				from = "·"
 			}
-			fmt.Fprintf(app.IO.Out, "  %s  %s → %s  %s\n", fmtDate(sc.At), from, sc.To, iostreams.CleanLine(sc.Note))
+			fmt.Fprintf(opts.IO.Out, "  %s  %s → %s  %s\n", fmtDate(sc.At), from, sc.To, iostreams.CleanLine(sc.Note))
 		}
 	}
 	return nil
@@ -151,59 +150,85 @@ func newLadderCmd(app *App) *cobra.Command {
 		Args:  exactArgs(),
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	lsOpts := &jsonOptions{}
-	ls := &cobra.Command{
+	cmd.AddCommand(newLadderLsCmd(app, nil), newLadderShowCmd(app, nil))
+	return cmd
+}
+
+type ladderLsOptions struct {
+	*App
+	jsonOptions
+}
+
+func newLadderLsCmd(app *App, runF func(context.Context, *ladderLsOptions) error) *cobra.Command {
+	opts := &ladderLsOptions{App: app}
+	cmd := &cobra.Command{
 		Use:     "ls",
 		Short:   "List the ladders",
 		Example: "  crm ladder ls\n  crm ladder ls --json | jq -r '.[].key'",
 		Args:    exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := lsOpts.enabled()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return lsOpts.printJSON(app.IO, crm.Ladders())
-			}
-			th := app.Theme()
-			t := newTable(app.IO, th, "KEY", "NAME", "名称", "STAGES")
-			for _, l := range crm.Ladders() {
-				t.StyledRow(cell{text: l.Key, style: th.Accent}, cell{text: l.Name}, cell{text: l.NameZH}, cell{text: joinKeys(l.StageKeys())})
-			}
-			return t.Flush()
-		},
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runLadderLs) },
 	}
-	addJSONFlags(ls, lsOpts)
-	showOpts := &jsonOptions{}
-	show := &cobra.Command{
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+func runLadderLs(ctx context.Context, opts *ladderLsOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(opts.IO, crm.Ladders())
+	}
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "KEY", "NAME", "名称", "STAGES")
+	for _, l := range crm.Ladders() {
+		t.StyledRow(cell{text: l.Key, style: th.Accent}, cell{text: l.Name}, cell{text: l.NameZH}, cell{text: joinKeys(l.StageKeys())})
+	}
+	return t.Flush()
+}
+
+type ladderShowOptions struct {
+	*App
+	Key string
+	jsonOptions
+}
+
+func newLadderShowCmd(app *App, runF func(context.Context, *ladderShowOptions) error) *cobra.Command {
+	opts := &ladderShowOptions{App: app}
+	cmd := &cobra.Command{
 		Use:     "show KEY",
 		Short:   "Show a ladder's stages, the job at each and when it is left",
 		Example: "  crm ladder show ice\n  crm ladder show banking --json",
 		Args:    exactArgs("KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := showOpts.enabled()
-			if err != nil {
-				return err
-			}
-			l, err := crm.FindLadder(args[0])
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return showOpts.printJSON(app.IO, l)
-			}
-			th := app.Theme()
-			t := newTable(app.IO, th, "#", "STAGE", "NAME", "名称", "JOB", "LEAVES WHEN").Wrap(4, 5)
-			for i, s := range l.Stages {
-				t.StyledRow(cell{text: fmt.Sprint(i), style: th.Muted}, cell{text: s.Key, style: th.Accent}, cell{text: s.Name},
-					cell{text: s.NameZH}, cell{text: s.Job}, cell{text: s.LeavesWhen})
-			}
-			return t.Flush()
+			opts.Key = args[0]
+			return runCmd(cmd, opts, runF, runLadderShow)
 		},
 	}
-	addJSONFlags(show, showOpts)
-	cmd.AddCommand(ls, show)
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
+}
+
+func runLadderShow(ctx context.Context, opts *ladderShowOptions) error {
+	asJSON, err := opts.enabled()
+	if err != nil {
+		return err
+	}
+	l, err := crm.FindLadder(opts.Key)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(opts.IO, l)
+	}
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "#", "STAGE", "NAME", "名称", "JOB", "LEAVES WHEN").Wrap(4, 5)
+	for i, s := range l.Stages {
+		t.StyledRow(cell{text: fmt.Sprint(i), style: th.Muted}, cell{text: s.Key, style: th.Accent}, cell{text: s.Name},
+			cell{text: s.NameZH}, cell{text: s.Job}, cell{text: s.LeavesWhen})
+	}
+	return t.Flush()
 }
 
 func joinKeys(keys []string) string {

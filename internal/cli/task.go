@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
@@ -11,12 +12,16 @@ import (
 )
 
 type promiseOptions struct {
+	*App
 	Ref, Text, By string
 	jsonOptions
+	// Promise is the promise checked from the text and --by; it names its
+	// contact once REF is resolved.
+	Promise *crm.Task
 }
 
-func newPromiseCmd(app *App) *cobra.Command {
-	opts := &promiseOptions{}
+func newPromiseCmd(app *App, runF func(context.Context, *promiseOptions) error) *cobra.Command {
+	opts := &promiseOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "promise REF TEXT --by WHEN",
 		Short: "Record a promise made to a contact",
@@ -34,7 +39,10 @@ Exit status: 0 recorded; 2 empty text, bad date, unknown/ambiguous REF; 1 failur
 			if opts.By == "" {
 				return &usageError{msg: "--by WHEN is required: when did you promise it for?"}
 			}
-			return runPromise(cmd.Context(), app, opts)
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runPromise)
 		},
 	}
 	cmd.Flags().StringVar(&opts.By, "by", "", "when it is due (`WHEN`)")
@@ -42,50 +50,53 @@ Exit status: 0 recorded; 2 empty text, bad date, unknown/ambiguous REF; 1 failur
 	return cmd
 }
 
-func runPromise(ctx context.Context, app *App, opts *promiseOptions) error {
-	asJSON, err := opts.enabled()
+// parse checks the text and reads --by as of now.
+func (o *promiseOptions) parse() error {
+	now, err := o.Now()
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
+	by, err := whenFlag("by", o.By, now)
 	if err != nil {
 		return err
 	}
-	by, err := whenFlag("by", opts.By, now)
+	o.Promise = &crm.Task{Kind: crm.TaskPromise, Title: o.Text, DueAt: by}
+	return o.Promise.ValidateUnassigned()
+}
+
+func runPromise(ctx context.Context, opts *promiseOptions) error {
+	cc, err := opts.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	t := &crm.Task{Kind: crm.TaskPromise, Title: opts.Text, DueAt: by, ContactID: -1}
-	if err := t.Validate(); err != nil {
-		return err
-	}
-	book, c, err := app.contact(ctx, opts.Ref)
-	if err != nil {
-		return err
-	}
+	c, t := cc.Contact, opts.Promise
 	t.ContactID = c.ID
-	if err := book.Tasks.CreateTask(ctx, t); err != nil {
+	if err := cc.Book.Tasks.CreateTask(ctx, t); err != nil {
 		return err
 	}
-	if by.Before(crm.Today(now)) {
-		app.warnf("warning: this promise was due %s, already past", fmtDate(by))
+	if t.DueAt.Before(crm.Today(cc.Now)) {
+		opts.warnf("warning: this promise was due %s, already past", fmtDate(t.DueAt))
 	}
-	if asJSON {
-		return app.committed(opts.printJSON(app.IO, t))
+	if cc.JSON {
+		return opts.committed(opts.printJSON(opts.IO, t))
 	}
-	fmt.Fprintf(app.IO.Out, "%d\n", t.ID)
-	fmt.Fprintf(app.IO.ErrOut, "promised %s: %s by %s\n", iostreams.CleanLine(c.Name), iostreams.CleanLine(t.Title), fmtDate(t.DueAt))
+	fmt.Fprintf(opts.IO.Out, "%d\n", t.ID)
+	fmt.Fprintf(opts.IO.ErrOut, "promised %s: %s by %s\n", iostreams.CleanLine(c.Name), iostreams.CleanLine(t.Title), fmtDate(t.DueAt))
 	return nil
 }
 
 type tasksOptions struct {
+	*App
 	Contact, Kind string
 	Overdue, Done bool
 	jsonOptions
+	// Filter is what the flags ask for, as of now; --contact is resolved
+	// once the book is open.
+	Filter crm.TaskFilter
 }
 
-func newTasksCmd(app *App) *cobra.Command {
-	opts := &tasksOptions{}
+func newTasksCmd(app *App, runF func(context.Context, *tasksOptions) error) *cobra.Command {
+	opts := &tasksOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "tasks",
 		Short: "Open follow-ups and promises, by due date",
@@ -97,7 +108,12 @@ Exit status: 0 listed; 2 invalid input; 1 failure.`,
   crm tasks --contact 王科长 --kind promise
   crm tasks --overdue --json`,
 		Args: exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error { return runTasks(cmd.Context(), app, opts) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runTasks)
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Contact, "contact", "", "only this contact's (`REF`)")
@@ -108,43 +124,40 @@ Exit status: 0 listed; 2 invalid input; 1 failure.`,
 	return cmd
 }
 
-func runTasks(ctx context.Context, app *App, opts *tasksOptions) error {
-	asJSON, err := opts.enabled()
+// parse checks --kind and reads --overdue as of now.
+func (o *tasksOptions) parse() error {
+	now, err := o.Now()
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
+	o.Filter = crm.TaskFilter{Kind: o.Kind, Done: o.Done}
+	if o.Kind != "" && o.Kind != crm.TaskFollowup && o.Kind != crm.TaskPromise {
+		return crm.Errorf(crm.EINVALID, "unknown kind %q (valid: followup, promise)", o.Kind)
+	}
+	if o.Overdue {
+		o.Filter.Before = crm.Today(now)
+	}
+	return nil
+}
+
+func runTasks(ctx context.Context, opts *tasksOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	f := crm.TaskFilter{Kind: opts.Kind, Done: opts.Done}
-	if f.Kind != "" && f.Kind != crm.TaskFollowup && f.Kind != crm.TaskPromise {
-		return crm.Errorf(crm.EINVALID, "unknown kind %q (valid: followup, promise)", f.Kind)
-	}
-	today := crm.Today(now)
-	if opts.Overdue {
-		f.Before = today
-	}
-	book, err := app.Book(ctx)
-	if err != nil {
+	asJSON, book, f, today := cc.JSON, cc.Book, opts.Filter, crm.Today(cc.Now)
+	if f.ContactID, err = book.contactID(ctx, opts.Contact); err != nil {
 		return err
-	}
-	if opts.Contact != "" {
-		c, err := book.Contacts.ResolveContact(ctx, opts.Contact)
-		if err != nil {
-			return err
-		}
-		f.ContactID = c.ID
 	}
 	tasks, err := book.Tasks.FindTasks(ctx, f)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		return opts.printJSON(app.IO, tasks)
+		return opts.printJSON(opts.IO, tasks)
 	}
-	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "KIND", "DUE", "CONTACT", "TASK", "STATE").WhenEmpty("no tasks")
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "ID", "KIND", "DUE", "CONTACT", "TASK", "STATE").WhenEmpty("no tasks")
 	for _, x := range tasks {
 		due := cell{text: fmtDate(x.DueAt)}
 		state := x.State
@@ -161,10 +174,16 @@ func runTasks(ctx context.Context, app *App, opts *tasksOptions) error {
 	return t.Flush()
 }
 
+type closeTaskOptions struct {
+	*App
+	ID          string
+	State, Note string
+	jsonOptions
+}
+
 // newCloseTaskCmd makes crm done and crm drop.
-func newCloseTaskCmd(app *App, state string) *cobra.Command {
-	var note string
-	o := &jsonOptions{}
+func newCloseTaskCmd(app *App, state string, runF func(context.Context, *closeTaskOptions) error) *cobra.Command {
+	opts := &closeTaskOptions{App: app, State: state}
 	use, short, example := "done ID", "Mark a follow-up or promise done (kept)", "  crm done 12"
 	if state == crm.TaskDropped {
 		use, short, example = "drop ID", "Withdraw a follow-up or promise", "  crm drop 12 --note \"no longer needed: they bought elsewhere\""
@@ -180,32 +199,34 @@ is named); 1 failure.`,
 		Example: example,
 		Args:    exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			id, err := book.Tasks.ResolveTask(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			t, err := book.Tasks.CloseTask(cmd.Context(), id, state, note)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return app.committed(o.printJSON(app.IO, t))
-			}
-			fmt.Fprintf(app.IO.ErrOut, "%s %s %d for %s: %s\n", state, t.Kind, t.ID, iostreams.CleanLine(t.Contact), iostreams.CleanLine(t.Title))
-			return nil
+			opts.ID = args[0]
+			return runCmd(cmd, opts, runF, runCloseTask)
 		},
 	}
-	cmd.Flags().StringVar(&note, "note", "", "why, for the record")
-	addJSONFlags(cmd, o)
+	cmd.Flags().StringVar(&opts.Note, "note", "", "why, for the record")
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
+}
+
+func runCloseTask(ctx context.Context, opts *closeTaskOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
+	if err != nil {
+		return err
+	}
+	asJSON, book := cc.JSON, cc.Book
+	id, err := book.Tasks.ResolveTask(ctx, opts.ID)
+	if err != nil {
+		return err
+	}
+	t, err := book.Tasks.CloseTask(ctx, id, opts.State, opts.Note)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.committed(opts.printJSON(opts.IO, t))
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "%s %s %d for %s: %s\n", opts.State, t.Kind, t.ID, iostreams.CleanLine(t.Contact), iostreams.CleanLine(t.Title))
+	return nil
 }
 
 func newPlanCmd(app *App) *cobra.Command {
@@ -219,75 +240,110 @@ for feedback after a month and proposes the next order after three.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	add := &cobra.Command{
+	cmd.AddCommand(newPlanAddCmd(app, nil), newPlanLsCmd(app, nil), newPlanApplyCmd(app, nil))
+	return cmd
+}
+
+type planAddOptions struct {
+	*App
+	Plan *crm.Plan
+}
+
+func newPlanAddCmd(app *App, runF func(context.Context, *planAddOptions) error) *cobra.Command {
+	opts := &planAddOptions{App: app}
+	return &cobra.Command{
 		Use:     "add NAME STEP...",
 		Short:   "Save a plan: each STEP is \"SPAN: what to do\"",
 		Long:    "Save a plan; saving a name again replaces it (also a preset's).\n\nExit status: 0 saved; 2 a step without a span or text; 1 failure.",
 		Example: `  crm plan add trial "2d: call about setup" "1w: visit the plant" "1m: review results"`,
 		Args:    minArgs(2, "NAME STEP..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p := &crm.Plan{Name: args[0]}
+			opts.Plan = &crm.Plan{Name: args[0]}
 			for _, s := range args[1:] {
 				step, err := crm.ParsePlanStep(s)
 				if err != nil {
 					return err
 				}
-				p.Steps = append(p.Steps, step)
+				opts.Plan.Steps = append(opts.Plan.Steps, step)
 			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if err := book.Plans.SavePlan(cmd.Context(), p); err != nil {
-				return err
-			}
-			fmt.Fprintf(app.IO.ErrOut, "saved plan %s (%s)\n", p.Name, crm.Plural(len(p.Steps), "step"))
-			return nil
+			return runCmd(cmd, opts, runF, runPlanAdd)
 		},
 	}
-	lsOpts := &jsonOptions{}
-	ls := &cobra.Command{
+}
+
+func runPlanAdd(ctx context.Context, opts *planAddOptions) error {
+	cc, err := opts.begin(ctx, nil)
+	if err != nil {
+		return err
+	}
+	book := cc.Book
+	p := opts.Plan
+	if err := book.Plans.SavePlan(ctx, p); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "saved plan %s (%s)\n", p.Name, crm.Plural(len(p.Steps), "step"))
+	return nil
+}
+
+type planLsOptions struct {
+	*App
+	jsonOptions
+}
+
+func newPlanLsCmd(app *App, runF func(context.Context, *planLsOptions) error) *cobra.Command {
+	opts := &planLsOptions{App: app}
+	cmd := &cobra.Command{
 		Use:     "ls",
 		Short:   "List the plans and their steps",
 		Example: "  crm plan ls",
 		Args:    exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := lsOpts.enabled()
-			if err != nil {
-				return err
-			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			plans, err := book.Plans.FindPlans(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return lsOpts.printJSON(app.IO, plans)
-			}
-			th := app.Theme()
-			t := newTable(app.IO, th, "PLAN", "STEPS").WhenEmpty("no plans")
-			for _, p := range plans {
-				var steps []string
-				for _, s := range p.Steps {
-					steps = append(steps, s.After+": "+s.Title)
-				}
-				name := p.Name
-				if p.Preset {
-					name += " (preset)"
-				}
-				t.StyledRow(cell{text: name, style: th.Accent}, cell{text: strings.Join(steps, " · ")})
-			}
-			return t.Flush()
-		},
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runPlanLs) },
 	}
-	addJSONFlags(ls, lsOpts)
-	var from string
-	var again bool
-	applyOpts := &jsonOptions{}
-	apply := &cobra.Command{
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+func runPlanLs(ctx context.Context, opts *planLsOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
+	if err != nil {
+		return err
+	}
+	asJSON, book := cc.JSON, cc.Book
+	plans, err := book.Plans.FindPlans(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(opts.IO, plans)
+	}
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "PLAN", "STEPS").WhenEmpty("no plans")
+	for _, p := range plans {
+		var steps []string
+		for _, s := range p.Steps {
+			steps = append(steps, s.After+": "+s.Title)
+		}
+		name := p.Name
+		if p.Preset {
+			name += " (preset)"
+		}
+		t.StyledRow(cell{text: name, style: th.Accent}, cell{text: strings.Join(steps, " · ")})
+	}
+	return t.Flush()
+}
+
+type planApplyOptions struct {
+	*App
+	Plan, Ref, From string
+	Again           bool
+	jsonOptions
+	// Start is the day the plan counts from: --from, or today.
+	Start time.Time
+}
+
+func newPlanApplyCmd(app *App, runF func(context.Context, *planApplyOptions) error) *cobra.Command {
+	opts := &planApplyOptions{App: app}
+	cmd := &cobra.Command{
 		Use:   "apply NAME REF [--from WHEN]",
 		Short: "Create a plan's follow-ups for a contact",
 		Long: `Create one follow-up per step, dated from --from (default today). Applying
@@ -299,48 +355,49 @@ already; 1 failure.`,
 		Example: "  crm plan apply after-first-order 王科长\n  crm plan apply trial wkz --from 2026-12-01",
 		Args:    exactArgs("NAME", "REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := applyOpts.enabled()
+			opts.Plan, opts.Ref = args[0], args[1]
+			now, err := opts.Now()
 			if err != nil {
 				return err
 			}
-			now, err := app.Now()
-			if err != nil {
-				return err
-			}
-			start := crm.Today(now)
-			if from != "" {
-				if start, err = whenFlag("from", from, now); err != nil {
+			opts.Start = crm.Today(now)
+			if opts.From != "" {
+				if opts.Start, err = whenFlag("from", opts.From, now); err != nil {
 					return err
 				}
 			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if _, err := book.Plans.FindPlan(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			c, err := book.Contacts.ResolveContact(cmd.Context(), args[1])
-			if err != nil {
-				return err
-			}
-			tasks, err := book.Plans.ApplyPlan(cmd.Context(), args[0], c.ID, start, again)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return app.committed(applyOpts.printJSON(app.IO, tasks))
-			}
-			for _, t := range tasks {
-				fmt.Fprintf(app.IO.Out, "%d\t%s\t%s\n", t.ID, fmtDate(t.DueAt), escapeTSV(t.Title))
-			}
-			fmt.Fprintf(app.IO.ErrOut, "planned %d follow-ups for %s\n", len(tasks), iostreams.CleanLine(c.Name))
-			return nil
+			return runCmd(cmd, opts, runF, runPlanApply)
 		},
 	}
-	apply.Flags().StringVar(&from, "from", "", "the event the plan counts from (`WHEN`; default today)")
-	apply.Flags().BoolVar(&again, "again", false, "apply it even if it was applied to this contact from this day before")
-	addJSONFlags(apply, applyOpts)
-	cmd.AddCommand(add, ls, apply)
+	cmd.Flags().StringVar(&opts.From, "from", "", "the event the plan counts from (`WHEN`; default today)")
+	cmd.Flags().BoolVar(&opts.Again, "again", false, "apply it even if it was applied to this contact from this day before")
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
+}
+
+func runPlanApply(ctx context.Context, opts *planApplyOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
+	if err != nil {
+		return err
+	}
+	asJSON, book := cc.JSON, cc.Book
+	if _, err := book.Plans.FindPlan(ctx, opts.Plan); err != nil {
+		return err
+	}
+	c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	tasks, err := book.Plans.ApplyPlan(ctx, opts.Plan, c.ID, opts.Start, opts.Again)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.committed(opts.printJSON(opts.IO, tasks))
+	}
+	for _, t := range tasks {
+		fmt.Fprintf(opts.IO.Out, "%d\t%s\t%s\n", t.ID, fmtDate(t.DueAt), escapeTSV(t.Title))
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "planned %d follow-ups for %s\n", len(tasks), iostreams.CleanLine(c.Name))
+	return nil
 }

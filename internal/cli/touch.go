@@ -13,6 +13,7 @@ import (
 )
 
 type logOptions struct {
+	*App
 	Next, FollowUp string
 	Channel        string
 	Refs           []string
@@ -23,6 +24,9 @@ type logOptions struct {
 	Direction      string
 	Future         bool
 	jsonOptions
+	// Touch is the touch the flags and arguments describe, its contacts
+	// still to be resolved from Refs.
+	Touch *crm.Touch
 }
 
 // registerLogFlags adds the flags every log command shares.
@@ -59,8 +63,8 @@ Exit status: 0 logged; 2 invalid input (empty summary, bad date, a date more
 than a day ahead without --future, unknown channel, unknown or ambiguous
 REF); 1 failure.`
 
-func newLogVisitCmd(app *App) *cobra.Command {
-	opts := &logOptions{Channel: "visit"}
+func newLogVisitCmd(app *App, runF func(context.Context, *logOptions) error) *cobra.Command {
+	opts := &logOptions{App: app, Channel: "visit"}
 	cmd := &cobra.Command{
 		Use:   "log-visit REF... SUMMARY",
 		Short: "Log a visit, right after it happened",
@@ -70,15 +74,18 @@ func newLogVisitCmd(app *App) *cobra.Command {
   crm log-visit 42 "lunch at the canteen" --notes - < notes.txt`,
 		Args: minArgs(2, "REF... SUMMARY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLog(cmd.Context(), app, opts, args)
+			if err := opts.parse(args); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
 	opts.register(cmd)
 	return cmd
 }
 
-func newLogCmd(app *App) *cobra.Command {
-	opts := &logOptions{}
+func newLogCmd(app *App, runF func(context.Context, *logOptions) error) *cobra.Command {
+	opts := &logOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "log --via CHANNEL REF... SUMMARY",
 		Short: "Log a touch through any channel",
@@ -91,7 +98,10 @@ func newLogCmd(app *App) *cobra.Command {
 			if opts.Channel == "" {
 				return &usageError{msg: "--via is required (valid: " + strings.Join(crm.Channels.Keys(), ", ") + ")"}
 			}
-			return runLog(cmd.Context(), app, opts, args)
+			if err := opts.parse(args); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Channel, "via", "", "the `CHANNEL`: "+strings.Join(crm.Channels.Keys(), ", "))
@@ -108,8 +118,8 @@ func article(word string) string {
 	return "a"
 }
 
-func newLogShortcutCmd(app *App, channel string) *cobra.Command {
-	opts := &logOptions{Channel: channel}
+func newLogShortcutCmd(app *App, channel string, runF func(context.Context, *logOptions) error) *cobra.Command {
+	opts := &logOptions{App: app, Channel: channel}
 	cmd := &cobra.Command{
 		Use:     "log-" + channel + " REF... SUMMARY",
 		Short:   "Log " + article(channel) + " " + channel + " (crm log --via " + channel + ")",
@@ -117,7 +127,10 @@ func newLogShortcutCmd(app *App, channel string) *cobra.Command {
 		Example: fmt.Sprintf("  crm log-%s 王科长 \"confirmed the trial dates\"\n  crm log-%s wkz \"sent the terms\" --at \"2 days ago\"", channel, channel),
 		Args:    minArgs(2, "REF... SUMMARY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLog(cmd.Context(), app, opts, args)
+			if err := opts.parse(args); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runLog)
 		},
 	}
 	opts.register(cmd)
@@ -163,10 +176,8 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 		if title == "" {
 			title = crm.FollowUpTitle(o.Summary)
 		}
-		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: title, DueAt: due, ContactID: -1}
-		if err := t.Next.Validate(); err != nil {
-			return nil, err
-		}
+		// The touch's Next names no contact: CreateTouch makes one per contact.
+		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: title, DueAt: due}
 	}
 	t.Contacts = []crm.TouchPerson{{}} // refs are resolved later; Validate needs one
 	if err := t.Validate(); err != nil {
@@ -175,25 +186,25 @@ func (o *logOptions) touch(in io.Reader, now time.Time) (*crm.Touch, error) {
 	return t, nil
 }
 
-func runLog(ctx context.Context, app *App, opts *logOptions, args []string) error {
-	opts.Refs, opts.Summary = args[:len(args)-1], args[len(args)-1]
-	asJSON, err := opts.enabled()
+// parse reads REF... SUMMARY (the last argument is the summary) and builds
+// the touch from the flags, as of now.
+func (o *logOptions) parse(args []string) error {
+	o.Refs, o.Summary = args[:len(args)-1], args[len(args)-1]
+	now, err := o.Now()
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
+	o.Touch, err = o.touch(o.IO.In, now)
+	return err
+}
+
+func runLog(ctx context.Context, opts *logOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	t, err := opts.touch(app.IO.In, now)
-	if err != nil {
-		return err
-	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	people, summary, err := touchPeople(ctx, app, book, opts)
+	asJSON, now, book, t := cc.JSON, cc.Now, cc.Book, opts.Touch
+	people, summary, err := touchPeople(ctx, opts.App, book, opts)
 	if err != nil {
 		return err
 	}
@@ -208,40 +219,44 @@ func runLog(ctx context.Context, app *App, opts *logOptions, args []string) erro
 		return err
 	}
 	if t.At.After(now.Add(time.Minute)) {
-		app.warnf("warning: this %s is dated in the future (%s)", t.Channel, fmtTime(t.At))
+		opts.warnf("warning: this %s is dated in the future (%s)", t.Channel, fmtTime(t.At))
 	}
 	if t.Next != nil && t.Next.DueAt.Before(crm.Today(now)) {
-		app.warnf("warning: this follow-up was due %s, already past", fmtDate(t.Next.DueAt))
+		opts.warnf("warning: this follow-up was due %s, already past", fmtDate(t.Next.DueAt))
 	}
 	if asJSON {
-		return app.committed(opts.printJSON(app.IO, t))
+		return opts.committed(opts.printJSON(opts.IO, t))
 	}
 	names := make([]string, len(t.Contacts))
 	for i, p := range t.Contacts {
 		names[i] = iostreams.CleanLine(p.Name)
 	}
-	fmt.Fprintf(app.IO.Out, "%d\n", t.ID)
-	fmt.Fprintf(app.IO.ErrOut, "logged %s with %s at %s\n", t.Channel, strings.Join(names, ", "), fmtTime(t.At))
+	fmt.Fprintf(opts.IO.Out, "%d\n", t.ID)
+	fmt.Fprintf(opts.IO.ErrOut, "logged %s with %s at %s\n", t.Channel, strings.Join(names, ", "), fmtTime(t.At))
 	if t.Next != nil {
-		fmt.Fprintf(app.IO.ErrOut, "follow up %s: %s\n", fmtDate(t.Next.DueAt), iostreams.CleanLine(t.Next.Title))
+		fmt.Fprintf(opts.IO.ErrOut, "follow up %s: %s\n", fmtDate(t.Next.DueAt), iostreams.CleanLine(t.Next.Title))
 	}
 	return nil
 }
 
 type touchesOptions struct {
+	*App
 	Ref, Since string
 	Via        []string
 	Limit      int
 	All        bool
 	limitSet   bool // --limit was given (0 included)
 	jsonOptions
+	// Filter is what the flags ask for, as of now; the REF is resolved
+	// once the book is open.
+	Filter crm.TouchFilter
 }
 
 // terminalTouches is how many touches a terminal shows without --all or --limit.
 const terminalTouches = 50
 
-func newTouchesCmd(app *App) *cobra.Command {
-	opts := &touchesOptions{}
+func newTouchesCmd(app *App, runF func(context.Context, *touchesOptions) error) *cobra.Command {
+	opts := &touchesOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "touches [REF]",
 		Short: "The timeline of touches, newest first",
@@ -262,7 +277,10 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 			if opts.All && opts.limitSet {
 				return usageErrorf("--all and --limit exclude each other")
 			}
-			return runTouches(cmd.Context(), app, opts)
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runTouches)
 		},
 	}
 	f := cmd.Flags()
@@ -274,54 +292,50 @@ Exit status: 0 listed; 2 invalid input or unknown/ambiguous REF; 1 failure.`,
 	return cmd
 }
 
-func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
-	asJSON, err := opts.enabled()
+// parse reads --via, --since (as of now) and --limit into the filter.
+func (o *touchesOptions) parse() error {
+	now, err := o.Now()
 	if err != nil {
 		return err
 	}
-	now, err := app.Now()
+	o.Filter = crm.TouchFilter{Limit: o.Limit}
+	if o.Filter.Channels, err = crm.Channels.CheckAll(listFlag(o.Via)); err != nil {
+		return err
+	}
+	if o.Since != "" {
+		o.Filter.Since, err = whenFlag("since", o.Since, now)
+	}
+	return err
+}
+
+func runTouches(ctx context.Context, opts *touchesOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	f := crm.TouchFilter{Limit: opts.Limit}
-	if f.Channels, err = crm.Channels.CheckAll(listFlag(opts.Via)); err != nil {
+	asJSON, book, f := cc.JSON, cc.Book, opts.Filter
+	if f.ContactID, err = book.contactID(ctx, opts.Ref); err != nil {
 		return err
-	}
-	if opts.Since != "" {
-		if f.Since, err = whenFlag("since", opts.Since, now); err != nil {
-			return err
-		}
-	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
-	if opts.Ref != "" {
-		c, err := book.Contacts.ResolveContact(ctx, opts.Ref)
-		if err != nil {
-			return err
-		}
-		f.ContactID = c.ID
 	}
 	if asJSON {
-		out := newJSONStream(&opts.jsonOptions, app.IO)
+		out := newJSONStream(&opts.jsonOptions, opts.IO)
 		if err := book.Touches.FindTouches(ctx, f, func(t *crm.Touch) error { return out.Add(t) }); err != nil {
 			return err
 		}
 		return out.Close()
 	}
-	capped := app.IO.IsStdoutTTY() && !opts.All && !opts.limitSet
+	capped := opts.IO.IsStdoutTTY() && !opts.All && !opts.limitSet
 	if capped {
 		f.Limit = terminalTouches
 	}
-	th := app.Theme()
-	t := newTable(app.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY").WhenEmpty("no touches")
+	th := opts.Theme()
+	t := newTable(opts.IO, th, "ID", "WHEN", "VIA", "WHO", "SUMMARY").WhenEmpty("no touches")
 	err = book.Touches.FindTouches(ctx, f, func(x *crm.Touch) error {
 		names := make([]string, len(x.Contacts))
 		for i, p := range x.Contacts {
 			names[i] = p.Name
 		}
-		t.StyledRow(cell{text: fmt.Sprint(x.ID), style: th.Muted}, cell{text: app.stamp(&x.At), style: th.Muted},
+		t.StyledRow(cell{text: fmt.Sprint(x.ID), style: th.Muted}, cell{text: opts.stamp(&x.At), style: th.Muted},
 			cell{text: x.Channel, style: th.Accent}, cell{text: strings.Join(names, ", ")}, cell{text: x.Summary})
 		return nil
 	})
@@ -338,7 +352,7 @@ func runTouches(ctx context.Context, app *App, opts *touchesOptions) error {
 			return err
 		}
 		if n > terminalTouches {
-			fmt.Fprintf(app.IO.ErrOut, "showing %d of %d; --all or --limit N for more\n", terminalTouches, n)
+			fmt.Fprintf(opts.IO.ErrOut, "showing %d of %d; --all or --limit N for more\n", terminalTouches, n)
 		}
 	}
 	return nil

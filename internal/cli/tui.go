@@ -8,7 +8,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newTUICmd(app *App) *cobra.Command {
+type tuiOptions struct{ *App }
+
+func newTUICmd(app *App, runF func(context.Context, *tuiOptions) error) *cobra.Command {
+	opts := &tuiOptions{App: app}
 	return &cobra.Command{
 		Use:   "tui",
 		Short: "Browse the book in the terminal interface",
@@ -25,15 +28,14 @@ Exit status: 0 quit; 1 the book cannot be opened, or no terminal.`,
 		Example: `  crm tui
   crm --db /tmp/demo.db tui`,
 		Args: exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runTUI(cmd.Context(), app)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runTUI) },
 	}
 }
 
 // runTUI opens the book (never creating it: a mistyped path is an error
 // before the screen changes) and runs the interface on it.
-func runTUI(ctx context.Context, app *App) error {
+func runTUI(ctx context.Context, opts *tuiOptions) error {
+	app := opts.App
 	clock, err := app.Clock()
 	if err != nil {
 		return err

@@ -12,14 +12,15 @@ import (
 )
 
 type undoOptions struct {
+	*App
 	Ref   string // the change to undo; "" for the latest
 	List  bool
 	Limit int
 	jsonOptions
 }
 
-func newUndoCmd(app *App) *cobra.Command {
-	opts := &undoOptions{}
+func newUndoCmd(app *App, runF func(context.Context, *undoOptions) error) *cobra.Command {
+	opts := &undoOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "undo [ID] [--list]",
 		Short: "Undo the last change, or change ID; --list shows recent changes",
@@ -39,7 +40,7 @@ nothing to undo; 1 a later change builds on it, or another failure.`,
 			if len(args) == 1 {
 				opts.Ref = args[0]
 			}
-			return runUndo(cmd.Context(), app, opts)
+			return runCmd(cmd, opts, runF, runUndo)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.List, "list", false, "list recent changes instead")
@@ -48,24 +49,21 @@ nothing to undo; 1 a later change builds on it, or another failure.`,
 	return cmd
 }
 
-func runUndo(ctx context.Context, app *App, opts *undoOptions) error {
-	asJSON, err := opts.enabled()
+func runUndo(ctx context.Context, opts *undoOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
 	}
-	book, err := app.Book(ctx)
-	if err != nil {
-		return err
-	}
+	asJSON, book := cc.JSON, cc.Book
 	if opts.List {
 		changes, err := book.Journal.Changes(ctx, 0, opts.Limit)
 		if err != nil {
 			return err
 		}
 		if asJSON {
-			return opts.printJSON(app.IO, changes)
+			return opts.printJSON(opts.IO, changes)
 		}
-		return printChanges(app, changes, 0)
+		return printChanges(opts.App, changes, 0)
 	}
 	var id int64 // 0: the latest change
 	if opts.Ref != "" {
@@ -78,15 +76,21 @@ func runUndo(ctx context.Context, app *App, opts *undoOptions) error {
 		return err
 	}
 	if asJSON {
-		return app.committed(opts.printJSON(app.IO, c))
+		return opts.committed(opts.printJSON(opts.IO, c))
 	}
-	fmt.Fprintf(app.IO.ErrOut, "undid #%d (%s): %s restored\n", c.ID, iostreams.CleanLine(c.Summary), crm.Plural(len(c.Records), "record"))
+	fmt.Fprintf(opts.IO.ErrOut, "undid #%d (%s): %s restored\n", c.ID, iostreams.CleanLine(c.Summary), crm.Plural(len(c.Records), "record"))
 	return nil
 }
 
-func newHistoryCmd(app *App) *cobra.Command {
-	o := &jsonOptions{}
-	var limit int
+type historyOptions struct {
+	*App
+	Ref   string
+	Limit int
+	jsonOptions
+}
+
+func newHistoryCmd(app *App, runF func(context.Context, *historyOptions) error) *cobra.Command {
+	opts := &historyOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "history REF",
 		Short: "A contact's changes: profile edits, touches, stages, tasks, dates",
@@ -97,31 +101,29 @@ Exit status: 0 listed; 2 unknown or ambiguous REF; 1 failure.`,
 		Example: "  crm history 王科长\n  crm history wkz --json",
 		Args:    exactArgs("REF"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			asJSON, err := o.enabled()
-			if err != nil {
-				return err
-			}
-			book, err := app.Book(cmd.Context())
-			if err != nil {
-				return err
-			}
-			c, err := book.Contacts.ResolveContact(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			changes, err := book.Journal.Changes(cmd.Context(), c.ID, limit)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return o.printJSON(app.IO, changes)
-			}
-			return printChanges(app, changes, c.ID)
+			opts.Ref = args[0]
+			return runCmd(cmd, opts, runF, runHistory)
 		},
 	}
-	countFlag(cmd.Flags(), &limit, "limit", 50, "at most `N` changes")
-	addJSONFlags(cmd, o)
+	countFlag(cmd.Flags(), &opts.Limit, "limit", 50, "at most `N` changes")
+	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
+}
+
+func runHistory(ctx context.Context, opts *historyOptions) error {
+	cc, err := opts.beginContact(ctx, &opts.jsonOptions, opts.Ref)
+	if err != nil {
+		return err
+	}
+	asJSON, book, c := cc.JSON, cc.Book, cc.Contact
+	changes, err := book.Journal.Changes(ctx, c.ID, opts.Limit)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return opts.printJSON(opts.IO, changes)
+	}
+	return printChanges(opts.App, changes, c.ID)
 }
 
 // noisyFields change with most writes and say nothing on their own.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"runtime/debug"
 
@@ -10,16 +11,21 @@ import (
 // version is set by the release build (-ldflags "-X …cli.version=v1.2.3").
 var version = "dev"
 
-func newVersionCmd(app *App) *cobra.Command {
+type versionOptions struct{ *App }
+
+func newVersionCmd(app *App, runF func(context.Context, *versionOptions) error) *cobra.Command {
+	opts := &versionOptions{App: app}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of crm and the book schema it writes",
 		Args:  exactArgs(),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(app.IO.Out, "crm %s (book schema %d)\n", buildVersion(), app.Files.SchemaVersion())
-			return nil
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runVersion) },
 	}
+}
+
+func runVersion(ctx context.Context, opts *versionOptions) error {
+	fmt.Fprintf(opts.IO.Out, "crm %s (book schema %d)\n", buildVersion(), opts.Files.SchemaVersion())
+	return nil
 }
 
 // buildVersion is the release's version, else the module version go install

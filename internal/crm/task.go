@@ -37,8 +37,31 @@ type Task struct {
 	CreatedAt time.Time  `json:"created_at"`
 }
 
-// Validate normalises and checks a new task.
+// Validate normalises and checks a new task, whose contact must be named:
+// a ContactID of 0 or less is refused.
 func (t *Task) Validate() error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if t.ContactID <= 0 {
+		return Errorf(EINVALID, "%s needs a contact", t.Kind)
+	}
+	return nil
+}
+
+// ValidateUnassigned normalises and checks all of a task but whom it is
+// for, which must still be unset (ContactID 0): a task whose input is
+// checked before its contact is resolved, or a touch's Next, which the
+// service copies for each contact of the touch.
+func (t *Task) ValidateUnassigned() error {
+	if t.ContactID != 0 {
+		return Errorf(EINVALID, "%s names contact %d; an unassigned task names none", t.Kind, t.ContactID)
+	}
+	return t.check()
+}
+
+// check normalises and checks what a task says, whoever it is for.
+func (t *Task) check() error {
 	if err := checkTexts(t.Kind+" text", t.Title, "note", t.Note); err != nil {
 		return err
 	}
@@ -51,9 +74,6 @@ func (t *Task) Validate() error {
 	}
 	if t.DueAt.IsZero() {
 		return Errorf(EINVALID, "%s needs a due date", t.Kind)
-	}
-	if t.ContactID == 0 {
-		return Errorf(EINVALID, "%s needs a contact", t.Kind)
 	}
 	return nil
 }

@@ -36,8 +36,15 @@ type TouchPerson struct {
 	Name string `json:"name"`
 }
 
-// Validate normalises the touch and reports the first problem.
+// Validate normalises the touch and reports the first problem. Its Next,
+// if any, names no contact: the service makes one follow-up for each
+// contact of the touch.
 func (t *Touch) Validate() error {
+	if t.Next != nil {
+		if err := t.Next.ValidateUnassigned(); err != nil {
+			return err
+		}
+	}
 	if err := checkTexts("summary", t.Summary, "notes", t.Notes); err != nil {
 		return err
 	}

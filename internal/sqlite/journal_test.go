@@ -65,7 +65,7 @@ func TestPurgeLeavesNothingToUndo(t *testing.T) {
 	steps := []func() error{
 		func() error {
 			return ts.CreateTouch(ctx, &crm.Touch{Channel: "visit", Summary: "secret-visit", Contacts: []crm.TouchPerson{{ID: wang.ID}},
-				Next: &crm.Task{Kind: crm.TaskFollowup, Title: "secret-task", DueAt: testNow, ContactID: -1}})
+				Next: &crm.Task{Kind: crm.TaskFollowup, Title: "secret-task", DueAt: testNow}})
 		},
 		func() error {
 			return ts.CreateTouch(ctx, &crm.Touch{Channel: "meal", Summary: "shared", Contacts: []crm.TouchPerson{{ID: wang.ID}, {ID: li.ID}}})

@@ -35,7 +35,7 @@ func testUndoRestoresEachChange(t *testing.T, s *crm.Services) {
 	steps := []func() error{
 		func() error {
 			return ts.CreateTouch(ctx, &crm.Touch{Channel: "visit", Summary: "v", Contacts: []crm.TouchPerson{{ID: c.ID}},
-				Next: &crm.Task{Kind: crm.TaskFollowup, Title: "call", DueAt: Now.AddDate(0, 0, 3), ContactID: -1}})
+				Next: &crm.Task{Kind: crm.TaskFollowup, Title: "call", DueAt: Now.AddDate(0, 0, 3)}})
 		},
 		func() error {
 			tier, name := "A", "王建林"

@@ -92,8 +92,9 @@ func (f *form) touch(c common.Common, contactID int64) (*crm.Touch, error) {
 		if next == "" {
 			next = crm.FollowUpTitle(t.Summary)
 		}
-		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: next, DueAt: due, ContactID: -1}
-		if err := t.Next.Validate(); err != nil {
+		// The touch's Next names no contact: the service makes one per contact.
+		t.Next = &crm.Task{Kind: crm.TaskFollowup, Title: next, DueAt: due}
+		if err := t.Next.ValidateUnassigned(); err != nil {
 			return nil, err
 		}
 	}
