@@ -127,7 +127,7 @@ func accountIDForName(ctx context.Context, tx *Tx, ref string) (int64, error) {
 // by name as contacts are (Chinese names by pinyin, see match.SortKey). A
 // book holds hundreds of accounts, not millions: they are sorted here.
 func (s *AccountService) FindAccounts(ctx context.Context) ([]*crm.Account, error) {
-	rows, err := s.db.read.QueryContext(ctx, accountSelect)
+	rows, err := s.db.db.QueryContext(ctx, accountSelect)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -177,7 +177,7 @@ func encodeJSON(v any) string {
 
 // FindContactByID returns the contact with id, archived or not.
 func (s *ContactService) FindContactByID(ctx context.Context, id int64) (*crm.Contact, error) {
-	return findContactByID(ctx, s.db.read, id)
+	return findContactByID(ctx, s.db.db, id)
 }
 
 type querier interface {
@@ -466,14 +466,14 @@ func contactQuery(f crm.ContactFilter) (from string, args []any, order string) {
 func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, fn func(*crm.Contact) error) error {
 	from, args, order := contactQuery(f)
 	query := `SELECT ` + contactColumns + from + ` ORDER BY ` + order + page(f.Offset, f.Limit)
-	return mapError(streamContacts(ctx, s.db.read, fn, query, args...))
+	return mapError(streamContacts(ctx, s.db.db, fn, query, args...))
 }
 
 // CountContacts implements crm.ContactService.
 func (s *ContactService) CountContacts(ctx context.Context, f crm.ContactFilter) (int, error) {
 	from, args, _ := contactQuery(f)
 	var n int
-	err := s.db.read.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&n)
+	err := s.db.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&n)
 	return n, mapError(err)
 }
 

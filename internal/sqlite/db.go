@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -34,18 +35,19 @@ var migrationFS embed.FS
 // DB is an open book. Now is the clock: every row written in one
 // transaction carries the same instant, taken from it once.
 //
-// Writes go through db, one connection, so that write transactions are one
-// at a time and the journal's recorder sees one of them at once. Reads go
-// through read, a pool that opens a connection for every reader at once: the
-// book is in WAL mode, where each reader has a snapshot of its own and
-// neither blocks a writer nor waits for one. A service call made while a
-// listing streams (see crm.ContactService.FindContacts) therefore never waits
-// for the listing's connection. (Every book crm makes is in WAL mode; in a
-// book some other tool switched out of it, a write made inside a listing
+// One pool of connections both reads and writes, opening a connection only
+// when every open one is busy: a command that reads, then writes, uses one
+// connection, and a service call made while a listing streams (see
+// crm.ContactService.FindContacts) gets a connection of its own instead of
+// waiting for the listing's. The book is in WAL mode, where each reader has a
+// snapshot of its own and neither blocks a writer nor waits for one. Write
+// transactions are taken one at a time (writeMu), so that the journal's
+// recorder sees one of them at once. (Every book crm makes is in WAL mode; in
+// a book some other tool switched out of it, a write made inside a listing
 // waits for the listing to end, busy_timeout at most, and fails busy.)
 type DB struct {
 	db      *sql.DB
-	read    *sql.DB // the readers' pool; db itself for a book opened only to be written
+	writeMu sync.Mutex // held by every write transaction
 	Path    string
 	Now     func() time.Time
 	journal bool // the schema has the journal: writes are recorded
@@ -60,10 +62,6 @@ const bookPragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma
 // transactions take the write lock when they begin, so that a
 // read-modify-write never fails half-way on a lock another process took.
 const bookParams = bookPragmas + "&_txlock=immediate"
-
-// readParams are those of the readers' connections: query_only makes a
-// write through one of them an error instead of a second writer.
-const readParams = bookPragmas + "&_pragma=query_only(1)"
 
 // bulkParams are for a new book that nobody else can see yet (a temporary
 // file linked into place only when complete): no rollback journal and no
@@ -106,10 +104,10 @@ func open(ctx context.Context, path string, now func() time.Time, mayCreate bool
 	if err != nil {
 		return nil, err
 	}
-	if err := d.openReaders(); err != nil {
-		d.Close()
-		return nil, err
-	}
+	// A book in use may need a connection per concurrent reader (see DB);
+	// two stay open for the next ones.
+	d.db.SetMaxOpenConns(0)
+	d.db.SetMaxIdleConns(2)
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -121,8 +119,8 @@ func open(ctx context.Context, path string, now func() time.Time, mayCreate bool
 	return d, nil
 }
 
-// openDSN opens path with one connection, which both writes and reads until
-// openReaders gives the reads a pool of their own.
+// openDSN opens path with one connection (a new book being filled needs no
+// more; Open lets a book in use have more, see DB).
 func openDSN(path string, now func() time.Time, params string) (*DB, error) {
 	c, err := sqlite.NewConnector(bookDSN(path, params))
 	if err != nil {
@@ -134,23 +132,7 @@ func openDSN(path string, now func() time.Time, params string) (*DB, error) {
 	// and the journal records one transaction at a time.
 	d.db.SetMaxOpenConns(1)
 	d.db.SetConnMaxIdleTime(0)
-	d.read = d.db
 	return d, nil
-}
-
-// openReaders gives the book its readers' pool. It has no bound: a bound
-// would bring back the deadlock it exists to avoid (every connection held
-// by a listing whose callback waits for one more). Connections are opened
-// as readers need them, so a command that only writes opens none, and two
-// stay open for the next readers.
-func (d *DB) openReaders() error {
-	c, err := sqlite.NewConnector(bookDSN(d.Path, readParams))
-	if err != nil {
-		return fmt.Errorf("open book %s: %w", d.Path, err)
-	}
-	d.read = sql.OpenDB(c)
-	d.read.SetConnMaxIdleTime(0)
-	return nil
 }
 
 func bookDSN(path, params string) string { return "file:" + escapePath(path) + "?" + params }
@@ -162,13 +144,7 @@ func escapePath(p string) string {
 }
 
 // Close closes the book.
-func (d *DB) Close() error {
-	var err error
-	if d.read != d.db {
-		err = d.read.Close()
-	}
-	return errors.Join(d.db.Close(), err)
-}
+func (d *DB) Close() error { return d.db.Close() }
 
 // checkFile reports whether path must be created, and refuses a file that
 // is not a book by reading its header directly, before SQLite may write to it.
@@ -326,7 +302,7 @@ func SchemaVersion() int {
 // SQL is not even read.
 func (d *DB) migrate(ctx context.Context) error {
 	var v int
-	if err := d.read.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return mapError(fmt.Errorf("read schema version of %s: %w", d.Path, err))
 	}
 	if v == SchemaVersion() {
@@ -367,6 +343,8 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 }
 
 func (d *DB) applyMigrations(ctx context.Context, ms []migration) (err error) {
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -434,6 +412,8 @@ type Tx struct {
 // inTx runs fn in one immediate transaction, committing when fn returns nil.
 // Once the book has its journal, the transaction is recorded as one change.
 func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
 	sqlTx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return mapError(fmt.Errorf("begin: %w", err))
@@ -478,10 +458,10 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
-// readTx runs fn in a deferred (read) transaction on a reader's connection,
-// so that several queries see one snapshot.
+// readTx runs fn in a deferred (read) transaction, so that several queries
+// see one snapshot.
 func (d *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := d.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return mapError(fmt.Errorf("begin: %w", err))
 	}

@@ -105,13 +105,13 @@ func readSettings(ctx context.Context, q querier, prefix string, set func(key, v
 // Cadence implements crm.DueService.
 func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeights, error) {
 	w := crm.DefaultUrgencyWeights
-	cd, err := readCadence(ctx, s.db.read)
+	cd, err := readCadence(ctx, s.db.db)
 	if err != nil {
 		return cd, w, mapError(err)
 	}
 	weights := map[string]*float64{"urgency.overdue": &w.Overdue, "urgency.tier": &w.Tier, "urgency.promise": &w.Promise,
 		"urgency.followup": &w.Followup, "urgency.date": &w.Date}
-	err = readSettings(ctx, s.db.read, "urgency.", func(k, v string) {
+	err = readSettings(ctx, s.db.db, "urgency.", func(k, v string) {
 		if p := weights[k]; p != nil {
 			*p, _ = strconv.ParseFloat(v, 64)
 		}
@@ -123,7 +123,7 @@ func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeigh
 func (s *DueService) CountDue(ctx context.Context, f crm.DueFilter) (int, error) {
 	var n int
 	due, args := beginsBefore("c.due_at", dueHorizon(f))
-	err := s.db.read.QueryRowContext(ctx, `SELECT count(*) FROM contacts c WHERE c.archived_at IS NULL AND `+due, args...).Scan(&n)
+	err := s.db.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts c WHERE c.archived_at IS NULL AND `+due, args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -138,14 +138,14 @@ func dueHorizon(f crm.DueFilter) time.Time {
 
 // FindDue implements crm.DueService.
 func (s *DueService) FindDue(ctx context.Context, f crm.DueFilter) ([]*crm.DueItem, error) {
-	cd, err := readCadence(ctx, s.db.read)
+	cd, err := readCadence(ctx, s.db.db)
 	if err != nil {
 		return nil, mapError(err)
 	}
 	h := dueHorizon(f)
 	taskDue, args := beginsBefore("t.due_at", h)
 	due, more := beginsBefore("c.due_at", h)
-	rows, err := s.db.read.QueryContext(ctx, `SELECT c.id, c.name, coalesce(a.name, ''), c.tier, c.stage, c.due_at,
+	rows, err := s.db.db.QueryContext(ctx, `SELECT c.id, c.name, coalesce(a.name, ''), c.tier, c.stage, c.due_at,
 		coalesce(c.cadence_days, 0), c.last_touch_at, c.snoozed_until, c.created_at,
 		(SELECT json_group_array(json_array(t.id, t.kind, t.title, t.due_at)) FROM tasks t
 			WHERE t.contact_id = c.id AND `+dueTask+` AND `+taskDue+`)

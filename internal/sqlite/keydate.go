@@ -123,7 +123,7 @@ func (s *KeyDateService) FindKeyDates(ctx context.Context, contactID int64) ([]*
 	if contactID != 0 {
 		q, args = keyDateSelect+` WHERE k.contact_id = ?`, []any{contactID}
 	}
-	return queryKeyDates(ctx, s.db.read, q+` ORDER BY k.calendar DESC, k.month, k.day, c.sort_key, k.id`, args...)
+	return queryKeyDates(ctx, s.db.db, q+` ORDER BY k.calendar DESC, k.month, k.day, c.sort_key, k.id`, args...)
 }
 
 func queryKeyDates(ctx context.Context, q querier, query string, args ...any) ([]*crm.KeyDate, error) {
@@ -179,7 +179,7 @@ func (s *KeyDateService) KeyDateOccasions(ctx context.Context, from when.Date, d
 	if len(months) > 0 {
 		conds = append(conds, "(k.calendar = 'lunar' AND k.month IN ("+strings.Join(months, ",")+"))")
 	}
-	kds, err := queryKeyDates(ctx, s.db.read, keyDateSelect+` WHERE c.archived_at IS NULL AND (`+strings.Join(conds, " OR ")+`) ORDER BY k.id`)
+	kds, err := queryKeyDates(ctx, s.db.db, keyDateSelect+` WHERE c.archived_at IS NULL AND (`+strings.Join(conds, " OR ")+`) ORDER BY k.id`)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func markKeys(ctx context.Context, tx interface {
 // nothing to undo). A book that is current costs one indexed read.
 func (d *DB) ensureKeys(ctx context.Context) error {
 	var v string
-	err := d.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keysVersionKey).Scan(&v)
+	err := d.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keysVersionKey).Scan(&v)
 	if err == nil && v == keysVersion {
 		return nil
 	} else if err != nil && err != sql.ErrNoRows {

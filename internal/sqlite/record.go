@@ -33,18 +33,18 @@ func resolveRecord(ctx context.Context, q querier, table, noun, from, ref string
 
 // ResolveTask implements crm.TaskService.
 func (s *TaskService) ResolveTask(ctx context.Context, ref string) (int64, error) {
-	id, err := resolveRecord(ctx, s.db.read, "tasks", "task", "crm tasks", ref)
+	id, err := resolveRecord(ctx, s.db.db, "tasks", "task", "crm tasks", ref)
 	return id, mapError(err)
 }
 
 // ResolveKeyDate implements crm.KeyDateService.
 func (s *KeyDateService) ResolveKeyDate(ctx context.Context, ref string) (int64, error) {
-	id, err := resolveRecord(ctx, s.db.read, "key_dates", "key date", "crm dates", ref)
+	id, err := resolveRecord(ctx, s.db.db, "key_dates", "key date", "crm dates", ref)
 	return id, mapError(err)
 }
 
 // ResolveChange implements crm.JournalService.
 func (s *JournalService) ResolveChange(ctx context.Context, ref string) (int64, error) {
-	id, err := resolveRecord(ctx, s.db.read, "changes", "change", "crm undo --list", ref)
+	id, err := resolveRecord(ctx, s.db.db, "changes", "change", "crm undo --list", ref)
 	return id, mapError(err)
 }

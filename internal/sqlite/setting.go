@@ -23,7 +23,7 @@ func (s *SettingService) GetSetting(ctx context.Context, key string) (string, er
 		return "", err
 	}
 	var v string
-	err = s.db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err = s.db.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return def.Default, nil
 	}

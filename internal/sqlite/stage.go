@@ -68,7 +68,7 @@ func insertStageChange(ctx context.Context, tx *Tx, sc *crm.StageChange) (*crm.S
 
 // FindStageChanges lists a contact's stage history, oldest first.
 func (s *StageService) FindStageChanges(ctx context.Context, contactID int64) ([]*crm.StageChange, error) {
-	rows, err := s.db.read.QueryContext(ctx, `SELECT id, contact_id, ladder, from_stage, to_stage, at, note
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id, contact_id, ladder, from_stage, to_stage, at, note
 		FROM stage_changes WHERE contact_id = ? ORDER BY at, id`, contactID)
 	if err != nil {
 		return nil, mapError(err)

@@ -50,7 +50,7 @@ func findTaskByID(ctx context.Context, q querier, id int64) (*crm.Task, error) {
 
 // FindTaskByID implements crm.TaskService.
 func (s *TaskService) FindTaskByID(ctx context.Context, id int64) (*crm.Task, error) {
-	t, err := findTaskByID(ctx, s.db.read, id)
+	t, err := findTaskByID(ctx, s.db.db, id)
 	return t, mapError(err)
 }
 
@@ -110,7 +110,7 @@ func (s *TaskService) FindTasks(ctx context.Context, f crm.TaskFilter) ([]*crm.T
 		where, args = append(where, cond), append(args, a...)
 	}
 	q := taskSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + page(0, f.Limit)
-	rows, err := s.db.read.QueryContext(ctx, q, args...)
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -198,7 +198,7 @@ func validatePlan(p *crm.Plan) error {
 // FindPlans implements crm.PlanService: the book's plans and the presets it
 // does not replace, by name.
 func (s *TaskService) FindPlans(ctx context.Context) ([]*crm.Plan, error) {
-	rows, err := s.db.read.QueryContext(ctx, `SELECT name, steps FROM plans ORDER BY name`)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT name, steps FROM plans ORDER BY name`)
 	if err != nil {
 		return nil, mapError(err)
 	}

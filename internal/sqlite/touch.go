@@ -108,7 +108,7 @@ func touchQuery(f crm.TouchFilter) (from string, args []any, order string) {
 func (s *TouchService) CountTouches(ctx context.Context, f crm.TouchFilter) (int, error) {
 	from, args, _ := touchQuery(f)
 	var n int
-	err := s.db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from, args...).Scan(&n)
+	err := s.db.db.QueryRowContext(ctx, `SELECT count(*) FROM `+from, args...).Scan(&n)
 	return n, mapError(err)
 }
 
@@ -119,7 +119,7 @@ func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn fu
 	q := `SELECT t.id, t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
 		(SELECT json_group_array(json_array(c.id, c.name)) FROM touch_contacts x JOIN contacts c ON c.id = x.contact_id WHERE x.touch_id = t.id)
 		FROM ` + from + ` ORDER BY ` + order + page(f.Offset, f.Limit)
-	rows, err := s.db.read.QueryContext(ctx, q, args...)
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return mapError(err)
 	}
