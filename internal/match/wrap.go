@@ -57,7 +57,7 @@ func Wrap(s string, w int) []string {
 		}
 		put(tok, Width(tok))
 	}
-	if curW > 0 || len(lines) == 0 {
+	if cur.Len() > 0 || len(lines) == 0 { // a last token may have no width (a lone combining mark)
 		flush()
 	}
 	return lines

@@ -13,6 +13,8 @@ func TestWrap(t *testing.T) {
 		want []string
 	}{
 		{"short", 10, []string{"short"}},
+		// A last token of no width (a lone combining mark) is kept (found by FuzzWrap).
+		{"0000000 \u0301", 7, []string{"0000000", "\u0301"}},
 		{"", 10, []string{""}},
 		{"brought the case study; he asked for a trial", 16, []string{"brought the case", "study; he asked", "for a trial"}},
 		// Han text breaks between any two characters, two cells each.
@@ -40,7 +42,7 @@ func TestWrap(t *testing.T) {
 }
 
 func FuzzWrap(f *testing.F) {
-	for _, s := range []string{"王科长 brought the case study", "他说，好的。", "abcdefghijkl", "  ", "a\u0301b", "𠀀𠀀𠀀"} {
+	for _, s := range []string{"王科长 brought the case study", "他说，好的。", "abcdefghijkl", "  ", "a\u0301b", "𠀀𠀀𠀀", "0000000 \u0301"} {
 		f.Add(s, 5)
 	}
 	f.Fuzz(func(t *testing.T, s string, w int) {
