@@ -99,7 +99,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status.SetInfo(msg.Text)
 		return m, nil
 	case common.OpenContactMsg:
-		p := openContact(m.c, msg.ID)
+		p := openContact(m.c, msg)
 		p.SetSize(m.width, m.bodyHeight())
 		m.stack = append(m.stack, p)
 		return m, p.Init()

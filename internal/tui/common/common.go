@@ -43,8 +43,12 @@ type ErrMsg struct{ Err error }
 // InfoMsg is a short notice for the status line ("logged a visit").
 type InfoMsg struct{ Text string }
 
-// OpenContactMsg asks the root to open a contact's page.
-type OpenContactMsg struct{ ID int64 }
+// OpenContactMsg asks the root to open a contact's page; with Log, its log
+// form opens as soon as the contact has loaded.
+type OpenContactMsg struct {
+	ID  int64
+	Log bool
+}
 
 // BackMsg asks the root to close the current page.
 type BackMsg struct{}

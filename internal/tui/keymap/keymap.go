@@ -13,6 +13,7 @@ type KeyMap struct {
 	Open, Filter, Sort                key.Binding
 	Log, Save, Cancel, NextField      key.Binding
 	PrevField                         key.Binding
+	Snooze, Wider, Narrower           key.Binding
 }
 
 // Default returns the default bindings.
@@ -44,5 +45,8 @@ func Default() *KeyMap {
 		Cancel:    b("esc", "cancel", "esc"),
 		NextField: b("tab", "next field", "tab"),
 		PrevField: b("shift+tab", "previous field", "shift+tab"),
+		Snooze:    b("z", "snooze", "z"),
+		Wider:     b("+", "a week more", "+", "="),
+		Narrower:  b("-", "a week less", "-"),
 	}
 }

@@ -35,6 +35,8 @@ type Model struct {
 	p        *profileMsg
 	timeline *table.Model
 	form     *form
+	// logOnLoad opens the form when the profile arrives (l on the Due page).
+	logOnLoad bool
 }
 
 // New returns the page of contact id; Init loads it.
@@ -84,6 +86,10 @@ func (m *Model) load() tea.Cmd {
 	}
 }
 
+// LogWhenLoaded makes the page open its log form once the contact has
+// loaded, for a list that offers "log a touch" on its rows.
+func (m *Model) LogWhenLoaded() { m.logOnLoad = true }
+
 // Init loads the profile and the first page of the timeline.
 func (m *Model) Init() tea.Cmd { return tea.Batch(m.load(), m.timeline.Reset()) }
 
@@ -109,6 +115,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.p = msg
 		m.SetSize(m.c.Width, m.c.Height)
+		if m.logOnLoad {
+			m.logOnLoad = false
+			return m, m.openForm()
+		}
 		return m, nil
 	case common.RefreshMsg:
 		return m, tea.Batch(m.load(), m.timeline.Refresh())
@@ -131,15 +141,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.form.update(msg)
 		}
 		if key.Matches(msg, k.Log) && m.p != nil {
-			m.form = newForm(m.c)
-			m.form.setWidth(m.c.Width)
-			return m, m.form.focus()
+			return m, m.openForm()
 		}
 		if key.Matches(msg, k.Back) {
 			return m, func() tea.Msg { return common.BackMsg{} }
 		}
 	}
 	return m, m.timeline.Update(msg)
+}
+
+func (m *Model) openForm() tea.Cmd {
+	m.form = newForm(m.c)
+	m.form.setWidth(m.c.Width)
+	return m.form.focus()
 }
 
 // profileLines is how many lines the profile takes: fixed, so that the

@@ -1,0 +1,168 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/when"
+)
+
+// datesBook is the demo book with an overdue promise and a follow-up of 赵总
+// (id 1) and a lunar birthday of 冯董 (id 26) ten days from now, for the
+// Due and Upcoming pages.
+func datesBook(tb testing.TB) *crm.Services {
+	tb.Helper()
+	s := demoBook(tb)
+	ctx := context.Background()
+	for _, t := range []*crm.Task{
+		{Kind: crm.TaskPromise, Title: "send the samples", ContactID: 1, DueAt: testNow.AddDate(0, 0, -2)},
+		{Kind: crm.TaskFollowup, Title: "call about the pilot", ContactID: 1, DueAt: testNow.AddDate(0, 0, 3)},
+	} {
+		if err := s.Tasks.CreateTask(ctx, t); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	_, mo, d, leap, err := when.SolarToLunar(when.DateOf(testNow.AddDate(0, 0, 10)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	k := &crm.KeyDate{ContactID: 26, Kind: "birthday", Calendar: "lunar", Month: mo, Day: d, Leap: leap}
+	if err := s.KeyDates.SetKeyDate(ctx, k); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// pageGolden runs the real program at w×h, switches to the page with key
+// (waiting for ready), sends more, and compares the final view with
+// testdata/<test>/<name>.golden (go test ./internal/tui -run TestGoldenDue -update).
+func pageGolden(t *testing.T, s *crm.Services, w, h int, key, ready string, more ...tea.Msg) {
+	t.Helper()
+	lipgloss.SetColorProfile(termenv.Ascii)
+	m := New(context.Background(), Options{Services: s, Clock: clock, RefreshEvery: time.Hour})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	wait := func(text string) {
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	wait("sort: name")
+	tm.Type(key)
+	wait(ready)
+	for _, msg := range more {
+		tm.Send(msg)
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	v := final.View()
+	checkView(t, v, w, h)
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestGoldenDue(t *testing.T) {
+	s := datesBook(t)
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("due_%dx%d", size[0], size[1]), func(t *testing.T) {
+			pageGolden(t, s, size[0], size[1], "2", " due · ")
+		})
+	}
+}
+
+func TestDuePage(t *testing.T) {
+	m := newTest(t, datesBook(t), 120, 40)
+	run(m, typed("2")...)
+	v := m.View()
+	for _, want := range []string{"7 due · 7 overdue", "> 赵总", "22d overdue", `last touch 52 days ago, rhythm 30d; promise "send the`} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the Due page lacks %q:\n%s", want, v)
+		}
+	}
+	checkView(t, v, 120, 40)
+	run(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if len(m.stack) != 1 || !strings.Contains(m.View(), "Timeline") {
+		t.Fatalf("enter did not open the contact:\n%s", m.View())
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyEsc})
+	run(m, typed("l")...)
+	if len(m.stack) != 1 || !strings.Contains(m.View(), "Log a touch") {
+		t.Fatalf("l did not open the contact's log form:\n%s", m.View())
+	}
+}
+
+func TestDueSnooze(t *testing.T) {
+	s := datesBook(t)
+	m := newTest(t, s, 80, 24)
+	run(m, typed("2")...)
+	run(m, typed("z")...)
+	if v := m.View(); !strings.Contains(v, "snooze for 1w") {
+		t.Fatalf("z did not open the input with 1w:\n%s", v)
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyEnter})
+	v := m.View()
+	if !strings.Contains(v, "snoozed 赵总 until 2026-11-29") || !strings.Contains(v, "6 due") || strings.Contains(v, "22d overdue") {
+		t.Errorf("the snooze is not shown or the list not reloaded:\n%s", v)
+	}
+	c, err := s.Contacts.FindContactByID(context.Background(), 1)
+	if err != nil || c.SnoozedUntil == nil || c.SnoozedUntil.Local().Format("2006-01-02") != "2026-11-29" {
+		t.Fatalf("赵总 in the book: %+v, %v", c, err)
+	}
+
+	// A span typed over the default; a bad one keeps the input open.
+	run(m, typed("z")...)
+	run(m, tea.KeyMsg{Type: tea.KeyBackspace}, tea.KeyMsg{Type: tea.KeyBackspace})
+	run(m, typed("soon")...)
+	run(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if v := m.View(); !strings.Contains(v, "error: snooze:") || !strings.Contains(v, "snooze for soon") {
+		t.Fatalf("a bad span is not reported:\n%s", v)
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	run(m, typed("10d")...)
+	run(m, tea.KeyMsg{Type: tea.KeyEnter})
+	c, err = s.Contacts.FindContactByID(context.Background(), 26)
+	if err != nil || c.SnoozedUntil == nil || c.SnoozedUntil.Local().Format("2006-01-02") != "2026-12-02" {
+		t.Fatalf("冯董 is not snoozed for 10d: %+v, %v", c, err)
+	}
+	// esc closes the input without a write.
+	run(m, typed("z")...)
+	run(m, tea.KeyMsg{Type: tea.KeyEsc})
+	if v := m.View(); strings.Contains(v, "snooze for") || !strings.Contains(v, "5 due") {
+		t.Errorf("esc did not cancel the snooze:\n%s", v)
+	}
+}
+
+// TestDueRefresh: a write made elsewhere (the CLI) shows after r.
+func TestDueRefresh(t *testing.T) {
+	s := datesBook(t)
+	m := newTest(t, s, 80, 24)
+	run(m, typed("2")...)
+	if _, err := s.Due.Snooze(context.Background(), 1, testNow.AddDate(0, 0, 5)); err != nil {
+		t.Fatal(err)
+	}
+	run(m, typed("r")...)
+	if v := m.View(); !strings.Contains(v, "6 due") || strings.Contains(v, "赵总") {
+		t.Errorf("r did not reload the list:\n%s", v)
+	}
+}
+
+func TestDueEmpty(t *testing.T) {
+	m := newTest(t, book(t, nil), 80, 24)
+	run(m, typed("2")...)
+	if v := m.View(); !strings.Contains(v, "nobody is due — well kept") || !strings.Contains(v, "0 due · 0 overdue") {
+		t.Errorf("the empty due list:\n%s", v)
+	}
+	run(m, typed("z")...)
+	run(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if len(m.stack) != 0 || strings.Contains(m.View(), "snooze for") {
+		t.Errorf("z or enter acted on an empty list:\n%s", m.View())
+	}
+}

@@ -1,0 +1,247 @@
+// Package due is the Due page: the contacts due for a touch, ranked as crm
+// due ranks them (crm.RankedDue), with the reason in words, and snoozing or
+// logging a touch from the row.
+package due
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
+	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/components/table"
+	"github.com/seedcrm/crm/internal/when"
+)
+
+// DefaultSnooze is the span the snooze input starts with.
+const DefaultSnooze = "1w"
+
+const pageSize = 100
+
+// listMsg is the ranked due list, read in one command.
+type listMsg struct {
+	items []*crm.DueItem
+	err   error
+}
+
+// snoozedMsg answers a snooze.
+type snoozedMsg struct {
+	contact *crm.Contact
+	err     error
+}
+
+// Model is the page.
+type Model struct {
+	c     common.Common
+	table *table.Model
+	// items is the list shown; the table's pages are cut from it.
+	items    []*crm.DueItem
+	overdue  int
+	loaded   bool
+	snoozing bool
+	input    textinput.Model
+}
+
+// New returns the page; Init loads the list.
+func New(c common.Common) *Model {
+	in := textinput.New()
+	in.Prompt = "snooze for "
+	in.Placeholder = "1w, 10d, 2 weeks, 两周"
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.CharLimit = 30
+	m := &Model{c: c, input: in}
+	cols := []table.Column{{Title: "Name", Min: 14}, {Title: "Account", Min: 14},
+		{Title: "Tier", Min: 4}, {Title: "Due", Min: 11}, {Title: "Why", Min: 20, Grow: 1}}
+	m.table = table.New(c, "due", cols, pageSize, m.fetch)
+	m.table.Empty = "nobody is due — well kept"
+	return m
+}
+
+// load reads the due list as crm due does: due before tomorrow.
+func (m *Model) load() tea.Cmd {
+	c := m.c
+	return func() tea.Msg {
+		today := crm.Today(c.Now())
+		f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1)}
+		items, err := crm.RankedDue(c.Ctx, c.Services.Due, c.Services.KeyDates, f)
+		return listMsg{items: overdueFirst(items), err: err}
+	}
+}
+
+// overdueFirst moves the overdue items ahead of those due today, each group
+// keeping its urgency order: the page reads "who is late" from the top.
+func overdueFirst(items []*crm.DueItem) []*crm.DueItem {
+	out := make([]*crm.DueItem, 0, len(items))
+	for _, late := range []bool{true, false} {
+		for _, it := range items {
+			if (it.DaysOverdue > 0) == late {
+				out = append(out, it)
+			}
+		}
+	}
+	return out
+}
+
+// fetch cuts a page from the list held: the list is read whole (it is the
+// due list, not the book), so a page costs no query.
+func (m *Model) fetch(r table.Request) tea.Cmd {
+	items := m.items
+	return func() tea.Msg {
+		msg := table.PageMsg{Table: r.Table, Gen: r.Gen, Page: r.Page, Total: len(items)}
+		for _, it := range items[min(r.Offset, len(items)):min(r.Offset+r.Limit, len(items))] {
+			msg.Rows = append(msg.Rows, table.Row{Key: it.ID, Cells: []string{
+				iostreams.CleanLine(it.Name), iostreams.CleanLine(it.Account), it.Tier,
+				crm.ShortDays(-it.DaysOverdue, "overdue"), iostreams.CleanLine(strings.Join(it.Reasons, "; "))}})
+		}
+		return msg
+	}
+}
+
+// Init loads the list.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// SetSize gives the table all but the count line (and the snooze input).
+func (m *Model) SetSize(w, h int) {
+	m.c.Width, m.c.Height = w, h
+	m.input.Width = max(w-match.Width(m.input.Prompt)-2, 10)
+	m.table.SetSize(w, max(h-2, 2))
+}
+
+// Capturing is true while the snooze input takes the keys.
+func (m *Model) Capturing() bool { return m.snoozing }
+
+func (m *Model) selected() (table.Row, bool) {
+	if !m.loaded {
+		return table.Row{}, false
+	}
+	return m.table.Selected()
+}
+
+func (m *Model) open(log bool) tea.Cmd {
+	r, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg { return common.OpenContactMsg{ID: r.Key, Log: log} }
+}
+
+// Update handles the list, the page's keys and the snooze input.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k := m.c.Keys
+	switch msg := msg.(type) {
+	case listMsg:
+		if msg.err != nil {
+			return m, common.Error(msg.err)
+		}
+		first := !m.loaded
+		m.items, m.loaded, m.overdue = msg.items, true, 0
+		for _, it := range msg.items {
+			if it.DaysOverdue > 0 {
+				m.overdue++
+			}
+		}
+		if first {
+			return m, m.table.Reset()
+		}
+		return m, m.table.Refresh()
+	case common.RefreshMsg:
+		return m, m.load()
+	case snoozedMsg:
+		if msg.err != nil {
+			return m, common.Error(msg.err)
+		}
+		text := "snoozed " + iostreams.CleanLine(msg.contact.Name)
+		if msg.contact.SnoozedUntil != nil {
+			text += " until " + msg.contact.SnoozedUntil.Local().Format("2006-01-02")
+		}
+		return m, tea.Batch(func() tea.Msg { return common.InfoMsg{Text: text} },
+			func() tea.Msg { return common.RefreshMsg{} })
+	case tea.KeyMsg:
+		if m.snoozing {
+			return m, m.updateSnooze(msg)
+		}
+		switch {
+		case key.Matches(msg, k.Open):
+			return m, m.open(false)
+		case key.Matches(msg, k.Log):
+			return m, m.open(true)
+		case key.Matches(msg, k.Snooze):
+			if _, ok := m.selected(); !ok {
+				return m, nil
+			}
+			m.snoozing = true
+			m.input.SetValue(DefaultSnooze)
+			m.input.CursorEnd()
+			return m, m.input.Focus()
+		}
+	}
+	return m, m.table.Update(msg)
+}
+
+func (m *Model) updateSnooze(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		m.snoozing = false
+		m.input.Blur()
+		return nil
+	case key.Matches(msg, k.Open):
+		r, ok := m.selected()
+		if !ok {
+			return nil
+		}
+		sp, err := when.ParseDuration(m.input.Value())
+		if err != nil {
+			// The input stays open with what was typed.
+			return common.Error(crm.Errorf(crm.EINVALID, "snooze: %v", err))
+		}
+		m.snoozing = false
+		m.input.Blur()
+		c := m.c
+		// As crm snooze --for: the span from today.
+		until := sp.AddTo(crm.Today(c.Now()))
+		return func() tea.Msg {
+			ct, err := c.Services.Due.Snooze(c.Ctx, r.Key, until)
+			return snoozedMsg{contact: ct, err: err}
+		}
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return cmd
+}
+
+// View draws the count line, the snooze input when it is open, and the
+// table.
+func (m *Model) View() string {
+	th := m.c.Theme
+	if !m.loaded {
+		return th.Muted("loading…")
+	}
+	head := th.Muted(fmt.Sprintf("%d due · %d overdue", len(m.items), m.overdue))
+	if m.snoozing {
+		head = m.input.View()
+	}
+	return match.Truncate(head, m.c.Width) + "\n\n" + m.table.View()
+}
+
+// ShortHelp lists the page's main keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	if m.snoozing {
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "snooze")), k.Cancel}
+	}
+	return []key.Binding{k.Open, k.Log, k.Snooze, k.Refresh}
+}
+
+// FullHelp lists all the page's keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Log, k.Snooze, k.Refresh}}
+}

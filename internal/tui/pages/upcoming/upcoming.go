@@ -1,0 +1,189 @@
+// Package upcoming is the Upcoming page: what crm upcoming lists (key dates,
+// festivals, follow-ups and promises, crm.Upcoming) for a window of days
+// the user widens or narrows by a week.
+package upcoming
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
+	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/components/table"
+	"github.com/seedcrm/crm/internal/when"
+)
+
+// DefaultDays is the window the page opens with; + and - move it by Step
+// days, between Step and MaxDays.
+const DefaultDays, Step, MaxDays = 30, 7, 366
+
+const pageSize = 100
+
+// listMsg is the occasions of a window, read in one command.
+type listMsg struct {
+	days int
+	occ  []*crm.Occasion
+	err  error
+}
+
+// Model is the page.
+type Model struct {
+	c      common.Common
+	table  *table.Model
+	days   int
+	occ    []*crm.Occasion
+	today  time.Time // the day the list was read on
+	loaded bool
+}
+
+// New returns the page; Init loads the list.
+func New(c common.Common) *Model {
+	m := &Model{c: c, days: DefaultDays}
+	cols := []table.Column{{Title: "Date", Min: 10}, {Title: "Day", Min: 3}, {Title: "When", Min: 11},
+		{Title: "Kind", Min: 8}, {Title: "Contact", Min: 10, Grow: 1}, {Title: "What", Min: 16, Grow: 4}}
+	m.table = table.New(c, "upcoming", cols, pageSize, m.fetch)
+	m.table.Empty = "nothing coming up; + looks a week further"
+	return m
+}
+
+func (m *Model) load() tea.Cmd {
+	c, days := m.c, m.days
+	return func() tea.Msg {
+		s := c.Services
+		occ, err := crm.Upcoming(c.Ctx, s.KeyDates, s.Settings, s.Tasks, crm.Today(c.Now()), days, c.Lang)
+		return listMsg{days: days, occ: occ, err: err}
+	}
+}
+
+var weekdaysZH = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+func (m *Model) weekday(d time.Time) string {
+	if m.c.Lang == "zh" {
+		return weekdaysZH[d.Weekday()]
+	}
+	return d.Format("Mon")
+}
+
+// what is the occasion's title with its age and, for a lunar date, the
+// lunar day it falls on (the Date column is its solar day this year).
+func what(o *crm.Occasion) string {
+	s := iostreams.CleanLine(o.Title)
+	if o.Years > 0 {
+		s += fmt.Sprintf(" (%d)", o.Years)
+	}
+	if o.Lunar {
+		lunar := "农历"
+		if _, mo, d, leap, err := when.SolarToLunar(o.On()); err == nil {
+			lunar += when.FormatLunarZH(mo, d, leap)
+		}
+		s += " " + lunar
+	}
+	if o.Overdue {
+		s = "! " + s
+	}
+	return s
+}
+
+// fetch cuts a page from the list held: a window of weeks is short.
+func (m *Model) fetch(r table.Request) tea.Cmd {
+	occ, today := m.occ, m.today
+	return func() tea.Msg {
+		msg := table.PageMsg{Table: r.Table, Gen: r.Gen, Page: r.Page, Total: len(occ)}
+		for _, o := range occ[min(r.Offset, len(occ)):min(r.Offset+r.Limit, len(occ))] {
+			day := o.On().Time(time.Local)
+			msg.Rows = append(msg.Rows, table.Row{Key: o.ContactID, Cells: []string{
+				o.Date, m.weekday(day), crm.ShortDays(crm.DaysBetween(today, day), "overdue"), o.Kind,
+				iostreams.CleanLine(o.Contact), what(o)}})
+		}
+		return msg
+	}
+}
+
+// Init loads the list.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// SetSize gives the table all but the header line and a blank.
+func (m *Model) SetSize(w, h int) {
+	m.c.Width, m.c.Height = w, h
+	m.table.SetSize(w, max(h-2, 2))
+}
+
+func (m *Model) widen(by int) tea.Cmd {
+	d := min(max(m.days+by, Step), MaxDays)
+	if d == m.days {
+		return nil
+	}
+	m.days = d
+	return m.load()
+}
+
+// Update handles the list, the window's keys and opening a contact.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k := m.c.Keys
+	switch msg := msg.(type) {
+	case listMsg:
+		if msg.days != m.days {
+			return m, nil // the answer for a window since changed
+		}
+		if msg.err != nil {
+			return m, common.Error(msg.err)
+		}
+		first := !m.loaded
+		m.occ, m.today, m.loaded = msg.occ, crm.Today(m.c.Now()), true
+		if first {
+			return m, m.table.Reset()
+		}
+		return m, m.table.Refresh()
+	case common.RefreshMsg:
+		return m, m.load()
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Wider):
+			return m, m.widen(Step)
+		case key.Matches(msg, k.Narrower):
+			return m, m.widen(-Step)
+		case key.Matches(msg, k.Open):
+			if r, ok := m.table.Selected(); ok && m.loaded && r.Key != 0 {
+				return m, func() tea.Msg { return common.OpenContactMsg{ID: r.Key} }
+			}
+			return m, nil
+		}
+	}
+	return m, m.table.Update(msg)
+}
+
+// View draws the header (the window and the count) and the table.
+func (m *Model) View() string {
+	th := m.c.Theme
+	if !m.loaded {
+		return th.Muted("loading…")
+	}
+	overdue := 0
+	for _, o := range m.occ {
+		if o.Overdue {
+			overdue++
+		}
+	}
+	head := fmt.Sprintf("next %d days · %d coming up", m.days, len(m.occ))
+	if overdue > 0 {
+		head += fmt.Sprintf(" · %d overdue", overdue)
+	}
+	return match.Truncate(th.Muted(head+" · +/- a week"), m.c.Width) + "\n\n" + m.table.View()
+}
+
+// ShortHelp lists the page's main keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	return []key.Binding{k.Open, k.Wider, k.Narrower, k.Refresh}
+}
+
+// FullHelp lists all the page's keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Wider, k.Narrower, k.Refresh}}
+}
