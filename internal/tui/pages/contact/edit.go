@@ -96,7 +96,8 @@ func (e EditedMsg) Apply() tea.Cmd {
 			os.Remove(e.path)
 			return unchanged
 		}
+		// The path first: the status line is one line, cut at the width.
 		return fail(&crm.Error{Code: crm.ErrorCode(err), Candidates: crm.ErrorCandidates(err), Details: crm.ErrorDetails(err),
-			Message: fmt.Sprintf("%s; nothing changed, your edits are kept in %s", crm.ErrorMessage(err), e.path)})
+			Message: fmt.Sprintf("nothing changed, your edits are kept in %s: %s", e.path, crm.ErrorMessage(err))})
 	}
 }
