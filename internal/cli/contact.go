@@ -245,17 +245,6 @@ written), or unknown/ambiguous REF; 1 failure.`,
 }
 
 // update builds the ContactUpdate from the flags that were given.
-// normalizeUpdateBirthday normalises the birthday that u sets, if any
-// (crm.NormalizeBirthday): for edit's flags and the editor form alike.
-func normalizeUpdateBirthday(u *crm.ContactUpdate) error {
-	if u.Birthday == nil {
-		return nil
-	}
-	b, err := crm.NormalizeBirthday(*u.Birthday)
-	u.Birthday = &b
-	return err
-}
-
 func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 	var u crm.ContactUpdate
 	changed := cmd.Flags().Changed
@@ -274,7 +263,7 @@ func (o *editOptions) update(cmd *cobra.Command) (crm.ContactUpdate, error) {
 			*f.Add(&u) = o.Lists[i]
 		}
 	}
-	if err := normalizeUpdateBirthday(&u); err != nil {
+	if err := u.NormalizeBirthday(); err != nil {
 		return u, err
 	}
 	if changed("every") {

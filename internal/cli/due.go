@@ -3,12 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
-	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
 
@@ -238,15 +236,9 @@ func runSnooze(ctx context.Context, opts *snoozeOptions) error {
 
 // everyValue reads --every: a span, or "tier" for the tier's rhythm (0).
 func everyValue(s string) (int, error) {
-	if strings.EqualFold(strings.TrimSpace(s), "tier") {
-		return 0, nil
-	}
-	sp, err := when.ParseDuration(s)
+	days, err := crm.ParseRhythm(s)
 	if err != nil {
-		return 0, crm.Errorf(crm.EINVALID, "--every: %v (or tier)", err)
+		return 0, crm.Errorf(crm.ErrorCode(err), "--every: %s", crm.ErrorMessage(err))
 	}
-	if sp.ApproxDays() < 1 {
-		return 0, crm.Errorf(crm.EINVALID, "--every: a rhythm is at least a day")
-	}
-	return sp.ApproxDays(), nil
+	return days, nil
 }

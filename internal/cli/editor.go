@@ -6,174 +6,17 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
 )
 
-// editorNotesMark separates the profile lines from the free-text notes in
-// the file crm edit opens.
-const editorNotesMark = "--- notes (free text below this line) ---"
+// contactForm and parseContactForm are the profile form of crm edit
+// (crm.ProfileForm, crm.ParseProfileForm), shared with the TUI.
+func contactForm(c *crm.Contact) string { return crm.ProfileForm(c) }
 
-// formLine reports whether f has a "key: value" line of its own in the
-// editor form: the single values but the notes, which end the form.
-func formLine(f crm.ProfileField) bool { return f.Kind.Single() && f.Kind != crm.KindNotes }
-
-// everyLine is the form's line for the own rhythm, after the reporting line.
-const everyLine = "every"
-
-// contactForm renders a contact as the text a person edits: the name, the
-// account and the single values in the order of crm.ProfileFields, the
-// lists, the custom fields, then the notes.
-func contactForm(c *crm.Contact) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Edit %s (#%d). One field per line, \"field: value\"; lists are comma-separated.\n", c.Name, c.ID)
-	b.WriteString("# Empty a value to clear it. Custom fields are \"field.KEY: value\". Save and quit to apply.\n")
-	fmt.Fprintf(&b, "name: %s\naccount: %s\n", c.Name, c.Account)
-	for _, f := range crm.ProfileFields {
-		if formLine(f) {
-			fmt.Fprintf(&b, "%s: %s\n", f.Key, *f.Value(c))
-		}
-		if f.Kind == crm.KindRef {
-			every := ""
-			if c.CadenceDays > 0 {
-				every = fmt.Sprintf("%dd", c.CadenceDays)
-			}
-			fmt.Fprintf(&b, "%s: %s\n", everyLine, every)
-		}
-	}
-	for _, f := range crm.ProfileFields {
-		if f.Kind == crm.KindList {
-			fmt.Fprintf(&b, "%s: %s\n", f.Key, strings.Join(*f.Values(c), ", "))
-		}
-	}
-	keys := make([]string, 0, len(c.Fields))
-	for k := range c.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(&b, "field.%s: %s\n", k, c.Fields[k])
-	}
-	fmt.Fprintf(&b, "%s\n%s", editorNotesMark, c.Notes)
-	if c.Notes != "" && !strings.HasSuffix(c.Notes, "\n") {
-		b.WriteString("\n")
-	}
-	return b.String()
-}
-
-// parseContactForm reads an edited form back into an update against c:
-// only what changed is set. A line that is not a known field is an error
-// naming its number.
 func parseContactForm(text string, c *crm.Contact) (crm.ContactUpdate, error) {
-	var u crm.ContactUpdate
-	head, notes, _ := strings.Cut(text, editorNotesMark)
-	notes = strings.TrimPrefix(notes, "\n")
-	values, lists, fields := map[string]string{}, map[string][]string{}, map[string]string{}
-	known := map[string]crm.FieldKind{"name": crm.KindText, "account": crm.KindText, everyLine: crm.KindCadence}
-	for _, f := range crm.ProfileFields {
-		if formLine(f) || f.Kind == crm.KindList {
-			known[f.Key] = f.Kind
-		}
-	}
-	sc := bufio.NewScanner(strings.NewReader(head))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, ok := strings.Cut(line, ":")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		kind, isKnown := known[k]
-		switch {
-		case !ok:
-			return u, crm.Errorf(crm.EINVALID, "line %d: want \"field: value\", got %q", n, line)
-		case strings.HasPrefix(k, "field."):
-			fields[strings.TrimPrefix(k, "field.")] = v
-		case !isKnown:
-			return u, crm.Errorf(crm.EINVALID, "line %d: unknown field %q", n, k)
-		case kind == crm.KindList:
-			lists[k] = splitList(v)
-		default:
-			values[k] = v
-		}
-	}
-	changed := func(k, old string) *string {
-		if v, ok := values[k]; ok && v != old {
-			return &v
-		}
-		return nil
-	}
-	u.Name, u.Account = changed("name", c.Name), changed("account", c.Account)
-	for _, f := range crm.ProfileFields {
-		switch {
-		case formLine(f):
-			*f.Update(&u) = changed(f.Key, *f.Value(c))
-		case f.Kind == crm.KindList:
-			*f.Add(&u), *f.Remove(&u) = listDiff(*f.Values(c), lists[f.Key])
-		}
-	}
-	if err := normalizeUpdateBirthday(&u); err != nil {
-		return u, err
-	}
-	if v, ok := values[everyLine]; ok && v != fmt.Sprintf("%dd", c.CadenceDays) && !(v == "" && c.CadenceDays == 0) {
-		if v == "" {
-			v = "tier"
-		}
-		days, err := everyValue(v)
-		if err != nil {
-			return u, err
-		}
-		u.CadenceDays = &days
-	}
-	for k, v := range fields {
-		if c.Fields[k] != v {
-			if u.Fields == nil {
-				u.Fields = map[string]string{}
-			}
-			u.Fields[k] = v
-		}
-	}
-	for k := range c.Fields {
-		if _, ok := fields[k]; !ok {
-			if u.Fields == nil {
-				u.Fields = map[string]string{}
-			}
-			u.Fields[k] = "" // a removed line removes the field
-		}
-	}
-	if strings.TrimRight(notes, "\n") != strings.TrimRight(c.Notes, "\n") {
-		n := strings.TrimRight(notes, "\n")
-		u.Notes = &n
-	}
-	return u, nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// listDiff says what to add to old and remove from it to get new.
-func listDiff(old, new []string) (add, remove []string) {
-	for _, v := range new {
-		if !slices.Contains(old, v) {
-			add = append(add, v)
-		}
-	}
-	for _, v := range old {
-		if !slices.Contains(new, v) {
-			remove = append(remove, v)
-		}
-	}
-	return add, remove
+	return crm.ParseProfileForm(text, c)
 }
 
 // editorErrorMark starts the line that tells, at the top of a re-opened

@@ -13,7 +13,11 @@ type KeyMap struct {
 	Open, Filter, Sort                key.Binding
 	Log, Save, Cancel, NextField      key.Binding
 	PrevField                         key.Binding
-	Snooze, Wider, Narrower           key.Binding
+	// The contact's actions, and the keys of the stage chooser.
+	Stage, Snooze, Promise, Done, Drop, Edit key.Binding
+	Tasks, StageNext, StageBack, Choose      key.Binding
+	Submit                                   key.Binding
+	Wider, Narrower                          key.Binding
 }
 
 // Default returns the default bindings.
@@ -40,12 +44,22 @@ func Default() *KeyMap {
 		Open:      b("enter", "open", "enter"),
 		Filter:    b("/", "filter", "/"),
 		Sort:      b("s", "sort", "s"),
-		Log:       b("l", "log a touch", "l"),
+		Log:       b("l", "log", "l"),
 		Save:      b("ctrl+s", "save", "ctrl+s"),
 		Cancel:    b("esc", "cancel", "esc"),
 		NextField: b("tab", "next field", "tab"),
 		PrevField: b("shift+tab", "previous field", "shift+tab"),
+		Stage:     b("s", "stage", "s"),
 		Snooze:    b("z", "snooze", "z"),
+		Promise:   b("p", "promise", "p"),
+		Done:      b("d", "task done", "d"),
+		Drop:      b("x", "drop task", "x"),
+		Edit:      b("e", "edit", "e"),
+		Tasks:     b("tab", "tasks", "tab"),
+		StageNext: b("n", "next stage", "n"),
+		StageBack: b("b", "back a stage", "b"),
+		Choose:    b("enter", "choose", "enter"),
+		Submit:    b("enter", "save", "enter"),
 		Wider:     b("+", "a week more", "+", "="),
 		Narrower:  b("-", "a week less", "-"),
 	}

@@ -5,6 +5,8 @@ package footer
 import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/seedcrm/crm/internal/match"
 )
 
 // New returns a help model whose styles are plain: the theme colours the
@@ -17,9 +19,14 @@ func New() help.Model {
 	return h
 }
 
-// View draws km's keys in width cells, full or short.
+// View draws km's keys in width cells, full or short. The short line is cut
+// again at width: bubbles/help adds the item after the last that fits when
+// its ellipsis does not fit either.
 func View(h help.Model, km help.KeyMap, width int, full bool) string {
 	h.Width = width
 	h.ShowAll = full
-	return h.View(km)
+	if full {
+		return h.View(km)
+	}
+	return match.Truncate(h.View(km), width)
 }

@@ -1,7 +1,8 @@
 // Package contact is the page of one contact: profile, ladder, style tip,
 // buying-map place, key dates, open tasks and the timeline of touches (a
-// paged table), with logging a touch through the same service call as
-// crm log.
+// paged table), and the actions on it: log a touch, move the stage, snooze,
+// promise, close a task, edit the profile, each through the same service
+// call as the CLI command that does it.
 package contact
 
 import (
@@ -34,8 +35,15 @@ type Model struct {
 	id       int64
 	p        *profileMsg
 	timeline *table.Model
-	form     *form
-	// logOnLoad opens the form when the profile arrives (l on the Due page).
+	// action is the open chooser or form, nil when none is.
+	action Action
+	// onTasks is true while the keys move in the open tasks (tab), whose
+	// selected row is task.
+	onTasks bool
+	task    int
+	// editing is true while this page's $EDITOR session runs.
+	editing bool
+	// logOnLoad opens the log form when the profile arrives (l on the Due page).
 	logOnLoad bool
 }
 
@@ -97,63 +105,135 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.load(), m.timeline.Reset()) 
 func (m *Model) SetSize(w, h int) {
 	m.c.Width, m.c.Height = w, h
 	m.timeline.SetSize(w, max(h-m.profileLines()-1, 2))
-	if m.form != nil {
-		m.form.setWidth(w)
+	if m.action != nil {
+		m.action.SetWidth(w)
 	}
 }
 
-// Capturing is true while the log form is open.
-func (m *Model) Capturing() bool { return m.form != nil }
+// Capturing is true while a chooser or form is open.
+func (m *Model) Capturing() bool { return m.action != nil }
 
-// Update handles the page's keys, its data and the form.
+// Update handles the page's keys, its data, and the open action.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	k := m.c.Keys
 	switch msg := msg.(type) {
 	case *profileMsg:
 		if msg.err != nil {
 			return m, common.Error(msg.err)
 		}
 		m.p = msg
+		m.task = min(m.task, max(len(msg.tasks)-1, 0))
 		m.SetSize(m.c.Width, m.c.Height)
 		if m.logOnLoad {
 			m.logOnLoad = false
-			return m, m.openForm()
+			return m, m.openLog()
 		}
 		return m, nil
 	case common.RefreshMsg:
 		return m, tea.Batch(m.load(), m.timeline.Refresh())
-	case savedMsg:
-		if msg.err != nil {
-			return m, common.Error(msg.err) // the form stays open with what was typed
+	case WroteMsg:
+		if msg.Contact != m.id {
+			return m, nil
 		}
-		m.form = nil
-		info := func() tea.Msg { return common.InfoMsg{Text: "logged " + msg.touch.Channel + ": " + msg.touch.Summary} }
+		if msg.Err != nil {
+			return m, common.Error(msg.Err) // an open form stays open with what was typed
+		}
+		m.action = nil
+		info := func() tea.Msg { return common.InfoMsg{Text: msg.Text} }
 		return m, tea.Batch(info, func() tea.Msg { return common.RefreshMsg{} })
+	case EditedMsg:
+		if msg.Contact != m.id || !m.editing {
+			return m, nil
+		}
+		m.editing = false
+		return m, msg.Apply()
 	case tea.KeyMsg:
-		if m.form != nil {
-			if key.Matches(msg, k.Cancel) {
-				m.form = nil
-				return m, nil
+		if m.action != nil {
+			closed, cmd := m.action.Update(msg)
+			if closed {
+				m.action = nil
 			}
-			if key.Matches(msg, k.Save) {
-				return m, m.form.save(m.c, m.id)
-			}
-			return m, m.form.update(msg)
+			return m, cmd
 		}
-		if key.Matches(msg, k.Log) && m.p != nil {
-			return m, m.openForm()
+		if cmd, ok := m.key(msg); ok {
+			return m, cmd
 		}
-		if key.Matches(msg, k.Back) {
-			return m, func() tea.Msg { return common.BackMsg{} }
-		}
+	}
+	if m.onTasks {
+		return m, nil
 	}
 	return m, m.timeline.Update(msg)
 }
 
-func (m *Model) openForm() tea.Cmd {
-	m.form = newForm(m.c)
-	m.form.setWidth(m.c.Width)
-	return m.form.focus()
+// openLog opens the log form, as l does.
+func (m *Model) openLog() tea.Cmd {
+	a, cmd := NewLog(m.c, m.p.contact)
+	m.action = a
+	a.SetWidth(m.c.Width)
+	return cmd
+}
+
+// key handles the page's own keys; ok is false for the timeline's.
+func (m *Model) key(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
+	k := m.c.Keys
+	if key.Matches(msg, k.Back) {
+		return func() tea.Msg { return common.BackMsg{} }, true
+	}
+	if m.p == nil {
+		return nil, false
+	}
+	ct := m.p.contact
+	open := func(a Action, cmd tea.Cmd) (tea.Cmd, bool) {
+		if m.action = a; a != nil {
+			a.SetWidth(m.c.Width)
+		}
+		return cmd, true
+	}
+	switch {
+	case key.Matches(msg, k.Log):
+		return m.openLog(), true
+	case key.Matches(msg, k.Stage):
+		return open(NewStage(m.c, ct))
+	case key.Matches(msg, k.Snooze):
+		return open(NewSnooze(m.c, ct))
+	case key.Matches(msg, k.Promise):
+		return open(NewPromise(m.c, ct))
+	case key.Matches(msg, k.Edit):
+		m.editing = true
+		return EditProfile(m.c, ct), true
+	case key.Matches(msg, k.Tasks):
+		m.onTasks = !m.onTasks
+		return nil, true
+	case !m.onTasks && (key.Matches(msg, k.Done) || key.Matches(msg, k.Drop)):
+		m.onTasks = true // show which task the key would close first
+		return nil, true
+	case m.onTasks && key.Matches(msg, k.Done):
+		return m.closeTask(crm.TaskDone), true
+	case m.onTasks && key.Matches(msg, k.Drop):
+		return m.closeTask(crm.TaskDropped), true
+	case m.onTasks && key.Matches(msg, k.Up):
+		m.task = max(m.task-1, 0)
+		return nil, true
+	case m.onTasks && key.Matches(msg, k.Down):
+		m.task = min(m.task+1, max(len(m.p.tasks)-1, 0))
+		return nil, true
+	}
+	return nil, false
+}
+
+// closeTask marks the selected task done or dropped, as crm done and crm
+// drop do.
+func (m *Model) closeTask(state string) tea.Cmd {
+	if m.task >= len(m.p.tasks) {
+		return nil
+	}
+	c, id, tid := m.c, m.id, m.p.tasks[m.task].ID
+	return func() tea.Msg {
+		t, err := c.Services.Tasks.CloseTask(c.Ctx, tid, state, "")
+		if err != nil {
+			return WroteMsg{Contact: id, Err: err}
+		}
+		return WroteMsg{Contact: id, Text: fmt.Sprintf("%s %s %d: %s", state, t.Kind, t.ID, iostreams.CleanLine(t.Title))}
+	}
 }
 
 // profileLines is how many lines the profile takes: fixed, so that the
@@ -172,11 +252,14 @@ func (m *Model) View() string {
 	for i, l := range lines[:m.profileLines()] {
 		lines[i] = match.Truncate(l, m.c.Width)
 	}
-	body := m.timeline.View()
-	if m.form != nil {
-		body = m.form.view(m.c.Theme)
+	head, body := m.c.Theme.Header("Timeline"), m.timeline.View()
+	switch {
+	case m.action != nil:
+		body = m.action.View()
+	case m.onTasks:
+		head, body = m.c.Theme.Header("Open tasks"), m.taskList()
 	}
-	return strings.Join(lines[:m.profileLines()], "\n") + "\n" + m.c.Theme.Header("Timeline") + "\n" + body
+	return strings.Join(lines[:m.profileLines()], "\n") + "\n" + head + "\n" + body
 }
 
 func (m *Model) profile() []string {
@@ -251,17 +334,49 @@ func (m *Model) tasks(th *theme.Theme) string {
 	return "Open tasks: " + strings.Join(parts, "; ")
 }
 
-// ShortHelp lists the page's main keys.
+// taskList draws the open tasks one a line, the selected one marked and
+// overdue ones flagged.
+func (m *Model) taskList() string {
+	th := m.c.Theme
+	if len(m.p.tasks) == 0 {
+		return th.Muted("No open tasks: p records a promise.")
+	}
+	today := crm.Today(m.c.Now())
+	lines := make([]string, len(m.p.tasks))
+	for i, t := range m.p.tasks {
+		mark := "  "
+		if i == m.task {
+			mark = "▸ "
+		}
+		s := fmt.Sprintf("%s%-8s %s  %s", mark, t.Kind, m.c.Days(&t.DueAt, "overdue"), iostreams.CleanLine(t.Title))
+		s = match.Truncate(s, m.c.Width)
+		switch {
+		case t.DueAt.Before(today):
+			s = th.Bad(s)
+		case i == m.task:
+			s = th.Accent(s)
+		}
+		lines[i] = s
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ShortHelp lists the page's main keys: the open action's, or the page's.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	if m.form != nil {
-		return []key.Binding{k.NextField, k.Save, k.Cancel}
+	if m.action != nil {
+		return m.action.ShortHelp()
 	}
-	return []key.Binding{k.Log, k.Up, k.Down, k.Refresh}
+	if m.onTasks {
+		return []key.Binding{k.Done, k.Drop, k.Up, k.Down, k.Tasks, k.Promise}
+	}
+	return []key.Binding{k.Log, k.Stage, k.Snooze, k.Promise, k.Edit, k.Tasks}
 }
 
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Log, k.Save, k.Cancel, k.NextField, k.Refresh, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Tasks},
+		{k.Log, k.Stage, k.Snooze, k.Promise, k.Done, k.Drop, k.Edit},
+		{k.StageNext, k.StageBack, k.Choose, k.NextField, k.Save, k.Cancel, k.Refresh, k.Back}}
 }
