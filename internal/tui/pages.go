@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/pages/board"
 	"github.com/seedcrm/crm/internal/tui/pages/coming"
 	"github.com/seedcrm/crm/internal/tui/pages/contact"
 	"github.com/seedcrm/crm/internal/tui/pages/contacts"
@@ -12,7 +13,7 @@ func tabPages(c common.Common) ([]string, []common.Component) {
 	return []string{"Contacts", "Due", "Board", "Upcoming", "Review"}, []common.Component{
 		contacts.New(c),
 		coming.New(c, "the contacts due for a touch, most urgent first, with the reason"),
-		coming.New(c, "one column per stage of a ladder, contacts as cards to move"),
+		board.New(c),
 		coming.New(c, "key dates, festivals, follow-ups and promises of the next weeks"),
 		coming.New(c, "the week in numbers, then a walk through every due contact"),
 	}

@@ -13,6 +13,9 @@ type KeyMap struct {
 	Open, Filter, Sort                key.Binding
 	Log, Save, Cancel, NextField      key.Binding
 	PrevField                         key.Binding
+	// Board and Review.
+	Left, Right, StageNext, StageBack, Ladder key.Binding
+	Walk, Snooze, Skip                        key.Binding
 }
 
 // Default returns the default bindings.
@@ -44,5 +47,13 @@ func Default() *KeyMap {
 		Cancel:    b("esc", "cancel", "esc"),
 		NextField: b("tab", "next field", "tab"),
 		PrevField: b("shift+tab", "previous field", "shift+tab"),
+		Left:      b("←/h", "left", "left", "h"),
+		Right:     b("→/l", "right", "right", "l"),
+		StageNext: b(">", "next stage", ">"),
+		StageBack: b("<", "previous stage", "<"),
+		Ladder:    b("L", "next ladder", "L"),
+		Walk:      b("w", "walk the due", "w"),
+		Snooze:    b("z", "snooze 1w", "z"),
+		Skip:      b("s", "skip", "s"),
 	}
 }
