@@ -24,6 +24,8 @@ func TestGoldenPages(t *testing.T) {
 			page, keys, wait string
 		}{
 			{"board", "3", "contacts"},
+			{"review", "5", "Week in review"},
+			{"walk", "5w", "Stage: ■"},
 		} {
 			t.Run(fmt.Sprintf("%s_%dx%d", tc.page, size[0], size[1]), func(t *testing.T) {
 				s := demoBook(t)

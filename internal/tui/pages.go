@@ -6,6 +6,7 @@ import (
 	"github.com/seedcrm/crm/internal/tui/pages/coming"
 	"github.com/seedcrm/crm/internal/tui/pages/contact"
 	"github.com/seedcrm/crm/internal/tui/pages/contacts"
+	"github.com/seedcrm/crm/internal/tui/pages/review"
 )
 
 // tabPages returns the titles and pages of the tabs, in their number order.
@@ -15,7 +16,7 @@ func tabPages(c common.Common) ([]string, []common.Component) {
 		coming.New(c, "the contacts due for a touch, most urgent first, with the reason"),
 		board.New(c),
 		coming.New(c, "key dates, festivals, follow-ups and promises of the next weeks"),
-		coming.New(c, "the week in numbers, then a walk through every due contact"),
+		review.New(c),
 	}
 }
 
