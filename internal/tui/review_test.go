@@ -129,3 +129,13 @@ func TestReviewWalkEnd(t *testing.T) {
 		t.Errorf("stored walk %+v %v, want through in 2026-W47", st, err)
 	}
 }
+
+// TestStartPage: Options.Start opens the program on that tab (crm review).
+func TestStartPage(t *testing.T) {
+	m := New(context.Background(), Options{Services: demoBook(t), Clock: clock, RefreshEvery: time.Hour, Start: "review"})
+	run(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	run(m, drain(m.initPages())...)
+	if v := m.View(); !strings.Contains(v, "[5 Review]") || !strings.Contains(v, "Week in review") {
+		t.Errorf("Start review does not open the Review page:\n%s", v)
+	}
+}
