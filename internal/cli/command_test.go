@@ -267,3 +267,15 @@ func TestEditOptions(t *testing.T) {
 		t.Errorf("--birthday 02-30: %v, want EINVALID", err)
 	}
 }
+
+// TestReviewOptions: crm review opens the interface on its Review page;
+// crm tui on the first.
+func TestReviewOptions(t *testing.T) {
+	if o := mustParse(t, newReviewCmd); o.Start != "review" {
+		t.Errorf("crm review starts on %q, want review", o.Start)
+	}
+	if o := mustParse(t, newTUICmd); o.Start != "" {
+		t.Errorf("crm tui starts on %q, want the first page", o.Start)
+	}
+	wantUsage(t, newReviewCmd, "extra")
+}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/theme"
 	"github.com/spf13/cobra"
 )
 
@@ -95,20 +95,7 @@ func printWeekReport(app *App, r *crm.WeekReport) error {
 	th := app.Theme()
 	w := app.IO.Out
 	fmt.Fprintf(w, "%s  %s → %s\n\n", th.Bold("Week in review"), fmtDate(r.Since), fmtDate(r.Until.Add(-time.Second)))
-	// delta prints the change against the span before, signed as numbers
-	// are; the colour says whether the change is good news (for stages down,
-	// fewer is better).
-	delta := func(now, before int, fewerIsBetter bool) string {
-		d := now - before
-		if d == 0 {
-			return th.Muted("±0")
-		}
-		s := fmt.Sprintf("%+d", d)
-		if (d > 0) != fewerIsBetter {
-			return th.Good(s)
-		}
-		return th.Bad(s)
-	}
+	delta := th.Delta
 	fmt.Fprintf(w, "%-16s %4d  %s\n", "touches", r.Touches, delta(r.Touches, r.TouchesBefore, false))
 	fmt.Fprintf(w, "%-16s %4d  %s\n", "new contacts", r.NewContacts, delta(r.NewContacts, r.NewBefore, false))
 	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages up", r.StagesUp, delta(r.StagesUp, r.StagesUpPrev, false))
@@ -153,4 +140,4 @@ func printWeekReport(app *App, r *crm.WeekReport) error {
 }
 
 // bar draws a count as a row of blocks, capped at 40.
-func bar(n int) string { return strings.Repeat("▇", min(n, 40)) }
+func bar(n int) string { return theme.Bar(n, 40) }

@@ -8,7 +8,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-type tuiOptions struct{ *App }
+type tuiOptions struct {
+	*App
+	// Start is the page the interface opens on (tui.Options.Start): empty
+	// for Contacts, "review" for crm review.
+	Start string
+}
 
 func newTUICmd(app *App, runF func(context.Context, *tuiOptions) error) *cobra.Command {
 	opts := &tuiOptions{App: app}
@@ -54,7 +59,34 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 		Lang:     app.lang(),
 		In:       app.IO.In,
 		Out:      app.IO.Out,
+		Start:    opts.Start,
 	})
+}
+
+func newReviewCmd(app *App, runF func(context.Context, *tuiOptions) error) *cobra.Command {
+	opts := &tuiOptions{App: app, Start: "review"}
+	return &cobra.Command{
+		Use:   "review",
+		Short: "The weekly review: the week in numbers, then a walk through who is due",
+		Long: `Open the terminal interface on its Review page: the last seven days as
+crm report week counts them (touches by channel and by day, stage moves up
+and down, promises kept and broken, new contacts, who is due now), then,
+on w, a walk through the due contacts in crm due's order, one at a time:
+l opens the contact to log a touch, z snoozes it a week, > moves it one
+stage on, s skips it, esc stops the walk.
+
+The walk is resumable: quit in the middle and the next crm review (w
+again) continues at the contact where it stopped, until the ISO week
+changes. Where it stands is kept in the book, not as a setting (crm config
+does not show it) and not as a change (crm undo undoes your snoozes and
+moves, not the walk's steps).
+
+Exit status: 0 quit; 1 the book cannot be opened, or no terminal.`,
+		Example: `  crm review
+  crm --lang zh review`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error { return runCmd(cmd, opts, runF, runTUI) },
+	}
 }
 
 // onTerminal reports whether the user sits at a terminal (stdin and stdout

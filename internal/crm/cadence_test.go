@@ -78,3 +78,28 @@ func TestExplain(t *testing.T) {
 		t.Errorf("urgency = %+v, days overdue %d", it.Urgency, it.DaysOverdue)
 	}
 }
+
+// TestReviewStateResume: a walk resumes at its stored next contact within
+// its ISO week; a new week, a finished walk or a next contact that is no
+// longer due start at the top.
+func TestReviewStateResume(t *testing.T) {
+	items := []*DueItem{{ID: 3}, {ID: 9}, {ID: 4}}
+	week := ReviewWeek(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	if week != "2026-W47" {
+		t.Fatalf("ReviewWeek = %s, want 2026-W47", week)
+	}
+	for _, tc := range []struct {
+		st   ReviewState
+		want int
+	}{
+		{ReviewState{}, 0},
+		{ReviewState{Week: week, Next: 4}, 2},
+		{ReviewState{Week: "2026-W46", Next: 4}, 0},
+		{ReviewState{Week: week, Next: 0}, 0},
+		{ReviewState{Week: week, Next: 77}, 0},
+	} {
+		if got := tc.st.Resume(items, week); got != tc.want {
+			t.Errorf("%+v.Resume = %d, want %d", tc.st, got, tc.want)
+		}
+	}
+}

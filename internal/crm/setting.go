@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/seedcrm/crm/internal/when"
 )
@@ -153,4 +154,38 @@ func SpanDays(s string) int {
 		return 0
 	}
 	return sp.ApproxDays()
+}
+
+// ReviewState is where the weekly review's walk through the due contacts
+// stands, so that quitting in the middle and reopening continues there:
+// the ISO week of the walk (ReviewWeek) and the id of the contact it shows
+// next, 0 once the walk went through everyone. It is kept in the book but
+// is no setting: crm config neither lists nor sets it, and writing it is no
+// change that crm undo undoes.
+type ReviewState struct {
+	Week string `json:"week"`
+	Next int64  `json:"next"`
+}
+
+// ReviewWeek names the ISO week of t as a review state stores it: 2026-W47.
+func ReviewWeek(t time.Time) string {
+	y, w := t.ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
+// Resume returns where a walk over items (the due list as RankedDue gives
+// it) starts in week: at the stored next contact while the week is the
+// same, else at the start. A walk finished this week, or whose next contact
+// is no longer due (touched or snoozed elsewhere), starts again at the
+// start: everyone still listed is still due.
+func (s ReviewState) Resume(items []*DueItem, week string) int {
+	if s.Week != week || s.Next == 0 {
+		return 0
+	}
+	for i, it := range items {
+		if it.ID == s.Next {
+			return i
+		}
+	}
+	return 0
 }

@@ -182,4 +182,8 @@ type SettingService interface {
 	GetSetting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 	Settings(ctx context.Context) ([]Setting, error)
+	// ReviewState reads where the weekly review's walk stands: the zero
+	// state when it never ran. SetReviewState stores it, unjournaled.
+	ReviewState(ctx context.Context) (ReviewState, error)
+	SetReviewState(ctx context.Context, s ReviewState) error
 }

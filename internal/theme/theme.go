@@ -3,6 +3,7 @@
 package theme
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -82,3 +83,21 @@ func StageBar(index, steps int) string {
 	}
 	return strings.Repeat("■", index+1) + strings.Repeat("□", steps-index-1)
 }
+
+// Delta is a count's change against the span before, signed ("+3", "±0");
+// its colour says whether the change is good news: more is, unless
+// fewerIsBetter (stages moved down).
+func (t *Theme) Delta(now, before int, fewerIsBetter bool) string {
+	d := now - before
+	if d == 0 {
+		return t.Muted("±0")
+	}
+	s := fmt.Sprintf("%+d", d)
+	if (d > 0) != fewerIsBetter {
+		return t.Good(s)
+	}
+	return t.Bad(s)
+}
+
+// Bar draws a count as a row of blocks, at most w of them.
+func Bar(n, w int) string { return strings.Repeat("▇", max(min(n, w), 0)) }

@@ -2,10 +2,11 @@ package tui
 
 import (
 	"github.com/seedcrm/crm/internal/tui/common"
-	"github.com/seedcrm/crm/internal/tui/pages/coming"
+	"github.com/seedcrm/crm/internal/tui/pages/board"
 	"github.com/seedcrm/crm/internal/tui/pages/contact"
 	"github.com/seedcrm/crm/internal/tui/pages/contacts"
 	"github.com/seedcrm/crm/internal/tui/pages/due"
+	"github.com/seedcrm/crm/internal/tui/pages/review"
 	"github.com/seedcrm/crm/internal/tui/pages/upcoming"
 )
 
@@ -14,9 +15,9 @@ func tabPages(c common.Common) ([]string, []common.Component) {
 	return []string{"Contacts", "Due", "Board", "Upcoming", "Review"}, []common.Component{
 		contacts.New(c),
 		due.New(c),
-		coming.New(c, "one column per stage of a ladder, contacts as cards to move"),
+		board.New(c),
 		upcoming.New(c),
-		coming.New(c, "the week in numbers, then a walk through every due contact"),
+		review.New(c),
 	}
 }
 

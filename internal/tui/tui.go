@@ -8,6 +8,7 @@ package tui
 import (
 	"context"
 	"io"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -30,6 +31,9 @@ type Options struct {
 	// RefreshEvery is the period of the automatic refresh that shows what
 	// another process (the CLI) wrote; 0 is the default, 5 s.
 	RefreshEvery time.Duration
+	// Start is the tab shown first, by its title ("Review"; any case);
+	// empty or unknown is the first tab, Contacts.
+	Start string
 }
 
 // Run runs the TUI until the user quits or ctx is done.
@@ -52,5 +56,11 @@ func New(ctx context.Context, o Options) *Model {
 	}
 	c := common.Common{Ctx: ctx, Services: o.Services, Now: o.Clock, Theme: theme.New(o.Color),
 		Keys: keymap.Default(), Lang: o.Lang}
-	return newModel(c, every)
+	m := newModel(c, every)
+	for i, t := range m.titles {
+		if strings.EqualFold(t, o.Start) {
+			m.active = i
+		}
+	}
+	return m
 }

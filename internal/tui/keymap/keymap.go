@@ -18,6 +18,9 @@ type KeyMap struct {
 	Tasks, StageNext, StageBack, Choose      key.Binding
 	Submit                                   key.Binding
 	Wider, Narrower                          key.Binding
+	// Board and Review.
+	Left, Right, MoveNext, MoveBack, Ladder key.Binding
+	Walk, Skip                              key.Binding
 }
 
 // Default returns the default bindings.
@@ -62,5 +65,12 @@ func Default() *KeyMap {
 		Submit:    b("enter", "save", "enter"),
 		Wider:     b("+", "a week more", "+", "="),
 		Narrower:  b("-", "a week less", "-"),
+		Left:      b("←/h", "left", "left", "h"),
+		Right:     b("→/l", "right", "right", "l"),
+		MoveNext:  b(">", "next stage", ">"),
+		MoveBack:  b("<", "previous stage", "<"),
+		Ladder:    b("L", "next ladder", "L"),
+		Walk:      b("w", "walk the due", "w"),
+		Skip:      b("s", "skip", "s"),
 	}
 }

@@ -1,0 +1,387 @@
+// Package review is the Review page: the week in numbers as crm report
+// week computes them, then a walk through the due contacts (crm due's
+// ranking), one at a time, that can be stopped and resumed within the ISO
+// week: where it stands is stored in the book (crm.ReviewState).
+package review
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
+	"github.com/seedcrm/crm/internal/theme"
+	"github.com/seedcrm/crm/internal/tui/common"
+)
+
+// SnoozeFor is how long z keeps a contact off the due list.
+const SnoozeFor = 7 // days: crm snooze --for 1w
+
+// reportMsg is the week's report and the stored walk.
+type reportMsg struct {
+	r     *crm.WeekReport
+	state crm.ReviewState
+	err   error
+}
+
+// walkMsg is the due list to walk and where the walk starts.
+type walkMsg struct {
+	items []*crm.DueItem
+	start int
+	err   error
+}
+
+// contactMsg is the contact the walk shows, for its ladder and stage.
+type contactMsg struct {
+	c   *crm.Contact
+	err error
+}
+
+// actedMsg is the answer of a write of the walk; next moves the walk on.
+type actedMsg struct {
+	text string
+	next bool
+	err  error
+}
+
+// Model is the page.
+type Model struct {
+	c      common.Common
+	report *reportMsg
+	// The walk: the due list as it was when it started, the position, and
+	// the contact shown (nil until it is read).
+	walking bool
+	items   []*crm.DueItem
+	pos     int
+	contact *crm.Contact
+	done    int // contacts walked through in a walk just finished; -1 none
+}
+
+// New returns the page.
+func New(c common.Common) *Model { return &Model{c: c, done: -1} }
+
+func (m *Model) today() time.Time { return crm.Today(m.c.Now()) }
+func (m *Model) week() string     { return crm.ReviewWeek(m.today()) }
+
+// load reads the week as crm report week does: the seven days to today
+// against the seven before, due counted before tomorrow.
+func (m *Model) load() tea.Cmd {
+	c, today := m.c, m.today()
+	return func() tea.Msg {
+		tomorrow := today.AddDate(0, 0, 1)
+		msg := &reportMsg{}
+		if msg.r, msg.err = c.Services.Reports.Week(c.Ctx, today.AddDate(0, 0, -6), tomorrow, tomorrow); msg.err != nil {
+			return msg
+		}
+		msg.state, msg.err = c.Services.Settings.ReviewState(c.Ctx)
+		return msg
+	}
+}
+
+// startWalk reads the due list as crm due ranks it and resumes the stored
+// walk where the week is the same.
+func (m *Model) startWalk() tea.Cmd {
+	c, today, week := m.c, m.today(), m.week()
+	return func() tea.Msg {
+		f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1)}
+		items, err := crm.RankedDue(c.Ctx, c.Services.Due, c.Services.KeyDates, f)
+		if err != nil {
+			return walkMsg{err: err}
+		}
+		st, err := c.Services.Settings.ReviewState(c.Ctx)
+		if err != nil {
+			return walkMsg{err: err}
+		}
+		return walkMsg{items: items, start: st.Resume(items, week)}
+	}
+}
+
+// save stores where the walk stands: the next contact, 0 once through.
+func (m *Model) save() tea.Cmd {
+	c, st := m.c, crm.ReviewState{Week: m.week()}
+	if m.walking && m.pos < len(m.items) {
+		st.Next = m.items[m.pos].ID
+	}
+	return func() tea.Msg {
+		if err := c.Services.Settings.SetReviewState(c.Ctx, st); err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return nil
+	}
+}
+
+// show moves the walk to pos: it stores the position and reads the contact,
+// or ends the walk past the last one.
+func (m *Model) show(pos int) tea.Cmd {
+	m.pos, m.contact = pos, nil
+	if pos >= len(m.items) {
+		m.walking, m.done = false, len(m.items)
+		return tea.Batch(m.save(), m.load())
+	}
+	return tea.Batch(m.save(), m.readContact())
+}
+
+// readContact reads the contact the walk shows.
+func (m *Model) readContact() tea.Cmd {
+	c, id := m.c, m.items[m.pos].ID
+	return func() tea.Msg {
+		ct, err := c.Services.Contacts.FindContactByID(c.Ctx, id)
+		return contactMsg{ct, err}
+	}
+}
+
+// snooze keeps the shown contact off the due list for SnoozeFor days, as
+// crm snooze --for 1w does, and moves on.
+func (m *Model) snooze(it *crm.DueItem) tea.Cmd {
+	c, until := m.c, m.today().AddDate(0, 0, SnoozeFor)
+	return func() tea.Msg {
+		ct, err := c.Services.Due.Snooze(c.Ctx, it.ID, until)
+		if err != nil {
+			return actedMsg{err: err}
+		}
+		return actedMsg{text: fmt.Sprintf("snoozed %s until %s", iostreams.CleanLine(ct.Name), until.Format("2006-01-02")), next: true}
+	}
+}
+
+// stageUp moves the shown contact one stage on, as crm stage REF next does;
+// the walk stays on it.
+func (m *Model) stageUp(it *crm.DueItem) tea.Cmd {
+	c := m.c
+	return func() tea.Msg {
+		sc, err := c.Services.Stages.ChangeStage(c.Ctx, it.ID, "next", time.Time{}, "")
+		if err != nil {
+			return actedMsg{err: err}
+		}
+		return actedMsg{text: fmt.Sprintf("%s: %s → %s", iostreams.CleanLine(it.Name), sc.From, sc.To)}
+	}
+}
+
+// Init loads the week.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+// SetSize is told the page's area.
+func (m *Model) SetSize(w, h int) { m.c.Width, m.c.Height = w, h }
+
+// Update handles the page's keys and its data.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k := m.c.Keys
+	switch msg := msg.(type) {
+	case common.RefreshMsg:
+		cmds := []tea.Cmd{m.load()}
+		if m.walking && m.pos < len(m.items) {
+			cmds = append(cmds, m.readContact())
+		}
+		return m, tea.Batch(cmds...)
+	case *reportMsg:
+		if msg.err != nil {
+			return m, common.Error(msg.err)
+		}
+		m.report = msg
+		return m, nil
+	case walkMsg:
+		if msg.err != nil {
+			return m, common.Error(msg.err)
+		}
+		m.items, m.walking, m.done = msg.items, true, -1
+		return m, m.show(msg.start)
+	case contactMsg:
+		if msg.err != nil {
+			return m, common.Error(msg.err)
+		}
+		if m.walking && m.pos < len(m.items) && m.items[m.pos].ID == msg.c.ID {
+			m.contact = msg.c
+		}
+		return m, nil
+	case actedMsg:
+		if msg.err != nil {
+			return m, common.Error(msg.err)
+		}
+		cmds := []tea.Cmd{func() tea.Msg { return common.InfoMsg{Text: msg.text} }, func() tea.Msg { return common.RefreshMsg{} }}
+		if msg.next && m.walking {
+			cmds = append(cmds, m.show(m.pos+1))
+		}
+		return m, tea.Batch(cmds...)
+	case tea.KeyMsg:
+		if !m.walking {
+			if key.Matches(msg, k.Walk) {
+				return m, m.startWalk()
+			}
+			return m, nil
+		}
+		return m, m.walkKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) walkKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	if key.Matches(msg, k.Back) {
+		m.walking = false // the position stays stored: w resumes it
+		return m.load()
+	}
+	if m.pos >= len(m.items) {
+		return nil
+	}
+	it := m.items[m.pos]
+	switch {
+	case key.Matches(msg, k.Log):
+		return func() tea.Msg { return common.OpenContactMsg{ID: it.ID} }
+	case key.Matches(msg, k.Snooze):
+		return m.snooze(it)
+	case key.Matches(msg, k.MoveNext):
+		return m.stageUp(it)
+	case key.Matches(msg, k.Skip):
+		return m.show(m.pos + 1)
+	}
+	return nil
+}
+
+// View draws the walk's contact, or the week.
+func (m *Model) View() string {
+	var lines []string
+	if m.walking {
+		lines = m.walkView()
+	} else {
+		lines = m.weekView()
+	}
+	for i, l := range lines {
+		lines[i] = match.Truncate(l, m.c.Width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) walkView() []string {
+	th := m.c.Theme
+	if m.pos >= len(m.items) {
+		return nil
+	}
+	it := m.items[m.pos]
+	head := th.Bold(iostreams.CleanLine(it.Name))
+	if it.Account != "" {
+		head += " · " + iostreams.CleanLine(it.Account)
+	}
+	stage := it.Stage
+	if ct := m.contact; ct != nil {
+		stage = m.c.StageLabel(ct.Ladder, ct.Stage)
+		if l, err := crm.FindLadder(ct.Ladder); err == nil {
+			stage = th.Good(theme.StageBar(l.Index(ct.Stage), len(l.Stages))) + " " + stage
+		}
+	}
+	due := crm.ShortDays(-it.DaysOverdue, "overdue")
+	lines := []string{
+		th.Header(fmt.Sprintf("Walk through the due · %d of %d", m.pos+1, len(m.items))), "",
+		head,
+		fmt.Sprintf("Tier %s · due %s · urgency %.1f", th.Tier(it.Tier), due, it.Urgency.Score),
+		"Stage: " + stage,
+		"Why: " + iostreams.CleanLine(it.Reason),
+	}
+	for _, t := range it.Tasks {
+		s := fmt.Sprintf("  %s: %s, %s", t.Kind, iostreams.CleanLine(t.Title), m.c.Days(&t.DueAt, "overdue"))
+		if t.DueAt.Before(m.today()) {
+			s = th.Bad(s)
+		}
+		lines = append(lines, s)
+	}
+	return append(lines, "", th.Muted("l log (opens the contact) · z snooze 1w · > next stage · s skip · esc stop"))
+}
+
+func (m *Model) weekView() []string {
+	th := m.c.Theme
+	if m.report == nil {
+		return []string{th.Muted("loading…")}
+	}
+	r := m.report.r
+	half := max(m.c.Width/2, 20)
+	lines := []string{fmt.Sprintf("%s  %s → %s", th.Bold("Week in review"), r.Since.Local().Format("2006-01-02"),
+		r.Until.Add(-time.Second).Local().Format("2006-01-02")), ""}
+	num := func(label string, n int, extra string) string { return fmt.Sprintf("%-16s %4d  %s", label, n, extra) }
+	broken := ""
+	if r.PromisesBroken > 0 {
+		broken = th.Bad("!")
+	}
+	left := []string{
+		num("touches", r.Touches, th.Delta(r.Touches, r.TouchesBefore, false)),
+		num("new contacts", r.NewContacts, th.Delta(r.NewContacts, r.NewBefore, false)),
+		num("stages up", r.StagesUp, th.Delta(r.StagesUp, r.StagesUpPrev, false)),
+		num("stages down", r.StagesDown, th.Delta(r.StagesDown, r.StagesDownPrev, true)),
+		num("promises kept", r.PromisesKept, ""),
+		num("promises broken", r.PromisesBroken, broken),
+		num("due now", r.DueNow, ""),
+	}
+	if len(r.ByChannel) > 0 {
+		left = append(left, "", th.Header("By channel"))
+		var chans []string
+		for ch := range r.ByChannel {
+			chans = append(chans, ch)
+		}
+		sort.Slice(chans, func(i, j int) bool {
+			a, b := r.ByChannel[chans[i]], r.ByChannel[chans[j]]
+			return a > b || (a == b && chans[i] < chans[j])
+		})
+		for _, ch := range chans {
+			left = append(left, fmt.Sprintf("  %-8s %3d %s", ch, r.ByChannel[ch], theme.Bar(r.ByChannel[ch], half-16)))
+		}
+	}
+	right := []string{th.Header("By day")}
+	for _, d := range r.ByDay {
+		t, _ := time.ParseInLocation("2006-01-02", d.Date, time.Local)
+		right = append(right, fmt.Sprintf("  %s %s %3d %s", d.Date[5:], t.Format("Mon"), d.Touches, theme.Bar(d.Touches, half-16)))
+	}
+	if len(r.Moves) > 0 {
+		right = append(right, "", th.Header("Stage moves"))
+		for _, mv := range r.Moves {
+			dir := th.Good("up  ")
+			if !mv.Up {
+				dir = th.Bad("down")
+			}
+			right = append(right, fmt.Sprintf("  %s %s  %s → %s", dir, iostreams.CleanLine(mv.Contact), mv.From, mv.To))
+		}
+	}
+	room := max(m.c.Height-len(lines)-2, 1)
+	for i := 0; i < max(len(left), len(right)) && i < room; i++ {
+		l, rt := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			rt = right[i]
+		}
+		lines = append(lines, strings.TrimRight(match.PadRight(l, half)+match.Truncate(rt, m.c.Width-half), " "))
+	}
+	return append(lines, "", m.walkHint())
+}
+
+// walkHint says what w does: start the walk, resume it, or walk again.
+func (m *Model) walkHint() string {
+	th, r, st := m.c.Theme, m.report.r, m.report.state
+	switch {
+	case m.done >= 0:
+		return th.Good(fmt.Sprintf("Walked through %s. ", crm.Plural(m.done, "due contact"))) + th.Muted("w walks again.")
+	case r.DueNow == 0:
+		return th.Good("Nobody is due; well kept.")
+	case st.Week == m.week() && st.Next != 0:
+		return th.Accent("w resumes the walk where it stopped") + th.Muted(fmt.Sprintf(" (%d due)", r.DueNow))
+	}
+	return th.Accent(fmt.Sprintf("w walks through the %s, one at a time", crm.Plural(r.DueNow, "due contact")))
+}
+
+// ShortHelp lists the page's main keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	if m.walking {
+		return []key.Binding{k.Log, k.Snooze, k.MoveNext, k.Skip, k.Back}
+	}
+	return []key.Binding{k.Walk, k.Refresh}
+}
+
+// FullHelp lists all the page's keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{{k.Walk, k.Refresh}, {k.Log, k.Snooze, k.MoveNext, k.Skip, k.Back}}
+}
