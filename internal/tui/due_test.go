@@ -45,7 +45,8 @@ func datesBook(tb testing.TB) *crm.Services {
 }
 
 // pageGolden runs the real program at w×h, switches to the page with key
-// (waiting for ready), sends more, and compares the final view with
+// (waiting for ready, text of its final view only: not of the Contacts
+// page, nor of a header drawn before the rows), sends more, and compares the final view with
 // testdata/<test>/<name>.golden (go test ./internal/tui -run TestGoldenDue -update).
 func pageGolden(t *testing.T, s *crm.Services, w, h int, key, ready string, more ...tea.Msg) {
 	t.Helper()
@@ -73,7 +74,7 @@ func TestGoldenDue(t *testing.T) {
 	s := datesBook(t)
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("due_%dx%d", size[0], size[1]), func(t *testing.T) {
-			pageGolden(t, s, size[0], size[1], "2", " due · ")
+			pageGolden(t, s, size[0], size[1], "2", "tier A, last touch 52 days ago")
 		})
 	}
 }

@@ -21,11 +21,13 @@ func TestGoldenPages(t *testing.T) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, tc := range []struct {
+			// wait is text of the final view only: not of the Contacts
+			// page, nor of the page before its data arrives.
 			page, keys, wait string
 		}{
-			{"board", "3", "contacts"},
-			{"review", "5", "Week in review"},
-			{"walk", "5w", "Stage: ■"},
+			{"board", "3", "Grace Lau · Harbour Pumps"},
+			{"review", "5", "w walks through the 7 due contacts"},
+			{"walk", "5w", "Why: tier A, last touch 52 days ago"},
 		} {
 			t.Run(fmt.Sprintf("%s_%dx%d", tc.page, size[0], size[1]), func(t *testing.T) {
 				s := demoBook(t)

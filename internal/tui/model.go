@@ -38,6 +38,9 @@ type Model struct {
 	full   bool
 	width  int
 	height int
+	// memo is the last frame: Update invalidates it on every message but
+	// those known to change nothing (mouse motion).
+	memo common.Memo
 }
 
 func newModel(c common.Common, every time.Duration) *Model {
@@ -84,6 +87,10 @@ func (m *Model) resize() {
 // Update routes keys and the mouse to the current page, data messages to
 // every live page, and handles the root's own keys and messages.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok && mm.Action == tea.MouseActionMotion {
+		return m, nil // no page reacts to motion: the frame stands
+	}
+	m.memo.Invalidate()
 	k := m.c.Keys
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -164,7 +171,9 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 
 // View draws the tabs, the page (or the full help), the status line and the
 // footer, each line at most the terminal's width.
-func (m *Model) View() string {
+func (m *Model) View() string { return m.memo.View(m.render) }
+
+func (m *Model) render() string {
 	if m.width == 0 {
 		return ""
 	}

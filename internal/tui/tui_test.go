@@ -237,3 +237,19 @@ func TestKeysInOneRead(t *testing.T) {
 		t.Fatalf("/wkz in one read does not filter to 王科长:\n%s", v)
 	}
 }
+
+// TestViewMemo: a message that changes nothing (mouse motion) does not
+// draw the frame again; a keypress does.
+func TestViewMemo(t *testing.T) {
+	m := newTest(t, demoBook(t), 80, 24)
+	v := m.View()
+	n := m.memo.Renders
+	run(m, tea.MouseMsg{X: 3, Y: 5, Action: tea.MouseActionMotion})
+	if m.View() != v || m.memo.Renders != n {
+		t.Errorf("mouse motion drew the frame again (%d renders, was %d)", m.memo.Renders, n)
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyDown})
+	if m.View(); m.memo.Renders != n+1 {
+		t.Errorf("a keypress did not draw the frame again")
+	}
+}

@@ -12,7 +12,7 @@ func TestGoldenUpcoming(t *testing.T) {
 	s := datesBook(t)
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("upcoming_%dx%d", size[0], size[1]), func(t *testing.T) {
-			pageGolden(t, s, size[0], size[1], "4", "next 30 days")
+			pageGolden(t, s, size[0], size[1], "4", "send the samples")
 		})
 	}
 }

@@ -59,3 +59,24 @@ type RefreshMsg struct{}
 
 // Error returns a command that reports err.
 func Error(err error) tea.Cmd { return func() tea.Msg { return ErrMsg{err} } }
+
+// Memo keeps a component's rendered view until Invalidate: a View that
+// nothing changed since returns the same string without drawing it again.
+type Memo struct {
+	view  string
+	valid bool
+	// Renders counts the draws, for tests.
+	Renders int
+}
+
+// Invalidate makes the next View draw again.
+func (m *Memo) Invalidate() { m.valid = false }
+
+// View returns the kept view, or what render draws when there is none.
+func (m *Memo) View(render func() string) string {
+	if !m.valid {
+		m.view, m.valid = render(), true
+		m.Renders++
+	}
+	return m.view
+}
