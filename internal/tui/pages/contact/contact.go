@@ -50,7 +50,7 @@ type Model struct {
 // New returns the page of contact id; Init loads it.
 func New(c common.Common, id int64) *Model {
 	m := &Model{c: c, id: id}
-	cols := []table.Column{{Title: c.T("col.when"), Min: 16}, {Title: c.T("col.channel"), Min: 8}, {Title: c.T("col.summary"), Min: 20, Grow: 1}}
+	cols := []table.Column{{Title: c.T("col.when"), Min: 16}, {Title: c.T("col.channel"), Min: channelWidth(c)}, {Title: c.T("col.summary"), Min: 20, Grow: 1}}
 	m.timeline = table.New(c, fmt.Sprintf("timeline-%d", id), cols, 50, m.fetchTouches)
 	m.timeline.Empty = c.T("contact.noTouches")
 	return m
@@ -292,7 +292,7 @@ func (m *Model) profile() []string {
 	if len(m.p.dates) > 0 {
 		ds := make([]string, len(m.p.dates))
 		for i, d := range m.p.dates {
-			ds[i] = clean(d.Kind) + " " + d.DateString()
+			ds[i] = clean(m.c.KindLabel(d.Kind)) + " " + d.DateString()
 			if d.Label != "" {
 				ds[i] = clean(d.Label) + " " + d.DateString()
 			}
@@ -387,4 +387,14 @@ func (m *Model) every() string {
 		return m.c.T("contact.every", m.p.rhythm)
 	}
 	return crm.Plural(m.p.rhythm, "day")
+}
+
+// channelWidth is the timeline's channel column: 8 cells, or the widest
+// channel label in the interface's language.
+func channelWidth(c common.Common) int {
+	w := 8
+	for _, k := range crm.Channels.Keys() {
+		w = max(w, match.Width(c.ChannelLabel(k)))
+	}
+	return w
 }

@@ -44,7 +44,7 @@ type Model struct {
 // New returns the page; Init loads the list.
 func New(c common.Common) *Model {
 	m := &Model{c: c, days: DefaultDays}
-	cols := []table.Column{{Title: c.T("col.date"), Min: 10}, {Title: c.T("col.day"), Min: 3}, {Title: c.T("col.when"), Min: 11},
+	cols := []table.Column{{Title: c.T("col.date"), Min: 10}, {Title: c.T("col.day"), Min: max(3, match.Width(c.Weekday(time.Time{})))}, {Title: c.T("col.when"), Min: 11},
 		{Title: c.T("col.kind"), Min: 8}, {Title: c.T("col.contact"), Min: 10, Grow: 1}, {Title: c.T("col.what"), Min: 16, Grow: 4}}
 	m.table = table.New(c, "upcoming", cols, pageSize, m.fetch)
 	m.table.Empty = c.T("upcoming.none")
@@ -59,7 +59,6 @@ func (m *Model) load() tea.Cmd {
 		return listMsg{days: days, occ: occ, err: err}
 	}
 }
-
 
 // what is the occasion's title with its age and, for a lunar date, the
 // lunar day it falls on (the Date column is its solar day this year).
