@@ -28,7 +28,8 @@ type refreshTickMsg struct{}
 type Model struct {
 	c      common.Common
 	every  time.Duration
-	titles []string
+	ids    []string // the tabs' ids (Options.Start names one)
+	titles []string // their titles, in the interface's language
 	tabs   []common.Component
 	active int
 	// stack holds the pages opened over the active tab (a contact), top last.
@@ -44,8 +45,12 @@ type Model struct {
 }
 
 func newModel(c common.Common, every time.Duration) *Model {
-	titles, pages := tabPages(c)
-	return &Model{c: c, every: every, titles: titles, tabs: pages, help: footer.New()}
+	ids, pages := tabPages(c)
+	titles := make([]string, len(ids))
+	for i, id := range ids {
+		titles[i] = c.T("tab." + id)
+	}
+	return &Model{c: c, every: every, ids: ids, titles: titles, tabs: pages, help: footer.New()}
 }
 
 func (m *Model) tick() tea.Cmd {
@@ -100,7 +105,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case refreshTickMsg:
 		return m, tea.Batch(m.tick(), m.broadcast(common.RefreshMsg{}))
 	case common.ErrMsg:
-		m.status.SetError(msg.Err)
+		m.status.SetError(m.c.T("tui.error", msg.Err.Error()))
 		return m, nil
 	case common.InfoMsg:
 		m.status.SetInfo(msg.Text)
@@ -178,7 +183,7 @@ func (m *Model) render() string {
 		return ""
 	}
 	if m.width < MinWidth || m.height < MinHeight {
-		return match.Truncate("Please enlarge the terminal to at least 80×24.", m.width)
+		return match.Truncate(m.c.T("tui.enlarge"), m.width)
 	}
 	th := m.c.Theme
 	body := ""

@@ -10,9 +10,10 @@ import (
 	"github.com/seedcrm/crm/internal/tui/pages/upcoming"
 )
 
-// tabPages returns the titles and pages of the tabs, in their number order.
+// tabPages returns the ids and pages of the tabs, in their number order;
+// a tab's title is the message "tab."+id.
 func tabPages(c common.Common) ([]string, []common.Component) {
-	return []string{"Contacts", "Due", "Board", "Upcoming", "Review"}, []common.Component{
+	return []string{"contacts", "due", "board", "upcoming", "review"}, []common.Component{
 		contacts.New(c),
 		due.New(c),
 		board.New(c),

@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/theme"
 	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/tui/keymap"
@@ -31,7 +32,7 @@ type Options struct {
 	// RefreshEvery is the period of the automatic refresh that shows what
 	// another process (the CLI) wrote; 0 is the default, 5 s.
 	RefreshEvery time.Duration
-	// Start is the tab shown first, by its title ("Review"; any case);
+	// Start is the tab shown first, by its English title ("Review"; any case);
 	// empty or unknown is the first tab, Contacts.
 	Start string
 }
@@ -55,9 +56,9 @@ func New(ctx context.Context, o Options) *Model {
 		every = 5 * time.Second
 	}
 	c := common.Common{Ctx: ctx, Services: o.Services, Now: o.Clock, Theme: theme.New(o.Color),
-		Keys: keymap.Default(), Lang: o.Lang}
+		Keys: keymap.Default(o.Lang), Lang: i18n.Norm(o.Lang)}
 	m := newModel(c, every)
-	for i, t := range m.titles {
+	for i, t := range m.ids {
 		if strings.EqualFold(t, o.Start) {
 			m.active = i
 		}

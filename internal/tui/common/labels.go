@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n"
 )
 
 // StageLabel is the name of a stage of a ladder in the interface's
@@ -17,7 +18,7 @@ func (c Common) StageLabel(ladder, stage string) string {
 	if err != nil {
 		return stage
 	}
-	if c.Lang == "zh" {
+	if i18n.Norm(c.Lang) == "zh" && s.NameZH != "" {
 		return s.NameZH
 	}
 	return s.Name
@@ -29,5 +30,86 @@ func (c Common) Days(t *time.Time, past string) string {
 	if t == nil {
 		return "—"
 	}
-	return crm.ShortDays(crm.DaysBetween(crm.Today(c.Now()), *t), past)
+	return c.ShortDays(crm.DaysBetween(crm.Today(c.Now()), *t), past)
+}
+
+// T is the message key of the catalogue in the interface's language.
+func (c Common) T(key string, args ...any) string { return i18n.T(c.Lang, key, args...) }
+
+// ShortDays is crm.ShortDays in the interface's language: past is "ago"
+// or "overdue".
+func (c Common) ShortDays(d int, past string) string {
+	if i18n.Norm(c.Lang) != "zh" {
+		return crm.ShortDays(d, past)
+	}
+	switch {
+	case d == 0:
+		return c.T("days.today")
+	case d > 0:
+		return c.T("days.in", d)
+	}
+	return c.T("days."+past, -d)
+}
+
+// ChannelLabel is a channel's name in the interface's language: its key
+// in English (as the CLI shows it), its Chinese label under zh.
+func (c Common) ChannelLabel(key string) string {
+	return c.EnumLabel(crm.Channels, key)
+}
+
+// EnumLabel is a value of e by its key: the key in English, its Chinese
+// label under zh; the key when e does not know it.
+func (c Common) EnumLabel(e *crm.Enum, key string) string {
+	if v := e.Value(key); v != nil && i18n.Norm(c.Lang) == "zh" && v.NameZH != "" {
+		return v.NameZH
+	}
+	return key
+}
+
+// LadderName is a ladder's name in the interface's language.
+func (c Common) LadderName(l *crm.Ladder) string {
+	if i18n.Norm(c.Lang) == "zh" && l.NameZH != "" {
+		return l.NameZH
+	}
+	return l.Name
+}
+
+// KindLabel is the kind of a task or a key date (promise, birthday) in the
+// interface's language: the kind itself in English.
+func (c Common) KindLabel(kind string) string {
+	if i18n.Norm(c.Lang) != "zh" {
+		return kind
+	}
+	if v := crm.KeyDateKinds.Value(kind); v != nil && v.NameZH != "" {
+		return v.NameZH
+	}
+	if s, ok := i18n.Lookup(c.Lang, "kind."+kind); ok {
+		return s
+	}
+	return kind
+}
+
+// StageKey is a stage as the CLI names it: its key in English, its
+// Chinese name under zh.
+func (c Common) StageKey(ladder, stage string) string {
+	if i18n.Norm(c.Lang) != "zh" {
+		return stage
+	}
+	return c.StageLabel(ladder, stage)
+}
+
+// Weekday is a day's weekday, short: Mon, or 周一 under zh.
+func (c Common) Weekday(t time.Time) string {
+	if i18n.Norm(c.Lang) == "zh" {
+		return c.T("weekday." + t.Weekday().String())
+	}
+	return t.Format("Mon")
+}
+
+// EnumName is v's name in the interface's language (Driver, 支配型).
+func (c Common) EnumName(v *crm.EnumValue) string {
+	if i18n.Norm(c.Lang) == "zh" && v.NameZH != "" {
+		return v.NameZH
+	}
+	return v.Name
 }

@@ -2,7 +2,11 @@
 // map from Default, so that nothing is shared between programs (or tests).
 package keymap
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/seedcrm/crm/internal/i18n"
+)
 
 // KeyMap is every binding of the TUI; pages pick the ones they show.
 type KeyMap struct {
@@ -23,54 +27,54 @@ type KeyMap struct {
 	Walk, Skip                              key.Binding
 }
 
-// Default returns the default bindings.
-func Default() *KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+// Default returns the default bindings, their help in lang.
+func Default(lang string) *KeyMap {
+	b := func(help, id string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, i18n.T(lang, "key."+id)))
 	}
 	return &KeyMap{
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 		Help:      b("?", "help", "?"),
 		Back:      b("esc", "back", "esc"),
 		Refresh:   b("r", "refresh", "r"),
-		Page1:     b("1", "contacts", "1"),
-		Page2:     b("2", "due", "2"),
-		Page3:     b("3", "board", "3"),
-		Page4:     b("4", "upcoming", "4"),
-		Page5:     b("5", "review", "5"),
+		Page1:     b("1", "page1", "1"),
+		Page2:     b("2", "page2", "2"),
+		Page3:     b("3", "page3", "3"),
+		Page4:     b("4", "page4", "4"),
+		Page5:     b("5", "page5", "5"),
 		Up:        b("↑/k", "up", "up", "k"),
 		Down:      b("↓/j", "down", "down", "j"),
-		PageUp:    b("pgup", "page up", "pgup", "ctrl+b"),
-		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+f", " "),
-		Home:      b("g", "first", "home", "g"),
-		End:       b("G", "last", "end", "G"),
+		PageUp:    b("pgup", "pageUp", "pgup", "ctrl+b"),
+		PageDown:  b("pgdn", "pageDown", "pgdown", "ctrl+f", " "),
+		Home:      b("g", "home", "home", "g"),
+		End:       b("G", "end", "end", "G"),
 		Open:      b("enter", "open", "enter"),
 		Filter:    b("/", "filter", "/"),
 		Sort:      b("s", "sort", "s"),
 		Log:       b("l", "log", "l"),
 		Save:      b("ctrl+s", "save", "ctrl+s"),
 		Cancel:    b("esc", "cancel", "esc"),
-		NextField: b("tab", "next field", "tab"),
-		PrevField: b("shift+tab", "previous field", "shift+tab"),
+		NextField: b("tab", "nextField", "tab"),
+		PrevField: b("shift+tab", "prevField", "shift+tab"),
 		Stage:     b("s", "stage", "s"),
 		Snooze:    b("z", "snooze", "z"),
 		Promise:   b("p", "promise", "p"),
-		Done:      b("d", "task done", "d"),
-		Drop:      b("x", "drop task", "x"),
+		Done:      b("d", "done", "d"),
+		Drop:      b("x", "drop", "x"),
 		Edit:      b("e", "edit", "e"),
 		Tasks:     b("tab", "tasks", "tab"),
-		StageNext: b("n", "next stage", "n"),
-		StageBack: b("b", "back a stage", "b"),
+		StageNext: b("n", "stageNext", "n"),
+		StageBack: b("b", "stageBack", "b"),
 		Choose:    b("enter", "choose", "enter"),
-		Submit:    b("enter", "save", "enter"),
-		Wider:     b("+", "a week more", "+", "="),
-		Narrower:  b("-", "a week less", "-"),
+		Submit:    b("enter", "submit", "enter"),
+		Wider:     b("+", "wider", "+", "="),
+		Narrower:  b("-", "narrower", "-"),
 		Left:      b("←/h", "left", "left", "h"),
 		Right:     b("→/l", "right", "right", "l"),
-		MoveNext:  b(">", "next stage", ">"),
-		MoveBack:  b("<", "previous stage", "<"),
-		Ladder:    b("L", "next ladder", "L"),
-		Walk:      b("w", "walk the due", "w"),
+		MoveNext:  b(">", "moveNext", ">"),
+		MoveBack:  b("<", "moveBack", "<"),
+		Ladder:    b("L", "ladder", "L"),
+		Walk:      b("w", "walk", "w"),
 		Skip:      b("s", "skip", "s"),
 	}
 }

@@ -105,9 +105,9 @@ func (f *Model) Update(msg tea.KeyMsg) (Outcome, tea.Cmd) {
 // View draws the title with the form's keys, then one line per field.
 func (f *Model) View() string {
 	th := f.c.Theme
-	hint := "  (enter save · esc cancel)"
+	hint := f.c.T("form.hint1")
 	if len(f.inputs) > 1 {
-		hint = "  (tab next field · ctrl+s save · esc cancel)"
+		hint = f.c.T("form.hintN")
 	}
 	lines := []string{match.Truncate(th.Bold(f.title)+th.Muted(hint), f.c.Width)}
 	for _, in := range f.inputs {

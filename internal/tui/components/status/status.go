@@ -13,8 +13,9 @@ type Model struct {
 	err  bool
 }
 
-// SetError shows err until the next notice.
-func (m *Model) SetError(err error) { m.text, m.err = "error: "+err.Error(), true }
+// SetError shows an error (its text, already prefixed) until the next
+// notice.
+func (m *Model) SetError(text string) { m.text, m.err = text, true }
 
 // SetInfo shows a notice.
 func (m *Model) SetInfo(s string) { m.text, m.err = s, false }

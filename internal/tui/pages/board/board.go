@@ -110,7 +110,7 @@ func cardDetail(c common.Common, x *crm.Contact) string {
 	if x.Account != "" {
 		parts = append(parts, iostreams.CleanLine(x.Account))
 	}
-	parts = append(parts, "tier "+x.Tier, "last touch "+c.Days(x.LastTouchAt, "ago"), "due "+c.Days(x.DueAt, "overdue"))
+	parts = append(parts, c.T("board.tier", x.Tier), c.T("board.lastTouch", c.Days(x.LastTouchAt, "ago")), c.T("board.due", c.Days(x.DueAt, "overdue")))
 	return strings.Join(parts, " · ")
 }
 
@@ -247,9 +247,9 @@ func (m *Model) scroll() {
 func (m *Model) View() string {
 	th, w := m.c.Theme, m.c.Width
 	l := m.current()
-	title := fmt.Sprintf("%s · %s", m.ladderName(l), th.Muted("L next ladder · >/< move stage"))
+	title := fmt.Sprintf("%s · %s", m.ladderName(l), th.Muted(m.c.T("board.hint")))
 	if !m.loaded {
-		return match.Truncate(title, w) + "\n" + th.Muted("loading…")
+		return match.Truncate(title, w) + "\n" + th.Muted(m.c.T("tui.loading"))
 	}
 	n := len(m.cols)
 	colW := max(w/n, 4)
@@ -266,7 +266,7 @@ func (m *Model) View() string {
 		counts[i] = cell(th.Muted(fmt.Sprint(col.total)))
 		total += col.total
 	}
-	lines := []string{match.Truncate(title+th.Muted(fmt.Sprintf(" · %d contacts", total)), w),
+	lines := []string{match.Truncate(title+th.Muted(m.c.T("board.count", total)), w),
 		trim(strings.Join(names, ""), w), trim(strings.Join(counts, ""), w)}
 	rows := m.cardRows()
 	for r := 0; r < rows; r++ {
@@ -280,7 +280,7 @@ func (m *Model) View() string {
 	if cd, ok := m.selected(); ok {
 		detail = cd.detail
 	} else if total == 0 {
-		detail = "No contact on this ladder: L shows the next one."
+		detail = m.c.T("board.none")
 	}
 	return strings.Join(append(lines, match.Truncate(th.Muted(detail), w)), "\n")
 }
@@ -290,7 +290,7 @@ func (m *Model) View() string {
 func (m *Model) cardCell(i int, col column, r, rows, w int) string {
 	j := m.top[i] + r
 	if r == rows-1 && col.total > j+1 {
-		return m.c.Theme.Muted(fmt.Sprintf("+%d more", col.total-j))
+		return m.c.Theme.Muted(m.c.T("board.more", col.total-j))
 	}
 	if j >= len(col.cards) {
 		return ""
@@ -308,10 +308,7 @@ func (m *Model) cardCell(i int, col column, r, rows, w int) string {
 }
 
 func (m *Model) ladderName(l *crm.Ladder) string {
-	if m.c.Lang == "zh" {
-		return m.c.Theme.Bold(l.NameZH) + " (" + l.Key + ")"
-	}
-	return m.c.Theme.Bold(l.Name) + " (" + l.Key + ")"
+	return m.c.Theme.Bold(m.c.LadderName(l)) + " (" + l.Key + ")"
 }
 
 // trim drops the trailing spaces of a line of cells and cuts it to w.

@@ -68,10 +68,10 @@ func name(ct *crm.Contact) string { return iostreams.CleanLine(ct.Name) }
 // NewSnooze returns the snooze form of ct: a span (1w, 10d, 3个月) from
 // today or a WHEN (fri, 12-24, 下周五), written as crm snooze writes it.
 func NewSnooze(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
-	a := &formAction{form: fields.New(c, "Snooze "+name(ct),
-		fields.Field{Label: "Until", Placeholder: "a span (1w, 10d) or a date (fri, 12-24)", Value: "1w"})}
+	a := &formAction{form: fields.New(c, c.T("snooze.title", name(ct)),
+		fields.Field{Label: c.T("snooze.until"), Placeholder: c.T("snooze.placeholder"), Value: "1w"})}
 	a.save = func() tea.Cmd {
-		until, err := snoozeUntil(a.form.Value(0), c.Now())
+		until, err := snoozeUntil(c, a.form.Value(0))
 		if err != nil {
 			return wrote(ct.ID, "", err)
 		}
@@ -81,9 +81,9 @@ func NewSnooze(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
 				return WroteMsg{Contact: ct.ID, Err: err}
 			}
 			if got.SnoozedUntil == nil {
-				return WroteMsg{Contact: ct.ID, Text: name(got) + " is awake"}
+				return WroteMsg{Contact: ct.ID, Text: c.T("snooze.awake", name(got))}
 			}
-			return WroteMsg{Contact: ct.ID, Text: "snoozed " + name(got) + " until " + got.SnoozedUntil.Local().Format(time.DateOnly)}
+			return WroteMsg{Contact: ct.ID, Text: c.T("snooze.done", name(got), got.SnoozedUntil.Local().Format(time.DateOnly))}
 		}
 	}
 	return a.open()
@@ -91,13 +91,14 @@ func NewSnooze(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
 
 // snoozeUntil reads the snooze form's value as crm snooze reads --for
 // (a span from today) or else --until (a WHEN).
-func snoozeUntil(s string, now time.Time) (time.Time, error) {
+func snoozeUntil(c common.Common, s string) (time.Time, error) {
+	now := c.Now()
 	if sp, err := when.ParseDuration(s); err == nil {
 		return sp.AddTo(crm.Today(now)), nil
 	}
 	t, err := when.Parse(s, now)
 	if err != nil {
-		return time.Time{}, crm.Errorf(crm.EINVALID, "snooze: %v (a span such as 1w, or a date)", err)
+		return time.Time{}, crm.Errorf(crm.EINVALID, "%s", c.T("snooze.bad", err))
 	}
 	return t, nil
 }
@@ -105,11 +106,11 @@ func snoozeUntil(s string, now time.Time) (time.Time, error) {
 // NewPromise returns the promise form of ct: what, and by WHEN, recorded
 // as crm promise records it.
 func NewPromise(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
-	a := &formAction{form: fields.New(c, "Promise to "+name(ct),
-		fields.Field{Label: "Promise", Placeholder: "what you promised"},
-		fields.Field{Label: "By", Placeholder: "when (fri, 3d, 下周三)"})}
+	a := &formAction{form: fields.New(c, c.T("promise.title", name(ct)),
+		fields.Field{Label: c.T("promise.what"), Placeholder: c.T("promise.whatHint")},
+		fields.Field{Label: c.T("promise.by"), Placeholder: c.T("promise.byHint")})}
 	a.save = func() tea.Cmd {
-		t, err := promise(a.form.Value(0), a.form.Value(1), c.Now())
+		t, err := promise(c, a.form.Value(0), a.form.Value(1))
 		if err != nil {
 			return wrote(ct.ID, "", err)
 		}
@@ -118,9 +119,9 @@ func NewPromise(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
 			if err := c.Services.Tasks.CreateTask(c.Ctx, t); err != nil {
 				return WroteMsg{Contact: ct.ID, Err: err}
 			}
-			text := "promised " + name(ct) + ": " + iostreams.CleanLine(t.Title) + " by " + t.DueAt.Local().Format(time.DateOnly)
+			text := c.T("promise.done", name(ct), iostreams.CleanLine(t.Title), t.DueAt.Local().Format(time.DateOnly))
 			if t.DueAt.Before(crm.Today(c.Now())) {
-				text += " (already past)"
+				text += c.T("promise.past")
 			}
 			return WroteMsg{Contact: ct.ID, Text: text}
 		}
@@ -130,13 +131,14 @@ func NewPromise(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
 
 // promise builds the promise the form describes, checked as crm promise
 // checks its arguments.
-func promise(text, by string, now time.Time) (*crm.Task, error) {
+func promise(c common.Common, text, by string) (*crm.Task, error) {
+	now := c.Now()
 	if by == "" {
-		return nil, crm.Errorf(crm.EINVALID, "by: when did you promise it for?")
+		return nil, crm.Errorf(crm.EINVALID, "%s", c.T("promise.noBy"))
 	}
 	due, err := when.Parse(by, now)
 	if err != nil {
-		return nil, crm.Errorf(crm.EINVALID, "by: %v", err)
+		return nil, crm.Errorf(crm.EINVALID, "%s", c.T("promise.badBy", err))
 	}
 	t := &crm.Task{Kind: crm.TaskPromise, Title: text, DueAt: due}
 	return t, t.ValidateUnassigned()

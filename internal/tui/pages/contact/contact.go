@@ -50,9 +50,9 @@ type Model struct {
 // New returns the page of contact id; Init loads it.
 func New(c common.Common, id int64) *Model {
 	m := &Model{c: c, id: id}
-	cols := []table.Column{{Title: "When", Min: 16}, {Title: "Channel", Min: 8}, {Title: "Summary", Min: 20, Grow: 1}}
+	cols := []table.Column{{Title: c.T("col.when"), Min: 16}, {Title: c.T("col.channel"), Min: channelWidth(c)}, {Title: c.T("col.summary"), Min: 20, Grow: 1}}
 	m.timeline = table.New(c, fmt.Sprintf("timeline-%d", id), cols, 50, m.fetchTouches)
-	m.timeline.Empty = "No touches yet: l logs one."
+	m.timeline.Empty = c.T("contact.noTouches")
 	return m
 }
 
@@ -65,7 +65,7 @@ func (m *Model) fetchTouches(r table.Request) tea.Cmd {
 		}
 		msg.Err = c.Services.Touches.FindTouches(c.Ctx, f, func(t *crm.Touch) error {
 			msg.Rows = append(msg.Rows, table.Row{Key: t.ID, Cells: []string{
-				t.At.Local().Format("2006-01-02 15:04"), t.Channel, iostreams.CleanLine(t.Summary)}})
+				t.At.Local().Format("2006-01-02 15:04"), c.ChannelLabel(t.Channel), iostreams.CleanLine(t.Summary)}})
 			return nil
 		})
 		return msg
@@ -243,7 +243,7 @@ func (m *Model) profileLines() int { return 9 }
 // View draws the profile, then the form or the timeline.
 func (m *Model) View() string {
 	if m.p == nil {
-		return m.c.Theme.Muted("loading…")
+		return m.c.Theme.Muted(m.c.T("tui.loading"))
 	}
 	lines := m.profile()
 	for len(lines) < m.profileLines() {
@@ -252,12 +252,12 @@ func (m *Model) View() string {
 	for i, l := range lines[:m.profileLines()] {
 		lines[i] = match.Truncate(l, m.c.Width)
 	}
-	head, body := m.c.Theme.Header("Timeline"), m.timeline.View()
+	head, body := m.c.Theme.Header(m.c.T("contact.timeline")), m.timeline.View()
 	switch {
 	case m.action != nil:
 		body = m.action.View()
 	case m.onTasks:
-		head, body = m.c.Theme.Header("Open tasks"), m.taskList()
+		head, body = m.c.Theme.Header(m.c.T("contact.openTasks")), m.taskList()
 	}
 	return strings.Join(lines[:m.profileLines()], "\n") + "\n" + head + "\n" + body
 }
@@ -272,32 +272,32 @@ func (m *Model) profile() []string {
 		}
 	}
 	lines := []string{head,
-		fmt.Sprintf("Tier %s · every %s · due %s", th.Tier(ct.Tier), crm.Plural(m.p.rhythm, "day"), m.c.Days(ct.DueAt, "overdue"))}
+		m.c.T("contact.tierLine", th.Tier(ct.Tier), m.every(), m.c.Days(ct.DueAt, "overdue"))}
 	lines = append(lines, m.ladder()...)
 	if v := crm.Styles.Value(ct.Style); v != nil {
-		lines = append(lines, "Style: "+v.Name+" — "+v.Tip)
+		lines = append(lines, m.c.T("contact.style", m.c.EnumName(v)+" — "+v.Tip))
 	}
 	place := []string{}
-	for _, s := range []string{ct.Level, ct.Role, ct.Attitude} {
+	for i, s := range []string{ct.Level, ct.Role, ct.Attitude} {
 		if s != "" {
-			place = append(place, s)
+			place = append(place, m.c.EnumLabel([]*crm.Enum{crm.Levels, crm.Roles, crm.Attitudes}[i], s))
 		}
 	}
 	if ct.ReportsTo != "" {
-		place = append(place, "reports to "+clean(ct.ReportsTo))
+		place = append(place, m.c.T("contact.reportsTo", clean(ct.ReportsTo)))
 	}
 	if len(place) > 0 {
-		lines = append(lines, "Buying map: "+strings.Join(place, " · "))
+		lines = append(lines, m.c.T("contact.buyingMap", strings.Join(place, " · ")))
 	}
 	if len(m.p.dates) > 0 {
 		ds := make([]string, len(m.p.dates))
 		for i, d := range m.p.dates {
-			ds[i] = clean(d.Kind) + " " + d.DateString()
+			ds[i] = clean(m.c.KindLabel(d.Kind)) + " " + d.DateString()
 			if d.Label != "" {
 				ds[i] = clean(d.Label) + " " + d.DateString()
 			}
 		}
-		lines = append(lines, "Key dates: "+strings.Join(ds, ", "))
+		lines = append(lines, m.c.T("contact.keyDates", strings.Join(ds, ", ")))
 	}
 	lines = append(lines, m.tasks(th))
 	return lines
@@ -307,20 +307,20 @@ func (m *Model) ladder() []string {
 	ct := m.p.contact
 	l, err := crm.FindLadder(ct.Ladder)
 	if err != nil {
-		return []string{"Stage: " + ct.Stage}
+		return []string{m.c.T("contact.stage", ct.Stage)}
 	}
 	i := l.Index(ct.Stage)
-	out := []string{fmt.Sprintf("Ladder %s %s %s (%d/%d)", l.Name, m.c.Theme.Good(theme.StageBar(i, len(l.Stages))),
+	out := []string{m.c.T("contact.ladder", m.c.LadderName(l), m.c.Theme.Good(theme.StageBar(i, len(l.Stages))),
 		m.c.StageLabel(ct.Ladder, ct.Stage), i+1, len(l.Stages))}
 	if i >= 0 && l.Stages[i].LeavesWhen != "" {
-		out = append(out, "  leaves when: "+l.Stages[i].LeavesWhen)
+		out = append(out, m.c.T("contact.leavesWhen", l.Stages[i].LeavesWhen))
 	}
 	return out
 }
 
 func (m *Model) tasks(th *theme.Theme) string {
 	if len(m.p.tasks) == 0 {
-		return "Open tasks: none"
+		return m.c.T("contact.openTasksNone")
 	}
 	today := crm.Today(m.c.Now())
 	parts := make([]string, len(m.p.tasks))
@@ -331,7 +331,7 @@ func (m *Model) tasks(th *theme.Theme) string {
 		}
 		parts[i] = s
 	}
-	return "Open tasks: " + strings.Join(parts, "; ")
+	return m.c.T("contact.openTasksList", strings.Join(parts, "; "))
 }
 
 // taskList draws the open tasks one a line, the selected one marked and
@@ -339,7 +339,7 @@ func (m *Model) tasks(th *theme.Theme) string {
 func (m *Model) taskList() string {
 	th := m.c.Theme
 	if len(m.p.tasks) == 0 {
-		return th.Muted("No open tasks: p records a promise.")
+		return th.Muted(m.c.T("contact.noTasks"))
 	}
 	today := crm.Today(m.c.Now())
 	lines := make([]string, len(m.p.tasks))
@@ -348,7 +348,7 @@ func (m *Model) taskList() string {
 		if i == m.task {
 			mark = "▸ "
 		}
-		s := fmt.Sprintf("%s%-8s %s  %s", mark, t.Kind, m.c.Days(&t.DueAt, "overdue"), iostreams.CleanLine(t.Title))
+		s := fmt.Sprintf("%s%s %s  %s", mark, match.PadRight(m.c.KindLabel(t.Kind), 8), m.c.Days(&t.DueAt, "overdue"), iostreams.CleanLine(t.Title))
 		s = match.Truncate(s, m.c.Width)
 		switch {
 		case t.DueAt.Before(today):
@@ -379,4 +379,22 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Tasks},
 		{k.Log, k.Stage, k.Snooze, k.Promise, k.Done, k.Drop, k.Edit},
 		{k.StageNext, k.StageBack, k.Choose, k.NextField, k.Save, k.Cancel, k.Refresh, k.Back}}
+}
+
+// every is the contact's rhythm ("14 days").
+func (m *Model) every() string {
+	if m.c.Lang == "zh" {
+		return m.c.T("contact.every", m.p.rhythm)
+	}
+	return crm.Plural(m.p.rhythm, "day")
+}
+
+// channelWidth is the timeline's channel column: 8 cells, or the widest
+// channel label in the interface's language.
+func channelWidth(c common.Common) int {
+	w := 8
+	for _, k := range crm.Channels.Keys() {
+		w = max(w, match.Width(c.ChannelLabel(k)))
+	}
+	return w
 }

@@ -73,13 +73,13 @@ func (e EditedMsg) Apply() tea.Cmd {
 		fail := func(err error) tea.Msg { return WroteMsg{Contact: ct.ID, Err: err} }
 		if e.err != nil {
 			os.Remove(e.path)
-			return fail(fmt.Errorf("editor %q: %w; nothing changed", e.editor, e.err))
+			return fail(fmt.Errorf("%s", c.T("edit.editorFailed", e.editor, e.err)))
 		}
 		b, err := os.ReadFile(e.path)
 		if err != nil {
-			return fail(fmt.Errorf("%w; nothing changed", err))
+			return fail(fmt.Errorf("%s", c.T("edit.readFailed", err)))
 		}
-		unchanged := WroteMsg{Contact: ct.ID, Text: name(ct) + " unchanged"}
+		unchanged := WroteMsg{Contact: ct.ID, Text: c.T("edit.unchanged", name(ct))}
 		if string(b) == e.form {
 			os.Remove(e.path)
 			return unchanged
@@ -89,7 +89,7 @@ func (e EditedMsg) Apply() tea.Cmd {
 			var got *crm.Contact
 			if got, err = c.Services.Contacts.UpdateContact(c.Ctx, ct.ID, u); err == nil {
 				os.Remove(e.path)
-				return WroteMsg{Contact: ct.ID, Text: fmt.Sprintf("updated %s (#%d)", name(got), got.ID)}
+				return WroteMsg{Contact: ct.ID, Text: c.T("edit.updated", name(got), got.ID)}
 			}
 		}
 		if crm.ErrorCode(err) == crm.ENOCHANGE {
@@ -98,6 +98,6 @@ func (e EditedMsg) Apply() tea.Cmd {
 		}
 		// The path first: the status line is one line, cut at the width.
 		return fail(&crm.Error{Code: crm.ErrorCode(err), Candidates: crm.ErrorCandidates(err), Details: crm.ErrorDetails(err),
-			Message: fmt.Sprintf("nothing changed, your edits are kept in %s: %s", e.path, crm.ErrorMessage(err))})
+			Message: c.T("edit.refused", e.path, crm.ErrorMessage(err))})
 	}
 }

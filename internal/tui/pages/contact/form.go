@@ -16,11 +16,11 @@ import (
 // optional next step with its follow-up date (a WHEN, parsed as crm log
 // parses it), written through the service call crm log makes.
 func NewLog(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
-	a := &formAction{form: fields.New(c, "Log a touch",
-		fields.Field{Label: "Channel", Placeholder: strings.Join(crm.Channels.Keys(), ", "), Value: "visit"},
-		fields.Field{Label: "Summary", Placeholder: "what happened"},
-		fields.Field{Label: "Next step", Placeholder: "optional: the next step"},
-		fields.Field{Label: "Follow-up", Placeholder: "optional: when (fri, 3d, 下周三)"})}
+	a := &formAction{form: fields.New(c, c.T("log.title"),
+		fields.Field{Label: c.T("log.channel"), Placeholder: channels(c), Value: c.ChannelLabel("visit")},
+		fields.Field{Label: c.T("log.summary"), Placeholder: c.T("log.summaryHint")},
+		fields.Field{Label: c.T("log.next"), Placeholder: c.T("log.nextHint")},
+		fields.Field{Label: c.T("log.follow"), Placeholder: c.T("log.followHint")})}
 	a.form.Select(1)
 	a.save = func() tea.Cmd {
 		v := a.form.Value
@@ -32,7 +32,7 @@ func NewLog(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
 			if err := c.Services.Touches.CreateTouch(c.Ctx, t); err != nil {
 				return WroteMsg{Contact: ct.ID, Err: err}
 			}
-			return WroteMsg{Contact: ct.ID, Text: "logged " + t.Channel + ": " + iostreams.CleanLine(t.Summary)}
+			return WroteMsg{Contact: ct.ID, Text: c.T("log.done", c.ChannelLabel(t.Channel), iostreams.CleanLine(t.Summary))}
 		}
 	}
 	return a.open()
@@ -41,14 +41,17 @@ func NewLog(c common.Common, ct *crm.Contact) (Action, tea.Cmd) {
 // touch builds the touch the form describes, checked as crm log checks
 // its flags.
 func touch(channel, summary, next, follow string, contactID int64, c common.Common) (*crm.Touch, error) {
+	if k, err := crm.Channels.Check(channel); err == nil && k != "" {
+		channel = k // a Chinese label (拜访) is the channel's key (visit)
+	}
 	t := &crm.Touch{Channel: channel, Summary: summary, Contacts: []crm.TouchPerson{{ID: contactID}}}
 	if next != "" && follow == "" {
-		return nil, crm.Errorf(crm.EINVALID, "a next step needs a follow-up date: when is it due?")
+		return nil, crm.Errorf(crm.EINVALID, "%s", c.T("log.needFollow"))
 	}
 	if follow != "" {
 		due, err := when.Parse(follow, c.Now())
 		if err != nil {
-			return nil, crm.Errorf(crm.EINVALID, "follow-up: %v", err)
+			return nil, crm.Errorf(crm.EINVALID, "%s", c.T("log.badFollow", err))
 		}
 		if next == "" {
 			next = crm.FollowUpTitle(t.Summary)
@@ -60,4 +63,14 @@ func touch(channel, summary, next, follow string, contactID int64, c common.Comm
 		}
 	}
 	return t, t.Validate()
+}
+
+// channels lists the channels for the form's placeholder, as the channel
+// field takes them: keys in English, Chinese labels under zh.
+func channels(c common.Common) string {
+	keys := crm.Channels.Keys()
+	for i, k := range keys {
+		keys[i] = c.ChannelLabel(k)
+	}
+	return strings.Join(keys, c.T("list.sep"))
 }

@@ -59,7 +59,7 @@ func (s *stageChooser) move(to string) tea.Cmd {
 		if err != nil {
 			return WroteMsg{Contact: id, Err: err}
 		}
-		return WroteMsg{Contact: id, Text: fmt.Sprintf("%s: %s → %s", name(s.ct), sc.From, sc.To)}
+		return WroteMsg{Contact: id, Text: fmt.Sprintf("%s: %s → %s", name(s.ct), s.c.StageKey(sc.Ladder, sc.From), s.c.StageKey(sc.Ladder, sc.To))}
 	}
 }
 
@@ -68,7 +68,7 @@ func (s *stageChooser) SetWidth(w int) { s.c.Width = w }
 // View lists the ladder's stages in both languages, the current one marked.
 func (s *stageChooser) View() string {
 	th := s.c.Theme
-	lines := []string{th.Bold("Move "+name(s.ct)) + th.Muted("  (n next · b back · ↑/↓ enter choose · esc cancel)")}
+	lines := []string{th.Bold(s.c.T("stage.title", name(s.ct))) + th.Muted(s.c.T("stage.hint"))}
 	for i, st := range s.ladder.Stages {
 		mark := "  "
 		if i == s.cur {
@@ -76,7 +76,7 @@ func (s *stageChooser) View() string {
 		}
 		line := fmt.Sprintf("%s%d %-12s %s · %s", mark, i+1, st.Key, st.Name, st.NameZH)
 		if st.Key == s.ct.Stage {
-			line += th.Muted("  (now)")
+			line += th.Muted(s.c.T("stage.now"))
 		}
 		if i == s.cur {
 			line = th.Accent(line)

@@ -5,7 +5,6 @@
 package contacts
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -56,15 +55,16 @@ type Model struct {
 func New(c common.Common) *Model {
 	in := textinput.New()
 	in.Prompt = "/"
-	in.Placeholder = "name, pinyin, initials or account"
+	in.Placeholder = c.T("contacts.placeholder")
 	// A steady cursor: no blink timer re-rendering the page twice a second.
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.CharLimit = 100
 	m := &Model{c: c, input: in, bookTotal: -1}
-	cols := []table.Column{{Title: "Name", Min: 12, Grow: 3}, {Title: "Account", Min: 12, Grow: 3},
-		{Title: "Tier", Min: 4}, {Title: "Stage", Min: 10, Grow: 2}, {Title: "Last touch", Min: 10}, {Title: "Due", Min: 12}}
+	cols := []table.Column{{Title: c.T("col.name"), Min: 12, Grow: 3}, {Title: c.T("col.account"), Min: 12, Grow: 3},
+		{Title: c.T("col.tier"), Min: 4}, {Title: c.T("col.stage"), Min: 10, Grow: 2}, {Title: c.T("col.lastTouch"), Min: 10},
+		{Title: c.T("col.due"), Min: 12}}
 	m.table = table.New(c, "contacts", cols, pageSize, m.fetch)
-	m.table.Empty = "No contact matches the filter; esc clears it."
+	m.table.Empty = c.T("contacts.noMatch")
 	return m
 }
 
@@ -202,19 +202,17 @@ func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) View() string {
 	th := m.c.Theme
 	if m.bookTotal == 0 {
-		return th.Bold("No contacts yet.") + "\n\n" +
-			"Add one with  crm add NAME --account ACCOUNT --tier A\n" +
-			"(crm has no importer yet; crm demo writes a sample book to try).\n"
+		return th.Bold(m.c.T("contacts.none")) + "\n\n" + m.c.T("contacts.noneHelp")
 	}
-	filter := th.Muted("/ to filter")
+	filter := th.Muted(m.c.T("contacts.filterHint"))
 	if m.filtering || m.query != "" {
 		filter = m.input.View()
 	}
-	count := fmt.Sprintf("%d contacts", m.table.Total())
+	count := m.c.T("contacts.count", m.table.Total())
 	if m.query != "" && m.bookTotal >= 0 {
-		count = fmt.Sprintf("%d of %d", m.table.Total(), m.bookTotal)
+		count = m.c.T("contacts.countOf", m.table.Total(), m.bookTotal)
 	}
-	count += " · sort: " + string(sorts[m.sort])
+	count += m.c.T("contacts.sort", m.c.T("sort."+string(sorts[m.sort])))
 	return match.Truncate(filter, m.c.Width) + "\n" + match.Truncate(th.Muted(count), m.c.Width) + "\n" + m.table.View()
 }
 

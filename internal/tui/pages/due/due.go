@@ -4,7 +4,6 @@
 package due
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -52,15 +51,15 @@ type Model struct {
 // New returns the page; Init loads the list.
 func New(c common.Common) *Model {
 	in := textinput.New()
-	in.Prompt = "snooze for "
+	in.Prompt = c.T("due.snoozeFor")
 	in.Placeholder = "1w, 10d, 2 weeks, 两周"
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.CharLimit = 30
 	m := &Model{c: c, input: in}
-	cols := []table.Column{{Title: "Name", Min: 14}, {Title: "Account", Min: 14},
-		{Title: "Tier", Min: 4}, {Title: "Due", Min: 11}, {Title: "Why", Min: 20, Grow: 1}}
+	cols := []table.Column{{Title: c.T("col.name"), Min: 14}, {Title: c.T("col.account"), Min: 14},
+		{Title: c.T("col.tier"), Min: 4}, {Title: c.T("col.due"), Min: 11}, {Title: c.T("col.why"), Min: 20, Grow: 1}}
 	m.table = table.New(c, "due", cols, pageSize, m.fetch)
-	m.table.Empty = "nobody is due — well kept"
+	m.table.Empty = c.T("due.none")
 	return m
 }
 
@@ -92,13 +91,13 @@ func overdueFirst(items []*crm.DueItem) []*crm.DueItem {
 // fetch cuts a page from the list held: the list is read whole (it is the
 // due list, not the book), so a page costs no query.
 func (m *Model) fetch(r table.Request) tea.Cmd {
-	items := m.items
+	items, c := m.items, m.c
 	return func() tea.Msg {
 		msg := table.PageMsg{Table: r.Table, Gen: r.Gen, Page: r.Page, Total: len(items)}
 		for _, it := range items[min(r.Offset, len(items)):min(r.Offset+r.Limit, len(items))] {
 			msg.Rows = append(msg.Rows, table.Row{Key: it.ID, Cells: []string{
 				iostreams.CleanLine(it.Name), iostreams.CleanLine(it.Account), it.Tier,
-				crm.ShortDays(-it.DaysOverdue, "overdue"), iostreams.CleanLine(strings.Join(it.Reasons, "; "))}})
+				c.ShortDays(-it.DaysOverdue, "overdue"), iostreams.CleanLine(strings.Join(it.Reasons, "; "))}})
 		}
 		return msg
 	}
@@ -157,9 +156,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Error(msg.err)
 		}
-		text := "snoozed " + iostreams.CleanLine(msg.contact.Name)
+		text := m.c.T("due.snoozed", iostreams.CleanLine(msg.contact.Name))
 		if msg.contact.SnoozedUntil != nil {
-			text += " until " + msg.contact.SnoozedUntil.Local().Format("2006-01-02")
+			text = m.c.T("snooze.done", iostreams.CleanLine(msg.contact.Name), msg.contact.SnoozedUntil.Local().Format("2006-01-02"))
 		}
 		return m, tea.Batch(func() tea.Msg { return common.InfoMsg{Text: text} },
 			func() tea.Msg { return common.RefreshMsg{} })
@@ -200,7 +199,7 @@ func (m *Model) updateSnooze(msg tea.KeyMsg) tea.Cmd {
 		sp, err := when.ParseDuration(m.input.Value())
 		if err != nil {
 			// The input stays open with what was typed.
-			return common.Error(crm.Errorf(crm.EINVALID, "snooze: %v", err))
+			return common.Error(crm.Errorf(crm.EINVALID, "%s", m.c.T("due.badSnooze", err)))
 		}
 		m.snoozing = false
 		m.input.Blur()
@@ -222,9 +221,9 @@ func (m *Model) updateSnooze(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) View() string {
 	th := m.c.Theme
 	if !m.loaded {
-		return th.Muted("loading…")
+		return th.Muted(m.c.T("tui.loading"))
 	}
-	head := th.Muted(fmt.Sprintf("%d due · %d overdue", len(m.items), m.overdue))
+	head := th.Muted(m.c.T("due.count", len(m.items), m.overdue))
 	if m.snoozing {
 		head = m.input.View()
 	}
@@ -235,7 +234,7 @@ func (m *Model) View() string {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.snoozing {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "snooze")), k.Cancel}
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", m.c.T("key.snooze"))), k.Cancel}
 	}
 	return []key.Binding{k.Open, k.Log, k.Snooze, k.Refresh}
 }

@@ -145,7 +145,7 @@ func (m *Model) snooze(it *crm.DueItem) tea.Cmd {
 		if err != nil {
 			return actedMsg{err: err}
 		}
-		return actedMsg{text: fmt.Sprintf("snoozed %s until %s", iostreams.CleanLine(ct.Name), until.Format("2006-01-02")), next: true}
+		return actedMsg{text: c.T("snooze.done", iostreams.CleanLine(ct.Name), until.Format("2006-01-02")), next: true}
 	}
 }
 
@@ -158,7 +158,7 @@ func (m *Model) stageUp(it *crm.DueItem) tea.Cmd {
 		if err != nil {
 			return actedMsg{err: err}
 		}
-		return actedMsg{text: fmt.Sprintf("%s: %s → %s", iostreams.CleanLine(it.Name), sc.From, sc.To)}
+		return actedMsg{text: fmt.Sprintf("%s: %s → %s", iostreams.CleanLine(it.Name), c.StageKey(sc.Ladder, sc.From), c.StageKey(sc.Ladder, sc.To))}
 	}
 }
 
@@ -273,49 +273,51 @@ func (m *Model) walkView() []string {
 			stage = th.Good(theme.StageBar(l.Index(ct.Stage), len(l.Stages))) + " " + stage
 		}
 	}
-	due := crm.ShortDays(-it.DaysOverdue, "overdue")
+	due := m.c.ShortDays(-it.DaysOverdue, "overdue")
 	lines := []string{
-		th.Header(fmt.Sprintf("Walk through the due · %d of %d", m.pos+1, len(m.items))), "",
+		th.Header(m.c.T("walk.title", m.pos+1, len(m.items))), "",
 		head,
-		fmt.Sprintf("Tier %s · due %s · urgency %.1f", th.Tier(it.Tier), due, it.Urgency.Score),
-		"Stage: " + stage,
-		"Why: " + iostreams.CleanLine(it.Reason),
+		m.c.T("walk.tier", th.Tier(it.Tier), due, it.Urgency.Score),
+		m.c.T("contact.stage", stage),
+		m.c.T("walk.why", iostreams.CleanLine(it.Reason)),
 	}
 	for _, t := range it.Tasks {
-		s := fmt.Sprintf("  %s: %s, %s", t.Kind, iostreams.CleanLine(t.Title), m.c.Days(&t.DueAt, "overdue"))
+		s := fmt.Sprintf("  %s: %s, %s", m.c.KindLabel(t.Kind), iostreams.CleanLine(t.Title), m.c.Days(&t.DueAt, "overdue"))
 		if t.DueAt.Before(m.today()) {
 			s = th.Bad(s)
 		}
 		lines = append(lines, s)
 	}
-	return append(lines, "", th.Muted("l log (opens the contact) · z snooze 1w · > next stage · s skip · esc stop"))
+	return append(lines, "", th.Muted(m.c.T("walk.hint")))
 }
 
 func (m *Model) weekView() []string {
 	th := m.c.Theme
 	if m.report == nil {
-		return []string{th.Muted("loading…")}
+		return []string{th.Muted(m.c.T("tui.loading"))}
 	}
 	r := m.report.r
 	half := max(m.c.Width/2, 20)
-	lines := []string{fmt.Sprintf("%s  %s → %s", th.Bold("Week in review"), r.Since.Local().Format("2006-01-02"),
+	lines := []string{fmt.Sprintf("%s  %s → %s", th.Bold(m.c.T("week.title")), r.Since.Local().Format("2006-01-02"),
 		r.Until.Add(-time.Second).Local().Format("2006-01-02")), ""}
-	num := func(label string, n int, extra string) string { return fmt.Sprintf("%-16s %4d  %s", label, n, extra) }
+	num := func(label string, n int, extra string) string {
+		return fmt.Sprintf("%s %4d  %s", match.PadRight(m.c.T("week."+label), 16), n, extra)
+	}
 	broken := ""
 	if r.PromisesBroken > 0 {
 		broken = th.Bad("!")
 	}
 	left := []string{
 		num("touches", r.Touches, th.Delta(r.Touches, r.TouchesBefore, false)),
-		num("new contacts", r.NewContacts, th.Delta(r.NewContacts, r.NewBefore, false)),
-		num("stages up", r.StagesUp, th.Delta(r.StagesUp, r.StagesUpPrev, false)),
-		num("stages down", r.StagesDown, th.Delta(r.StagesDown, r.StagesDownPrev, true)),
-		num("promises kept", r.PromisesKept, ""),
-		num("promises broken", r.PromisesBroken, broken),
-		num("due now", r.DueNow, ""),
+		num("newContacts", r.NewContacts, th.Delta(r.NewContacts, r.NewBefore, false)),
+		num("stagesUp", r.StagesUp, th.Delta(r.StagesUp, r.StagesUpPrev, false)),
+		num("stagesDown", r.StagesDown, th.Delta(r.StagesDown, r.StagesDownPrev, true)),
+		num("promisesKept", r.PromisesKept, ""),
+		num("promisesBroken", r.PromisesBroken, broken),
+		num("dueNow", r.DueNow, ""),
 	}
 	if len(r.ByChannel) > 0 {
-		left = append(left, "", th.Header("By channel"))
+		left = append(left, "", th.Header(m.c.T("week.byChannel")))
 		var chans []string
 		for ch := range r.ByChannel {
 			chans = append(chans, ch)
@@ -324,21 +326,26 @@ func (m *Model) weekView() []string {
 			a, b := r.ByChannel[chans[i]], r.ByChannel[chans[j]]
 			return a > b || (a == b && chans[i] < chans[j])
 		})
+		cw := 8
 		for _, ch := range chans {
-			left = append(left, fmt.Sprintf("  %-8s %3d %s", ch, r.ByChannel[ch], theme.Bar(r.ByChannel[ch], half-16)))
+			cw = max(cw, match.Width(m.c.ChannelLabel(ch)))
+		}
+		for _, ch := range chans {
+			left = append(left, fmt.Sprintf("  %s %3d %s", match.PadRight(m.c.ChannelLabel(ch), cw), r.ByChannel[ch],
+				theme.Bar(r.ByChannel[ch], half-8-cw)))
 		}
 	}
-	right := []string{th.Header("By day")}
+	right := []string{th.Header(m.c.T("week.byDay"))}
 	for _, d := range r.ByDay {
 		t, _ := time.ParseInLocation("2006-01-02", d.Date, time.Local)
-		right = append(right, fmt.Sprintf("  %s %s %3d %s", d.Date[5:], t.Format("Mon"), d.Touches, theme.Bar(d.Touches, half-16)))
+		right = append(right, fmt.Sprintf("  %s %s %3d %s", d.Date[5:], m.c.Weekday(t), d.Touches, theme.Bar(d.Touches, half-16)))
 	}
 	if len(r.Moves) > 0 {
-		right = append(right, "", th.Header("Stage moves"))
+		right = append(right, "", th.Header(m.c.T("week.moves")))
 		for _, mv := range r.Moves {
-			dir := th.Good("up  ")
+			dir := th.Good(match.PadRight(m.c.T("week.up"), 4))
 			if !mv.Up {
-				dir = th.Bad("down")
+				dir = th.Bad(match.PadRight(m.c.T("week.down"), 4))
 			}
 			right = append(right, fmt.Sprintf("  %s %s  %s → %s", dir, iostreams.CleanLine(mv.Contact), mv.From, mv.To))
 		}
@@ -362,13 +369,13 @@ func (m *Model) walkHint() string {
 	th, r, st := m.c.Theme, m.report.r, m.report.state
 	switch {
 	case m.done >= 0:
-		return th.Good(fmt.Sprintf("Walked through %s. ", crm.Plural(m.done, "due contact"))) + th.Muted("w walks again.")
+		return th.Good(m.c.T("week.walked", m.dueContacts(m.done))) + th.Muted(m.c.T("week.walkAgain"))
 	case r.DueNow == 0:
-		return th.Good("Nobody is due; well kept.")
+		return th.Good(m.c.T("week.nobody"))
 	case st.Week == m.week() && st.Next != 0:
-		return th.Accent("w resumes the walk where it stopped") + th.Muted(fmt.Sprintf(" (%d due)", r.DueNow))
+		return th.Accent(m.c.T("week.resume")) + th.Muted(m.c.T("week.resumeDue", r.DueNow))
 	}
-	return th.Accent(fmt.Sprintf("w walks through the %s, one at a time", crm.Plural(r.DueNow, "due contact")))
+	return th.Accent(m.c.T("week.walk", m.dueContacts(r.DueNow)))
 }
 
 // ShortHelp lists the page's main keys.
@@ -384,4 +391,12 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	return [][]key.Binding{{k.Walk, k.Refresh}, {k.Log, k.Snooze, k.MoveNext, k.Skip, k.Back}}
+}
+
+// dueContacts counts due contacts ("3 due contacts").
+func (m *Model) dueContacts(n int) string {
+	if m.c.Lang == "zh" {
+		return m.c.T("week.dueContacts", n)
+	}
+	return crm.Plural(n, "due contact")
 }

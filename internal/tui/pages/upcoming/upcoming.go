@@ -44,10 +44,10 @@ type Model struct {
 // New returns the page; Init loads the list.
 func New(c common.Common) *Model {
 	m := &Model{c: c, days: DefaultDays}
-	cols := []table.Column{{Title: "Date", Min: 10}, {Title: "Day", Min: 3}, {Title: "When", Min: 11},
-		{Title: "Kind", Min: 8}, {Title: "Contact", Min: 10, Grow: 1}, {Title: "What", Min: 16, Grow: 4}}
+	cols := []table.Column{{Title: c.T("col.date"), Min: 10}, {Title: c.T("col.day"), Min: max(3, match.Width(c.Weekday(time.Time{})))}, {Title: c.T("col.when"), Min: 11},
+		{Title: c.T("col.kind"), Min: 8}, {Title: c.T("col.contact"), Min: 10, Grow: 1}, {Title: c.T("col.what"), Min: 16, Grow: 4}}
 	m.table = table.New(c, "upcoming", cols, pageSize, m.fetch)
-	m.table.Empty = "nothing coming up; + looks a week further"
+	m.table.Empty = c.T("upcoming.none")
 	return m
 }
 
@@ -58,15 +58,6 @@ func (m *Model) load() tea.Cmd {
 		occ, err := crm.Upcoming(c.Ctx, s.KeyDates, s.Settings, s.Tasks, crm.Today(c.Now()), days, c.Lang)
 		return listMsg{days: days, occ: occ, err: err}
 	}
-}
-
-var weekdaysZH = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
-
-func (m *Model) weekday(d time.Time) string {
-	if m.c.Lang == "zh" {
-		return weekdaysZH[d.Weekday()]
-	}
-	return d.Format("Mon")
 }
 
 // what is the occasion's title with its age and, for a lunar date, the
@@ -97,7 +88,7 @@ func (m *Model) fetch(r table.Request) tea.Cmd {
 		for _, o := range occ[min(r.Offset, len(occ)):min(r.Offset+r.Limit, len(occ))] {
 			day := o.On().Time(time.Local)
 			msg.Rows = append(msg.Rows, table.Row{Key: o.ContactID, Cells: []string{
-				o.Date, m.weekday(day), crm.ShortDays(crm.DaysBetween(today, day), "overdue"), o.Kind,
+				o.Date, m.c.Weekday(day), m.c.ShortDays(crm.DaysBetween(today, day), "overdue"), m.c.KindLabel(o.Kind),
 				iostreams.CleanLine(o.Contact), what(o)}})
 		}
 		return msg
@@ -161,7 +152,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) View() string {
 	th := m.c.Theme
 	if !m.loaded {
-		return th.Muted("loading…")
+		return th.Muted(m.c.T("tui.loading"))
 	}
 	overdue := 0
 	for _, o := range m.occ {
@@ -169,11 +160,11 @@ func (m *Model) View() string {
 			overdue++
 		}
 	}
-	head := fmt.Sprintf("next %d days · %d coming up", m.days, len(m.occ))
+	head := m.c.T("upcoming.count", m.days, len(m.occ))
 	if overdue > 0 {
-		head += fmt.Sprintf(" · %d overdue", overdue)
+		head += m.c.T("upcoming.overdue", overdue)
 	}
-	return match.Truncate(th.Muted(head+" · +/- a week"), m.c.Width) + "\n\n" + m.table.View()
+	return match.Truncate(th.Muted(head+m.c.T("upcoming.hint")), m.c.Width) + "\n\n" + m.table.View()
 }
 
 // ShortHelp lists the page's main keys.
