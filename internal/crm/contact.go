@@ -207,9 +207,14 @@ type ContactFilter struct {
 	Tiers, Stages, Ladders, Tags, Styles, Roles []string
 	AccountIDs                                  []int64
 	Query                                       string // matches name, pinyin, title, account, notes
-	Archived                                    bool   // list archived contacts instead of active ones
-	Sort                                        ContactSort
-	Offset, Limit                               int
+	// Match is Query through the search keys alone, for filtering as one
+	// types: a prefix of the name, its pinyin or initials, an email, a phone,
+	// the account's name or pinyin, or a tag. Index ranges only, so it stays
+	// fast on a large book (Query reads every row for the text it contains).
+	Match         string
+	Archived      bool // list archived contacts instead of active ones
+	Sort          ContactSort
+	Offset, Limit int
 }
 
 // Lookalike is a contact that shares something that names a person with

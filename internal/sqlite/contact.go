@@ -411,6 +411,17 @@ func notFound(ctx context.Context, q querier, noun, ref, query string) error {
 	return e
 }
 
+// keyPrefixMatch is the condition "one of the contact's search keys starts
+// with key", and its arguments. Rare readings count only when no common key
+// has the prefix.
+func keyPrefixMatch(key string) (string, []any) {
+	rare := rareKeyMark + key
+	return `(c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
+			OR (c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
+				AND NOT EXISTS (SELECT 1 FROM contact_keys WHERE key >= ? AND key < ?)))`,
+		[]any{key, key + maxRune, rare, rare + maxRune, key, key + maxRune}
+}
+
 // contactQuery is the FROM and WHERE clauses of the contacts f selects,
 // with their arguments and the order of the listing, which ends with the id.
 func contactQuery(f crm.ContactFilter) (from string, args []any, order string) {
@@ -440,14 +451,17 @@ func contactQuery(f crm.ContactFilter) (from string, args []any, order string) {
 		add("c.id IN (SELECT contact_id FROM contact_tags WHERE tag IN ("+marks(len(tags))+"))", anySlice(tags)...)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		// Rare readings count only when no common key has the prefix.
-		key, like := match.QueryKey(q), "%"+escapeLike(q)+"%"
-		rare := rareKeyMark + key
-		add(`(c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
-			OR (c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
-				AND NOT EXISTS (SELECT 1 FROM contact_keys WHERE key >= ? AND key < ?))
-			OR c.name LIKE ? ESCAPE '\' OR c.title LIKE ? ESCAPE '\' OR c.notes LIKE ? ESCAPE '\' OR a.name LIKE ? ESCAPE '\')`,
-			key, key+maxRune, rare, rare+maxRune, key, key+maxRune, like, like, like, like)
+		keys, keyArgs := keyPrefixMatch(match.QueryKey(q))
+		like := "%" + escapeLike(q) + "%"
+		add(`(`+keys+` OR c.name LIKE ? ESCAPE '\' OR c.title LIKE ? ESCAPE '\' OR c.notes LIKE ? ESCAPE '\' OR a.name LIKE ? ESCAPE '\')`,
+			append(keyArgs, like, like, like, like)...)
+	}
+	if m := strings.TrimSpace(f.Match); m != "" {
+		key := match.QueryKey(m)
+		keys, keyArgs := keyPrefixMatch(key)
+		add(`(`+keys+` OR c.account_id IN (SELECT account_id FROM account_keys WHERE key >= ? AND key < ?)
+			OR c.id IN (SELECT contact_id FROM contact_tags WHERE tag >= ? AND tag < ?))`,
+			append(keyArgs, key, key+maxRune, strings.ToLower(m), strings.ToLower(m)+maxRune)...)
 	}
 	order = "c.sort_key, c.id"
 	switch f.Sort {

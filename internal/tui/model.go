@@ -31,7 +31,11 @@ type Model struct {
 	ids    []string // the tabs' ids (Options.Start names one)
 	titles []string // their titles, in the interface's language
 	tabs   []common.Component
-	active int
+	// started marks the tabs whose first load has been asked for: a tab
+	// loads when it is first shown, so the first frame waits for one page's
+	// queries, not five.
+	started []bool
+	active  int
 	// stack holds the pages opened over the active tab (a contact), top last.
 	stack  []common.Component
 	status status.Model
@@ -60,12 +64,18 @@ func (m *Model) tick() tea.Cmd {
 // Init starts every tab page (their first queries) and the refresh timer.
 func (m *Model) Init() tea.Cmd { return tea.Batch(m.tick(), m.initPages()) }
 
-func (m *Model) initPages() tea.Cmd {
-	var cmds []tea.Cmd
-	for _, p := range m.tabs {
-		cmds = append(cmds, p.Init())
+func (m *Model) initPages() tea.Cmd { return m.start(m.active) }
+
+// start asks tab i for its first load, once.
+func (m *Model) start(i int) tea.Cmd {
+	if m.started == nil {
+		m.started = make([]bool, len(m.tabs))
 	}
-	return tea.Batch(cmds...)
+	if m.started[i] {
+		return nil
+	}
+	m.started[i] = true
+	return m.tabs[i].Init()
 }
 
 // current is the page that gets the keys.
@@ -76,15 +86,24 @@ func (m *Model) current() common.Component {
 	return m.tabs[m.active]
 }
 
-// live lists the pages that hear data messages: every tab and the stack.
+// live lists the pages that hear data messages: every tab started and the
+// stack. A tab not shown yet loads fresh when it is.
 func (m *Model) live() []common.Component {
-	return append(m.tabs[:len(m.tabs):len(m.tabs)], m.stack...)
+	var pages []common.Component
+	for i, p := range m.tabs {
+		if i < len(m.started) && m.started[i] {
+			pages = append(pages, p)
+		}
+	}
+	return append(pages, m.stack...)
 }
 
 func (m *Model) bodyHeight() int { return max(m.height-3, 1) }
 
+// resize gives every page the body's size, started or not, so that a tab
+// shown for the first time draws at once.
 func (m *Model) resize() {
-	for _, p := range m.live() {
+	for _, p := range append(m.tabs[:len(m.tabs):len(m.tabs)], m.stack...) {
 		p.SetSize(m.width, m.bodyHeight())
 	}
 }
@@ -150,7 +169,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for i, b := range []key.Binding{k.Page1, k.Page2, k.Page3, k.Page4, k.Page5} {
 			if key.Matches(msg, b) && i < len(m.tabs) {
 				m.active, m.stack = i, nil
-				return m, nil
+				return m, m.start(i)
 			}
 		}
 		return m, m.send(msg)

@@ -72,7 +72,7 @@ func New(c common.Common) *Model {
 // sort are read here, not when the command runs.
 func (m *Model) fetch(r table.Request) tea.Cmd {
 	c := m.c
-	f := crm.ContactFilter{Query: m.query, Sort: sorts[m.sort], Offset: r.Offset, Limit: r.Limit}
+	f := crm.ContactFilter{Match: m.query, Sort: sorts[m.sort], Offset: r.Offset, Limit: r.Limit}
 	return func() tea.Msg {
 		msg := table.PageMsg{Table: r.Table, Gen: r.Gen, Page: r.Page}
 		msg.Total, msg.Err = c.Services.Contacts.CountContacts(c.Ctx, f)
