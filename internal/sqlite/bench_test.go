@@ -2,71 +2,28 @@ package sqlite_test
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
-	"github.com/seedcrm/crm/internal/demo"
 	"github.com/seedcrm/crm/internal/sqlite"
+	"github.com/seedcrm/crm/internal/sqlite/sqlitetest"
 )
 
-// benchBook opens a synthetic book of CRM_BENCH_CONTACTS contacts and
-// CRM_BENCH_TOUCHES touches (default 100,000 and 1,000,000, the sizes the
-// speed targets are set for). It is written once and cached in the temporary
-// directory; writes made by benchmarks go to a copy.
+// benchBook opens a copy of the synthetic book the speed targets are set
+// for (sqlitetest.BenchBook), so that benchmarks may write to it.
 func benchBook(b *testing.B) *sqlite.DB {
 	b.Helper()
-	n, m := envInt("CRM_BENCH_CONTACTS", 100_000), envInt("CRM_BENCH_TOUCHES", 1_000_000)
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("crm-bench-%d-%d.db", n, m))
-	now := time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)
-	if _, err := os.Stat(path); os.IsNotExist(err) {
-		b.Logf("writing %s", path)
-		err := sqlite.Creator{}.CreateBook(context.Background(), path, func(w crm.BookWriter) error {
-			return demo.Synthetic(n, m, now, w)
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
 	copyPath := filepath.Join(b.TempDir(), "book.db")
-	if err := copyFile(copyPath, path); err != nil {
-		b.Fatal(err)
-	}
-	db, err := sqlite.Open(context.Background(), copyPath, func() time.Time { return now })
+	sqlitetest.CopyBook(b, copyPath, sqlitetest.BenchBook(b))
+	db, err := sqlite.Open(context.Background(), copyPath, func() time.Time { return sqlitetest.Now })
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
 	return db
-}
-
-func copyFile(dst, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-func envInt(key string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(key)); err == nil && v > 0 {
-		return v
-	}
-	return def
 }
 
 func BenchmarkResolveByID(b *testing.B) {

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,8 +14,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seedcrm/crm/internal/crm"
-	"github.com/seedcrm/crm/internal/demo"
 	"github.com/seedcrm/crm/internal/sqlite"
+	"github.com/seedcrm/crm/internal/sqlite/sqlitetest"
 	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/tui/components/table"
 )
@@ -39,26 +38,14 @@ func benchBook(b *testing.B) *crm.Services {
 	if testing.Short() {
 		b.Skip("the bench book takes a minute to write")
 	}
-	n, m := envInt("CRM_BENCH_CONTACTS", 100_000), envInt("CRM_BENCH_TOUCHES", 1_000_000)
-	ctx := context.Background()
-	base := filepath.Join(os.TempDir(), fmt.Sprintf("crm-bench-%d-%d.db", n, m))
-	if _, err := os.Stat(base); os.IsNotExist(err) {
-		b.Logf("writing %s", base)
-		err := sqlite.Creator{Now: clock}.CreateBook(ctx, base, func(w crm.BookWriter) error {
-			return demo.Synthetic(n, m, testNow, w)
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	n, m := sqlitetest.EnvInt("CRM_BENCH_CONTACTS", 100_000), sqlitetest.EnvInt("CRM_BENCH_TOUCHES", 1_000_000)
+	base := sqlitetest.BenchBook(b)
 	cached := filepath.Join(os.TempDir(), fmt.Sprintf("crm-bench-tui-%d-%d.db", n, m))
 	if _, err := os.Stat(cached); os.IsNotExist(err) {
 		b.Logf("writing %s", cached)
 		tmp := cached + ".tmp"
 		os.Remove(tmp)
-		if err := copyFile(tmp, base); err != nil {
-			b.Fatal(err)
-		}
+		sqlitetest.CopyBook(b, tmp, base)
 		s := openBench(b, tmp)
 		often(b, s)
 		s.Close()
@@ -67,9 +54,7 @@ func benchBook(b *testing.B) *crm.Services {
 		}
 	}
 	path := filepath.Join(b.TempDir(), "book.db")
-	if err := copyFile(path, cached); err != nil {
-		b.Fatal(err)
-	}
+	sqlitetest.CopyBook(b, path, cached)
 	s := openBench(b, path)
 	b.Cleanup(func() { s.Close() })
 	return s
@@ -97,30 +82,6 @@ func often(b *testing.B, s *crm.Services) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func copyFile(dst, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-func envInt(key string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(key)); err == nil && v > 0 {
-		return v
-	}
-	return def
 }
 
 // benchModel is the TUI on the bench book at 120×40, its pages loaded.
