@@ -57,3 +57,22 @@ func TestMemoRefresh(t *testing.T) {
 		t.Errorf("a refresh of changed data did not draw again: frame %d→%d, page %d→%d", frame, f, drawn, p)
 	}
 }
+
+// TestMemoRefreshTabs: on every tab whose page reports its version, a
+// refresh of the same book leaves the frame standing.
+func TestMemoRefreshTabs(t *testing.T) {
+	m := newTest(t, demoBook(t), 80, 24)
+	for i, id := range m.ids {
+		run(m, typed(string(rune('1'+i)))...)
+		if _, ok := m.tabs[i].(common.Versioned); !ok {
+			t.Logf("%s: not versioned, redraws on every message", id)
+			continue
+		}
+		v := m.View()
+		n := m.memo.Renders
+		run(m, common.RefreshMsg{})
+		if m.View() != v || m.memo.Renders != n {
+			t.Errorf("%s: a refresh of the same data drew the frame again", id)
+		}
+	}
+}
