@@ -76,3 +76,22 @@ func TestMemoRefreshTabs(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoRefreshContact: the same for a contact's page, over its tab.
+func TestMemoRefreshContact(t *testing.T) {
+	m := newTest(t, demoBook(t), 120, 40)
+	run(m, common.OpenContactMsg{ID: 1})
+	if _, ok := m.current().(common.Versioned); !ok {
+		t.Fatal("the contact's page is not versioned")
+	}
+	v := m.View()
+	n := m.memo.Renders
+	run(m, common.RefreshMsg{})
+	if m.View() != v || m.memo.Renders != n {
+		t.Errorf("a refresh of the same contact drew the frame again")
+	}
+	run(m, tea.KeyMsg{Type: tea.KeyDown})
+	if m.View(); m.memo.Renders != n+1 {
+		t.Errorf("down on the timeline did not draw the frame again")
+	}
+}

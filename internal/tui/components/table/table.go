@@ -114,8 +114,11 @@ func New(c common.Common, id string, cols []Column, pageSize int, fetch Fetch) *
 
 // SetSize sets the cells the table draws in, its header line included.
 func (m *Model) SetSize(w, h int) {
+	if w != m.width || h != m.height {
+		m.version++
+	}
+	defer m.changed(m.cursor, m.top, m.total, m.loaded)
 	m.width, m.height = w, h
-	m.version++
 	m.clamp()
 }
 
