@@ -43,9 +43,32 @@ type Model struct {
 	full   bool
 	width  int
 	height int
-	// memo is the last frame: Update invalidates it on every message but
-	// those known to change nothing (mouse motion).
+	// memo is the last frame: Update invalidates it only when what the
+	// frame shows changed (see shown).
 	memo common.Memo
+}
+
+// frame is what the frame is drawn from: when a message leaves it as it
+// was, the frame stands.
+type frame struct {
+	page          common.Component
+	version       uint64
+	active        int
+	full          bool
+	width, height int
+	status        status.Model
+}
+
+// shown returns what the frame shows now, and false when the current page
+// cannot tell whether its view changed.
+func (m *Model) shown() (frame, bool) {
+	p := m.current()
+	f := frame{page: p, active: m.active, full: m.full, width: m.width, height: m.height, status: m.status}
+	v, ok := p.(common.Versioned)
+	if ok {
+		f.version = v.Version()
+	}
+	return f, ok
 }
 
 func newModel(c common.Common, every time.Duration) *Model {
@@ -114,69 +137,77 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if mm, ok := msg.(tea.MouseMsg); ok && mm.Action == tea.MouseActionMotion {
 		return m, nil // no page reacts to motion: the frame stands
 	}
-	m.memo.Invalidate()
+	before, ok := m.shown()
+	cmd := m.update(msg)
+	if after, _ := m.shown(); !ok || after != before {
+		m.memo.Invalidate()
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	k := m.c.Keys
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
-		return m, nil
+		return nil
 	case refreshTickMsg:
-		return m, tea.Batch(m.tick(), m.broadcast(common.RefreshMsg{}))
+		return tea.Batch(m.tick(), m.broadcast(common.RefreshMsg{}))
 	case common.ErrMsg:
 		m.status.SetError(m.c.T("tui.error", msg.Err.Error()))
-		return m, nil
+		return nil
 	case common.InfoMsg:
 		m.status.SetInfo(msg.Text)
-		return m, nil
+		return nil
 	case common.OpenContactMsg:
 		p := openContact(m.c, msg)
 		p.SetSize(m.width, m.bodyHeight())
 		m.stack = append(m.stack, p)
-		return m, p.Init()
+		return p.Init()
 	case common.BackMsg:
 		if n := len(m.stack); n > 0 {
 			m.stack = m.stack[:n-1]
 		}
-		return m, nil
+		return nil
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-			return m, m.typeEach(msg.Runes)
+			return m.typeEach(msg.Runes)
 		}
 		if msg.String() == "ctrl+c" {
-			return m, tea.Quit
+			return tea.Quit
 		}
 		if c, ok := m.current().(Capturer); ok && c.Capturing() {
-			return m, m.send(msg)
+			return m.send(msg)
 		}
 		if m.full && (key.Matches(msg, k.Help) || key.Matches(msg, k.Back)) {
 			m.full = false
-			return m, nil
+			return nil
 		}
 		switch {
 		case key.Matches(msg, k.Quit):
-			return m, tea.Quit
+			return tea.Quit
 		case key.Matches(msg, k.Help):
 			m.full = true
-			return m, nil
+			return nil
 		case key.Matches(msg, k.Refresh):
 			m.status.Clear()
-			return m, m.broadcast(common.RefreshMsg{})
+			return m.broadcast(common.RefreshMsg{})
 		case key.Matches(msg, k.Back) && len(m.stack) > 0:
 			m.stack = m.stack[:len(m.stack)-1]
-			return m, nil
+			return nil
 		}
 		for i, b := range []key.Binding{k.Page1, k.Page2, k.Page3, k.Page4, k.Page5} {
 			if key.Matches(msg, b) && i < len(m.tabs) {
 				m.active, m.stack = i, nil
-				return m, m.start(i)
+				return m.start(i)
 			}
 		}
-		return m, m.send(msg)
+		return m.send(msg)
 	case tea.MouseMsg:
-		return m, m.send(msg)
+		return m.send(msg)
 	}
-	return m, m.broadcast(msg)
+	return m.broadcast(msg)
 }
 
 func (m *Model) send(msg tea.Msg) tea.Cmd {

@@ -65,12 +65,23 @@ func Error(err error) tea.Cmd { return func() tea.Msg { return ErrMsg{err} } }
 type Memo struct {
 	view  string
 	valid bool
+	gen   uint64
 	// Renders counts the draws, for tests.
 	Renders int
 }
 
 // Invalidate makes the next View draw again.
-func (m *Memo) Invalidate() { m.valid = false }
+func (m *Memo) Invalidate() { m.valid = false; m.gen++ }
+
+// Gen counts the invalidations: a view whose Gen has not moved since it was
+// drawn is drawn the same.
+func (m *Memo) Gen() uint64 { return m.gen }
+
+// Versioned is a component whose view, help included, changes only when its
+// Version does: the root redraws the frame for a message only when the page
+// shown reports a new version (or something of the root's own changed). A
+// page that is not Versioned makes the root redraw after every message.
+type Versioned interface{ Version() uint64 }
 
 // View returns the kept view, or what render draws when there is none.
 func (m *Memo) View(render func() string) string {

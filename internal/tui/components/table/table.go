@@ -5,6 +5,7 @@
 package table
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -76,6 +77,32 @@ type Model struct {
 	cursor, top   int
 	width, height int // height counts the header line
 	Empty         string
+	// version moves whenever what View draws may have changed: a page
+	// fetched again with the rows the table holds leaves it as it was.
+	version uint64
+}
+
+// Version counts the changes to what View draws.
+func (m *Model) Version() uint64 { return m.version }
+
+// changed is called with the view's inputs of before a change: the version
+// moves if the cursor, the window or the total moved.
+func (m *Model) changed(cursor, top, total int, loaded bool) {
+	if cursor != m.cursor || top != m.top || total != m.total || loaded != m.loaded {
+		m.version++
+	}
+}
+
+func sameRows(a, b []Row) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Key != b[i].Key || !slices.Equal(a[i].Cells, b[i].Cells) {
+			return false
+		}
+	}
+	return true
 }
 
 // New returns a table named id (the Table of its requests) with pages of
@@ -87,6 +114,10 @@ func New(c common.Common, id string, cols []Column, pageSize int, fetch Fetch) *
 
 // SetSize sets the cells the table draws in, its header line included.
 func (m *Model) SetSize(w, h int) {
+	if w != m.width || h != m.height {
+		m.version++
+	}
+	defer m.changed(m.cursor, m.top, m.total, m.loaded)
 	m.width, m.height = w, h
 	m.clamp()
 }
@@ -96,6 +127,7 @@ func (m *Model) SetSize(w, h int) {
 // answers still on their way.
 func (m *Model) Reset() tea.Cmd {
 	m.gen++
+	m.version++
 	m.loaded = false
 	m.cursor, m.top, m.total = 0, 0, 0
 	clear(m.pages)
@@ -183,6 +215,7 @@ func (m *Model) clamp() {
 
 // Move moves the cursor by delta rows and loads what comes into view.
 func (m *Model) Move(delta int) tea.Cmd {
+	defer m.changed(m.cursor, m.top, m.total, m.loaded)
 	m.cursor += delta
 	m.clamp()
 	return m.ensure()
@@ -200,6 +233,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.Err != nil {
 			return common.Error(msg.Err)
 		}
+		if old, ok := m.pages[msg.Page]; !ok || !sameRows(old.rows, msg.Rows) {
+			m.version++
+		}
+		defer m.changed(m.cursor, m.top, m.total, m.loaded)
 		m.loaded = true
 		m.total = msg.Total
 		m.pages[msg.Page] = page{gen: msg.Gen, rows: msg.Rows}

@@ -5,6 +5,7 @@ package board
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,6 +63,18 @@ type Model struct {
 	// follow is the contact whose card keeps the selection after a reload
 	// (the one just moved); 0 for none.
 	follow int64
+	// memo is the page's view, drawn again only after a key, a resize or a
+	// board that differs from the one shown.
+	memo common.Memo
+}
+
+// Version counts the changes to the page's view and help.
+func (m *Model) Version() uint64 { return m.memo.Gen() }
+
+func sameColumns(a, b []column) bool {
+	return slices.EqualFunc(a, b, func(x, y column) bool {
+		return x.stage == y.stage && x.total == y.total && slices.Equal(x.cards, y.cards)
+	})
 }
 
 // New returns the page on the default ladder.
@@ -146,10 +159,20 @@ func (m *Model) Init() tea.Cmd { return m.load() }
 func (m *Model) SetSize(w, h int) {
 	m.c.Width, m.c.Height = w, h
 	m.scroll()
+	m.memo.Invalidate()
 }
 
-// Update handles the page's keys and its data.
+// Update handles the page's keys and its data. The view is invalidated
+// after any key and by a board that differs from the one shown, or that
+// moved the selection: the 5 s refresh of an unchanged book leaves it be.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, key := msg.(tea.KeyMsg); key {
+		m.memo.Invalidate()
+	}
+	return m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	switch msg := msg.(type) {
 	case common.RefreshMsg:
@@ -161,7 +184,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Error(msg.err)
 		}
+		col, row, top := m.col, slices.Clone(m.row), slices.Clone(m.top)
+		same := m.loaded && sameColumns(m.cols, msg.cols)
 		m.show(msg.cols)
+		if !same || col != m.col || !slices.Equal(row, m.row) || !slices.Equal(top, m.top) {
+			m.memo.Invalidate()
+		}
 		return m, nil
 	case movedMsg:
 		if msg.err != nil {
@@ -244,7 +272,9 @@ func (m *Model) scroll() {
 
 // View draws the title, the columns side by side and the selected card's
 // detail; every line fits the width.
-func (m *Model) View() string {
+func (m *Model) View() string { return m.memo.View(m.render) }
+
+func (m *Model) render() string {
 	th, w := m.c.Theme, m.c.Width
 	l := m.current()
 	title := fmt.Sprintf("%s · %s", m.ladderName(l), th.Muted(m.c.T("board.hint")))

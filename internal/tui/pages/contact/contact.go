@@ -7,7 +7,9 @@ package contact
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -45,7 +47,16 @@ type Model struct {
 	editing bool
 	// logOnLoad opens the log form when the profile arrives (l on the Due page).
 	logOnLoad bool
+	// memo is the page's view, drawn again only after a key, a resize, a
+	// change of day (the tasks read the date), or a profile or timeline
+	// that differs from the one shown; day is the date of the last
+	// invalidation.
+	memo common.Memo
+	day  time.Time
 }
+
+// Version counts the changes to the page's view and help.
+func (m *Model) Version() uint64 { return m.memo.Gen() }
 
 // New returns the page of contact id; Init loads it.
 func New(c common.Common, id int64) *Model {
@@ -103,6 +114,11 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.load(), m.timeline.Reset()) 
 
 // SetSize keeps the profile's lines and gives the timeline the rest.
 func (m *Model) SetSize(w, h int) {
+	m.resize(w, h)
+	m.memo.Invalidate()
+}
+
+func (m *Model) resize(w, h int) {
 	m.c.Width, m.c.Height = w, h
 	m.timeline.SetSize(w, max(h-m.profileLines()-1, 2))
 	if m.action != nil {
@@ -113,8 +129,23 @@ func (m *Model) SetSize(w, h int) {
 // Capturing is true while a chooser or form is open.
 func (m *Model) Capturing() bool { return m.action != nil }
 
-// Update handles the page's keys, its data, and the open action.
+// Update handles the page's keys, its data, and the open action. The view
+// is invalidated after any key, on a new day, and when the profile, the
+// timeline or the page's state moved: the 5 s refresh of an unchanged
+// contact leaves it be.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	p, tv, acting, editing, onTasks, task := m.p, m.timeline.Version(), m.action != nil, m.editing, m.onTasks, m.task
+	_, cmd := m.update(msg)
+	_, key := msg.(tea.KeyMsg)
+	if today := crm.Today(m.c.Now()); key || !today.Equal(m.day) || tv != m.timeline.Version() || acting != (m.action != nil) ||
+		editing != m.editing || onTasks != m.onTasks || task != m.task || !reflect.DeepEqual(p, m.p) {
+		m.day = today
+		m.memo.Invalidate()
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case *profileMsg:
 		if msg.err != nil {
@@ -122,7 +153,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.p = msg
 		m.task = min(m.task, max(len(msg.tasks)-1, 0))
-		m.SetSize(m.c.Width, m.c.Height)
+		m.resize(m.c.Width, m.c.Height)
 		if m.logOnLoad {
 			m.logOnLoad = false
 			return m, m.openLog()
@@ -241,7 +272,9 @@ func (m *Model) closeTask(state string) tea.Cmd {
 func (m *Model) profileLines() int { return 9 }
 
 // View draws the profile, then the form or the timeline.
-func (m *Model) View() string {
+func (m *Model) View() string { return m.memo.View(m.render) }
+
+func (m *Model) render() string {
 	if m.p == nil {
 		return m.c.Theme.Muted(m.c.T("tui.loading"))
 	}

@@ -49,7 +49,16 @@ type Model struct {
 	// openFirst opens the first row once the listing of the query arrives:
 	// enter typed before the debounced query ran.
 	openFirst bool
+	// memo is the page's view, drawn again only after a key, a new book
+	// count, a resize or a change of the table's.
+	memo common.Memo
 }
+
+// Version counts the changes to the page's view and help.
+func (m *Model) Version() uint64 { return m.memo.Gen() }
+
+// Renders counts the page's draws, for tests.
+func (m *Model) Renders() int { return m.memo.Renders }
 
 // New returns the page.
 func New(c common.Common) *Model {
@@ -105,6 +114,7 @@ func (m *Model) SetSize(w, h int) {
 	m.c.Width, m.c.Height = w, h
 	m.input.Width = max(w-10, 10)
 	m.table.SetSize(w, h-2)
+	m.memo.Invalidate()
 }
 
 // Capturing is true while the filter takes the keys.
@@ -124,7 +134,19 @@ func (m *Model) open() tea.Cmd {
 }
 
 // Update handles the filter, the sort, opening a contact and the table.
+// The view is invalidated after any key (the filter, the sort, the help
+// may change) and whenever the table's version or the book's count moved;
+// a refresh that brings the rows shown leaves it standing.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	tv, total := m.table.Version(), m.bookTotal
+	_, cmd := m.update(msg)
+	if _, key := msg.(tea.KeyMsg); key || tv != m.table.Version() || total != m.bookTotal {
+		m.memo.Invalidate()
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	switch msg := msg.(type) {
 	case common.RefreshMsg:
@@ -199,7 +221,9 @@ func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
 
 // View draws the filter line, the count and the table, or the empty state
 // of a book without contacts.
-func (m *Model) View() string {
+func (m *Model) View() string { return m.memo.View(m.render) }
+
+func (m *Model) render() string {
 	th := m.c.Theme
 	if m.bookTotal == 0 {
 		return th.Bold(m.c.T("contacts.none")) + "\n\n" + m.c.T("contacts.noneHelp")

@@ -46,7 +46,13 @@ type Model struct {
 	loaded   bool
 	snoozing bool
 	input    textinput.Model
+	// memo is the page's view, drawn again only after a key, a resize, a
+	// new count or a change of the table's.
+	memo common.Memo
 }
+
+// Version counts the changes to the page's view and help.
+func (m *Model) Version() uint64 { return m.memo.Gen() }
 
 // New returns the page; Init loads the list.
 func New(c common.Common) *Model {
@@ -111,6 +117,7 @@ func (m *Model) SetSize(w, h int) {
 	m.c.Width, m.c.Height = w, h
 	m.input.Width = max(w-match.Width(m.input.Prompt)-2, 10)
 	m.table.SetSize(w, max(h-2, 2))
+	m.memo.Invalidate()
 }
 
 // Capturing is true while the snooze input takes the keys.
@@ -131,8 +138,19 @@ func (m *Model) open(log bool) tea.Cmd {
 	return func() tea.Msg { return common.OpenContactMsg{ID: r.Key, Log: log} }
 }
 
-// Update handles the list, the page's keys and the snooze input.
+// Update handles the list, the page's keys and the snooze input. The view
+// is invalidated after any key and whenever the count line or the table's
+// version moved: a refresh that brings the same list leaves it standing.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	tv, loaded, n, overdue := m.table.Version(), m.loaded, len(m.items), m.overdue
+	_, cmd := m.update(msg)
+	if _, key := msg.(tea.KeyMsg); key || tv != m.table.Version() || loaded != m.loaded || n != len(m.items) || overdue != m.overdue {
+		m.memo.Invalidate()
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	switch msg := msg.(type) {
 	case listMsg:
@@ -218,7 +236,9 @@ func (m *Model) updateSnooze(msg tea.KeyMsg) tea.Cmd {
 
 // View draws the count line, the snooze input when it is open, and the
 // table.
-func (m *Model) View() string {
+func (m *Model) View() string { return m.memo.View(m.render) }
+
+func (m *Model) render() string {
 	th := m.c.Theme
 	if !m.loaded {
 		return th.Muted(m.c.T("tui.loading"))

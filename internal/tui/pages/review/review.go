@@ -6,6 +6,7 @@ package review
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -61,7 +62,15 @@ type Model struct {
 	pos     int
 	contact *crm.Contact
 	done    int // contacts walked through in a walk just finished; -1 none
+	// memo is the page's view, drawn again only after a key, a resize, a
+	// change of day (the view reads the date), or data that differs from
+	// what is shown; day is the date it was last invalidated on.
+	memo common.Memo
+	day  time.Time
 }
+
+// Version counts the changes to the page's view and help.
+func (m *Model) Version() uint64 { return m.memo.Gen() }
 
 // New returns the page.
 func New(c common.Common) *Model { return &Model{c: c, done: -1} }
@@ -166,10 +175,25 @@ func (m *Model) stageUp(it *crm.DueItem) tea.Cmd {
 func (m *Model) Init() tea.Cmd { return m.load() }
 
 // SetSize is told the page's area.
-func (m *Model) SetSize(w, h int) { m.c.Width, m.c.Height = w, h }
+func (m *Model) SetSize(w, h int) { m.c.Width, m.c.Height = w, h; m.memo.Invalidate() }
 
-// Update handles the page's keys and its data.
+// Update handles the page's keys and its data. The view is invalidated
+// after any key, on a new day, and by a report, walk or contact that
+// differs from the one shown: the 5 s refresh of an unchanged book leaves
+// it be.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	report, walking, items, pos, contact, done := m.report, m.walking, m.items, m.pos, m.contact, m.done
+	_, cmd := m.update(msg)
+	_, key := msg.(tea.KeyMsg)
+	if today := m.today(); key || !today.Equal(m.day) || walking != m.walking || pos != m.pos || done != m.done ||
+		!reflect.DeepEqual(report, m.report) || !reflect.DeepEqual(items, m.items) || !reflect.DeepEqual(contact, m.contact) {
+		m.day = today
+		m.memo.Invalidate()
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	switch msg := msg.(type) {
 	case common.RefreshMsg:
@@ -243,7 +267,9 @@ func (m *Model) walkKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // View draws the walk's contact, or the week.
-func (m *Model) View() string {
+func (m *Model) View() string { return m.memo.View(m.render) }
+
+func (m *Model) render() string {
 	var lines []string
 	if m.walking {
 		lines = m.walkView()

@@ -39,7 +39,13 @@ type Model struct {
 	occ    []*crm.Occasion
 	today  time.Time // the day the list was read on
 	loaded bool
+	// memo is the page's view, drawn again only after a key, a resize, a
+	// new header or a change of the table's.
+	memo common.Memo
 }
+
+// Version counts the changes to the page's view and help.
+func (m *Model) Version() uint64 { return m.memo.Gen() }
 
 // New returns the page; Init loads the list.
 func New(c common.Common) *Model {
@@ -102,6 +108,7 @@ func (m *Model) Init() tea.Cmd { return m.load() }
 func (m *Model) SetSize(w, h int) {
 	m.c.Width, m.c.Height = w, h
 	m.table.SetSize(w, max(h-2, 2))
+	m.memo.Invalidate()
 }
 
 func (m *Model) widen(by int) tea.Cmd {
@@ -113,8 +120,19 @@ func (m *Model) widen(by int) tea.Cmd {
 	return m.load()
 }
 
-// Update handles the list, the window's keys and opening a contact.
+// Update handles the list, the window's keys and opening a contact. The
+// view is invalidated after any key and whenever the header or the table's
+// version moved: a refresh that brings the same list leaves it standing.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	tv, head := m.table.Version(), m.head()
+	_, cmd := m.update(msg)
+	if _, key := msg.(tea.KeyMsg); key || tv != m.table.Version() || head != m.head() {
+		m.memo.Invalidate()
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	switch msg := msg.(type) {
 	case listMsg:
@@ -149,7 +167,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // View draws the header (the window and the count) and the table.
-func (m *Model) View() string {
+func (m *Model) View() string { return m.memo.View(m.render) }
+
+func (m *Model) render() string {
+	if !m.loaded {
+		return m.head()
+	}
+	return m.head() + "\n\n" + m.table.View()
+}
+
+// head is the header line, or the loading notice.
+func (m *Model) head() string {
 	th := m.c.Theme
 	if !m.loaded {
 		return th.Muted(m.c.T("tui.loading"))
@@ -164,7 +192,7 @@ func (m *Model) View() string {
 	if overdue > 0 {
 		head += m.c.T("upcoming.overdue", overdue)
 	}
-	return match.Truncate(th.Muted(head+m.c.T("upcoming.hint")), m.c.Width) + "\n\n" + m.table.View()
+	return match.Truncate(th.Muted(head+m.c.T("upcoming.hint")), m.c.Width)
 }
 
 // ShortHelp lists the page's main keys.
