@@ -8,33 +8,36 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 dir=$(mktemp -d)
-trap 'tmux kill-session -t crm-smoke 2>/dev/null || true; rm -rf "$dir"' EXIT
+# A tmux server of its own, so that no other session or server can disturb it.
+sock="crm-smoke-$$"
+t() { tmux -L "$sock" "$@"; }
+trap 't kill-server 2>/dev/null || true; rm -rf "$dir"' EXIT
 go build -o "$dir/crm" ./cmd/crm
 export CRM_NOW=2026-11-22T09:00:00+08:00 TZ=Asia/Shanghai
 "$dir/crm" demo --db "$dir/book.db" >/dev/null 2>&1
-tmux new-session -d -s crm-smoke -x 120 -y 40 \
+t new-session -d -s crm-smoke -x 120 -y 40 \
 	"CRM_NOW=$CRM_NOW TZ=$TZ $dir/crm --db $dir/book.db tui; echo exit=\$? >$dir/status"
 # wait_for TEXT: poll the pane until it shows TEXT (5 s at most).
 wait_for() {
 	i=0
-	until tmux capture-pane -p -t crm-smoke | grep -q "$1"; do
+	until t capture-pane -p -t crm-smoke | grep -q "$1"; do
 		i=$((i + 1))
-		[ $i -lt 100 ] || { echo "tui-smoke: never saw '$1'"; tmux capture-pane -p -t crm-smoke; exit 1; }
+		[ $i -lt 100 ] || { echo "tui-smoke: never saw '$1'"; t capture-pane -p -t crm-smoke; exit 1; }
 		sleep 0.05
 	done
 }
 wait_for 'sort: name'
 sleep 0.2 # the first frame can precede the input reader
-tmux send-keys -t crm-smoke -l /wkz
+t send-keys -t crm-smoke -l /wkz
 wait_for '1 of 40'
-tmux send-keys -t crm-smoke Enter
+t send-keys -t crm-smoke Enter
 wait_for 'Timeline'
-tmux send-keys -t crm-smoke l
+t send-keys -t crm-smoke l
 wait_for 'Log a touch'
-tmux send-keys -t crm-smoke -l 'smoke test visit'
-tmux send-keys -t crm-smoke C-s
+t send-keys -t crm-smoke -l 'smoke test visit'
+t send-keys -t crm-smoke C-s
 wait_for 'logged visit'
-tmux send-keys -t crm-smoke q
+t send-keys -t crm-smoke q
 i=0
 until [ -f "$dir/status" ]; do i=$((i + 1)); [ $i -lt 100 ] || { echo "tui-smoke: did not quit"; exit 1; }; sleep 0.05; done
 grep -q 'exit=0' "$dir/status" || { echo "tui-smoke: $(cat "$dir/status")"; exit 1; }
