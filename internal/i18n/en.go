@@ -154,6 +154,7 @@ var en = map[string]string{
 	"board.tier":            "tier %s",
 	"board.lastTouch":       "last touch %s",
 	"board.due":             "due %s",
+	"board.inStage":         "%dd in stage",
 	"board.hint":            "L next ladder · >/< move stage",
 	"board.count":           " · %d contacts",
 	"board.none":            "No contact on this ladder: L shows the next one.",

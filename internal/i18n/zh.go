@@ -154,6 +154,7 @@ var zh = map[string]string{
 	"board.tier":            "级别 %s",
 	"board.lastTouch":       "上次接触 %s",
 	"board.due":             "到期 %s",
+	"board.inStage":         "本阶段 %d 天",
 	"board.hint":            "L 下一阶梯 · >/< 调整阶段",
 	"board.count":           " · %d 位联系人",
 	"board.none":            "这个阶梯上没有联系人：L 查看下一个。",
