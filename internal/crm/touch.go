@@ -169,6 +169,9 @@ type StageService interface {
 	// to the current stage is ECONFLICT.
 	ChangeStage(ctx context.Context, contactID int64, to string, at time.Time, note string) (*StageChange, error)
 	FindStageChanges(ctx context.Context, contactID int64) ([]*StageChange, error)
+	// LastStageChanges returns when each of the contacts ids last changed
+	// stage, in one read; a contact that never changed stage has no entry.
+	LastStageChanges(ctx context.Context, ids []int64) (map[int64]time.Time, error)
 }
 
 // Setting is one key of the book's settings.

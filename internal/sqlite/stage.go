@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -83,6 +84,34 @@ func (s *StageService) FindStageChanges(ctx context.Context, contactID int64) ([
 		}
 		sc.At = parseTime(at)
 		out = append(out, &sc)
+	}
+	return out, mapError(rows.Err())
+}
+
+// LastStageChanges implements crm.StageService: one query over the ids,
+// answered from the stage_changes(contact_id, at) index.
+func (s *StageService) LastStageChanges(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
+	out := make(map[int64]time.Time, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT contact_id, MAX(at) FROM stage_changes
+		WHERE contact_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) GROUP BY contact_id`, args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var at string
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, mapError(err)
+		}
+		out[id] = parseTime(at)
 	}
 	return out, mapError(rows.Err())
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -80,4 +81,38 @@ func TestBoardMovePastTheEnd(t *testing.T) {
 		t.Errorf("no error for a move back from cold:\n%s", v)
 	}
 	checkView(t, m.View(), 80, 24)
+}
+
+// TestBoardTimeInStage: the selected card's detail line says how long the
+// contact has been in its stage, from its last stage change
+// (Stages.LastStageChanges, one read per column); a move restarts it.
+func TestBoardTimeInStage(t *testing.T) {
+	s := demoBook(t)
+	ctx := context.Background()
+	wang, err := s.Contacts.ResolveContact(ctx, "王科长")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := s.Stages.FindStageChanges(ctx, wang.ID)
+	if err != nil || len(changes) == 0 {
+		t.Fatalf("demo book: 王科长's stage history %v %v", changes, err)
+	}
+	last, err := s.Stages.LastStageChanges(ctx, []int64{wang.ID, 1 << 40})
+	if err != nil || len(last) != 1 || !last[wang.ID].Equal(changes[len(changes)-1].At) {
+		t.Fatalf("LastStageChanges = %v, %v; want %v only", last, err, changes[len(changes)-1].At)
+	}
+	days := int(crm.Today(testNow).Sub(crm.Today(last[wang.ID])).Hours() / 24)
+	m := newTest(t, s, 80, 24)
+	run(m, typed("3")...)
+	run(m, tea.KeyMsg{Type: tea.KeyRight})
+	for !strings.Contains(m.View(), ">A 王科长") {
+		before := m.View()
+		run(m, typed("j")...)
+		if m.View() == before {
+			t.Fatalf("王科长 not reached with j:\n%s", before)
+		}
+	}
+	wantView(t, m, fmt.Sprintf("· %dd in stage", days))
+	run(m, typed(">")...)
+	wantView(t, m, ">A 王科长", "· 0d in stage")
 }

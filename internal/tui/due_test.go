@@ -95,9 +95,87 @@ func TestDuePage(t *testing.T) {
 	}
 	run(m, tea.KeyMsg{Type: tea.KeyEsc})
 	run(m, typed("l")...)
-	if len(m.stack) != 1 || !strings.Contains(m.View(), "Log a touch") {
-		t.Fatalf("l did not open the contact's log form:\n%s", m.View())
+	if len(m.stack) != 0 || !strings.Contains(m.View(), "Log a touch") {
+		t.Fatalf("l did not open the log form in place:\n%s", m.View())
 	}
+}
+
+// TestDueActions: l, s and p open the contact page's log form, stage
+// chooser and promise form on the selected row, in place; each write is in
+// the book after and the list is read again.
+func TestDueActions(t *testing.T) {
+	s := datesBook(t)
+	ctx := context.Background()
+	m := newTest(t, s, 80, 24)
+	run(m, typed("2")...)
+	wantView(t, m, "> 赵总", "7 due")
+	// l: a touch of 赵总 shows in his row (his overdue promise keeps him due).
+	run(m, typed("l")...)
+	wantView(t, m, "Log a touch")
+	run(m, typed("called about the pilot")...)
+	run(m, press(tea.KeyCtrlS))
+	wantView(t, m, "logged visit: called about the pilot", "last touch today")
+	if strings.Contains(m.View(), "Log a touch") || len(m.stack) != 0 {
+		t.Fatalf("the log form stayed open or the contact opened:\n%s", m.View())
+	}
+	var got []crm.Touch
+	if err := s.Touches.FindTouches(ctx, crm.TouchFilter{Limit: 1}, func(x *crm.Touch) error {
+		got = append(got, *x)
+		return nil
+	}); err != nil || len(got) != 1 || got[0].Summary != "called about the pilot" || got[0].Contacts[0].ID != 1 {
+		t.Fatalf("latest touch %+v, %v", got, err)
+	}
+	// s: the selected row moves one stage on.
+	id := selectedDue(t, m)
+	before := contactNow(t, s, id).Stage
+	run(m, typed("s")...)
+	wantView(t, m, "Move ", "n next stage")
+	run(m, typed("n")...)
+	if after := contactNow(t, s, id).Stage; after == before {
+		t.Fatalf("n left the stage at %q", after)
+	}
+	if m.current().(Capturer).Capturing() {
+		t.Fatal("the chooser stayed open after the move")
+	}
+	wantView(t, m, "→")
+	// p: a promise by fri; a promise without a date is refused, form kept.
+	run(m, typed("p")...)
+	wantView(t, m, "Promise to ")
+	run(m, typed("send the deck")...)
+	run(m, press(tea.KeyCtrlS))
+	wantView(t, m, "error: by:", "Promise to ")
+	run(m, press(tea.KeyTab))
+	run(m, typed("fri")...)
+	run(m, press(tea.KeyCtrlS))
+	wantView(t, m, "send the deck by 2026-11-27")
+	tasks, err := s.Tasks.FindTasks(ctx, crm.TaskFilter{})
+	found := false
+	for _, x := range tasks {
+		found = found || (x.Title == "send the deck" && x.ContactID == id && x.Kind == crm.TaskPromise)
+	}
+	if err != nil || !found {
+		t.Errorf("no promise of %d in the book: %v", id, err)
+	}
+	// esc closes an action without a write.
+	run(m, typed("p")...)
+	run(m, press(tea.KeyEsc))
+	if m.current().(Capturer).Capturing() || strings.Contains(m.View(), "Promise to ") {
+		t.Errorf("esc did not close the form:\n%s", m.View())
+	}
+}
+
+// selectedDue is the id of the Due page's selected row.
+func selectedDue(t *testing.T, m *Model) int64 {
+	t.Helper()
+	p, ok := m.current().(interface{ SelectedID() (int64, bool) })
+	if !ok {
+		t.Fatal("the Due page does not tell its selected row")
+	}
+	id, ok := p.SelectedID()
+	if !ok {
+		t.Fatal("no row selected")
+	}
+	return id
 }
 
 func TestDueSnooze(t *testing.T) {

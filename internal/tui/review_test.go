@@ -139,3 +139,72 @@ func TestStartPage(t *testing.T) {
 		t.Errorf("Start review does not open the Review page:\n%s", v)
 	}
 }
+
+// TestReviewWalkTaskAndStage: in the walk, d marks the shown contact's
+// first open task done (crm done) and S opens the contact page's stage
+// chooser; both writes are in the book after, and the walk stays on him.
+func TestReviewWalkTaskAndStage(t *testing.T) {
+	s := datesBook(t)
+	ctx := context.Background()
+	items := ranked(t, s, testNow)
+	m := newTest(t, s, 80, 24)
+	run(m, typed("5w")...)
+	pos := -1
+	for i, it := range items {
+		if it.ID == 1 {
+			pos = i
+		}
+	}
+	if pos < 0 {
+		t.Fatal("赵总 is not due")
+	}
+	for range pos {
+		run(m, typed("s")...)
+	}
+	if got := walkName(t, m); got != "赵总" {
+		t.Fatalf("the walk shows %s, want 赵总", got)
+	}
+	wantView(t, m, "promise: send the samples", "S stage", "d task done")
+	run(m, typed("d")...)
+	wantView(t, m, "done promise", "send the samples")
+	if got := walkName(t, m); got != "赵总" {
+		t.Fatalf("d moved the walk to %s", got)
+	}
+	if strings.Contains(strings.SplitN(m.View(), "\n\n", 2)[1], "promise: send the samples") {
+		t.Errorf("the task done is still listed:\n%s", m.View())
+	}
+	// d again closes the next open one (not due yet, so not listed); with
+	// none left it says so.
+	run(m, typed("d")...)
+	wantView(t, m, "done followup", "call about the pilot")
+	run(m, typed("d")...)
+	wantView(t, m, "no open task to mark done")
+	open, err := s.Tasks.FindTasks(ctx, crm.TaskFilter{ContactID: 1})
+	closed, err2 := s.Tasks.FindTasks(ctx, crm.TaskFilter{ContactID: 1, Done: true})
+	if err != nil || err2 != nil || len(open) != 0 || len(closed) != 2 {
+		t.Fatalf("open %v, closed %v, %v %v", open, closed, err, err2)
+	}
+	for _, x := range closed {
+		if x.State != crm.TaskDone {
+			t.Errorf("%s is %s in the book, want done", x.Title, x.State)
+		}
+	}
+
+	// S: the chooser, n one stage on; esc closes it without a write.
+	before := contactNow(t, s, 1).Stage
+	run(m, typed("S")...)
+	wantView(t, m, "Move 赵总", "n next stage")
+	run(m, typed("n")...)
+	if after := contactNow(t, s, 1).Stage; after == before {
+		t.Fatalf("n left 赵总 at %q", after)
+	}
+	if m.current().(Capturer).Capturing() || walkName(t, m) != "赵总" {
+		t.Fatalf("the chooser stayed open or the walk moved:\n%s", m.View())
+	}
+	wantView(t, m, "→")
+	run(m, typed("S")...)
+	run(m, press(tea.KeyEsc))
+	if m.current().(Capturer).Capturing() || walkName(t, m) != "赵总" {
+		t.Errorf("esc did not close the chooser, or stopped the walk:\n%s", m.View())
+	}
+}

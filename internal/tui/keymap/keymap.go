@@ -25,6 +25,8 @@ type KeyMap struct {
 	// Board and Review.
 	Left, Right, MoveNext, MoveBack, Ladder key.Binding
 	Walk, Skip                              key.Binding
+	// WalkStage opens the stage chooser in the walk, where s is skip.
+	WalkStage key.Binding
 }
 
 // Default returns the default bindings, their help in lang.
@@ -76,5 +78,6 @@ func Default(lang string) *KeyMap {
 		Ladder:    b("L", "ladder", "L"),
 		Walk:      b("w", "walk", "w"),
 		Skip:      b("s", "skip", "s"),
+		WalkStage: b("S", "stage", "S"),
 	}
 }

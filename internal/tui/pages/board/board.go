@@ -5,6 +5,7 @@ package board
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -103,13 +104,21 @@ func (m *Model) load() tea.Cmd {
 			if col.total, msg.err = c.Services.Contacts.CountContacts(c.Ctx, f); msg.err != nil {
 				return msg
 			}
+			var cts []*crm.Contact
 			msg.err = c.Services.Contacts.FindContacts(c.Ctx, f, func(x *crm.Contact) error {
-				col.cards = append(col.cards, card{id: x.ID, name: iostreams.CleanLine(x.Name), tier: x.Tier,
-					detail: cardDetail(c, x)})
+				cts = append(cts, x)
 				return nil
 			})
 			if msg.err != nil {
 				return msg
+			}
+			var since map[int64]time.Time
+			if since, msg.err = lastChanges(c, cts); msg.err != nil {
+				return msg
+			}
+			for _, x := range cts {
+				col.cards = append(col.cards, card{id: x.ID, name: iostreams.CleanLine(x.Name), tier: x.Tier,
+					detail: cardDetail(c, x, since)})
 			}
 			msg.cols = append(msg.cols, col)
 		}
@@ -117,13 +126,29 @@ func (m *Model) load() tea.Cmd {
 	}
 }
 
-// cardDetail is the line about the selected card under the board.
-func cardDetail(c common.Common, x *crm.Contact) string {
+// lastChanges reads when each of the column's contacts last changed stage,
+// in one read for the column.
+func lastChanges(c common.Common, cts []*crm.Contact) (map[int64]time.Time, error) {
+	ids := make([]int64, len(cts))
+	for i, x := range cts {
+		ids[i] = x.ID
+	}
+	return c.Services.Stages.LastStageChanges(c.Ctx, ids)
+}
+
+// cardDetail is the line about the selected card under the board; since
+// holds the contacts' last stage changes, for the time in the stage.
+func cardDetail(c common.Common, x *crm.Contact, since map[int64]time.Time) string {
 	parts := []string{iostreams.CleanLine(x.Name)}
 	if x.Account != "" {
 		parts = append(parts, iostreams.CleanLine(x.Account))
 	}
-	parts = append(parts, c.T("board.tier", x.Tier), c.T("board.lastTouch", c.Days(x.LastTouchAt, "ago")), c.T("board.due", c.Days(x.DueAt, "overdue")))
+	parts = append(parts, c.T("board.tier", x.Tier))
+	if at, ok := since[x.ID]; ok {
+		days := max(int(math.Round(crm.Today(c.Now()).Sub(crm.Today(at)).Hours()/24)), 0) // days, not 24h spans
+		parts = append(parts, c.T("board.inStage", days))
+	}
+	parts = append(parts, c.T("board.lastTouch", c.Days(x.LastTouchAt, "ago")), c.T("board.due", c.Days(x.DueAt, "overdue")))
 	return strings.Join(parts, " · ")
 }
 

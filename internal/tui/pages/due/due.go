@@ -1,6 +1,7 @@
 // Package due is the Due page: the contacts due for a touch, ranked as crm
 // due ranks them (crm.RankedDue), with the reason in words, and snoozing or
-// logging a touch from the row.
+// logging a touch, moving the stage or recording a promise from the row
+// (the contact page's actions, opened in place).
 package due
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/tui/components/table"
+	"github.com/seedcrm/crm/internal/tui/pages/contact"
 	"github.com/seedcrm/crm/internal/when"
 )
 
@@ -36,6 +38,14 @@ type snoozedMsg struct {
 	err     error
 }
 
+// actionMsg is the contact of the selected row, read for the action open
+// names (the contact page's: log, stage, promise).
+type actionMsg struct {
+	ct   *crm.Contact
+	open func(common.Common, *crm.Contact) (contact.Action, tea.Cmd)
+	err  error
+}
+
 // Model is the page.
 type Model struct {
 	c     common.Common
@@ -49,6 +59,10 @@ type Model struct {
 	// memo is the page's view, drawn again only after a key, a resize, a
 	// new count or a change of the table's.
 	memo common.Memo
+	// action is the open chooser or form (the contact page's) and the
+	// contact it acts on; nil when none is.
+	action   contact.Action
+	actionOn int64
 }
 
 // Version counts the changes to the page's view and help.
@@ -118,10 +132,13 @@ func (m *Model) SetSize(w, h int) {
 	m.input.Width = max(w-match.Width(m.input.Prompt)-2, 10)
 	m.table.SetSize(w, max(h-2, 2))
 	m.memo.Invalidate()
+	if m.action != nil {
+		m.action.SetWidth(w)
+	}
 }
 
-// Capturing is true while the snooze input takes the keys.
-func (m *Model) Capturing() bool { return m.snoozing }
+// Capturing is true while the snooze input or an action takes the keys.
+func (m *Model) Capturing() bool { return m.snoozing || m.action != nil }
 
 func (m *Model) selected() (table.Row, bool) {
 	if !m.loaded {
@@ -130,12 +147,32 @@ func (m *Model) selected() (table.Row, bool) {
 	return m.table.Selected()
 }
 
-func (m *Model) open(log bool) tea.Cmd {
+// SelectedID is the contact of the selected row, false when none is.
+func (m *Model) SelectedID() (int64, bool) {
+	r, ok := m.selected()
+	return r.Key, ok
+}
+
+func (m *Model) open() tea.Cmd {
 	r, ok := m.selected()
 	if !ok {
 		return nil
 	}
-	return func() tea.Msg { return common.OpenContactMsg{ID: r.Key, Log: log} }
+	return func() tea.Msg { return common.OpenContactMsg{ID: r.Key} }
+}
+
+// act reads the selected row's contact and then opens the action open
+// makes on it.
+func (m *Model) act(open func(common.Common, *crm.Contact) (contact.Action, tea.Cmd)) tea.Cmd {
+	r, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	c := m.c
+	return func() tea.Msg {
+		ct, err := c.Services.Contacts.FindContactByID(c.Ctx, r.Key)
+		return actionMsg{ct: ct, open: open, err: err}
+	}
 }
 
 // Update handles the list, the page's keys and the snooze input. The view
@@ -180,15 +217,49 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(func() tea.Msg { return common.InfoMsg{Text: text} },
 			func() tea.Msg { return common.RefreshMsg{} })
+	case actionMsg:
+		if msg.err != nil {
+			return m, common.Error(msg.err)
+		}
+		if m.action != nil || m.snoozing {
+			return m, nil
+		}
+		a, cmd := msg.open(m.c, msg.ct)
+		if a != nil {
+			m.action, m.actionOn = a, msg.ct.ID
+			a.SetWidth(m.c.Width)
+		}
+		return m, cmd
+	case contact.WroteMsg:
+		if m.action == nil || msg.Contact != m.actionOn {
+			return m, nil
+		}
+		if msg.Err != nil {
+			return m, common.Error(msg.Err) // the action stays open with what was typed
+		}
+		m.action = nil
+		return m, tea.Batch(func() tea.Msg { return common.InfoMsg{Text: msg.Text} },
+			func() tea.Msg { return common.RefreshMsg{} })
 	case tea.KeyMsg:
 		if m.snoozing {
 			return m, m.updateSnooze(msg)
 		}
+		if m.action != nil {
+			if closed, cmd := m.action.Update(msg); !closed {
+				return m, cmd
+			}
+			m.action = nil
+			return m, nil
+		}
 		switch {
 		case key.Matches(msg, k.Open):
-			return m, m.open(false)
+			return m, m.open()
 		case key.Matches(msg, k.Log):
-			return m, m.open(true)
+			return m, m.act(contact.NewLog)
+		case key.Matches(msg, k.Stage):
+			return m, m.act(contact.NewStage)
+		case key.Matches(msg, k.Promise):
+			return m, m.act(contact.NewPromise)
 		case key.Matches(msg, k.Snooze):
 			if _, ok := m.selected(); !ok {
 				return m, nil
@@ -247,20 +318,27 @@ func (m *Model) render() string {
 	if m.snoozing {
 		head = m.input.View()
 	}
-	return match.Truncate(head, m.c.Width) + "\n\n" + m.table.View()
+	body := m.table.View()
+	if m.action != nil {
+		body = m.action.View()
+	}
+	return match.Truncate(head, m.c.Width) + "\n\n" + body
 }
 
 // ShortHelp lists the page's main keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
+	if m.action != nil {
+		return m.action.ShortHelp()
+	}
 	if m.snoozing {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", m.c.T("key.snooze"))), k.Cancel}
 	}
-	return []key.Binding{k.Open, k.Log, k.Snooze, k.Refresh}
+	return []key.Binding{k.Open, k.Log, k.Stage, k.Promise, k.Snooze} // r in the full help: the line fits 80 columns
 }
 
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Log, k.Snooze, k.Refresh}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Log, k.Stage, k.Promise, k.Snooze, k.Refresh}}
 }

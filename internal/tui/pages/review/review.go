@@ -19,6 +19,7 @@ import (
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
 	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/pages/contact"
 )
 
 // SnoozeFor is how long z keeps a contact off the due list.
@@ -44,11 +45,13 @@ type contactMsg struct {
 	err error
 }
 
-// actedMsg is the answer of a write of the walk; next moves the walk on.
+// actedMsg is the answer of a write of the walk; next moves the walk on,
+// closed is the task it closed (0 none).
 type actedMsg struct {
-	text string
-	next bool
-	err  error
+	text   string
+	next   bool
+	closed int64
+	err    error
 }
 
 // Model is the page.
@@ -67,6 +70,8 @@ type Model struct {
 	// what is shown; day is the date it was last invalidated on.
 	memo common.Memo
 	day  time.Time
+	// action is the open stage chooser (the contact page's), nil when none.
+	action contact.Action
 }
 
 // Version counts the changes to the page's view and help.
@@ -171,11 +176,40 @@ func (m *Model) stageUp(it *crm.DueItem) tea.Cmd {
 	}
 }
 
+// closeFirst marks the shown contact's first open task, in due order, done
+// as crm done does; the walk stays on the contact.
+func (m *Model) closeFirst(it *crm.DueItem) tea.Cmd {
+	c := m.c
+	return func() tea.Msg {
+		open, err := c.Services.Tasks.FindTasks(c.Ctx, crm.TaskFilter{ContactID: it.ID, Limit: 1})
+		if err != nil {
+			return actedMsg{err: err}
+		}
+		if len(open) == 0 {
+			return actedMsg{text: c.T("walk.noTask")}
+		}
+		t, err := c.Services.Tasks.CloseTask(c.Ctx, open[0].ID, crm.TaskDone, "")
+		if err != nil {
+			return actedMsg{err: err}
+		}
+		return actedMsg{text: fmt.Sprintf("%s %s %d: %s", crm.TaskDone, t.Kind, t.ID, iostreams.CleanLine(t.Title)), closed: t.ID}
+	}
+}
+
 // Init loads the week.
 func (m *Model) Init() tea.Cmd { return m.load() }
 
 // SetSize is told the page's area.
-func (m *Model) SetSize(w, h int) { m.c.Width, m.c.Height = w, h; m.memo.Invalidate() }
+func (m *Model) SetSize(w, h int) {
+	m.c.Width, m.c.Height = w, h
+	m.memo.Invalidate()
+	if m.action != nil {
+		m.action.SetWidth(w)
+	}
+}
+
+// Capturing is true while the stage chooser takes the keys.
+func (m *Model) Capturing() bool { return m.action != nil }
 
 // Update handles the page's keys and its data. The view is invalidated
 // after any key, on a new day, and by a report, walk or contact that
@@ -226,12 +260,38 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Error(msg.err)
 		}
+		if msg.closed != 0 && m.walking && m.pos < len(m.items) {
+			it := m.items[m.pos] // the walk's list is as it started: drop the task closed
+			for i, t := range it.Tasks {
+				if t.ID == msg.closed {
+					it.Tasks = append(it.Tasks[:i:i], it.Tasks[i+1:]...)
+					break
+				}
+			}
+		}
 		cmds := []tea.Cmd{func() tea.Msg { return common.InfoMsg{Text: msg.text} }, func() tea.Msg { return common.RefreshMsg{} }}
 		if msg.next && m.walking {
 			cmds = append(cmds, m.show(m.pos+1))
 		}
 		return m, tea.Batch(cmds...)
+	case contact.WroteMsg:
+		if m.action == nil || m.contact == nil || msg.Contact != m.contact.ID {
+			return m, nil
+		}
+		if msg.Err != nil {
+			return m, common.Error(msg.Err) // the chooser stays open
+		}
+		m.action = nil
+		return m, tea.Batch(func() tea.Msg { return common.InfoMsg{Text: msg.Text} },
+			func() tea.Msg { return common.RefreshMsg{} })
 	case tea.KeyMsg:
+		if m.action != nil {
+			if closed, cmd := m.action.Update(msg); !closed {
+				return m, cmd
+			}
+			m.action = nil
+			return m, nil
+		}
 		if !m.walking {
 			if key.Matches(msg, k.Walk) {
 				return m, m.startWalk()
@@ -260,6 +320,18 @@ func (m *Model) walkKey(msg tea.KeyMsg) tea.Cmd {
 		return m.snooze(it)
 	case key.Matches(msg, k.MoveNext):
 		return m.stageUp(it)
+	case key.Matches(msg, k.Done):
+		return m.closeFirst(it)
+	case key.Matches(msg, k.WalkStage):
+		if m.contact == nil {
+			return nil // not read yet
+		}
+		a, cmd := contact.NewStage(m.c, m.contact)
+		if a != nil {
+			m.action = a
+			a.SetWidth(m.c.Width)
+		}
+		return cmd
 	case key.Matches(msg, k.Skip):
 		return m.show(m.pos + 1)
 	}
@@ -313,6 +385,9 @@ func (m *Model) walkView() []string {
 			s = th.Bad(s)
 		}
 		lines = append(lines, s)
+	}
+	if m.action != nil {
+		return append(append(lines, ""), strings.Split(m.action.View(), "\n")...)
 	}
 	return append(lines, "", th.Muted(m.c.T("walk.hint")))
 }
@@ -407,7 +482,10 @@ func (m *Model) walkHint() string {
 // ShortHelp lists the page's main keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	if m.walking {
+	if m.action != nil {
+		return m.action.ShortHelp()
+	}
+	if m.walking { // S and d are on the walk's hint line: this one fits 80 columns
 		return []key.Binding{k.Log, k.Snooze, k.MoveNext, k.Skip, k.Back}
 	}
 	return []key.Binding{k.Walk, k.Refresh}
@@ -416,7 +494,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return [][]key.Binding{{k.Walk, k.Refresh}, {k.Log, k.Snooze, k.MoveNext, k.Skip, k.Back}}
+	return [][]key.Binding{{k.Walk, k.Refresh}, {k.Log, k.Snooze, k.MoveNext, k.WalkStage, k.Done, k.Skip, k.Back}}
 }
 
 // dueContacts counts due contacts ("3 due contacts").
