@@ -191,4 +191,12 @@ var en = map[string]string{
 	"weekday.Thursday":      "Thu",
 	"weekday.Friday":        "Fri",
 	"weekday.Saturday":      "Sat",
+	"reason.rhythm":         "tier %s, %s, rhythm %dd%s",
+	"reason.lastTouch":      "last touch %s",
+	"reason.never":          "never touched (added %s)",
+	"reason.own":            " (own)",
+	"reason.taskLate":       "%s \"%s\" %s",
+	"reason.taskDue":        "%s \"%s\" due %s",
+	"reason.keyDate":        "%s %s (%s)",
+	"reason.whose":          "%s's %s",
 }

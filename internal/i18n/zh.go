@@ -191,4 +191,12 @@ var zh = map[string]string{
 	"weekday.Thursday":      "周四",
 	"weekday.Friday":        "周五",
 	"weekday.Saturday":      "周六",
+	"reason.rhythm":         "%s级，%s，节奏%d天%s",
+	"reason.lastTouch":      "上次接触%s",
+	"reason.never":          "从未接触（%s加入）",
+	"reason.own":            "（自定）",
+	"reason.taskLate":       "%s「%s」%s",
+	"reason.taskDue":        "%s「%s」%s到期",
+	"reason.keyDate":        "%s%s（%s）",
+	"reason.whose":          "%s的%s",
 }

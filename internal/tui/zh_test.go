@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/tui/common"
 )
 
 // newZh is newTest with the interface in Chinese.
@@ -108,5 +109,23 @@ func TestLogChannelZh(t *testing.T) {
 	run(m, tea.KeyMsg{Type: tea.KeyCtrlS})
 	if v := m.View(); !strings.Contains(v, "已记录拜访：谈了预算") {
 		t.Errorf("status after logging under zh:\n%s", v)
+	}
+}
+
+// TestReasonsZh: under zh the due reasons are the domain's terms in
+// Chinese; in English they are the domain's own words.
+func TestReasonsZh(t *testing.T) {
+	due := time.Date(2026, 11, 20, 0, 0, 0, 0, time.Local)
+	it := &crm.DueItem{Reasons: []string{"english words"}, Terms: []crm.DueTerm{
+		{Kind: crm.TermRhythm, Days: -52, Tier: "A", Touched: true, RhythmDays: 30},
+		{Kind: crm.TermTask, Days: -2, Task: &crm.DueTask{Kind: "promise", Title: "送样品", DueAt: due}},
+		{Kind: crm.TermKeyDate, Days: 5, Occasion: &crm.Occasion{Date: "2026-11-27", Kind: "birthday", Contact: "陈晓明"}},
+	}}
+	zh := common.Common{Lang: "zh"}
+	if got, want := zh.Reasons(it), "A级，上次接触52天前，节奏30天；承诺「送样品」逾期2天；陈晓明的生日5天后（11-27）"; got != want {
+		t.Errorf("zh reasons = %q, want %q", got, want)
+	}
+	if got := (common.Common{Lang: "en"}).Reasons(it); got != "english words" {
+		t.Errorf("en reasons = %q, want the domain's words", got)
 	}
 }

@@ -1,6 +1,7 @@
 package common
 
 import (
+	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -112,4 +113,45 @@ func (c Common) EnumName(v *crm.EnumValue) string {
 		return v.NameZH
 	}
 	return v.Name
+}
+
+// Reasons says why a contact is due, in the interface's language: the
+// domain's English words (crm.DueTerm.English), or the same terms in
+// Chinese under zh.
+func (c Common) Reasons(it *crm.DueItem) string {
+	if i18n.Norm(c.Lang) != "zh" || len(it.Terms) == 0 {
+		return strings.Join(it.Reasons, "; ")
+	}
+	parts := make([]string, len(it.Terms))
+	for i, t := range it.Terms {
+		parts[i] = c.reason(t)
+	}
+	return strings.Join(parts, "；")
+}
+
+func (c Common) reason(t crm.DueTerm) string {
+	switch t.Kind {
+	case crm.TermRhythm:
+		last := c.T("reason.lastTouch", c.ShortDays(t.Days, "ago"))
+		if !t.Touched {
+			last = c.T("reason.never", c.ShortDays(t.Days, "ago"))
+		}
+		own := ""
+		if t.Own {
+			own = c.T("reason.own")
+		}
+		return c.T("reason.rhythm", t.Tier, last, t.RhythmDays, own)
+	case crm.TermTask:
+		if t.Days < 0 {
+			return c.T("reason.taskLate", c.KindLabel(t.Task.Kind), t.Task.Title, c.ShortDays(t.Days, "overdue"))
+		}
+		return c.T("reason.taskDue", c.KindLabel(t.Task.Kind), t.Task.Title, t.Task.DueAt.Local().Format("01-02"))
+	case crm.TermKeyDate:
+		what := t.Occasion.Title
+		if t.Occasion.Contact != "" {
+			what = c.T("reason.whose", t.Occasion.Contact, c.KindLabel(t.Occasion.Kind))
+		}
+		return c.T("reason.keyDate", what, c.ShortDays(t.Days, "ago"), t.Occasion.Date[5:])
+	}
+	return t.English()
 }

@@ -5,7 +5,6 @@
 package due
 
 import (
-	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -117,7 +116,7 @@ func (m *Model) fetch(r table.Request) tea.Cmd {
 		for _, it := range items[min(r.Offset, len(items)):min(r.Offset+r.Limit, len(items))] {
 			msg.Rows = append(msg.Rows, table.Row{Key: it.ID, Cells: []string{
 				iostreams.CleanLine(it.Name), iostreams.CleanLine(it.Account), it.Tier,
-				c.ShortDays(-it.DaysOverdue, "overdue"), iostreams.CleanLine(strings.Join(it.Reasons, "; "))}})
+				c.ShortDays(-it.DaysOverdue, "overdue"), iostreams.CleanLine(c.Reasons(it))}})
 		}
 		return msg
 	}

@@ -377,7 +377,7 @@ func (m *Model) walkView() []string {
 		head,
 		m.c.T("walk.tier", th.Tier(it.Tier), due, it.Urgency.Score),
 		m.c.T("contact.stage", stage),
-		m.c.T("walk.why", iostreams.CleanLine(it.Reason)),
+		m.c.T("walk.why", iostreams.CleanLine(m.c.Reasons(it))),
 	}
 	for _, t := range it.Tasks {
 		s := fmt.Sprintf("  %s: %s, %s", m.c.KindLabel(t.Kind), iostreams.CleanLine(t.Title), m.c.Days(&t.DueAt, "overdue"))
