@@ -251,7 +251,10 @@ type Occasion struct {
 	TaskID    int64  `json:"task_id,omitempty"` // for follow-ups and promises
 	KeyDateID int64  `json:"key_date_id,omitempty"`
 	Overdue   bool   `json:"overdue,omitempty"` // a task past its date
-	date      when.Date
+	// Label is a key date's own label, "" when its kind names it; Title
+	// says it in English, a face may say Kind or Label in another language.
+	Label string `json:"-"`
+	date  when.Date
 }
 
 // On returns the occasion's date.

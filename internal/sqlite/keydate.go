@@ -189,7 +189,7 @@ func (s *KeyDateService) KeyDateOccasions(ctx context.Context, from when.Date, d
 		// a yearly date more than once.
 		for d, err := k.Next(from); err == nil && d.Before(end); d, err = k.Next(d.AddDays(1)) {
 			o := &crm.Occasion{Kind: k.Kind, Title: keyDateTitle(k), ContactID: k.ContactID, Contact: k.Contact,
-				Lunar: k.Calendar == "lunar", KeyDateID: k.ID, Years: k.YearsOn(d)}
+				Lunar: k.Calendar == "lunar", KeyDateID: k.ID, Years: k.YearsOn(d), Label: k.Label}
 			o.SetDate(d)
 			out = append(out, o)
 		}

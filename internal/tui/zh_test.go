@@ -119,7 +119,7 @@ func TestReasonsZh(t *testing.T) {
 	it := &crm.DueItem{Reasons: []string{"english words"}, Terms: []crm.DueTerm{
 		{Kind: crm.TermRhythm, Days: -52, Tier: "A", Touched: true, RhythmDays: 30},
 		{Kind: crm.TermTask, Days: -2, Task: &crm.DueTask{Kind: "promise", Title: "送样品", DueAt: due}},
-		{Kind: crm.TermKeyDate, Days: 5, Occasion: &crm.Occasion{Date: "2026-11-27", Kind: "birthday", Contact: "陈晓明"}},
+		{Kind: crm.TermKeyDate, Days: 5, Occasion: &crm.Occasion{Date: "2026-11-27", Kind: "birthday", Contact: "陈晓明", KeyDateID: 7}},
 	}}
 	zh := common.Common{Lang: "zh"}
 	if got, want := zh.Reasons(it), "A级，上次接触52天前，节奏30天；承诺「送样品」逾期2天；陈晓明的生日5天后（11-27）"; got != want {

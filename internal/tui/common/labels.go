@@ -147,11 +147,22 @@ func (c Common) reason(t crm.DueTerm) string {
 		}
 		return c.T("reason.taskDue", c.KindLabel(t.Task.Kind), t.Task.Title, t.Task.DueAt.Local().Format("01-02"))
 	case crm.TermKeyDate:
-		what := t.Occasion.Title
-		if t.Occasion.Contact != "" {
-			what = c.T("reason.whose", t.Occasion.Contact, c.KindLabel(t.Occasion.Kind))
-		}
-		return c.T("reason.keyDate", what, c.ShortDays(t.Days, "ago"), t.Occasion.Date[5:])
+		return c.T("reason.keyDate", c.OccasionTitle(t.Occasion), c.ShortDays(t.Days, "ago"), t.Occasion.Date[5:])
 	}
 	return t.English()
+}
+
+// OccasionTitle is what an occasion is, in the interface's language: the
+// domain's English title ("陈晓明's birthday"), or under zh a key date as
+// 陈晓明的生日 (its label when it has one); festivals and tasks keep their
+// own titles.
+func (c Common) OccasionTitle(o *crm.Occasion) string {
+	if i18n.Norm(c.Lang) != "zh" || o.KeyDateID == 0 || o.Contact == "" {
+		return o.Title
+	}
+	what := o.Label
+	if what == "" {
+		what = c.KindLabel(o.Kind)
+	}
+	return c.T("reason.whose", o.Contact, what)
 }

@@ -68,8 +68,8 @@ func (m *Model) load() tea.Cmd {
 
 // what is the occasion's title with its age and, for a lunar date, the
 // lunar day it falls on (the Date column is its solar day this year).
-func what(o *crm.Occasion) string {
-	s := iostreams.CleanLine(o.Title)
+func what(c common.Common, o *crm.Occasion) string {
+	s := iostreams.CleanLine(c.OccasionTitle(o))
 	if o.Years > 0 {
 		s += fmt.Sprintf(" (%d)", o.Years)
 	}
@@ -95,7 +95,7 @@ func (m *Model) fetch(r table.Request) tea.Cmd {
 			day := o.On().Time(time.Local)
 			msg.Rows = append(msg.Rows, table.Row{Key: o.ContactID, Cells: []string{
 				o.Date, m.c.Weekday(day), m.c.ShortDays(crm.DaysBetween(today, day), "overdue"), m.c.KindLabel(o.Kind),
-				iostreams.CleanLine(o.Contact), what(o)}})
+				iostreams.CleanLine(o.Contact), what(m.c, o)}})
 		}
 		return msg
 	}
