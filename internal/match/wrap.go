@@ -1,6 +1,7 @@
 package match
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -97,17 +98,12 @@ func isClosingPunct(r rune) bool {
 	return strings.ContainsRune("，。、；：？！）》」』】〉…·,.;:?!)", r)
 }
 
-// cutWidth returns the longest start of s at most w cells wide, and its width.
+// cutWidth returns the longest start of s at most w cells wide, and its
+// width, cut between grapheme clusters as Width measures them: a mark that
+// joins its neighbour (U+0603, a combining accent) is never split from it.
 func cutWidth(s string, w int) (string, int) {
-	n := 0
-	for i, r := range s {
-		rw := Width(string(r))
-		if n+rw > w {
-			return s[:i], n
-		}
-		n += rw
-	}
-	return s, n
+	cut := ansi.Truncate(s, w, "")
+	return cut, Width(cut)
 }
 
 func utf8RuneLen(s string) int {

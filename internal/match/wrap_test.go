@@ -15,6 +15,8 @@ func TestWrap(t *testing.T) {
 		{"short", 10, []string{"short"}},
 		// A last token of no width (a lone combining mark) is kept (found by FuzzWrap).
 		{"0000000 \u0301", 7, []string{"0000000", "\u0301"}},
+		// A mark that joins the next character is measured with it (found by FuzzWrap).
+		{"000000\u0603000000000", 7, []string{"000000\u060300", "0000000"}},
 		{"", 10, []string{""}},
 		{"brought the case study; he asked for a trial", 16, []string{"brought the case", "study; he asked", "for a trial"}},
 		// Han text breaks between any two characters, two cells each.
