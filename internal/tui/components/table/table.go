@@ -330,3 +330,15 @@ func (m *Model) View() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// FromSlice answers r from a list already held (the due list, a window of
+// weeks): the page is cut from items, each made a row by row; no query.
+func FromSlice[T any](r Request, items []T, row func(T) Row) tea.Cmd {
+	return func() tea.Msg {
+		msg := PageMsg{Table: r.Table, Gen: r.Gen, Page: r.Page, Total: len(items)}
+		for _, it := range items[min(r.Offset, len(items)):min(r.Offset+r.Limit, len(items))] {
+			msg.Rows = append(msg.Rows, row(it))
+		}
+		return msg
+	}
+}

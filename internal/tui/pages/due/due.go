@@ -109,16 +109,12 @@ func overdueFirst(items []*crm.DueItem) []*crm.DueItem {
 // fetch cuts a page from the list held: the list is read whole (it is the
 // due list, not the book), so a page costs no query.
 func (m *Model) fetch(r table.Request) tea.Cmd {
-	items, c := m.items, m.c
-	return func() tea.Msg {
-		msg := table.PageMsg{Table: r.Table, Gen: r.Gen, Page: r.Page, Total: len(items)}
-		for _, it := range items[min(r.Offset, len(items)):min(r.Offset+r.Limit, len(items))] {
-			msg.Rows = append(msg.Rows, table.Row{Key: it.ID, Cells: []string{
-				iostreams.CleanLine(it.Name), iostreams.CleanLine(it.Account), it.Tier,
-				c.ShortDays(-it.DaysOverdue, "overdue"), iostreams.CleanLine(c.Reasons(it))}})
-		}
-		return msg
-	}
+	c := m.c
+	return table.FromSlice(r, m.items, func(it *crm.DueItem) table.Row {
+		return table.Row{Key: it.ID, Cells: []string{
+			iostreams.CleanLine(it.Name), iostreams.CleanLine(it.Account), it.Tier,
+			c.ShortDays(-it.DaysOverdue, "overdue"), iostreams.CleanLine(c.Reasons(it))}}
+	})
 }
 
 // Init loads the list.

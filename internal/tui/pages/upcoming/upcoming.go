@@ -88,17 +88,13 @@ func what(c common.Common, o *crm.Occasion) string {
 
 // fetch cuts a page from the list held: a window of weeks is short.
 func (m *Model) fetch(r table.Request) tea.Cmd {
-	occ, today := m.occ, m.today
-	return func() tea.Msg {
-		msg := table.PageMsg{Table: r.Table, Gen: r.Gen, Page: r.Page, Total: len(occ)}
-		for _, o := range occ[min(r.Offset, len(occ)):min(r.Offset+r.Limit, len(occ))] {
-			day := o.On().Time(time.Local)
-			msg.Rows = append(msg.Rows, table.Row{Key: o.ContactID, Cells: []string{
-				o.Date, m.c.Weekday(day), m.c.ShortDays(crm.DaysBetween(today, day), "overdue"), m.c.KindLabel(o.Kind),
-				iostreams.CleanLine(o.Contact), what(m.c, o)}})
-		}
-		return msg
-	}
+	c, today := m.c, m.today
+	return table.FromSlice(r, m.occ, func(o *crm.Occasion) table.Row {
+		day := o.On().Time(time.Local)
+		return table.Row{Key: o.ContactID, Cells: []string{
+			o.Date, c.Weekday(day), c.ShortDays(crm.DaysBetween(today, day), "overdue"), c.KindLabel(o.Kind),
+			iostreams.CleanLine(o.Contact), what(c, o)}}
+	})
 }
 
 // Init loads the list.
