@@ -1,18 +1,12 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/when"
@@ -42,32 +36,6 @@ func datesBook(tb testing.TB) *crm.Services {
 		tb.Fatal(err)
 	}
 	return s
-}
-
-// pageGolden runs the real program at w×h, switches to the page with key
-// (waiting for ready, text of its final view only: not of the Contacts
-// page, nor of a header drawn before the rows), sends more, and compares the final view with
-// testdata/<test>/<name>.golden (go test ./internal/tui -run TestGoldenDue -update).
-func pageGolden(t *testing.T, s *crm.Services, w, h int, key, ready string, more ...tea.Msg) {
-	t.Helper()
-	lipgloss.SetColorProfile(termenv.Ascii)
-	m := New(context.Background(), Options{Services: s, Clock: clock, RefreshEvery: time.Hour})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	wait := func(text string) {
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
-	wait("sort: name")
-	tm.Type(key)
-	wait(ready)
-	for _, msg := range more {
-		tm.Send(msg)
-	}
-	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	v := final.View()
-	checkView(t, v, w, h)
-	golden.RequireEqual(t, []byte(v))
 }
 
 func TestGoldenDue(t *testing.T) {
