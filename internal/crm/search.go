@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,10 +37,13 @@ const (
 	FieldTags     = "tags"
 	FieldNotes    = "notes"   // a contact's, an account's or a touch's notes, a task's note
 	FieldSummary  = "summary" // a touch's summary
-	FieldProfile  = "profile" // other profile text: wechat, emails, hometown, school, family, interests, source, address, industry
-	FieldCustom   = "fields"  // custom fields (the snippet is "key: value")
+	FieldCustom   = "fields"  // a custom field (the snippet is "key: value")
 	SearchMaxText = 200       // the longest query, in characters
 )
+
+// Other profile texts are named by their JSON keys: wechat, emails,
+// address, hometown, school, family, interests, source; an account's
+// industry, website, address; a task's note.
 
 // DefaultSearchLimit is how many hits a search returns unless told.
 const DefaultSearchLimit = 20
@@ -105,6 +109,15 @@ const (
 	MarkOpen  = "«"
 	MarkClose = "»"
 )
+
+// MarshalJSON writes the hit with its snippet marked by MarkOpen and
+// MarkClose, as docs/json.md documents it.
+func (h *SearchHit) MarshalJSON() ([]byte, error) {
+	type plain SearchHit
+	p := plain(*h)
+	p.Snippet = h.MarkedSnippet(MarkOpen, MarkClose)
+	return json.Marshal(&p)
+}
 
 // MarkedSnippet is the snippet with every mark between open and close.
 func (h *SearchHit) MarkedSnippet(open, close string) string {

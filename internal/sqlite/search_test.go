@@ -62,15 +62,15 @@ func TestSearchFindsChineseAndEnglish(t *testing.T) {
 		first hitKey
 		n     int
 	}{
-		{"张伟", hitKey{"contact", ids["张伟"], "name"}, 2},           // a name, then inside a sentence: 昨天和张伟吃饭
-		{"设备", hitKey{"account", 1, "name"}, 5},                     // the account by its name, its contacts, a note, a touch
-		{"王", hitKey{"contact", ids["王科长"], "name"}, 1},            // one character
-		{"吃饭", hitKey{"contact", ids["李娜"], "notes"}, 1},           // two characters at the end of a sentence
+		{"张伟", hitKey{"contact", ids["张伟"], "name"}, 2},                // a name, then inside a sentence: 昨天和张伟吃饭
+		{"设备", hitKey{"account", 1, "name"}, 5},                        // the account by its name, its contacts, a note, a touch
+		{"王", hitKey{"contact", ids["王科长"], "name"}, 1},                // one character
+		{"吃饭", hitKey{"contact", ids["李娜"], "notes"}, 1},               // two characters at the end of a sentence
 		{"quot", hitKey{"touch", ids["Quotation sent"], "summary"}, 2}, // a Latin prefix
-		{"王 科长", hitKey{"contact", ids["王科长"], "name"}, 1},         // mixed: two terms, both must match
+		{"王 科长", hitKey{"contact", ids["王科长"], "name"}, 1},             // mixed: two terms, both must match
 		{"quote 设备", hitKey{"contact", ids["Anna Schmidt"], "notes"}, 1},
-		{"wkz", hitKey{"contact", ids["王科长"], "name"}, 1},          // pinyin initials
-		{"zhangwei", hitKey{"contact", ids["张伟"], "name"}, 1},       // full pinyin
+		{"wkz", hitKey{"contact", ids["王科长"], "name"}, 1},              // pinyin initials
+		{"zhangwei", hitKey{"contact", ids["张伟"], "name"}, 1},          // full pinyin
 		{"zurich", hitKey{"touch", ids["Quotation sent"], "notes"}, 1}, // accents folded
 		{"MÜLLER", hitKey{"account", 2, "name"}, 2},
 		{"高尔夫", hitKey{"contact", ids["李娜"], "fields"}, 1},
