@@ -166,3 +166,52 @@ func searchCounts(ctx context.Context, q querier) (problems []string, err error)
 	}
 	return problems, nil
 }
+
+// searchIndex: search_index holds one row for every contact, touch, task
+// and account, and no other. Counting is cheap; only when the counts
+// differ are the rows out of step found, by search rowid. A record written
+// by another tool (the sqlite3 shell) has no row.
+var searchIndex = &dataCheck{
+	noun:    "record",
+	ok:      "the search index holds every contact, touch, task and account",
+	problem: "no row, or a row left over, in the search index",
+	fixed:   "reindexed %d",
+	stale:   staleSearchRows,
+	fix: func(ctx context.Context, tx *Tx, rowids []int64) error {
+		if len(rowids) > 10000 {
+			return rebuildSearch(ctx, tx)
+		}
+		for _, r := range rowids {
+			var err error
+			switch id := r >> 2; r & 3 {
+			case kindContact:
+				err = indexContact(ctx, tx, id)
+			case kindTouch:
+				err = indexTouch(ctx, tx, id)
+			case kindTask:
+				err = indexTask(ctx, tx, id)
+			case kindAccount:
+				err = indexAccount(ctx, tx, id)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	label: func(rowid int64) string { return fmt.Sprintf("%s #%d", crm.SearchKinds[rowid&3], rowid>>2) },
+}
+
+func staleSearchRows(ctx context.Context, q querier) ([]int64, error) {
+	problems, err := searchCounts(ctx, q)
+	if err != nil || len(problems) == 0 {
+		return nil, err
+	}
+	var parts []string
+	for code, t := range []string{"contacts", "touches", "tasks", "accounts"} {
+		parts = append(parts,
+			fmt.Sprintf(`SELECT id * 4 + %[1]d FROM %[2]s r WHERE NOT EXISTS (SELECT 1 FROM search_index_docsize d WHERE d.id = r.id * 4 + %[1]d)`, code, t),
+			fmt.Sprintf(`SELECT d.id FROM search_index_docsize d WHERE d.id & 3 = %[1]d AND NOT EXISTS (SELECT 1 FROM %[2]s r WHERE r.id = d.id >> 2)`, code, t))
+	}
+	return queryIDs(ctx, q, strings.Join(parts, " UNION ALL ")+` ORDER BY 1`)
+}
