@@ -199,7 +199,9 @@ var searchIndex = &dataCheck{
 		}
 		return nil
 	},
-	label: func(rowid int64) string { return fmt.Sprintf("%s #%d", crm.SearchKinds[rowidKind(rowid)], rowidID(rowid)) },
+	label: func(rowid int64) string {
+		return fmt.Sprintf("%s #%d", crm.SearchKinds[rowidKind(rowid)], rowidID(rowid))
+	},
 }
 
 func staleSearchRows(ctx context.Context, q querier) ([]int64, error) {
