@@ -59,10 +59,23 @@ func (d *DB) ensureSearch(ctx context.Context) error {
 	return nil
 }
 
+// searchIndexDDL makes the search index as migration 0005 does (a test
+// checks that they agree): rebuildSearch drops the table and makes it
+// anew, as deleting a million rows one by one, each taking its words out
+// of the index (secure-delete), would take minutes.
+const searchIndexDDL = `CREATE VIRTUAL TABLE search_index USING fts5(
+	name, pinyin, account, title, tags, summary, notes, profile, fields,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO search_index (search_index, rank) VALUES ('secure-delete', 1);`
+
 // rebuildSearch empties the search index and indexes every record again,
 // in batches by id so that a large book is never held in memory.
 func rebuildSearch(ctx context.Context, tx *Tx) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_index`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DROP TABLE search_index`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, searchIndexDDL); err != nil {
 		return err
 	}
 	ins, err := tx.PrepareContext(ctx, insertSearchSQL)
