@@ -27,9 +27,15 @@ var _ crm.SearchService = (*SearchService)(nil)
 // of a million touches is in none of their names).
 const (
 	kindContact = iota
+	kindAccount
 	kindTouch
 	kindTask
-	kindAccount
+)
+
+// kindNames are the crm.SearchKinds by kind code; kindTables their tables.
+var (
+	kindNames  = [...]string{crm.SearchContact, crm.SearchAccount, crm.SearchTouch, crm.SearchTask}
+	kindTables = [...]string{"contacts", "accounts", "touches", "tasks"}
 )
 
 const kindShift = 40
@@ -282,11 +288,11 @@ func (s *SearchService) Search(ctx context.Context, query string, opts crm.Searc
 	if err != nil {
 		return nil, err
 	}
-	kinds := []int{kindContact, kindTouch, kindTask, kindAccount}
+	want := [len(kindNames)]bool{true, true, true, true}
 	if len(opts.Kinds) > 0 {
-		kinds = kinds[:0]
+		want = [len(kindNames)]bool{}
 		for _, k := range opts.Kinds {
-			kinds = append(kinds, slices.Index(crm.SearchKinds, k))
+			want[slices.Index(kindNames[:], k)] = true
 		}
 	}
 	// Two passes: the records whose name (or its pinyin) holds the whole
@@ -294,11 +300,13 @@ func (s *SearchService) Search(ctx context.Context, query string, opts crm.Searc
 	// alone let a touch that says 王 five times outrank 王科长 himself. Only
 	// contacts and accounts have names.
 	//
-	// Each pass reads each kind's range of rowids apart, the most recently
-	// added first, and ranks at most rankWindow matches of it: FTS5 reads
-	// matches in rowid order and stops at the LIMIT, where ORDER BY bm25
-	// computes and sorts the score of every match (a word of 50,000 touches
-	// took a quarter of a second). A kind with fewer matches is ranked whole.
+	// A pass reads the rowid range of contacts and accounts apart from that
+	// of touches and tasks, the most recently added first, and ranks at
+	// most rankWindow matches of each: FTS5 reads matches in rowid order
+	// and stops at the LIMIT, where ORDER BY bm25 computes and sorts the
+	// score of every match (a word of 50,000 touches took a quarter of a
+	// second). Fewer matches are ranked whole. Each statement costs a count
+	// of the query's matches (bm25's IDF), so there are at most three.
 	q := `SELECT rowid, bm25(search_index, ` + columnWeights + `) FROM search_index
 		WHERE search_index MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`
 	var out []*crm.SearchHit
@@ -306,16 +314,19 @@ func (s *SearchService) Search(ctx context.Context, query string, opts crm.Searc
 		var fs []found
 		seen := map[int64]bool{}
 		for pass, match := range []string{`{name pinyin} : (` + fts + `)`, fts} {
+			groups := [][2]int{{kindContact, kindAccount}, {kindTouch, kindTask}}
+			if pass == 0 {
+				groups = groups[:1]
+			}
 			var got []found
-			for _, k := range kinds {
-				if pass == 0 && k != kindContact && k != kindAccount {
-					continue
+			for _, g := range groups {
+				for _, r := range kindRanges(want, g[0], g[1]) {
+					more, err := rankPass(ctx, tx, q, match, r)
+					if err != nil {
+						return err
+					}
+					got = append(got, more...)
 				}
-				more, err := rankPass(ctx, tx, q, match, k)
-				if err != nil {
-					return err
-				}
-				got = append(got, more...)
 			}
 			slices.SortStableFunc(got, func(a, b found) int { return cmp.Compare(a.rank, b.rank) })
 			for _, f := range got {
@@ -353,11 +364,25 @@ type found struct {
 	rank  float64
 }
 
-// rankPass runs one pass of a search over the records of one kind and
-// returns its matches best first; of records that score the same (touches
-// of the same summary), the newer.
-func rankPass(ctx context.Context, tx *sql.Tx, q, match string, kind int) ([]found, error) {
-	rows, err := tx.QueryContext(ctx, q, match, searchRowid(kind, 0), searchRowid(kind+1, 0), rankWindow)
+// kindRanges are the rowid ranges [lo, hi) of the wanted kinds among the
+// two neighbouring kinds a and b (b = a+1): one range when both are wanted.
+func kindRanges(want [len(kindNames)]bool, a, b int) [][2]int64 {
+	switch {
+	case want[a] && want[b]:
+		return [][2]int64{{searchRowid(a, 0), searchRowid(b+1, 0)}}
+	case want[a]:
+		return [][2]int64{{searchRowid(a, 0), searchRowid(a+1, 0)}}
+	case want[b]:
+		return [][2]int64{{searchRowid(b, 0), searchRowid(b+1, 0)}}
+	}
+	return nil
+}
+
+// rankPass runs one pass of a search over one range of rowids and returns
+// its matches best first; of records that score the same (touches of the
+// same summary), the newer.
+func rankPass(ctx context.Context, tx *sql.Tx, q, match string, r [2]int64) ([]found, error) {
+	rows, err := tx.QueryContext(ctx, q, match, r[0], r[1], rankWindow)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +405,7 @@ func rankPass(ctx context.Context, tx *sql.Tx, q, match string, kind int) ([]fou
 // loadHit reads what a hit shows of a record, and which of its texts
 // matched; nil when the record is gone.
 func loadHit(ctx context.Context, q querier, kind int, id int64, terms []match.SearchTerm) (*crm.SearchHit, error) {
-	h := &crm.SearchHit{Kind: crm.SearchKinds[kind], ID: id}
+	h := &crm.SearchHit{Kind: kindNames[kind], ID: id}
 	var texts []searchText
 	switch kind {
 	case kindContact:

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-
-	"github.com/seedcrm/crm/internal/crm"
 )
 
 // searchVersion names the way the search index is made (the texts of
@@ -159,7 +157,7 @@ func rebuildSearch(ctx context.Context, tx *Tx) error {
 // hold, kind by kind: what crm doctor reports when they differ. (A row
 // written by another tool, the sqlite3 shell, is not indexed.)
 func searchCounts(ctx context.Context, q querier) (problems []string, err error) {
-	tables := []string{"contacts", "touches", "tasks", "accounts"}
+	tables := kindTables
 	var sel []string
 	for code, t := range tables {
 		sel = append(sel, fmt.Sprintf(`(SELECT count(*) FROM %s), (SELECT count(*) FROM search_index_docsize WHERE id >= %d AND id < %d)`, t, searchRowid(code, 0), searchRowid(code+1, 0)))
@@ -174,7 +172,7 @@ func searchCounts(ctx context.Context, q querier) (problems []string, err error)
 	}
 	for i := range tables {
 		if have, want := vals[2*i+1], vals[2*i]; have != want {
-			problems = append(problems, fmt.Sprintf("the search index holds %d %s of %d", have, crm.SearchKinds[i]+"s", want))
+			problems = append(problems, fmt.Sprintf("the search index holds %d %s of %d", have, kindNames[i]+"s", want))
 		}
 	}
 	return problems, nil
@@ -213,7 +211,7 @@ var searchIndex = &dataCheck{
 		return nil
 	},
 	label: func(rowid int64) string {
-		return fmt.Sprintf("%s #%d", crm.SearchKinds[rowidKind(rowid)], rowidID(rowid))
+		return fmt.Sprintf("%s #%d", kindNames[rowidKind(rowid)], rowidID(rowid))
 	},
 }
 
@@ -223,7 +221,7 @@ func staleSearchRows(ctx context.Context, q querier) ([]int64, error) {
 		return nil, err
 	}
 	var parts []string
-	for code, t := range []string{"contacts", "touches", "tasks", "accounts"} {
+	for code, t := range kindTables {
 		parts = append(parts,
 			fmt.Sprintf(`SELECT r.id + %[1]d FROM %[2]s r WHERE NOT EXISTS (SELECT 1 FROM search_index_docsize d WHERE d.id = r.id + %[1]d)`, searchRowid(code, 0), t),
 			fmt.Sprintf(`SELECT d.id FROM search_index_docsize d WHERE d.id >= %[1]d AND d.id < %[3]d AND NOT EXISTS (SELECT 1 FROM %[2]s r WHERE r.id = d.id - %[1]d)`,
