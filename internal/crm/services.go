@@ -19,6 +19,8 @@ type Services struct {
 	Due      DueService
 	Reports  ReportService
 	Journal  JournalService
+	// Duplicates finds likely duplicate contacts and merges them.
+	Duplicates DuplicateService
 	// Closer releases the book (its connection); nil when there is nothing
 	// to release.
 	Closer io.Closer

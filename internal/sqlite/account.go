@@ -302,10 +302,23 @@ func (s *AccountService) DeleteAccount(ctx context.Context, id int64, detach boo
 	return out, err
 }
 
-// moveContacts gives every contact of account from the account to (0: none).
+// moveContacts gives every contact of account from the account to (0:
+// none), and rewrites their search keys, whose duplicate keys name the account.
 func moveContacts(ctx context.Context, tx *Tx, from, to int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ?`, to, formatTime(tx.now), from)
-	return err
+	ids, err := queryIDs(ctx, tx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ? RETURNING id`, to, formatTime(tx.now), from)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts WHERE id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if err := writeContactKeys(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MergeAccounts implements crm.AccountService.

@@ -657,7 +657,7 @@ var searchKeys = &dataCheck{
 	stale:   staleKeys,
 	fix: func(ctx context.Context, tx *Tx, ids []int64) error {
 		for _, id := range ids {
-			c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones FROM contacts WHERE id = ?`, id))
+			c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts WHERE id = ?`, id))
 			if err != nil {
 				return err
 			}
@@ -672,7 +672,7 @@ var searchKeys = &dataCheck{
 func keyedContact(row scanner) (*crm.Contact, error) {
 	var c crm.Contact
 	var emails, phones string
-	if err := row.Scan(&c.ID, &c.Name, &emails, &phones); err != nil {
+	if err := row.Scan(&c.ID, &c.Name, &emails, &phones, &c.AccountID); err != nil {
 		return nil, err
 	}
 	c.Emails, c.Phones = decodeList(emails), decodeList(phones)
@@ -680,7 +680,7 @@ func keyedContact(row scanner) (*crm.Contact, error) {
 }
 
 func staleKeys(ctx context.Context, q querier) ([]int64, error) {
-	crows, err := q.QueryContext(ctx, `SELECT id, name, emails, phones FROM contacts ORDER BY id`)
+	crows, err := q.QueryContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}

@@ -577,8 +577,9 @@ func sortedKeys(m map[string]any) []string {
 	return out
 }
 
-// keyColumns are the columns the search keys and tags are made from.
-var keyColumns = []string{"name", "emails", "phones", "tags"}
+// keyColumns are the columns the search keys and tags are made from (the
+// account scopes the duplicate keys of names).
+var keyColumns = []string{"name", "emails", "phones", "tags", "account_id"}
 
 // changesKeys reports whether reverting r can change search keys or tags:
 // inserts and deletes always, updates when they touched a key column.
