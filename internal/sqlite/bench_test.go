@@ -85,3 +85,15 @@ func BenchmarkListTierA(b *testing.B) {
 func BenchmarkListAllByID(b *testing.B) { benchmarkList(b, crm.ContactFilter{Sort: crm.SortCreated}) }
 
 func BenchmarkListAllByName(b *testing.B) { benchmarkList(b, crm.ContactFilter{Sort: crm.SortName}) }
+
+// BenchmarkFindDuplicates lists every likely duplicate pair of the book.
+func BenchmarkFindDuplicates(b *testing.B) {
+	ds := sqlite.NewDuplicateService(benchBook(b))
+	ctx := context.Background()
+	for b.Loop() {
+		pairs, err := ds.FindDuplicates(ctx, 0)
+		if err != nil || len(pairs) == 0 {
+			b.Fatal(len(pairs), err)
+		}
+	}
+}
