@@ -699,7 +699,36 @@ func writeContactKeys(ctx context.Context, tx *Tx, c *crm.Contact) error {
 			return err
 		}
 	}
-	return nil
+	return writeDupes(ctx, tx, c.ID)
+}
+
+// writeDupes re-pairs contact id with the contacts that share one of its
+// duplicate keys now (contact_dupes): a few index look-ups per key.
+func writeDupes(ctx context.Context, tx *Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_dupes WHERE a = ?1 OR b = ?1`, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b)
+		SELECT min(?1, o.contact_id), max(?1, o.contact_id) FROM contact_keys k JOIN contact_keys o ON o.key = k.key
+		WHERE k.contact_id = ?1 AND k.key > ?2 AND k.key < ?3 AND o.contact_id != ?1
+			AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?4`,
+		id, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	return err
+}
+
+// writeAllDupes pairs every contact of the book anew, after its keys were
+// written in bulk (a new book, a rebuild of the keys).
+func writeAllDupes(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_dupes`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b)
+		SELECT k.contact_id, o.contact_id FROM contact_keys k JOIN contact_keys o ON o.key = k.key AND o.contact_id > k.contact_id
+		WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?3`,
+		dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	return err
 }
 
 func writeContactTags(ctx context.Context, tx *Tx, id int64, tags []string) error {

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
 )
@@ -17,42 +16,28 @@ func NewDuplicateService(db *DB) *DuplicateService { return &DuplicateService{db
 var _ crm.DuplicateService = (*DuplicateService)(nil)
 
 // FindDuplicates implements crm.DuplicateService. The candidates are the
-// contacts that share a duplicate key (contactKeys stores them under
-// dupKeyMark): one pass over that range of contact_keys in key order,
-// grouped by key, so a book of 100k contacts costs one index range scan
-// and no comparison of every contact with every other. Groups larger than
-// crm.MaxDuplicateGroup make no pairs. Only the candidates are then read
-// and judged by the domain's rules.
+// pairs of contact_dupes, which every write of a contact's keys keeps (see
+// writeDupes): no comparison of every contact with every other, nor a pass
+// over every key of the book. Only the candidates are then read and judged
+// by the domain's rules.
 func (s *DuplicateService) FindDuplicates(ctx context.Context, limit int) ([]*crm.DuplicatePair, error) {
 	var out []*crm.DuplicatePair
 	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT group_concat(contact_id) FROM contact_keys
-			WHERE key > ?1 AND key < ?2 GROUP BY key HAVING count(*) BETWEEN 2 AND ?3`,
-			dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+		rows, err := tx.QueryContext(ctx, `SELECT a, b FROM contact_dupes`)
 		if err != nil {
 			return err
 		}
 		type pair struct{ a, b int64 }
-		seen := map[pair]bool{}
 		var pairs []pair
 		ids := map[int64]bool{}
 		for rows.Next() {
-			var list string
-			if err := rows.Scan(&list); err != nil {
+			var p pair
+			if err := rows.Scan(&p.a, &p.b); err != nil {
 				rows.Close()
 				return err
 			}
-			group := parseIDs(list)
-			for i, a := range group {
-				ids[a] = true
-				for _, b := range group[i+1:] {
-					p := pair{min(a, b), max(a, b)}
-					if !seen[p] {
-						seen[p] = true
-						pairs = append(pairs, p)
-					}
-				}
-			}
+			pairs = append(pairs, p)
+			ids[p.a], ids[p.b] = true, true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -81,19 +66,6 @@ func (s *DuplicateService) FindDuplicates(ctx context.Context, limit int) ([]*cr
 
 // dupKeyEnd sorts after every duplicate key.
 const dupKeyEnd = "\x1e"
-
-// parseIDs reads group_concat's comma-separated ids.
-func parseIDs(list string) []int64 {
-	var out []int64
-	for _, f := range strings.Split(list, ",") {
-		var id int64
-		for _, c := range []byte(f) {
-			id = id*10 + int64(c-'0')
-		}
-		out = append(out, id)
-	}
-	return out
-}
 
 // dupCandidates reads the active contacts among ids as the duplicate rules see them.
 func dupCandidates(ctx context.Context, q querier, ids map[int64]bool) (map[int64]*crm.DuplicateCandidate, error) {

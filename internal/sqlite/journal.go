@@ -31,7 +31,7 @@ const journalSchemaVersion = 3
 // rows: not journaled, but rebuilt after an undo from the rows it restored.
 // Every other table but the journal's own is journaled; all are rowid
 // tables, as the pre-update hook does not see WITHOUT ROWID ones.
-var derivedTables = []string{"contact_keys", "contact_tags", "account_keys"}
+var derivedTables = []string{"contact_keys", "contact_tags", "account_keys", "contact_dupes"}
 
 // recorder collects the rows a write transaction changes, as SQLite's
 // pre-update hook reports them, until the transaction files them in the

@@ -77,6 +77,9 @@ func (d *DB) ensureKeys(ctx context.Context) error {
 				return err
 			}
 			if len(batch) == 0 {
+				if err := writeAllDupes(ctx, tx); err != nil {
+					return err
+				}
 				return markKeys(ctx, tx)
 			}
 			for _, r := range batch {

@@ -10,3 +10,17 @@ CREATE TABLE contact_aliases (
 	created_at TEXT NOT NULL
 );
 CREATE INDEX contact_aliases_contact ON contact_aliases(contact_id);
+
+-- The candidates of crm dupes: pairs of contacts (a < b) that share a
+-- duplicate key (the keys under dupKeyMark in contact_keys, of no more
+-- than crm.MaxDuplicateGroup contacts when the pair was made). Derived:
+-- written with a contact's keys (writeContactKeys), so that crm dupes
+-- reads a few rows instead of grouping every key of the book; not
+-- journaled, and rebuilt with the keys (the key version this schema
+-- brings rebuilds them in every older book).
+CREATE TABLE contact_dupes (
+	a INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+	b INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+	PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX contact_dupes_b ON contact_dupes(b);
