@@ -310,7 +310,7 @@ func (r *MergeResult) Summary() string {
 	}
 	parts = append(parts, kd, Plural(r.StageChanges, "stage change"), Plural(len(r.Tags), "tag"))
 	if r.ReportsTo > 0 {
-		parts = append(parts, Plural(r.ReportsTo, "report")+" now to the kept contact")
+		parts = append(parts, Plural(r.ReportsTo, "reporting line"))
 	}
 	s := strings.Join(parts, ", ")
 	if len(r.Filled) > 0 {
