@@ -293,7 +293,7 @@ type MergeResult struct {
 	Filled          []string `json:"filled"`     // Keep's profile fields that Other's filled or added to
 	ReportsTo       int      `json:"reports_to"` // contacts that reported to Other, now to Keep
 	Alias           string   `json:"alias"`      // Other's uid, which now finds Keep
-	DryRun          bool     `json:"dry_run,omitempty"`
+	DryRun          bool     `json:"-"`
 }
 
 // Summary says in one line what moved: "5 touches, 1 task, …; filled title, phones".
