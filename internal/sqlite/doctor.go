@@ -84,6 +84,7 @@ func (s *MaintenanceService) checks(full bool) []doctorCheck {
 		{name: "due_dates", data: dueDates},
 		{name: "tags", data: contactTags},
 		{name: "search_keys", data: searchKeys},
+		{name: "duplicate_pairs", data: dupePairs},
 		{name: "birthdays", data: birthdays},
 	}
 }
@@ -662,6 +663,32 @@ var searchKeys = &dataCheck{
 				return err
 			}
 			if err := writeContactKeys(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// dupePairs: contact_dupes holds exactly the pairs of contacts that share
+// a duplicate key of no more than crm.MaxDuplicateGroup contacts (a pair
+// made when its key had fewer contacts than now is stale too).
+var dupePairs = &dataCheck{
+	noun:    "contact",
+	ok:      "contact_dupes pairs the contacts that share a duplicate key",
+	problem: "missing or stale duplicate pairs",
+	fixed:   "re-paired %d",
+	stale: func(ctx context.Context, q querier) ([]int64, error) {
+		return queryIDs(ctx, q, `WITH want AS (SELECT DISTINCT k.contact_id AS a, o.contact_id AS b FROM contact_keys k
+				JOIN contact_keys o ON o.key = k.key AND o.contact_id > k.contact_id
+				WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?3)
+			SELECT a FROM (SELECT a, b FROM want EXCEPT SELECT a, b FROM contact_dupes)
+			UNION SELECT a FROM (SELECT a, b FROM contact_dupes EXCEPT SELECT a, b FROM want)
+			ORDER BY 1`, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	},
+	fix: func(ctx context.Context, tx *Tx, ids []int64) error {
+		for _, id := range ids {
+			if err := writeDupes(ctx, tx, id); err != nil {
 				return err
 			}
 		}
