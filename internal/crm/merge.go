@@ -137,4 +137,3 @@ func nonNilList(s []string) []string {
 	}
 	return s
 }
-
