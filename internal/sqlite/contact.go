@@ -724,12 +724,16 @@ func writeAllDupes(ctx context.Context, tx interface {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_dupes`); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b)
-		SELECT k.contact_id, o.contact_id FROM contact_keys k JOIN contact_keys o ON o.key = k.key AND o.contact_id > k.contact_id
-		WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?3`,
-		dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b) `+allDupesSQL, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
 	return err
 }
+
+// allDupesSQL selects every pair (a < b) of contacts that share a duplicate
+// key of no more than ?3 contacts; ?1 and ?2 bound the keys' range
+// (dupKeyMark, dupKeyEnd). What contact_dupes must hold.
+const allDupesSQL = `SELECT DISTINCT k.contact_id AS a, o.contact_id AS b FROM contact_keys k
+	JOIN contact_keys o ON o.key = k.key AND o.contact_id > k.contact_id
+	WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?3`
 
 func writeContactTags(ctx context.Context, tx *Tx, id int64, tags []string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_tags WHERE contact_id = ?`, id); err != nil {

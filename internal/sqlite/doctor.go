@@ -679,9 +679,7 @@ var dupePairs = &dataCheck{
 	problem: "missing or stale duplicate pairs",
 	fixed:   "re-paired %d",
 	stale: func(ctx context.Context, q querier) ([]int64, error) {
-		return queryIDs(ctx, q, `WITH want AS (SELECT DISTINCT k.contact_id AS a, o.contact_id AS b FROM contact_keys k
-				JOIN contact_keys o ON o.key = k.key AND o.contact_id > k.contact_id
-				WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?3)
+		return queryIDs(ctx, q, `WITH want AS (`+allDupesSQL+`)
 			SELECT a FROM (SELECT a, b FROM want EXCEPT SELECT a, b FROM contact_dupes)
 			UNION SELECT a FROM (SELECT a, b FROM contact_dupes EXCEPT SELECT a, b FROM want)
 			ORDER BY 1`, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
