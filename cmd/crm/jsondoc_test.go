@@ -48,10 +48,13 @@ var jsonDocProbes = map[string][]jsonProbe{
 	"Plan":           {{[]string{"plan", "ls", "--json"}, ".[]"}},
 	"Change (journal)": {{[]string{"undo", "--list", "--json"}, ".[]"},
 		{[]string{"history", "王科长", "--json"}, ".[]"}},
-	"Record change": {{[]string{"undo", "--list", "--json"}, ".[].changes[]"}},
-	"Backup":        {{[]string{"backup", "--json"}, "."}},
-	"Doctor":        {{[]string{"doctor", "--json"}, "."}},
-	"Doctor check":  {{[]string{"doctor", "--json"}, ".checks[]"}},
+	"Record change":     {{[]string{"undo", "--list", "--json"}, ".[].changes[]"}},
+	"Backup":            {{[]string{"backup", "--json"}, "."}},
+	"Duplicate pair":    {{[]string{"dupes", "--json"}, ".[]"}},
+	"Duplicate contact": {{[]string{"dupes", "--json"}, ".[].contacts[]"}},
+	"Merge":             {{[]string{"merge", "4", "44", "--yes", "--json"}, "."}},
+	"Doctor":            {{[]string{"doctor", "--json"}, "."}},
+	"Doctor check":      {{[]string{"doctor", "--json"}, ".checks[]"}},
 }
 
 // jsonDocExtends names sections whose records carry every key of another.
@@ -99,6 +102,8 @@ func TestJSONDocumented(t *testing.T) {
 	run("add", "临时", "--tier", "B")
 	run("edit", "临时", "--title", "顾问")
 	run("rm", "临时", "--purge", "--yes")
+	run("add", "钱德海", "--account", "上海宝山", "--email", "qiandh@bsteq.com.cn") // 43 (ids are never reused), a duplicate of 3 for crm dupes
+	run("add", "孙丽", "--account", "上海宝山", "--title", "采购", "--tag", "key")   // 44, merged into 4 by the Merge probe
 
 	for section, keys := range doc {
 		probes, ok := jsonDocProbes[section]

@@ -268,10 +268,11 @@ func newDoctorCmd(app *App, runF func(context.Context, *doctorOptions) error) *c
   foreign_keys             every reference points to a row
   file_mode, dir_mode      the book is 0600 and its directory 0700
   temp_files               no temporary files left by an interrupted crm
-  touch_times, last_touch, due_dates, tags, search_keys, birthdays
-                           every stored copy (a contact's last touch and due
-                           date, its tag and search indexes, its birthday)
-                           equals what it is computed from
+  touch_times, last_touch, due_dates, tags, search_keys, duplicate_pairs,
+  birthdays                every stored copy (a contact's last touch and due
+                           date, its tag and search indexes, the candidate
+                           pairs of crm dupes, its birthday) equals what it
+                           is computed from
 
 --fix recomputes the copies that differ in one transaction (crm undo can take
 it back), sets the modes, and removes temporary files older than an hour; it

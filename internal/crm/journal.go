@@ -29,6 +29,7 @@ const (
 	EntityStageChange = "stage_change"
 	EntitySetting     = "setting"
 	EntityPlan        = "plan"
+	EntityAlias       = "contact_alias" // the uid of a contact merged into another
 )
 
 // The ops of a RecordChange.

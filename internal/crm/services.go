@@ -20,6 +20,8 @@ type Services struct {
 	Reports  ReportService
 	Journal  JournalService
 	Search   SearchService
+	// Duplicates finds likely duplicate contacts and merges them.
+	Duplicates DuplicateService
 	// Closer releases the book (its connection); nil when there is nothing
 	// to release.
 	Closer io.Closer

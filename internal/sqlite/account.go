@@ -316,17 +316,22 @@ func (s *AccountService) DeleteAccount(ctx context.Context, id int64, detach boo
 	return out, err
 }
 
-// moveContacts gives every contact of account from the account to (0: none),
+// moveContacts gives every contact of account from the account to (0:
+// none), rewrites their search keys, whose duplicate keys name the account,
 // and reindexes them under its name.
 func moveContacts(ctx context.Context, tx *Tx, from, to int64) error {
-	ids, err := queryIDs(ctx, tx, `SELECT id FROM contacts WHERE account_id = ?`, from)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ?`, to, formatTime(tx.now), from); err != nil {
+	ids, err := queryIDs(ctx, tx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ? RETURNING id`, to, formatTime(tx.now), from)
+	if err != nil {
 		return err
 	}
 	for _, id := range ids {
+		c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts WHERE id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if err := writeContactKeys(ctx, tx, c); err != nil {
+			return err
+		}
 		if err := indexContact(ctx, tx, id); err != nil {
 			return err
 		}

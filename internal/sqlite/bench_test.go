@@ -139,3 +139,15 @@ func median(xs []float64) float64 {
 	slices.Sort(s)
 	return s[len(s)/2]
 }
+
+// BenchmarkFindDuplicates lists every likely duplicate pair of the book.
+func BenchmarkFindDuplicates(b *testing.B) {
+	ds := sqlite.NewDuplicateService(benchBook(b))
+	ctx := context.Background()
+	for b.Loop() {
+		pairs, err := ds.FindDuplicates(ctx, 0)
+		if err != nil || len(pairs) == 0 {
+			b.Fatal(len(pairs), err)
+		}
+	}
+}

@@ -234,6 +234,9 @@ func (b *bulkWriter) finish() error {
 	if err := refreshDue(b.ctx, b.tx, `1`); err != nil {
 		return err
 	}
+	if err := writeAllDupes(b.ctx, b.tx); err != nil {
+		return err
+	}
 	if err := optimizeSearch(b.ctx, b.tx); err != nil {
 		return err
 	}

@@ -256,11 +256,7 @@ func resolveContactRef(ctx context.Context, q querier, ref string) (int64, crm.R
 			if !crm.IsUIDRef(ref) {
 				continue
 			}
-			var id int64
-			err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE uid = ?`, strings.ToLower(ref)).Scan(&id)
-			if err == sql.ErrNoRows {
-				return 0, st, crm.Errorf(crm.ENOTFOUND, "no contact with uid %s", ref)
-			}
+			id, err := contactIDByUID(ctx, q, ref)
 			return id, st, err
 		case crm.RefByKey, crm.RefByRareKey:
 			where, ns := keyPrefix, ""
@@ -285,6 +281,21 @@ func resolveContactRef(ctx context.Context, q querier, ref string) (int64, crm.R
 		}
 	}
 	return 0, crm.RefStep{}, notFound(ctx, q, "contact", ref, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`)
+}
+
+// contactIDByUID is the one way a contact's uid is looked up, for a REF as
+// for an import: the contact whose uid it is, or, when it is the uid of a
+// contact merged into another (contact_aliases), the contact it was merged
+// into, which holds its history now. No such uid is ENOTFOUND.
+func contactIDByUID(ctx context.Context, q querier, uid string) (int64, error) {
+	uid = strings.ToLower(strings.TrimSpace(uid))
+	var id sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT coalesce((SELECT contact_id FROM contact_aliases WHERE uid = ?1),
+		(SELECT id FROM contacts WHERE uid = ?1))`, uid).Scan(&id)
+	if err == nil && !id.Valid {
+		return 0, crm.Errorf(crm.ENOTFOUND, "no contact with uid %s", uid)
+	}
+	return id.Int64, err
 }
 
 // refMatch says which key of c the reference matched at step st: the first
@@ -656,7 +667,28 @@ func contactKeys(c *crm.Contact) []string {
 			}
 		}
 	}
+	for _, k := range dupCandidate(c).DuplicateKeys() {
+		keys = append(keys, dupKeyMark+k)
+	}
 	return keys
+}
+
+// dupKeyMark begins the stored form of a duplicate key
+// (crm.DuplicateCandidate.DuplicateKeys): they are a range of contact_keys
+// of their own, which crm dupes reads and no reference ever matches (Fold
+// drops control characters).
+const dupKeyMark = "\x1d"
+
+// dupCandidate is what the duplicate rules read of c.
+func dupCandidate(c *crm.Contact) *crm.DuplicateCandidate {
+	d := &crm.DuplicateCandidate{ID: c.ID, Name: c.Name, AccountID: c.AccountID, Account: c.Account,
+		Phones: c.Phones, Emails: c.Emails, Folded: strings.ReplaceAll(match.Fold(c.Name), " ", "")}
+	for _, k := range match.NameKeys(c.Name) {
+		if k.Kind == match.KeyPinyin && !k.Rare {
+			d.Pinyin = append(d.Pinyin, k.Text)
+		}
+	}
+	return d
 }
 
 func emailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
@@ -670,8 +702,41 @@ func writeContactKeys(ctx context.Context, tx *Tx, c *crm.Contact) error {
 			return err
 		}
 	}
-	return nil
+	return writeDupes(ctx, tx, c.ID)
 }
+
+// writeDupes re-pairs contact id with the contacts that share one of its
+// duplicate keys now (contact_dupes): a few index look-ups per key.
+func writeDupes(ctx context.Context, tx *Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_dupes WHERE a = ?1 OR b = ?1`, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b)
+		SELECT min(?1, o.contact_id), max(?1, o.contact_id) FROM contact_keys k JOIN contact_keys o ON o.key = k.key
+		WHERE k.contact_id = ?1 AND k.key > ?2 AND k.key < ?3 AND o.contact_id != ?1
+			AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?4`,
+		id, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	return err
+}
+
+// writeAllDupes pairs every contact of the book anew, after its keys were
+// written in bulk (a new book, a rebuild of the keys).
+func writeAllDupes(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_dupes`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b) `+allDupesSQL, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	return err
+}
+
+// allDupesSQL selects every pair (a < b) of contacts that share a duplicate
+// key of no more than ?3 contacts; ?1 and ?2 bound the keys' range
+// (dupKeyMark, dupKeyEnd). What contact_dupes must hold.
+const allDupesSQL = `SELECT DISTINCT k.contact_id AS a, o.contact_id AS b FROM contact_keys k
+	JOIN contact_keys o ON o.key = k.key AND o.contact_id > k.contact_id
+	WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?3`
 
 func writeContactTags(ctx context.Context, tx *Tx, id int64, tags []string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_tags WHERE contact_id = ?`, id); err != nil {

@@ -87,6 +87,7 @@ func (s *MaintenanceService) checks(full bool) []doctorCheck {
 		{name: "tags", data: contactTags},
 		{name: "search_keys", data: searchKeys},
 		{name: "search_index", data: searchIndex},
+		{name: "duplicate_pairs", data: dupePairs},
 		{name: "birthdays", data: birthdays},
 	}
 }
@@ -663,7 +664,7 @@ var searchKeys = &dataCheck{
 	stale:   staleKeys,
 	fix: func(ctx context.Context, tx *Tx, ids []int64) error {
 		for _, id := range ids {
-			c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones FROM contacts WHERE id = ?`, id))
+			c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts WHERE id = ?`, id))
 			if err != nil {
 				return err
 			}
@@ -675,10 +676,34 @@ var searchKeys = &dataCheck{
 	},
 }
 
+// dupePairs: contact_dupes holds exactly the pairs of contacts that share
+// a duplicate key of no more than crm.MaxDuplicateGroup contacts (a pair
+// made when its key had fewer contacts than now is stale too).
+var dupePairs = &dataCheck{
+	noun:    "contact",
+	ok:      "contact_dupes pairs the contacts that share a duplicate key",
+	problem: "missing or stale duplicate pairs",
+	fixed:   "re-paired %d",
+	stale: func(ctx context.Context, q querier) ([]int64, error) {
+		return queryIDs(ctx, q, `WITH want AS (`+allDupesSQL+`)
+			SELECT a FROM (SELECT a, b FROM want EXCEPT SELECT a, b FROM contact_dupes)
+			UNION SELECT a FROM (SELECT a, b FROM contact_dupes EXCEPT SELECT a, b FROM want)
+			ORDER BY 1`, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	},
+	fix: func(ctx context.Context, tx *Tx, ids []int64) error {
+		for _, id := range ids {
+			if err := writeDupes(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
 func keyedContact(row scanner) (*crm.Contact, error) {
 	var c crm.Contact
 	var emails, phones string
-	if err := row.Scan(&c.ID, &c.Name, &emails, &phones); err != nil {
+	if err := row.Scan(&c.ID, &c.Name, &emails, &phones, &c.AccountID); err != nil {
 		return nil, err
 	}
 	c.Emails, c.Phones = decodeList(emails), decodeList(phones)
@@ -686,7 +711,7 @@ func keyedContact(row scanner) (*crm.Contact, error) {
 }
 
 func staleKeys(ctx context.Context, q querier) ([]int64, error) {
-	crows, err := q.QueryContext(ctx, `SELECT id, name, emails, phones FROM contacts ORDER BY id`)
+	crows, err := q.QueryContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}

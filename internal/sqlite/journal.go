@@ -33,7 +33,7 @@ const journalSchemaVersion = 3
 // after an undo from the rows it restored.
 // Every other table but the journal's own is journaled; all are rowid
 // tables, as the pre-update hook does not see WITHOUT ROWID ones.
-var derivedTables = []string{"contact_keys", "contact_tags", "account_keys",
+var derivedTables = []string{"contact_keys", "contact_tags", "account_keys", "contact_dupes",
 	"search_index", "search_index_data", "search_index_idx", "search_index_content", "search_index_docsize", "search_index_config"}
 
 // recorder collects the rows a write transaction changes, as SQLite's
@@ -580,8 +580,9 @@ func sortedKeys(m map[string]any) []string {
 	return out
 }
 
-// keyColumns are the columns the search keys and tags are made from.
-var keyColumns = []string{"name", "emails", "phones", "tags"}
+// keyColumns are the columns the search keys and tags are made from (the
+// account scopes the duplicate keys of names).
+var keyColumns = []string{"name", "emails", "phones", "tags", "account_id"}
 
 // changesKeys reports whether reverting r can change search keys or tags:
 // inserts and deletes always, updates when they touched a key column.

@@ -24,13 +24,14 @@ type recordTable struct {
 var recordTables = map[string]recordTable{
 	"contacts": {entity: crm.EntityContact, rename: map[string]string{"reports_to": "reports_to_id"},
 		drop: map[string]bool{"sort_key": true}, json: map[string]bool{"phones": true, "emails": true, "tags": true, "fields": true}},
-	"accounts":      {entity: crm.EntityAccount},
-	"touches":       {entity: crm.EntityTouch},
-	"tasks":         {entity: crm.EntityTask},
-	"key_dates":     {entity: crm.EntityKeyDate, bools: map[string]bool{"leap": true}},
-	"stage_changes": {entity: crm.EntityStageChange, rename: map[string]string{"from_stage": "from", "to_stage": "to"}, drop: map[string]bool{"created_at": true}},
-	"settings":      {entity: crm.EntitySetting, name: "key"},
-	"plans":         {entity: crm.EntityPlan, name: "name", json: map[string]bool{"steps": true}},
+	"accounts":        {entity: crm.EntityAccount},
+	"touches":         {entity: crm.EntityTouch},
+	"tasks":           {entity: crm.EntityTask},
+	"key_dates":       {entity: crm.EntityKeyDate, bools: map[string]bool{"leap": true}},
+	"stage_changes":   {entity: crm.EntityStageChange, rename: map[string]string{"from_stage": "from", "to_stage": "to"}, drop: map[string]bool{"created_at": true}},
+	"settings":        {entity: crm.EntitySetting, name: "key"},
+	"plans":           {entity: crm.EntityPlan, name: "name", json: map[string]bool{"steps": true}},
+	"contact_aliases": {entity: crm.EntityAlias},
 }
 
 // nameColumn is the column of table that an update journals whatever it

@@ -13,7 +13,8 @@ import (
 // contactKeys or match.NameKeys changes what they return.
 //
 // 2: keys of rare readings stored apart, under rareKeyMark.
-const keysVersion = "2"
+// 3: the duplicate keys of crm dupes, under dupKeyMark.
+const keysVersion = "3"
 
 // keysVersionKey is the settings row holding keysVersion. It is no
 // crm.SettingDef, so crm config neither lists nor sets it.
@@ -58,7 +59,7 @@ func (d *DB) ensureKeys(ctx context.Context) error {
 		// In batches by id, so that a large book is never held in memory.
 		var after int64
 		for {
-			rows, err := tx.QueryContext(ctx, `SELECT id, name, emails, phones FROM contacts WHERE id > ? ORDER BY id LIMIT 1000`, after)
+			rows, err := tx.QueryContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts WHERE id > ? ORDER BY id LIMIT 1000`, after)
 			if err != nil {
 				return err
 			}
@@ -76,6 +77,9 @@ func (d *DB) ensureKeys(ctx context.Context) error {
 				return err
 			}
 			if len(batch) == 0 {
+				if err := writeAllDupes(ctx, tx); err != nil {
+					return err
+				}
 				return markKeys(ctx, tx)
 			}
 			for _, r := range batch {

@@ -455,6 +455,8 @@ func TestDoctorFindsAndFixes(t *testing.T) {
 			AND key = (SELECT min(key) FROM contact_keys WHERE contact_id = 4)`), want: []string{"search_keys"}},
 		{name: "extra search key", breaks: exec(`INSERT INTO contact_keys (key, contact_id) VALUES ('ghost', 5)`),
 			want: []string{"search_keys"}},
+		{name: "duplicate pair lost", breaks: exec(`DELETE FROM contact_dupes`), want: []string{"duplicate_pairs"}},
+		{name: "duplicate pair extra", breaks: exec(`INSERT INTO contact_dupes (a, b) VALUES (2, 9)`), want: []string{"duplicate_pairs"}},
 		{name: "tag row missing", breaks: exec(`DELETE FROM contact_tags WHERE contact_id = 3`), want: []string{"tags"}},
 		{name: "tag row extra", breaks: exec(`INSERT INTO contact_tags (tag, contact_id) VALUES ('ghost', 2)`), want: []string{"tags"}},
 		{name: "touch time", breaks: exec(`UPDATE touch_contacts SET at = '2026-11-21T00:00:00Z' WHERE touch_id = 10`),

@@ -8,18 +8,19 @@ import "github.com/seedcrm/crm/internal/crm"
 func NewServices(db *DB) *crm.Services {
 	tasks := NewTaskService(db)
 	return &crm.Services{
-		Contacts: NewContactService(db),
-		Accounts: NewAccountService(db),
-		Touches:  NewTouchService(db),
-		Stages:   NewStageService(db),
-		Settings: NewSettingService(db),
-		Tasks:    tasks,
-		Plans:    tasks,
-		KeyDates: NewKeyDateService(db),
-		Due:      NewDueService(db),
-		Reports:  NewReportService(db),
-		Journal:  NewJournalService(db),
-		Search:   NewSearchService(db),
-		Closer:   db,
+		Contacts:   NewContactService(db),
+		Accounts:   NewAccountService(db),
+		Touches:    NewTouchService(db),
+		Stages:     NewStageService(db),
+		Settings:   NewSettingService(db),
+		Tasks:      tasks,
+		Plans:      tasks,
+		KeyDates:   NewKeyDateService(db),
+		Due:        NewDueService(db),
+		Reports:    NewReportService(db),
+		Journal:    NewJournalService(db),
+		Search:     NewSearchService(db),
+		Duplicates: NewDuplicateService(db),
+		Closer:     db,
 	}
 }

@@ -38,6 +38,9 @@ func Run(t *testing.T, newServices func(t *testing.T) *crm.Services) {
 		{"PagesListEachTouchOnce", testPagesListEachTouchOnce},
 		{"ServiceCallsInsideAListing", testServiceCallsInsideAListing},
 		{"ReadersAndAWriterAtOnce", testReadersAndAWriterAtOnce},
+		{"FindDuplicates", testFindDuplicates},
+		{"MergeMovesEverything", testMergeMovesEverything},
+		{"MergeChainsAliases", testMergeChainsAliases},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, newServices(t)) })
 	}
