@@ -19,6 +19,8 @@ type Services struct {
 	Due      DueService
 	Reports  ReportService
 	Journal  JournalService
+	Export   ExportService
+	Import   ImportService
 	// Closer releases the book (its connection); nil when there is nothing
 	// to release.
 	Closer io.Closer
