@@ -507,7 +507,9 @@ func cardDraft(props []vprop, begin int) (Draft, error) {
 		case vcard.FieldIMPP, "X-SOCIALPROFILE":
 			v := strings.TrimSpace(unescape(p.Value))
 			scheme, id, _ := strings.Cut(v, ":")
-			if (isWeChatLabel(strings.ToLower(scheme)) || p.Params.HasType("wechat") || p.Params.HasType("weixin")) && c.WeChat == "" {
+			wechat := isWeChatLabel(strings.ToLower(scheme)) || isWeChatLabel(label) || p.Params.HasType("wechat") || p.Params.HasType("weixin") ||
+				isWeChatLabel(strings.ToLower(p.Params.Get("X-SERVICE-TYPE")))
+			if wechat && c.WeChat == "" {
 				if id == "" {
 					id = v
 				}
