@@ -53,7 +53,7 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 	}
 	book := cc.Book
 	out := bufio.NewWriterSize(app.IO.Out, 64<<10)
-	w, err := interop.NewContactCSV(out)
+	w, err := interop.NewContactCSV(out, interop.ContactCSVOptions{})
 	if err != nil {
 		return err
 	}
