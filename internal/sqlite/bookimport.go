@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -337,7 +336,7 @@ func (im *importer) Contact(line int, c *crm.BookContact) error {
 		return err
 	}
 	if err := c.Contact.Validate(); err != nil {
-		return fmt.Errorf("contact %s: %w", c.UID, err)
+		return within("contact "+c.UID, err)
 	}
 	c.Phones, c.Emails, c.Tags = nonNil(c.Phones), nonNil(c.Emails), nonNil(c.Tags)
 	var err error
@@ -460,7 +459,7 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 		t.Contacts[i].ID = ids[i]
 	}
 	if err := t.Touch.Validate(); err != nil {
-		return fmt.Errorf("touch %s: %w", t.UID, err)
+		return within("touch "+t.UID, err)
 	}
 	at, created := formatTime(t.At), im.orNow(formatTime(t.CreatedAt))
 	id, exists, err := im.lookup(`SELECT id FROM touches WHERE uid = ?`, t.UID)
@@ -575,7 +574,7 @@ func (im *importer) Task(line int, t *crm.BookTask) error {
 		return err
 	}
 	if err := t.Task.Validate(); err != nil {
-		return fmt.Errorf("task %s: %w", t.UID, err)
+		return within("task "+t.UID, err)
 	}
 	switch t.State {
 	case "open", "done", "dropped":
@@ -631,7 +630,7 @@ func (im *importer) KeyDate(line int, k *crm.BookKeyDate) error {
 		return err
 	}
 	if err := k.KeyDate.Validate(); err != nil {
-		return fmt.Errorf("key date %s: %w", k.UID, err)
+		return within("key date "+k.UID, err)
 	}
 	vals := []any{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, k.Leap, im.orNow(formatTime(k.CreatedAt))}
 	id, exists, err := im.lookup(`SELECT id FROM key_dates WHERE uid = ?`, k.UID)
@@ -691,7 +690,7 @@ func (im *importer) Setting(line int, s *crm.Setting) error {
 	}
 	v, err := def.Check(s.Value)
 	if err != nil {
-		return fmt.Errorf("setting %s: %w", s.Key, err)
+		return within("setting "+s.Key, err)
 	}
 	_, exists, err := im.lookup(`SELECT rowid FROM settings WHERE key = ?`, s.Key)
 	if err != nil {
@@ -731,4 +730,13 @@ func (im *importer) finish() error {
 		return err
 	}
 	return im.db.flushJournal(im.ctx, im.tx)
+}
+
+// within names the record an input error is about: "contact c1: unknown
+// tier "Z"". Other errors pass as they are.
+func within(what string, err error) error {
+	if code := crm.ErrorCode(err); code == crm.EINVALID || code == crm.ENOTFOUND {
+		return crm.Errorf(code, "%s: %s", what, crm.ErrorMessage(err))
+	}
+	return err
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -245,7 +244,7 @@ func (im *importer) draftDates(id int64, kds []crm.KeyDate) (bool, error) {
 			k.Calendar = "solar"
 		}
 		if err := k.Validate(); err != nil {
-			return added, fmt.Errorf("%s: %w", k.Kind, err)
+			return added, within(k.Kind, err)
 		}
 		if slices.ContainsFunc(have, func(h *crm.KeyDate) bool {
 			return crm.SameKeyDate(h, &k) || (k.Kind == "birthday" && h.Kind == "birthday")
