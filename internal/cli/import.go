@@ -218,6 +218,13 @@ func printImportReport(ios *iostreams.IOStreams, rep *crm.ImportReport) {
 	}
 	list(verb[0], rep.Added, none)
 	list(verb[1], rep.Updated, matched)
+	var matchedSame []*crm.ImportItem
+	for _, it := range rep.Unchanged {
+		if it.Match != "" {
+			matchedSame = append(matchedSame, it)
+		}
+	}
+	list("unchanged", matchedSame, matched)
 	list("skipped", rep.Skipped, func(it *crm.ImportItem) string { return it.Reason })
 	list("duplicate?", rep.Duplicates, func(it *crm.ImportItem) string {
 		return fmt.Sprintf("same name as %s (%d); see crm dupes", iostreams.CleanLine(it.Match), it.MatchID)
