@@ -47,10 +47,25 @@ var jsonDocProbes = map[string][]jsonProbe{
 	"Plan":           {{[]string{"plan", "ls", "--json"}, ".[]"}},
 	"Change (journal)": {{[]string{"undo", "--list", "--json"}, ".[]"},
 		{[]string{"history", "王科长", "--json"}, ".[]"}},
-	"Record change": {{[]string{"undo", "--list", "--json"}, ".[].changes[]"}},
-	"Backup":        {{[]string{"backup", "--json"}, "."}},
-	"Doctor":        {{[]string{"doctor", "--json"}, "."}},
-	"Doctor check":  {{[]string{"doctor", "--json"}, ".checks[]"}},
+	"Record change":     {{[]string{"undo", "--list", "--json"}, ".[].changes[]"}},
+	"Backup":            {{[]string{"backup", "--json"}, "."}},
+	"Doctor":            {{[]string{"doctor", "--json"}, "."}},
+	"Doctor check":      {{[]string{"doctor", "--json"}, ".checks[]"}},
+	"Book":              {{[]string{"export"}, "."}},
+	"Book account":      {{[]string{"export"}, ".accounts[]"}},
+	"Book contact":      {{[]string{"export"}, ".contacts[]"}},
+	"Book touch":        {{[]string{"export"}, ".touches[]"}},
+	"Book stage change": {{[]string{"export"}, ".stage_changes[]"}},
+	"Book task":         {{[]string{"export"}, ".tasks[]"}},
+	"Book key date":     {{[]string{"export"}, ".key_dates[]"}},
+	"Book plan":         {{[]string{"export"}, ".plans[]"}},
+	"Book setting":      {{[]string{"export"}, ".settings[]"}},
+	"Import report":     {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, "."}},
+	"Import item": {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".added[]"},
+		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".updated[]"},
+		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".likely_duplicates[]"},
+		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe-skip.ndjson"}, ".skipped[]"}},
+	"Import count": {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".counts.contact"}},
 }
 
 // jsonDocExtends names sections whose records carry every key of another.
@@ -98,6 +113,8 @@ func TestJSONDocumented(t *testing.T) {
 	run("add", "临时", "--tier", "B")
 	run("edit", "临时", "--title", "顾问")
 	run("rm", "临时", "--purge", "--yes")
+	run("plan", "add", "after-trial", "3d: ask how the trial went")
+	run("config", "set", "cadence.A", "3w")
 
 	for section, keys := range doc {
 		probes, ok := jsonDocProbes[section]
