@@ -103,6 +103,9 @@ type importer struct {
 	contacts map[string]int64 // uid → id of the contacts seen
 	pending  []pendingRef     // reporting lines to contacts later in the file
 	touched  bool             // a touch was written: last touches are recomputed
+	// noTouches: the book had no touch when the import began, so a touch's
+	// uid needs no lookup (one the file repeats fails as a duplicate).
+	noTouches bool
 	n        int
 }
 
@@ -226,6 +229,9 @@ func (im *importer) orNow(t string) string {
 // ImportBook implements crm.ImportService.
 func (s *BookService) ImportBook(ctx context.Context, o crm.ImportOptions, decode func(crm.BookSink) error) (*crm.ImportReport, error) {
 	return s.runImport(ctx, o, func(im *importer) error {
+		if err := im.tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM touches)`).Scan(&im.noTouches); err != nil {
+			return err
+		}
 		if err := decode(im); err != nil {
 			return err
 		}
@@ -462,9 +468,13 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 		return within("touch "+t.UID, err)
 	}
 	at, created := formatTime(t.At), im.orNow(formatTime(t.CreatedAt))
-	id, exists, err := im.lookup(`SELECT id FROM touches WHERE uid = ?`, t.UID)
-	if err != nil {
-		return err
+	var id int64
+	exists := false
+	if !im.noTouches {
+		var err error
+		if id, exists, err = im.lookup(`SELECT id FROM touches WHERE uid = ?`, t.UID); err != nil {
+			return err
+		}
 	}
 	if exists {
 		old, err := im.bookTouchByID(id)
