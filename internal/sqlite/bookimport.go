@@ -106,7 +106,7 @@ type importer struct {
 	// noTouches: the book had no touch when the import began, so a touch's
 	// uid needs no lookup (one the file repeats fails as a duplicate).
 	noTouches bool
-	n        int
+	n         int
 }
 
 // pendingRef is a reporting line to a uid not yet seen.
