@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -303,14 +304,16 @@ func unSafeCell(s string) string {
 	return s
 }
 
+// splitList splits a cell holding a list at any of seps, each item
+// trimmed, empty and repeated ones left out.
 func splitList(s string, seps string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
+		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
 	}
-	return out
+	return dedupe(out)
 }
 
 // csvDraft builds the Draft of one row; nil for a row with every cell
@@ -353,8 +356,12 @@ func csvDraft(rec, cols []string, line int) (*Draft, error) {
 			c.Phones = append(c.Phones, splitList(v, ";,/、，；\n")...)
 		case "emails":
 			c.Emails = append(c.Emails, splitList(v, ";,、，； \n")...)
-		case "tags":
-			c.Tags = append(c.Tags, splitList(v, ";,、，；\n")...)
+		case "tags": // Google Contacts: "* myContacts ::: 客户"
+			for _, t := range splitList(strings.ReplaceAll(v, ":::", ";"), ";,、，；\n") {
+				if t = strings.TrimSpace(strings.TrimPrefix(t, "* ")); t != "" {
+					c.Tags = append(c.Tags, t)
+				}
+			}
 		case "fields":
 			for _, kv := range splitList(v, ";；\n") {
 				k, val, _ := strings.Cut(kv, "=")
@@ -364,7 +371,7 @@ func csvDraft(rec, cols []string, line int) (*Draft, error) {
 				c.Fields[strings.TrimSpace(k)] = strings.TrimSpace(val)
 			}
 		case "birthday":
-			y, m, day, err := when.ParseMonthDay(v)
+			y, m, day, err := csvDate(v)
 			k := &crm.KeyDate{Kind: "birthday", Calendar: "solar", Year: y, Month: m, Day: day}
 			if err == nil {
 				err = k.Validate()
@@ -395,12 +402,41 @@ func csvDraft(rec, cols []string, line int) (*Draft, error) {
 	return d, nil
 }
 
+// dedupe leaves out repeated strings, keeping the first of each.
 func dedupe(s []string) []string {
-	var out []string
+	seen := make(map[string]bool, len(s))
+	out := s[:0:0]
 	for _, x := range s {
-		if !slices.Contains(out, x) {
+		if !seen[x] {
+			seen[x] = true
 			out = append(out, x)
 		}
 	}
 	return out
+}
+
+// csvDate reads a date cell: what when.ParseMonthDay reads (1968-03-15,
+// 1968/3/15, 3月15日, --03-15 …), and Outlook's 3/15/1968 (the day first
+// when the first number cannot be a month, 15/3/1968).
+func csvDate(s string) (y, m, d int, err error) {
+	y, m, d, err = when.ParseMonthDay(s)
+	if err == nil {
+		return
+	}
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 || len(parts[2]) != 4 {
+		return
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, perr := strconv.Atoi(p)
+		if perr != nil || v < 0 {
+			return
+		}
+		n[i] = v
+	}
+	if n[0] > 12 {
+		n[0], n[1] = n[1], n[0]
+	}
+	return n[2], n[0], n[1], nil
 }

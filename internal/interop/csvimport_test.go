@@ -148,3 +148,28 @@ func TestDecodeContactCSVMapAndTabs(t *testing.T) {
 		t.Errorf("outlook names = %+v", ds[0].Contact)
 	}
 }
+
+func TestDecodeContactCSVGoogleOutlook(t *testing.T) {
+	ds := decodeCSV(t, "Name,Given Name,Family Name,Birthday,Labels,Phone 1 - Value,E-mail 1 - Value\n"+
+		"Jane Doe,Jane,Doe,--04-15,* myContacts ::: 客户,+1 415 555 0100,jane@example.com\n", CSVOptions{})
+	c := ds[0].Contact
+	if c.Name != "Jane Doe" || !reflect.DeepEqual(c.Tags, []string{"myContacts", "客户"}) || c.Phones[0] != "+1 415 555 0100" || c.Emails[0] != "jane@example.com" {
+		t.Errorf("Google CSV = %+v", c)
+	}
+	if k := ds[0].KeyDates[0]; k.Year != 0 || k.Month != 4 || k.Day != 15 {
+		t.Errorf("Google birthday = %+v", k)
+	}
+	ds = decodeCSV(t, "First Name,Last Name,Company,Job Title,Mobile Phone,Birthday,Categories\n"+
+		"John,Smith,Contoso,Manager,(425) 555-0199,4/15/1985,VIP;West\n"+
+		"Ann,Lee,,,,25/12/1990,\n", CSVOptions{})
+	c = ds[0].Contact
+	if c.Name != "John Smith" || c.Account != "Contoso" || c.Title != "Manager" || !reflect.DeepEqual(c.Tags, []string{"VIP", "West"}) {
+		t.Errorf("Outlook CSV = %+v", c)
+	}
+	if k := ds[0].KeyDates[0]; k.Year != 1985 || k.Month != 4 || k.Day != 15 {
+		t.Errorf("Outlook birthday = %+v", k)
+	}
+	if k := ds[1].KeyDates[0]; k.Year != 1990 || k.Month != 12 || k.Day != 25 {
+		t.Errorf("day-first birthday = %+v", k)
+	}
+}

@@ -46,7 +46,7 @@ type vcardLines struct {
 	peek     string
 	peekLine int
 	hasPeek  bool
-	b        strings.Builder
+	b        []byte
 	err      error
 }
 
@@ -73,34 +73,34 @@ func (s *vcardLines) next() (string, int, bool) {
 	if !ok {
 		return "", 0, false
 	}
-	qp := isQP(l)
-	skip := isBinary(l) // a photo's base64 is dropped, not joined
-	s.b.Reset()
-	s.b.WriteString(l)
+	s.b = append(s.b[:0], l...)
+	headDone := strings.IndexByte(l, ':') >= 0
+	qp := headDone && isQP(l)
+	skip := headDone && isBinary(l) // a photo's base64 is dropped, not joined
 	for {
 		m, mn, ok := s.physical()
 		if !ok {
 			break
 		}
-		cur := s.b.String() // no copy
-		if qp && strings.HasSuffix(cur, "=") && !isMarker(m, "END") {
+		if qp && len(s.b) > 0 && s.b[len(s.b)-1] == '=' && !isMarker(m, "END") {
 			// A soft break: the next line continues the value as it is.
-			s.b.Reset()
-			s.b.WriteString(cur[:len(cur)-1])
-			s.b.WriteString(m)
+			s.b = append(s.b[:len(s.b)-1], m...)
 			continue
 		}
 		if m != "" && (m[0] == ' ' || m[0] == '\t') {
 			if !skip {
-				s.b.WriteString(m[1:])
-				qp = qp || isQP(s.b.String())
+				s.b = append(s.b, m[1:]...)
+				if !headDone && strings.IndexByte(m, ':') >= 0 {
+					headDone = true
+					qp, skip = isQP(string(s.b)), isBinary(string(s.b))
+				}
 			}
 			continue
 		}
 		s.peek, s.peekLine, s.hasPeek = m, mn, true
 		break
 	}
-	return strings.Clone(s.b.String()), n, true
+	return string(s.b), n, true
 }
 
 // head is the name and parameters of a content line: what comes before

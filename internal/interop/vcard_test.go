@@ -78,6 +78,9 @@ func randContact(r *rand.Rand) (*crm.Contact, []crm.KeyDate) {
 		Ladder:  "business", Stage: "met",
 		WeChat:   trim(randText(r, 3, false)),
 		Hometown: trim(randText(r, 3, false)),
+		School:   trim(randText(r, 3, false)),
+		Source:   trim(randText(r, 3, false)),
+		Style:    []string{"", "driver", "amiable"}[r.IntN(3)],
 		Address:  trim(randText(r, 10, true)),
 		Notes:    randText(r, 60, true),
 	}
