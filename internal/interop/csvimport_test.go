@@ -173,3 +173,17 @@ func TestDecodeContactCSVGoogleOutlook(t *testing.T) {
 		t.Errorf("day-first birthday = %+v", k)
 	}
 }
+
+// TestDecodeContactCSVUTF16: Excel's and WPS's "Unicode text" is UTF-16
+// with a BOM, tab separated.
+func TestDecodeContactCSVUTF16(t *testing.T) {
+	text := "姓名\t手机\r\n王科长\t138\r\n"
+	b := []byte{0xFF, 0xFE}
+	for _, r := range text {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	ds := decodeCSV(t, string(b), CSVOptions{})
+	if len(ds) != 1 || ds[0].Contact.Name != "王科长" || ds[0].Contact.Phones[0] != "138" {
+		t.Errorf("drafts = %+v", ds)
+	}
+}

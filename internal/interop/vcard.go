@@ -316,12 +316,16 @@ func splitEscaped(s string, sep byte) []string {
 // DecodeVCards reads the vCards of r (versions 2.1, 3.0 and 4.0, as
 // Google Contacts, iOS, Android and Outlook write them) and calls fn with
 // each one as a Draft, in file order. Properties the book has no place
-// for (PHOTO, URL, …) are skipped. A file that is not vCard, a card
+// for (PHOTO, URL, …) are skipped; a UTF-8 BOM is skipped. A file that is not vCard, a card
 // without END:VCARD or without a name, or a value that cannot be decoded
 // stops the reading with a *DecodeError naming its line; an error from fn
 // is returned as it is.
 func DecodeVCards(r io.Reader, fn func(Draft) error) error {
-	s := &vcardLines{r: bufio.NewReaderSize(r, 64<<10)}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); string(b) == "\uFEFF" {
+		br.Discard(3) // a BOM, as Windows tools write one
+	}
+	s := &vcardLines{r: br}
 	var props []vprop
 	begin, cards := 0, 0
 	for {

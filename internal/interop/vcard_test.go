@@ -202,3 +202,10 @@ func TestDecodeVCardErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeVCardsBOMAndCase(t *testing.T) {
+	ds := decodeAll(t, "\uFEFFbegin:vcard\nversion:3.0\nfn:王科长\ntel;type=cell:1\nend:vcard\n")
+	if len(ds) != 1 || ds[0].Contact.Name != "王科长" || ds[0].Contact.Phones[0] != "1" {
+		t.Errorf("drafts = %+v", ds)
+	}
+}
