@@ -85,8 +85,8 @@ var csvHeaders = map[string][]string{
 	csvFamily:    {"姓", "lastname", "familyname", "surname"},
 	"account":    {"公司", "单位", "公司名称", "工作单位", "单位名称", "客户", "组织", "company", "companyname", "organization", "organisation", "organization1name", "org"},
 	"title":      {"职务", "职位", "头衔", "职称", "jobtitle", "position", "organization1title"},
-	"phones":     {"手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "座机", "办公电话", "移动电话", "phone", "mobile", "mobilephone", "cell", "cellphone", "tel", "telephone", "businessphone", "homephone", "primaryphone", "phone1value"},
-	"emails":     {"邮箱", "电子邮件", "电子邮箱", "邮件", "email", "e-mail", "mail", "emailaddress", "e-mailaddress", "email1value"},
+	"phones":     {"手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "座机", "办公电话", "移动电话", "phone", "mobile", "mobilephone", "cell", "cellphone", "tel", "telephone", "businessphone", "businessphone2", "homephone", "homephone2", "otherphone", "primaryphone", "phone1value", "phone2value", "phone3value"},
+	"emails":     {"邮箱", "电子邮件", "电子邮箱", "邮件", "email", "e-mail", "mail", "emailaddress", "email2address", "email3address", "email1value", "email2value", "email3value"},
 	"wechat":     {"微信", "微信号", "weixin"},
 	"tier":       {"级别", "等级", "客户级别", "客户等级"},
 	"ladder":     {"关系阶梯"},
@@ -283,10 +283,14 @@ func csvColumns(header []string, m map[string]string) ([]string, error) {
 		cols[i] = f
 		named = named || f == "name" || f == csvGiven || f == csvFamily
 	}
-	seen := strings.Join(header, ", ")
+	shown := make([]string, len(header))
+	for i, h := range header {
+		shown[i] = showable(h)
+	}
+	seen := strings.Join(shown, ", ")
 	for col := range m {
 		if _, left := byHeader[headerKey(col)]; left {
-			return nil, &DecodeError{Line: 1, Msg: fmt.Sprintf("--map names column %q, which the header does not have (headers: %s)", col, seen)}
+			return nil, &DecodeError{Line: 1, Msg: fmt.Sprintf("--map names column %q, which the header does not have (headers: %s)", showable(col), seen)}
 		}
 	}
 	if !named {
@@ -439,4 +443,15 @@ func csvDate(s string) (y, m, d int, err error) {
 		n[0], n[1] = n[1], n[0]
 	}
 	return n[2], n[0], n[1], nil
+}
+
+// showable is a header as a message may show it: terminal sequences and
+// control characters, which a header may hold, removed.
+func showable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, cleanText(s))
 }

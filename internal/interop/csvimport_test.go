@@ -123,6 +123,7 @@ func TestDecodeContactCSVErrors(t *testing.T) {
 		want string
 	}{
 		{"Phone,Email\n1,a@b\n", CSVOptions{}, "line 1: no name column among the headers (Phone, Email)"},
+		{"\x1b[31mPhone\x1b[0m,\"E\x07mail\"\n1,a@b\n", CSVOptions{}, "line 1: no name column among the headers (Phone, Email)"},
 		{"Name,Phone\n王,1\n李,2,3\n", CSVOptions{}, "line 3: row has 3 cells, the header has 2"},
 		{"Name,Phone\n,1\n", CSVOptions{}, "line 2: row has no name"},
 		{"Name,Phone\n\"王,1\n", CSVOptions{}, "line 2"},

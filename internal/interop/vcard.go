@@ -146,7 +146,7 @@ func parseProp(l string, n int) (vprop, error) {
 		p.Group, name = g, rest
 	}
 	p.name = strings.ToUpper(name)
-	if p.name == "" {
+	if !isPropName(p.name) || !isPropName(strings.ToUpper(p.Group)) && p.Group != "" {
 		return p, &DecodeError{Line: n, Msg: fmt.Sprintf("not a vCard property: %q", clip(l))}
 	}
 	rest := l[i:]
@@ -187,6 +187,22 @@ func parseProp(l string, n int) (vprop, error) {
 	}
 	p.Value = rest[1:]
 	return p, nil
+}
+
+// isPropName reports whether s is a property or group name: letters,
+// digits, "-" and "_" (which some producers use), nothing that a message
+// naming it could not show.
+func isPropName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func clip(s string) string {

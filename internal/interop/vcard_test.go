@@ -191,6 +191,7 @@ func TestDecodeVCardErrors(t *testing.T) {
 		{"BEGIN:VCARD\r\nFN:a\r\nBDAY:1985-13-40\r\nEND:VCARD\r\n", "line 3: BDAY \"1985-13-40\" is not a date"},
 		{"BEGIN:VCARD\r\nFN:a\r\nBEGIN:VCARD\r\nFN:b\r\nEND:VCARD\r\n", "line 1: card has no END:VCARD before the next BEGIN:VCARD at line 3"},
 		{"BEGIN:VCARD\r\nFN\r\nEND:VCARD\r\n", "line 2: not a vCard property"},
+		{"BEGIN:VCARD\r\nFN:a\r\nX-\x1b[31m:red\r\nEND:VCARD\r\n", `line 3: not a vCard property: "X-\x1b[31m:red"`},
 	} {
 		err := DecodeVCards(strings.NewReader(tc.in), func(Draft) error { return nil })
 		var de *DecodeError
