@@ -142,15 +142,22 @@ func headerKey(h string) string {
 // other columns are left out. A row with another number of cells than the
 // header, a row without a name and a file without a name column are
 // *DecodeError naming the line.
-func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) error {
+func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) (err error) {
 	br, err := csvText(r)
 	if err != nil {
 		return err
 	}
-	sep, err := sniffSeparator(br)
+	sep, off, err := sniffSeparator(br)
 	if err != nil {
 		return err
 	}
+	var fnErr error // returned as it is
+	defer func() { // lines count from the file's start, Excel's "sep=" line included
+		var de *DecodeError
+		if off > 0 && fnErr == nil && errors.As(err, &de) && de.Line > 0 {
+			de.Line += off
+		}
+	}()
 	cr := csv.NewReader(br)
 	cr.Comma = sep
 	cr.FieldsPerRecord = -1
@@ -182,15 +189,15 @@ func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) error 
 			}
 			return &DecodeError{Line: line, Msg: fmt.Sprintf("row has %d cells, the header has %d", len(rec), width)}
 		}
-		d, err := csvDraft(rec, cols, line)
+		d, err := csvDraft(rec, cols, line+off)
 		if err != nil {
 			return err
 		}
 		if d == nil {
 			continue
 		}
-		if err := fn(*d); err != nil {
-			return err
+		if fnErr = fn(*d); fnErr != nil {
+			return fnErr
 		}
 	}
 }
@@ -231,14 +238,20 @@ func validPrefix(b []byte, more bool) bool {
 	return utf8.Valid(b)
 }
 
-// sniffSeparator picks the separator the header line has most of.
-func sniffSeparator(br *bufio.Reader) (rune, error) {
+// sniffSeparator picks the separator the header line has most of, or the
+// one a first line "sep=;" names (Excel writes and reads it), which it
+// then skips: off is the lines skipped.
+func sniffSeparator(br *bufio.Reader) (sep rune, off int, err error) {
 	head, err := br.Peek(br.Size())
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return 0, err
+		return 0, 0, err
 	}
 	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		head = head[:i]
+	}
+	if h := bytes.TrimSuffix(head, []byte("\r")); len(h) == 5 && bytes.EqualFold(h[:4], []byte("sep=")) && h[4] != '"' && h[4] < utf8.RuneSelf {
+		br.Discard(len(head) + 1)
+		return rune(h[4]), 1, nil
 	}
 	best, n := ',', bytes.Count(head, []byte{','})
 	for _, c := range []rune{'\t', ';'} {
@@ -246,7 +259,7 @@ func sniffSeparator(br *bufio.Reader) (rune, error) {
 			best, n = c, m
 		}
 	}
-	return best, nil
+	return best, 0, nil
 }
 
 func csvError(err error) error {

@@ -188,3 +188,16 @@ func TestDecodeContactCSVUTF16(t *testing.T) {
 		t.Errorf("drafts = %+v", ds)
 	}
 }
+
+// TestDecodeContactCSVSepLine: Excel's "sep=;" first line names the
+// separator and still counts in line numbers.
+func TestDecodeContactCSVSepLine(t *testing.T) {
+	ds := decodeCSV(t, "sep=;\r\nName;Company\r\nMüller, Hans;ACME\r\n", CSVOptions{})
+	if len(ds) != 1 || ds[0].Contact.Name != "Müller, Hans" || ds[0].Contact.Account != "ACME" || ds[0].Line != 3 {
+		t.Errorf("drafts = %+v", ds)
+	}
+	err := DecodeContactCSV(strings.NewReader("sep=;\nName;Company\nA;B;C\n"), CSVOptions{}, func(Draft) error { return nil })
+	if err == nil || err.Error() != "line 3: row has 3 cells, the header has 2" {
+		t.Errorf("error = %v", err)
+	}
+}
