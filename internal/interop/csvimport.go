@@ -152,7 +152,7 @@ func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) (err e
 		return err
 	}
 	var fnErr error // returned as it is
-	defer func() { // lines count from the file's start, Excel's "sep=" line included
+	defer func() {  // lines count from the file's start, Excel's "sep=" line included
 		var de *DecodeError
 		if off > 0 && fnErr == nil && errors.As(err, &de) && de.Line > 0 {
 			de.Line += off
