@@ -151,8 +151,10 @@ func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) (err e
 	if err != nil {
 		return err
 	}
-	var fnErr error // returned as it is
-	defer func() {  // lines count from the file's start, Excel's "sep=" line included
+	// Lines count from the file's start, Excel's "sep=" line included; an
+	// error of fn is returned as it is.
+	var fnErr error
+	defer func() {
 		var de *DecodeError
 		if off > 0 && fnErr == nil && errors.As(err, &de) && de.Line > 0 {
 			de.Line += off

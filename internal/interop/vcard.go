@@ -332,10 +332,11 @@ func splitEscaped(s string, sep byte) []string {
 // DecodeVCards reads the vCards of r (versions 2.1, 3.0 and 4.0, as
 // Google Contacts, iOS, Android and Outlook write them) and calls fn with
 // each one as a Draft, in file order. Properties the book has no place
-// for (PHOTO, URL, …) are skipped; a UTF-8 BOM is skipped. A file that is not vCard, a card
-// without END:VCARD or without a name, or a value that cannot be decoded
-// stops the reading with a *DecodeError naming its line; an error from fn
-// is returned as it is.
+// for (PHOTO, URL, LABEL, X-ANDROID-CUSTOM, …) are skipped unread, and so
+// is a UTF-8 BOM. A file that is not vCard, a card without END:VCARD or
+// without a name, or a value read that cannot be decoded stops the
+// reading with a *DecodeError naming its line; an error from fn is
+// returned as it is.
 func DecodeVCards(r io.Reader, fn func(Draft) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); string(b) == "\uFEFF" {
@@ -418,6 +419,16 @@ func isWeChatLabel(l string) bool {
 	return false
 }
 
+// vcardRead are the properties cardDraft reads (and X-CRM-* of crmField,
+// and any labelled WeChat).
+var vcardRead = map[string]bool{
+	vcard.FieldFormattedName: true, vcard.FieldName: true, vcard.FieldTelephone: true, vcard.FieldEmail: true,
+	vcard.FieldOrganization: true, vcard.FieldTitle: true, vcard.FieldAddress: true, vcard.FieldNote: true,
+	vcard.FieldCategories: true, vcard.FieldUID: true, vcard.FieldBirthday: true, vcard.FieldAnniversary: true,
+	"X-ANNIVERSARY": true, "X-ABDATE": true, vcard.FieldIMPP: true, "X-SOCIALPROFILE": true,
+	"X-CRM-WECHAT": true, "X-WECHAT": true, "X-WEIXIN": true, "X-WECHAT-ID": true, "X-CRM-TIER": true,
+}
+
 // cardDraft builds the Draft of one card's properties.
 func cardDraft(props []vprop, begin int) (Draft, error) {
 	d := Draft{Line: begin}
@@ -425,11 +436,8 @@ func cardDraft(props []vprop, begin int) (Draft, error) {
 	labels := map[string]string{}
 	for i := range props {
 		p := &props[i]
-		if p.name == "X-ABLABEL" && p.Group != "" {
-			if err := p.decodeValue(); err != nil {
-				return d, err
-			}
-			labels[p.Group] = abLabel(p.Value)
+		if p.name == "X-ABLABEL" && p.Group != "" && p.decodeValue() == nil {
+			labels[p.Group] = abLabel(p.Value) // a label that cannot be read is no label
 		}
 	}
 	var fn string
@@ -437,14 +445,13 @@ func cardDraft(props []vprop, begin int) (Draft, error) {
 	var phones, prefPhones, emails, prefEmails []string
 	for i := range props {
 		p := &props[i]
-		switch p.name {
-		case vcard.FieldPhoto, vcard.FieldLogo, vcard.FieldSound, "KEY", "X-ABLABEL", vcard.FieldVersion:
-			continue
+		label := labels[p.Group]
+		if !vcardRead[p.name] && crmField(p.name) == nil && !isWeChatLabel(label) {
+			continue // nothing the book keeps: not decoded, so it cannot fail
 		}
 		if err := p.decodeValue(); err != nil {
 			return d, err
 		}
-		label := labels[p.Group]
 		pref := p.Params.HasType("pref") || p.Params.Get(vcard.ParamPreferred) == "1"
 		switch p.name {
 		case vcard.FieldFormattedName:

@@ -210,3 +210,13 @@ func TestDecodeVCardsBOMAndCase(t *testing.T) {
 		t.Errorf("drafts = %+v", ds)
 	}
 }
+
+// TestDecodeVCardsSkipsUnread: a property the book does not keep cannot
+// stop an import, however it is encoded.
+func TestDecodeVCardsSkipsUnread(t *testing.T) {
+	ds := decodeAll(t, "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:王\r\nLABEL;ENCODING=QUOTED-PRINTABLE:=ZZ\r\nX-FOO:\xff\xfe\r\n"+
+		"item1.X-ABLabel;ENCODING=QUOTED-PRINTABLE:=Q\r\nitem1.TEL:1\r\nEND:VCARD\r\n")
+	if len(ds) != 1 || ds[0].Contact.Name != "王" || ds[0].Contact.Phones[0] != "1" {
+		t.Errorf("drafts = %+v", ds)
+	}
+}
