@@ -227,19 +227,20 @@ func (p *vprop) decodeValue() error {
 		}
 		v = string(b)
 	}
-	if cs := p.Params.Get("CHARSET"); cs != "" && !utf8.ValidString(v) {
+	if !utf8.ValidString(v) {
+		cs := p.Params.Get("CHARSET")
 		enc := charsetEncoding(cs)
-		if enc == nil {
+		switch u := strings.ToUpper(cs); {
+		case cs == "" || u == "UTF-8" || u == "UTF8" || u == "US-ASCII":
+			return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s is not UTF-8 text, and no CHARSET names what it is", p.name)}
+		case enc == nil:
 			return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s: unsupported CHARSET %q", p.name, cs)}
 		}
 		s, err := enc.NewDecoder().String(v)
-		if err != nil {
-			return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s: not %s text", p.name, cs)}
+		if err != nil || !utf8.ValidString(s) {
+			return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s: not %s text", p.name, strings.ToUpper(cs))}
 		}
 		v = s
-	}
-	if !utf8.ValidString(v) {
-		return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s is not UTF-8 text (and names no CHARSET it is in)", p.name)}
 	}
 	p.Value = v
 	return nil
