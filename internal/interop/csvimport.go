@@ -137,7 +137,7 @@ func headerKey(h string) string {
 // with its BOM (a spreadsheet's "Unicode text") and GB18030 (Excel's
 // default on Chinese Windows) when the start of the file is not UTF-8,
 // and takes comma, tab or semicolon as the separator, whichever the
-// header line has most of. Headers are matched by opts.Map, then by the
+// header line has most of (or the one an Excel "sep=;" line names). Headers are matched by opts.Map, then by the
 // keys of ContactCSVHeader and the common Chinese and English names;
 // other columns are left out. A row with another number of cells than the
 // header, a row without a name and a file without a name column are
@@ -191,13 +191,14 @@ func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) (err e
 			}
 			return &DecodeError{Line: line, Msg: fmt.Sprintf("row has %d cells, the header has %d", len(rec), width)}
 		}
-		d, err := csvDraft(rec, cols, line+off)
+		d, err := csvDraft(rec, cols, line)
 		if err != nil {
 			return err
 		}
 		if d == nil {
 			continue
 		}
+		d.Line += off
 		if fnErr = fn(*d); fnErr != nil {
 			return fnErr
 		}

@@ -200,4 +200,8 @@ func TestDecodeContactCSVSepLine(t *testing.T) {
 	if err == nil || err.Error() != "line 3: row has 3 cells, the header has 2" {
 		t.Errorf("error = %v", err)
 	}
+	err = DecodeContactCSV(strings.NewReader("sep=;\nName;Company\n;B\n"), CSVOptions{}, func(Draft) error { return nil })
+	if err == nil || err.Error() != "line 3: row has no name" {
+		t.Errorf("error = %v", err)
+	}
 }
