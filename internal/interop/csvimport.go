@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -84,8 +85,8 @@ var csvHeaders = map[string][]string{
 	csvFamily:    {"姓", "lastname", "familyname", "surname"},
 	"account":    {"公司", "单位", "公司名称", "工作单位", "单位名称", "客户", "组织", "company", "companyname", "organization", "organisation", "organization1name", "org"},
 	"title":      {"职务", "职位", "头衔", "职称", "jobtitle", "position", "organization1title"},
-	"phones":     {"手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "座机", "办公电话", "移动电话", "phone", "mobile", "mobilephone", "cell", "cellphone", "tel", "telephone", "businessphone", "homephone", "primaryphone", "phone1value"},
-	"emails":     {"邮箱", "电子邮件", "电子邮箱", "邮件", "email", "e-mail", "mail", "emailaddress", "e-mailaddress", "email1value"},
+	"phones":     {"手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "座机", "办公电话", "移动电话", "phone", "mobile", "mobilephone", "cell", "cellphone", "tel", "telephone", "businessphone", "businessphone2", "homephone", "homephone2", "otherphone", "primaryphone", "phone1value", "phone2value", "phone3value"},
+	"emails":     {"邮箱", "电子邮件", "电子邮箱", "邮件", "email", "e-mail", "mail", "emailaddress", "email2address", "email3address", "email1value", "email2value", "email3value"},
 	"wechat":     {"微信", "微信号", "weixin"},
 	"tier":       {"级别", "等级", "客户级别", "客户等级"},
 	"ladder":     {"关系阶梯"},
@@ -136,20 +137,29 @@ func headerKey(h string) string {
 // with its BOM (a spreadsheet's "Unicode text") and GB18030 (Excel's
 // default on Chinese Windows) when the start of the file is not UTF-8,
 // and takes comma, tab or semicolon as the separator, whichever the
-// header line has most of. Headers are matched by opts.Map, then by the
+// header line has most of (or the one an Excel "sep=;" line names). Headers are matched by opts.Map, then by the
 // keys of ContactCSVHeader and the common Chinese and English names;
 // other columns are left out. A row with another number of cells than the
 // header, a row without a name and a file without a name column are
 // *DecodeError naming the line.
-func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) error {
+func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) (err error) {
 	br, err := csvText(r)
 	if err != nil {
 		return err
 	}
-	sep, err := sniffSeparator(br)
+	sep, off, err := sniffSeparator(br)
 	if err != nil {
 		return err
 	}
+	// Lines count from the file's start, Excel's "sep=" line included; an
+	// error of fn is returned as it is.
+	var fnErr error
+	defer func() {
+		var de *DecodeError
+		if off > 0 && fnErr == nil && errors.As(err, &de) && de.Line > 0 {
+			de.Line += off
+		}
+	}()
 	cr := csv.NewReader(br)
 	cr.Comma = sep
 	cr.FieldsPerRecord = -1
@@ -188,8 +198,9 @@ func DecodeContactCSV(r io.Reader, opts CSVOptions, fn func(Draft) error) error 
 		if d == nil {
 			continue
 		}
-		if err := fn(*d); err != nil {
-			return err
+		d.Line += off
+		if fnErr = fn(*d); fnErr != nil {
+			return fnErr
 		}
 	}
 }
@@ -230,14 +241,20 @@ func validPrefix(b []byte, more bool) bool {
 	return utf8.Valid(b)
 }
 
-// sniffSeparator picks the separator the header line has most of.
-func sniffSeparator(br *bufio.Reader) (rune, error) {
+// sniffSeparator picks the separator the header line has most of, or the
+// one a first line "sep=;" names (Excel writes and reads it), which it
+// then skips: off is the lines skipped.
+func sniffSeparator(br *bufio.Reader) (sep rune, off int, err error) {
 	head, err := br.Peek(br.Size())
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return 0, err
+		return 0, 0, err
 	}
 	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		head = head[:i]
+	}
+	if h := bytes.TrimSuffix(head, []byte("\r")); len(h) == 5 && bytes.EqualFold(h[:4], []byte("sep=")) && h[4] != '"' && h[4] < utf8.RuneSelf {
+		br.Discard(len(head) + 1)
+		return rune(h[4]), 1, nil
 	}
 	best, n := ',', bytes.Count(head, []byte{','})
 	for _, c := range []rune{'\t', ';'} {
@@ -245,7 +262,7 @@ func sniffSeparator(br *bufio.Reader) (rune, error) {
 			best, n = c, m
 		}
 	}
-	return best, nil
+	return best, 0, nil
 }
 
 func csvError(err error) error {
@@ -282,10 +299,14 @@ func csvColumns(header []string, m map[string]string) ([]string, error) {
 		cols[i] = f
 		named = named || f == "name" || f == csvGiven || f == csvFamily
 	}
-	seen := strings.Join(header, ", ")
+	shown := make([]string, len(header))
+	for i, h := range header {
+		shown[i] = showable(h)
+	}
+	seen := strings.Join(shown, ", ")
 	for col := range m {
 		if _, left := byHeader[headerKey(col)]; left {
-			return nil, &DecodeError{Line: 1, Msg: fmt.Sprintf("--map names column %q, which the header does not have (headers: %s)", col, seen)}
+			return nil, &DecodeError{Line: 1, Msg: fmt.Sprintf("--map names column %q, which the header does not have (headers: %s)", showable(col), seen)}
 		}
 	}
 	if !named {
@@ -303,14 +324,16 @@ func unSafeCell(s string) string {
 	return s
 }
 
+// splitList splits a cell holding a list at any of seps, each item
+// trimmed, empty and repeated ones left out.
 func splitList(s string, seps string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
+		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
 	}
-	return out
+	return dedupe(out)
 }
 
 // csvDraft builds the Draft of one row; nil for a row with every cell
@@ -353,8 +376,12 @@ func csvDraft(rec, cols []string, line int) (*Draft, error) {
 			c.Phones = append(c.Phones, splitList(v, ";,/、，；\n")...)
 		case "emails":
 			c.Emails = append(c.Emails, splitList(v, ";,、，； \n")...)
-		case "tags":
-			c.Tags = append(c.Tags, splitList(v, ";,、，；\n")...)
+		case "tags": // Google Contacts: "* myContacts ::: 客户"
+			for _, t := range splitList(strings.ReplaceAll(v, ":::", ";"), ";,、，；\n") {
+				if t = strings.TrimSpace(strings.TrimPrefix(t, "* ")); t != "" {
+					c.Tags = append(c.Tags, t)
+				}
+			}
 		case "fields":
 			for _, kv := range splitList(v, ";；\n") {
 				k, val, _ := strings.Cut(kv, "=")
@@ -364,7 +391,7 @@ func csvDraft(rec, cols []string, line int) (*Draft, error) {
 				c.Fields[strings.TrimSpace(k)] = strings.TrimSpace(val)
 			}
 		case "birthday":
-			y, m, day, err := when.ParseMonthDay(v)
+			y, m, day, err := csvDate(v)
 			k := &crm.KeyDate{Kind: "birthday", Calendar: "solar", Year: y, Month: m, Day: day}
 			if err == nil {
 				err = k.Validate()
@@ -395,12 +422,52 @@ func csvDraft(rec, cols []string, line int) (*Draft, error) {
 	return d, nil
 }
 
+// dedupe leaves out repeated strings, keeping the first of each.
 func dedupe(s []string) []string {
-	var out []string
+	seen := make(map[string]bool, len(s))
+	out := s[:0:0]
 	for _, x := range s {
-		if !slices.Contains(out, x) {
+		if !seen[x] {
+			seen[x] = true
 			out = append(out, x)
 		}
 	}
 	return out
+}
+
+// csvDate reads a date cell: what when.ParseMonthDay reads (1968-03-15,
+// 1968/3/15, 3月15日, --03-15 …), and Outlook's 3/15/1968 (the day first
+// when the first number cannot be a month, 15/3/1968).
+func csvDate(s string) (y, m, d int, err error) {
+	y, m, d, err = when.ParseMonthDay(s)
+	if err == nil {
+		return
+	}
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 || len(parts[2]) != 4 {
+		return
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, perr := strconv.Atoi(p)
+		if perr != nil || v < 0 {
+			return
+		}
+		n[i] = v
+	}
+	if n[0] > 12 {
+		n[0], n[1] = n[1], n[0]
+	}
+	return n[2], n[0], n[1], nil
+}
+
+// showable is a header as a message may show it: terminal sequences and
+// control characters, which a header may hold, removed.
+func showable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, cleanText(s))
 }

@@ -123,6 +123,7 @@ func TestDecodeContactCSVErrors(t *testing.T) {
 		want string
 	}{
 		{"Phone,Email\n1,a@b\n", CSVOptions{}, "line 1: no name column among the headers (Phone, Email)"},
+		{"\x1b[31mPhone\x1b[0m,\"E\x07mail\"\n1,a@b\n", CSVOptions{}, "line 1: no name column among the headers (Phone, Email)"},
 		{"Name,Phone\n王,1\n李,2,3\n", CSVOptions{}, "line 3: row has 3 cells, the header has 2"},
 		{"Name,Phone\n,1\n", CSVOptions{}, "line 2: row has no name"},
 		{"Name,Phone\n\"王,1\n", CSVOptions{}, "line 2"},
@@ -146,5 +147,61 @@ func TestDecodeContactCSVMapAndTabs(t *testing.T) {
 	ds = decodeCSV(t, "First Name,Last Name,E-mail Address\nJohn,Smith,j@x.com\n", CSVOptions{})
 	if ds[0].Contact.Name != "John Smith" || ds[0].Contact.Emails[0] != "j@x.com" {
 		t.Errorf("outlook names = %+v", ds[0].Contact)
+	}
+}
+
+func TestDecodeContactCSVGoogleOutlook(t *testing.T) {
+	ds := decodeCSV(t, "Name,Given Name,Family Name,Birthday,Labels,Phone 1 - Value,E-mail 1 - Value\n"+
+		"Jane Doe,Jane,Doe,--04-15,* myContacts ::: 客户,+1 415 555 0100,jane@example.com\n", CSVOptions{})
+	c := ds[0].Contact
+	if c.Name != "Jane Doe" || !reflect.DeepEqual(c.Tags, []string{"myContacts", "客户"}) || c.Phones[0] != "+1 415 555 0100" || c.Emails[0] != "jane@example.com" {
+		t.Errorf("Google CSV = %+v", c)
+	}
+	if k := ds[0].KeyDates[0]; k.Year != 0 || k.Month != 4 || k.Day != 15 {
+		t.Errorf("Google birthday = %+v", k)
+	}
+	ds = decodeCSV(t, "First Name,Last Name,Company,Job Title,Mobile Phone,Birthday,Categories\n"+
+		"John,Smith,Contoso,Manager,(425) 555-0199,4/15/1985,VIP;West\n"+
+		"Ann,Lee,,,,25/12/1990,\n", CSVOptions{})
+	c = ds[0].Contact
+	if c.Name != "John Smith" || c.Account != "Contoso" || c.Title != "Manager" || !reflect.DeepEqual(c.Tags, []string{"VIP", "West"}) {
+		t.Errorf("Outlook CSV = %+v", c)
+	}
+	if k := ds[0].KeyDates[0]; k.Year != 1985 || k.Month != 4 || k.Day != 15 {
+		t.Errorf("Outlook birthday = %+v", k)
+	}
+	if k := ds[1].KeyDates[0]; k.Year != 1990 || k.Month != 12 || k.Day != 25 {
+		t.Errorf("day-first birthday = %+v", k)
+	}
+}
+
+// TestDecodeContactCSVUTF16: Excel's and WPS's "Unicode text" is UTF-16
+// with a BOM, tab separated.
+func TestDecodeContactCSVUTF16(t *testing.T) {
+	text := "姓名\t手机\r\n王科长\t138\r\n"
+	b := []byte{0xFF, 0xFE}
+	for _, r := range text {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	ds := decodeCSV(t, string(b), CSVOptions{})
+	if len(ds) != 1 || ds[0].Contact.Name != "王科长" || ds[0].Contact.Phones[0] != "138" {
+		t.Errorf("drafts = %+v", ds)
+	}
+}
+
+// TestDecodeContactCSVSepLine: Excel's "sep=;" first line names the
+// separator and still counts in line numbers.
+func TestDecodeContactCSVSepLine(t *testing.T) {
+	ds := decodeCSV(t, "sep=;\r\nName;Company\r\nMüller, Hans;ACME\r\n", CSVOptions{})
+	if len(ds) != 1 || ds[0].Contact.Name != "Müller, Hans" || ds[0].Contact.Account != "ACME" || ds[0].Line != 3 {
+		t.Errorf("drafts = %+v", ds)
+	}
+	err := DecodeContactCSV(strings.NewReader("sep=;\nName;Company\nA;B;C\n"), CSVOptions{}, func(Draft) error { return nil })
+	if err == nil || err.Error() != "line 3: row has 3 cells, the header has 2" {
+		t.Errorf("error = %v", err)
+	}
+	err = DecodeContactCSV(strings.NewReader("sep=;\nName;Company\n;B\n"), CSVOptions{}, func(Draft) error { return nil })
+	if err == nil || err.Error() != "line 3: row has no name" {
+		t.Errorf("error = %v", err)
 	}
 }

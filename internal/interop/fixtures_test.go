@@ -106,7 +106,7 @@ func TestFixtureAndroid(t *testing.T) {
 	}
 	checkContact(t, "张伟", ds[0].Contact, crm.Contact{
 		Name: "张伟", Account: "中兴通讯", Title: "销售经理",
-		Phones:  []string{"13800138000", "+86-10-12345678"},
+		Phones:  []string{"13700137000", "+86-10-12345678"},
 		Emails:  []string{"zhangwei@example.com"},
 		WeChat:  "zw_wechat",
 		Address: "中国北京中关村大街1号 100080",
@@ -168,7 +168,7 @@ func TestFixtureWPS(t *testing.T) {
 	}
 	checkContact(t, "张伟 (GBK, tab separated)", ds[0].Contact, crm.Contact{
 		Name: "张伟", Account: "中兴通讯", Title: "销售经理", Tier: "C",
-		Phones: []string{"13800138000", "010-12345678"}, Emails: []string{"zhangwei@example.com"},
+		Phones: []string{"13700137000", "010-12345678"}, Emails: []string{"zhangwei@example.com"},
 		Address: "北京市海淀区中关村大街1号",
 	})
 	if ds[1].Contact.Name != "赵敏" || ds[1].Contact.Account != "联想集团" {

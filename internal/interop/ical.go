@@ -134,7 +134,7 @@ func WriteCalendar(w io.Writer, opts CalendarOptions, contacts map[int64]*crm.Co
 		a.SetProperty(ics.ComponentPropertyDescription, cleanText(summary))
 		a.SetTrigger("PT9H") // nine in the morning of the day
 		if opts.Todos {
-			td := ics.NewTodo(t.UID + "-todo@crm")
+			td := ics.NewTodo(cleanText(t.UID + "-todo@crm"))
 			td.SetDtStampTime(stamp)
 			td.SetAllDayDueAt(day.Time(time.UTC))
 			td.SetSummary(cleanText(summary))
@@ -148,7 +148,7 @@ func WriteCalendar(w io.Writer, opts CalendarOptions, contacts map[int64]*crm.Co
 // allDay adds an all-day event on d, transparent (it does not make the
 // day busy).
 func allDay(cal *ics.Calendar, uid string, stamp time.Time, d when.Date, summary string) *ics.VEvent {
-	e := cal.AddEvent(uid)
+	e := cal.AddEvent(cleanText(uid))
 	e.SetDtStampTime(stamp)
 	e.SetAllDayStartAt(d.Time(time.UTC))
 	e.SetAllDayEndAt(d.AddDays(1).Time(time.UTC))

@@ -46,7 +46,7 @@ type vcardLines struct {
 	peek     string
 	peekLine int
 	hasPeek  bool
-	b        strings.Builder
+	b        []byte
 	err      error
 }
 
@@ -73,34 +73,34 @@ func (s *vcardLines) next() (string, int, bool) {
 	if !ok {
 		return "", 0, false
 	}
-	qp := isQP(l)
-	skip := isBinary(l) // a photo's base64 is dropped, not joined
-	s.b.Reset()
-	s.b.WriteString(l)
+	s.b = append(s.b[:0], l...)
+	headDone := strings.IndexByte(l, ':') >= 0
+	qp := headDone && isQP(l)
+	skip := headDone && isBinary(l) // a photo's base64 is dropped, not joined
 	for {
 		m, mn, ok := s.physical()
 		if !ok {
 			break
 		}
-		cur := s.b.String() // no copy
-		if qp && strings.HasSuffix(cur, "=") && !isMarker(m, "END") {
+		if qp && len(s.b) > 0 && s.b[len(s.b)-1] == '=' && !isMarker(m, "END") {
 			// A soft break: the next line continues the value as it is.
-			s.b.Reset()
-			s.b.WriteString(cur[:len(cur)-1])
-			s.b.WriteString(m)
+			s.b = append(s.b[:len(s.b)-1], m...)
 			continue
 		}
 		if m != "" && (m[0] == ' ' || m[0] == '\t') {
 			if !skip {
-				s.b.WriteString(m[1:])
-				qp = qp || isQP(s.b.String())
+				s.b = append(s.b, m[1:]...)
+				if !headDone && strings.IndexByte(m, ':') >= 0 {
+					headDone = true
+					qp, skip = isQP(string(s.b)), isBinary(string(s.b))
+				}
 			}
 			continue
 		}
 		s.peek, s.peekLine, s.hasPeek = m, mn, true
 		break
 	}
-	return strings.Clone(s.b.String()), n, true
+	return string(s.b), n, true
 }
 
 // head is the name and parameters of a content line: what comes before
@@ -146,7 +146,7 @@ func parseProp(l string, n int) (vprop, error) {
 		p.Group, name = g, rest
 	}
 	p.name = strings.ToUpper(name)
-	if p.name == "" {
+	if !isPropName(p.name) || !isPropName(strings.ToUpper(p.Group)) && p.Group != "" {
 		return p, &DecodeError{Line: n, Msg: fmt.Sprintf("not a vCard property: %q", clip(l))}
 	}
 	rest := l[i:]
@@ -189,6 +189,22 @@ func parseProp(l string, n int) (vprop, error) {
 	return p, nil
 }
 
+// isPropName reports whether s is a property or group name: letters,
+// digits, "-" and "_" (which some producers use), nothing that a message
+// naming it could not show.
+func isPropName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 func clip(s string) string {
 	if len(s) > 40 {
 		i := 40
@@ -211,19 +227,20 @@ func (p *vprop) decodeValue() error {
 		}
 		v = string(b)
 	}
-	if cs := p.Params.Get("CHARSET"); cs != "" && !utf8.ValidString(v) {
+	if !utf8.ValidString(v) {
+		cs := p.Params.Get("CHARSET")
 		enc := charsetEncoding(cs)
-		if enc == nil {
+		switch u := strings.ToUpper(cs); {
+		case cs == "" || u == "UTF-8" || u == "UTF8" || u == "US-ASCII":
+			return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s is not UTF-8 text, and no CHARSET names what it is", p.name)}
+		case enc == nil:
 			return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s: unsupported CHARSET %q", p.name, cs)}
 		}
 		s, err := enc.NewDecoder().String(v)
-		if err != nil {
-			return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s: not %s text", p.name, cs)}
+		if err != nil || !utf8.ValidString(s) {
+			return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s: not %s text", p.name, strings.ToUpper(cs))}
 		}
 		v = s
-	}
-	if !utf8.ValidString(v) {
-		return &DecodeError{Line: p.line, Msg: fmt.Sprintf("%s is not UTF-8 text (and names no CHARSET it is in)", p.name)}
 	}
 	p.Value = v
 	return nil
@@ -316,12 +333,17 @@ func splitEscaped(s string, sep byte) []string {
 // DecodeVCards reads the vCards of r (versions 2.1, 3.0 and 4.0, as
 // Google Contacts, iOS, Android and Outlook write them) and calls fn with
 // each one as a Draft, in file order. Properties the book has no place
-// for (PHOTO, URL, …) are skipped. A file that is not vCard, a card
-// without END:VCARD or without a name, or a value that cannot be decoded
-// stops the reading with a *DecodeError naming its line; an error from fn
-// is returned as it is.
+// for (PHOTO, URL, LABEL, X-ANDROID-CUSTOM, …) are skipped unread, and so
+// is a UTF-8 BOM. A file that is not vCard, a card without END:VCARD or
+// without a name, or a value read that cannot be decoded stops the
+// reading with a *DecodeError naming its line; an error from fn is
+// returned as it is.
 func DecodeVCards(r io.Reader, fn func(Draft) error) error {
-	s := &vcardLines{r: bufio.NewReaderSize(r, 64<<10)}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); string(b) == "\uFEFF" {
+		br.Discard(3) // a BOM, as Windows tools write one
+	}
+	s := &vcardLines{r: br}
 	var props []vprop
 	begin, cards := 0, 0
 	for {
@@ -398,6 +420,16 @@ func isWeChatLabel(l string) bool {
 	return false
 }
 
+// vcardRead are the properties cardDraft reads (and X-CRM-* of crmField,
+// and any labelled WeChat).
+var vcardRead = map[string]bool{
+	vcard.FieldFormattedName: true, vcard.FieldName: true, vcard.FieldTelephone: true, vcard.FieldEmail: true,
+	vcard.FieldOrganization: true, vcard.FieldTitle: true, vcard.FieldAddress: true, vcard.FieldNote: true,
+	vcard.FieldCategories: true, vcard.FieldUID: true, vcard.FieldBirthday: true, vcard.FieldAnniversary: true,
+	"X-ANNIVERSARY": true, "X-ABDATE": true, vcard.FieldIMPP: true, "X-SOCIALPROFILE": true,
+	"X-CRM-WECHAT": true, "X-WECHAT": true, "X-WEIXIN": true, "X-WECHAT-ID": true, "X-CRM-TIER": true,
+}
+
 // cardDraft builds the Draft of one card's properties.
 func cardDraft(props []vprop, begin int) (Draft, error) {
 	d := Draft{Line: begin}
@@ -405,11 +437,8 @@ func cardDraft(props []vprop, begin int) (Draft, error) {
 	labels := map[string]string{}
 	for i := range props {
 		p := &props[i]
-		if p.name == "X-ABLABEL" && p.Group != "" {
-			if err := p.decodeValue(); err != nil {
-				return d, err
-			}
-			labels[p.Group] = abLabel(p.Value)
+		if p.name == "X-ABLABEL" && p.Group != "" && p.decodeValue() == nil {
+			labels[p.Group] = abLabel(p.Value) // a label that cannot be read is no label
 		}
 	}
 	var fn string
@@ -417,14 +446,13 @@ func cardDraft(props []vprop, begin int) (Draft, error) {
 	var phones, prefPhones, emails, prefEmails []string
 	for i := range props {
 		p := &props[i]
-		switch p.name {
-		case vcard.FieldPhoto, vcard.FieldLogo, vcard.FieldSound, "KEY", "X-ABLABEL", vcard.FieldVersion:
-			continue
+		label := labels[p.Group]
+		if !vcardRead[p.name] && crmField(p.name) == nil && !isWeChatLabel(label) {
+			continue // nothing the book keeps: not decoded, so it cannot fail
 		}
 		if err := p.decodeValue(); err != nil {
 			return d, err
 		}
-		label := labels[p.Group]
 		pref := p.Params.HasType("pref") || p.Params.Get(vcard.ParamPreferred) == "1"
 		switch p.name {
 		case vcard.FieldFormattedName:

@@ -78,6 +78,9 @@ func randContact(r *rand.Rand) (*crm.Contact, []crm.KeyDate) {
 		Ladder:  "business", Stage: "met",
 		WeChat:   trim(randText(r, 3, false)),
 		Hometown: trim(randText(r, 3, false)),
+		School:   trim(randText(r, 3, false)),
+		Source:   trim(randText(r, 3, false)),
+		Style:    []string{"", "driver", "amiable"}[r.IntN(3)],
 		Address:  trim(randText(r, 10, true)),
 		Notes:    randText(r, 60, true),
 	}
@@ -188,6 +191,9 @@ func TestDecodeVCardErrors(t *testing.T) {
 		{"BEGIN:VCARD\r\nFN:a\r\nBDAY:1985-13-40\r\nEND:VCARD\r\n", "line 3: BDAY \"1985-13-40\" is not a date"},
 		{"BEGIN:VCARD\r\nFN:a\r\nBEGIN:VCARD\r\nFN:b\r\nEND:VCARD\r\n", "line 1: card has no END:VCARD before the next BEGIN:VCARD at line 3"},
 		{"BEGIN:VCARD\r\nFN\r\nEND:VCARD\r\n", "line 2: not a vCard property"},
+		{"BEGIN:VCARD\r\nFN;CHARSET=UTF-8:\xff\r\nEND:VCARD\r\n", "line 2: FN is not UTF-8 text, and no CHARSET names what it is"},
+		{"BEGIN:VCARD\r\nFN;CHARSET=KOI8-R:\xff\r\nEND:VCARD\r\n", `line 2: FN: unsupported CHARSET "KOI8-R"`},
+		{"BEGIN:VCARD\r\nFN:a\r\nX-\x1b[31m:red\r\nEND:VCARD\r\n", `line 3: not a vCard property: "X-\x1b[31m:red"`},
 	} {
 		err := DecodeVCards(strings.NewReader(tc.in), func(Draft) error { return nil })
 		var de *DecodeError
@@ -197,5 +203,31 @@ func TestDecodeVCardErrors(t *testing.T) {
 		if crm.ErrorCode(err) != crm.EINVALID {
 			t.Errorf("DecodeVCards(%q): code %v, want EINVALID", tc.in, crm.ErrorCode(err))
 		}
+	}
+}
+
+func TestDecodeVCardsBOMAndCase(t *testing.T) {
+	ds := decodeAll(t, "\uFEFFbegin:vcard\nversion:3.0\nfn:王科长\ntel;type=cell:1\nend:vcard\n")
+	if len(ds) != 1 || ds[0].Contact.Name != "王科长" || ds[0].Contact.Phones[0] != "1" {
+		t.Errorf("drafts = %+v", ds)
+	}
+}
+
+// TestDecodeVCardsSkipsUnread: a property the book does not keep cannot
+// stop an import, however it is encoded.
+func TestDecodeVCardsSkipsUnread(t *testing.T) {
+	ds := decodeAll(t, "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:王\r\nLABEL;ENCODING=QUOTED-PRINTABLE:=ZZ\r\nX-FOO:\xff\xfe\r\n"+
+		"item1.X-ABLabel;ENCODING=QUOTED-PRINTABLE:=Q\r\nitem1.TEL:1\r\nEND:VCARD\r\n")
+	if len(ds) != 1 || ds[0].Contact.Name != "王" || ds[0].Contact.Phones[0] != "1" {
+		t.Errorf("drafts = %+v", ds)
+	}
+}
+
+// TestDecodeVCardsCharset: Chinese phones' GBK and Outlook's Windows-1252.
+func TestDecodeVCardsCharset(t *testing.T) {
+	ds := decodeAll(t, "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=GBK:\xcd\xf5\xbf\xc6\xb3\xa4\r\n"+
+		"NOTE;CHARSET=GB2312;ENCODING=QUOTED-PRINTABLE:=B1=B8=D7=A2\r\nEND:VCARD\r\n")
+	if len(ds) != 1 || ds[0].Contact.Name != "王科长" || ds[0].Contact.Notes != "备注" {
+		t.Errorf("drafts = %+v", ds)
 	}
 }

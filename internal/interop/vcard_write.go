@@ -52,10 +52,13 @@ func (w *VCardWriter) text(name, value string) {
 // and ANNIVERSARY (of the solar key dates among dates, or the birthday
 // field), NOTE, CATEGORIES (the tags), UID, and X-CRM-TIER, X-CRM-LADDER,
 // X-CRM-STAGE, X-CRM-WECHAT and the other one-line profile fields as
-// X-CRM-KEY. A birthday without a year is "--MMDD" in 4.0 and, in 3.0,
-// Apple's "1604-MM-DD" marked X-APPLE-OMIT-YEAR=1604, the form iOS itself
-// writes and reads back without a year (3.0 has no year-less date). Lunar
-// dates and the other kinds have no vCard property and are left out.
+// X-CRM-KEY. A birthday without a year is "--MMDD" in 4.0 and, in 3.0
+// (whose dates all have a year), Apple's "1604-MM-DD" marked
+// X-APPLE-OMIT-YEAR=1604: the form iOS writes itself and shows without a
+// year, and that CardDAV servers syncing iPhones (Google's, iCloud) take;
+// leaving the birthday out would lose it everywhere. An Android phone's
+// own importer shows the year 1604; --vcard-version 4.0 serves it better.
+// Lunar dates and the other kinds have no vCard property and are left out.
 func (w *VCardWriter) Write(c *crm.Contact, dates []crm.KeyDate) error {
 	w.buf = w.buf[:0]
 	w.line("BEGIN", "VCARD")
