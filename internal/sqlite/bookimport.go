@@ -35,7 +35,11 @@ var errDryRun = errors.New("dry run")
 // journalFlushRows is how many journaled rows an import holds in memory
 // before it files them: an import of a million touches would otherwise
 // hold all of their rows until it commits.
-const journalFlushRows = 20000
+const journalFlushRows = 8192
+
+// finishBatch is how many contacts' derived columns an import recomputes
+// in one statement.
+const finishBatch = 4000
 
 // flushJournal files the rows the journal's recorder holds so far, all
 // but the last, which keeps the change from looking empty when the
@@ -730,14 +734,27 @@ func (im *importer) finish() error {
 			return err
 		}
 	}
-	if im.touched {
-		const last = `(SELECT max(at) FROM touch_contacts tc WHERE tc.contact_id = contacts.id)`
-		if _, err := im.tx.ExecContext(im.ctx, `UPDATE contacts SET last_touch_at = `+last+` WHERE last_touch_at IS NOT `+last); err != nil {
+	// By ranges of ids, filing the journal between them: every contact of a
+	// large import changes here, and the journal holds each row before and
+	// after, which for 100,000 contacts at once would be a gigabyte.
+	var maxID int64
+	if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(max(id), 0) FROM contacts`).Scan(&maxID); err != nil {
+		return err
+	}
+	const last = `(SELECT max(at) FROM touch_contacts tc WHERE tc.contact_id = contacts.id)`
+	for lo := int64(0); lo <= maxID; lo += finishBatch {
+		if im.touched {
+			if _, err := im.tx.ExecContext(im.ctx, `UPDATE contacts SET last_touch_at = `+last+`
+				WHERE id BETWEEN ? AND ? AND last_touch_at IS NOT `+last, lo, lo+finishBatch-1); err != nil {
+				return err
+			}
+		}
+		if err := refreshDue(im.ctx, im.tx, `id BETWEEN ?5 AND ?6`, lo, lo+finishBatch-1); err != nil {
 			return err
 		}
-	}
-	if err := refreshDue(im.ctx, im.tx, `1`); err != nil {
-		return err
+		if err := im.db.flushJournal(im.ctx, im.tx); err != nil {
+			return err
+		}
 	}
 	return im.db.flushJournal(im.ctx, im.tx)
 }
