@@ -67,7 +67,7 @@ func (s *BookService) runImport(ctx context.Context, o crm.ImportOptions, fn fun
 		Unchanged: []*crm.ImportItem{}, Skipped: []*crm.ImportItem{}, Duplicates: []*crm.ImportItem{}, Counts: map[string]*crm.ImportCount{}}
 	err := s.db.inTx(ctx, func(tx *Tx) error {
 		im := &importer{ctx: ctx, tx: tx, db: s.db, rep: rep, stmts: map[string]*sql.Stmt{},
-			accounts: map[string]int64{}, contacts: map[string]int64{}}
+			accounts: map[string]int64{}, contacts: map[string]int64{}, accountNames: map[string]int64{}}
 		defer im.close()
 		if err := fn(im); err != nil {
 			return err
@@ -106,7 +106,11 @@ type importer struct {
 	accounts map[string]int64 // uid → id of the accounts seen
 	contacts map[string]int64 // uid → id of the contacts seen
 	pending  []pendingRef     // reporting lines to contacts later in the file
-	touched  bool             // a touch was written: last touches are recomputed
+	// accountNames are the accounts a foreign file named, by the name as
+	// given; firstNew is the first id of a contact it adds.
+	accountNames map[string]int64
+	firstNew     int64
+	touched      bool // a touch was written: last touches are recomputed
 	// noTouches: the book had no touch when the import began, so a touch's
 	// uid needs no lookup (one the file repeats fails as a duplicate).
 	noTouches bool

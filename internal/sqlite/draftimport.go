@@ -16,6 +16,9 @@ func (s *BookService) ImportDrafts(ctx context.Context, o crm.ImportOptions, dec
 		if err := readSettings(ctx, im.tx, "default.", defaults.Set); err != nil {
 			return err
 		}
+		if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&im.firstNew); err != nil {
+			return err
+		}
 		err := decode(func(d *crm.ImportDraft) error {
 			if err := im.draft(d, defaults); err != nil {
 				return lineError(d.Line, err)
@@ -25,8 +28,65 @@ func (s *BookService) ImportDrafts(ctx context.Context, o crm.ImportOptions, dec
 		if err != nil {
 			return err
 		}
-		return im.db.flushJournal(ctx, im.tx)
+		// The due dates of the contacts added, by ranges, filing the journal
+		// between them (see importer.finish).
+		var maxID int64
+		if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM contacts`).Scan(&maxID); err != nil {
+			return err
+		}
+		for lo := im.firstNew; lo <= maxID; lo += finishBatch {
+			if err := refreshDue(ctx, im.tx, `id BETWEEN ?5 AND ?6`, lo, lo+finishBatch-1); err != nil {
+				return err
+			}
+			if err := im.db.flushJournal(ctx, im.tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+}
+
+// createDraftContact adds a contact as createContact does, with prepared
+// statements and accounts looked up once per name; its due date is left
+// to the end of the import, which computes every added contact's at once.
+func (im *importer) createDraftContact(c *crm.Contact) error {
+	var err error
+	if c.Account != "" {
+		id, ok := im.accountNames[c.Account]
+		if !ok {
+			if id, err = accountIDForName(im.ctx, im.tx, c.Account); err != nil {
+				return err
+			}
+			im.accountNames[c.Account] = id
+		}
+		c.AccountID = id
+	}
+	if c.ReportsTo != "" {
+		if c.ReportsToID, err = resolveContactID(im.ctx, im.tx, c.ReportsTo); err != nil {
+			return err
+		}
+	}
+	if c.UID == "" {
+		c.UID = newUID()
+	}
+	c.CreatedAt, c.UpdatedAt = im.tx.now, im.tx.now
+	now := formatTime(im.tx.now)
+	res, err := im.exec(insertContactSQL, insertContactArgs(c, now, now)...)
+	if err != nil {
+		return err
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if err := im.contactIndexes(&crm.BookContact{Contact: *c}, false); err != nil {
+		return err
+	}
+	if err := writeBirthday(im.ctx, im.tx, c.ID, c.Birthday); err != nil {
+		return err
+	}
+	_, err = im.exec(`INSERT INTO stage_changes (contact_id, ladder, from_stage, to_stage, at, note, created_at) VALUES (?, ?, '', ?, ?, '', ?)`,
+		c.ID, c.Ladder, c.Stage, now, now)
+	return err
 }
 
 // lineError puts the line of the record on an input error.
@@ -210,7 +270,7 @@ func (im *importer) addDraft(d *crm.ImportDraft, c *crm.Contact, defaults crm.Co
 	if c.Birthday != "" && slices.ContainsFunc(kds, func(k crm.KeyDate) bool { return k.Kind == "birthday" }) {
 		c.Birthday = ""
 	}
-	if err := createContact(im.ctx, im.tx, c); err != nil {
+	if err := im.createDraftContact(c); err != nil {
 		return err
 	}
 	if _, err := im.draftDates(c.ID, kds); err != nil {
