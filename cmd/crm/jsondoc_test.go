@@ -55,6 +55,21 @@ var jsonDocProbes = map[string][]jsonProbe{
 	"Merge":             {{[]string{"merge", "4", "44", "--yes", "--json"}, "."}},
 	"Doctor":            {{[]string{"doctor", "--json"}, "."}},
 	"Doctor check":      {{[]string{"doctor", "--json"}, ".checks[]"}},
+	"Book":              {{[]string{"export"}, "."}},
+	"Book account":      {{[]string{"export"}, ".accounts[]"}},
+	"Book contact":      {{[]string{"export"}, ".contacts[]"}},
+	"Book touch":        {{[]string{"export"}, ".touches[]"}},
+	"Book stage change": {{[]string{"export"}, ".stage_changes[]"}},
+	"Book task":         {{[]string{"export"}, ".tasks[]"}},
+	"Book key date":     {{[]string{"export"}, ".key_dates[]"}},
+	"Book plan":         {{[]string{"export"}, ".plans[]"}},
+	"Book setting":      {{[]string{"export"}, ".settings[]"}},
+	"Import report":     {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, "."}},
+	"Import item": {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".added[]"},
+		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".updated[]"},
+		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".likely_duplicates[]"},
+		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe-skip.ndjson"}, ".skipped[]"}},
+	"Import count": {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".counts.contact"}},
 }
 
 // jsonDocExtends names sections whose records carry every key of another.
@@ -102,6 +117,8 @@ func TestJSONDocumented(t *testing.T) {
 	run("add", "临时", "--tier", "B")
 	run("edit", "临时", "--title", "顾问")
 	run("rm", "临时", "--purge", "--yes")
+	run("plan", "add", "after-trial", "3d: ask how the trial went")
+	run("config", "set", "cadence.A", "3w")
 	run("add", "钱德海", "--account", "上海宝山", "--email", "qiandh@bsteq.com.cn") // 43 (ids are never reused), a duplicate of 3 for crm dupes
 	run("add", "孙丽", "--account", "上海宝山", "--title", "采购", "--tag", "key")   // 44, merged into 4 by the Merge probe
 

@@ -88,7 +88,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 		newTasksCmd(app, nil), newCloseTaskCmd(app, "done", nil), newCloseTaskCmd(app, "dropped", nil), newDateCmd(app, nil), newDatesCmd(app, nil),
 		newPlanCmd(app), newReportCmd(app))
 	add("keep", newTUICmd(app, nil), newReviewCmd(app, nil))
-	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app, nil))
+	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app, nil), newImportCmd(app, nil))
 	add("book", newConfigCmd(app), newDemoCmd(app, nil), newVersionCmd(app, nil))
 	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
 	root.AddCommand(newHelpTopics()...)

@@ -19,6 +19,8 @@ type Services struct {
 	Due      DueService
 	Reports  ReportService
 	Journal  JournalService
+	Export   ExportService
+	Import   ImportService
 	Search   SearchService
 	// Duplicates finds likely duplicate contacts and merges them.
 	Duplicates DuplicateService

@@ -4,6 +4,7 @@ package interop
 import (
 	"encoding/csv"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,13 +44,74 @@ var ContactCSVHeader = func() []string {
 // record, every cell through SafeCell. Lists are joined with "; ", custom
 // fields written as key=value.
 type ContactCSV struct {
-	w *csv.Writer
+	w    *csv.Writer
+	cols []int // indexes into ContactCSVHeader, in the order written
+	rec  []string
+}
+
+// ContactCSVOptions shape a CSV of contacts.
+type ContactCSVOptions struct {
+	// BOM starts the file with a UTF-8 byte order mark, without which
+	// Excel reads UTF-8 as the system's code page.
+	BOM bool
+	// Columns are the columns to write, in order, of ContactCSVHeader;
+	// none: all of them.
+	Columns []string
+}
+
+// ParseCSVColumns reads --columns: column names of ContactCSVHeader
+// separated by commas, each at most once.
+func ParseCSVColumns(s string) ([]string, error) {
+	var cols []string
+	for _, c := range strings.Split(s, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			cols = append(cols, c)
+		}
+	}
+	if len(cols) == 0 {
+		return nil, crm.Errorf(crm.EINVALID, "--columns is empty (valid: %s)", strings.Join(ContactCSVHeader, ", "))
+	}
+	_, err := csvColumnIndexes(cols)
+	return cols, err
+}
+
+func csvColumnIndexes(cols []string) ([]int, error) {
+	idx := make([]int, 0, len(ContactCSVHeader))
+	if len(cols) == 0 {
+		for i := range ContactCSVHeader {
+			idx = append(idx, i)
+		}
+		return idx, nil
+	}
+	for _, c := range cols {
+		i := slices.Index(ContactCSVHeader, c)
+		if i < 0 {
+			return nil, crm.Errorf(crm.EINVALID, "unknown column %q (valid: %s)", c, strings.Join(ContactCSVHeader, ", "))
+		}
+		if slices.Contains(idx, i) {
+			return nil, crm.Errorf(crm.EINVALID, "column %q is named twice", c)
+		}
+		idx = append(idx, i)
+	}
+	return idx, nil
 }
 
 // NewContactCSV starts a CSV of contacts on w and writes the header.
-func NewContactCSV(w io.Writer) (*ContactCSV, error) {
-	c := &ContactCSV{w: csv.NewWriter(w)}
-	return c, c.w.Write(ContactCSVHeader)
+func NewContactCSV(w io.Writer, opts ContactCSVOptions) (*ContactCSV, error) {
+	cols, err := csvColumnIndexes(opts.Columns)
+	if err != nil {
+		return nil, err
+	}
+	if opts.BOM {
+		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+			return nil, err
+		}
+	}
+	c := &ContactCSV{w: csv.NewWriter(w), cols: cols, rec: make([]string, len(cols))}
+	for i, j := range cols {
+		c.rec[i] = ContactCSVHeader[j]
+	}
+	return c, c.w.Write(c.rec)
 }
 
 // Write adds one contact.
@@ -74,10 +136,10 @@ func (c *ContactCSV) Write(x *crm.Contact) error {
 
 	}
 	rec = append(rec, t(x.LastTouchAt), t(x.DueAt), t(&x.CreatedAt))
-	for i := range rec {
-		rec[i] = SafeCell(rec[i])
+	for i, j := range c.cols {
+		c.rec[i] = SafeCell(rec[j])
 	}
-	return c.w.Write(rec)
+	return c.w.Write(c.rec)
 }
 
 // fieldsCell writes custom fields as "key=value; key=value", keys sorted.

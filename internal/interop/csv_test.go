@@ -51,7 +51,7 @@ func FuzzSafeCell(f *testing.F) {
 
 func TestContactCSV(t *testing.T) {
 	var buf bytes.Buffer
-	w, err := NewContactCSV(&buf)
+	w, err := NewContactCSV(&buf, ContactCSVOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

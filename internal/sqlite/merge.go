@@ -9,8 +9,8 @@ import (
 	"github.com/seedcrm/crm/internal/match"
 )
 
-// errDryRun rolls back the transaction of a merge that only says what it
-// would do.
+// errDryRun rolls back the transaction of a write that only says what it
+// would do: a merge before it asks, an import --dry-run.
 var errDryRun = errors.New("dry run")
 
 // MergeContacts implements crm.DuplicateService in one transaction, so

@@ -201,28 +201,7 @@ var searchIndex = &dataCheck{
 	problem: "no row, or a row left over, in the search index",
 	fixed:   "reindexed %d",
 	stale:   staleSearchRows,
-	fix: func(ctx context.Context, tx *Tx, rowids []int64) error {
-		if len(rowids) > 10000 {
-			return rebuildSearch(ctx, tx)
-		}
-		for _, r := range rowids {
-			var err error
-			switch id := rowidID(r); rowidKind(r) {
-			case kindContact:
-				err = indexContact(ctx, tx, id)
-			case kindTouch:
-				err = indexTouch(ctx, tx, id)
-			case kindTask:
-				err = indexTask(ctx, tx, id)
-			case kindAccount:
-				err = indexAccount(ctx, tx, id)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	fix:     reindexSearch,
 	label: func(rowid int64) string {
 		return fmt.Sprintf("%s #%d", kindNames[rowidKind(rowid)], rowidID(rowid))
 	},
@@ -241,4 +220,34 @@ func staleSearchRows(ctx context.Context, q querier) ([]int64, error) {
 				searchRowid(code, 0), t, searchRowid(code+1, 0)))
 	}
 	return queryIDs(ctx, q, strings.Join(parts, " UNION ALL ")+` ORDER BY 1`)
+}
+
+// reindexRebuild is how many records reindexSearch indexes one by one;
+// past it, rebuilding the whole index is quicker.
+const reindexRebuild = 10000
+
+// reindexSearch indexes again the records of the search rowids (see
+// searchRowid) as they are now in tx: one by one, or by rebuilding the
+// whole index when there are many.
+func reindexSearch(ctx context.Context, tx *Tx, rowids []int64) error {
+	if len(rowids) > reindexRebuild {
+		return rebuildSearch(ctx, tx)
+	}
+	for _, r := range rowids {
+		var err error
+		switch id := rowidID(r); rowidKind(r) {
+		case kindContact:
+			err = indexContact(ctx, tx, id)
+		case kindTouch:
+			err = indexTouch(ctx, tx, id)
+		case kindTask:
+			err = indexTask(ctx, tx, id)
+		case kindAccount:
+			err = indexAccount(ctx, tx, id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -6,7 +6,7 @@ import "github.com/seedcrm/crm/internal/crm"
 // the SQLite half of the wiring that cli.Main does, and what the
 // compliance suite runs on.
 func NewServices(db *DB) *crm.Services {
-	tasks := NewTaskService(db)
+	tasks, book := NewTaskService(db), NewBookService(db)
 	return &crm.Services{
 		Contacts:   NewContactService(db),
 		Accounts:   NewAccountService(db),
@@ -21,6 +21,8 @@ func NewServices(db *DB) *crm.Services {
 		Journal:    NewJournalService(db),
 		Search:     NewSearchService(db),
 		Duplicates: NewDuplicateService(db),
+		Export:     book,
+		Import:     book,
 		Closer:     db,
 	}
 }

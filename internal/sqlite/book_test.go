@@ -1,0 +1,233 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/demo"
+	"github.com/seedcrm/crm/internal/interop"
+	"github.com/seedcrm/crm/internal/sqlite"
+)
+
+// exportBook writes the book as a file with a fixed exported_at.
+func exportBook(t *testing.T, db *sqlite.DB, ndjson bool, f crm.BookFilter) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := interop.NewBookWriter(&b, ndjson)
+	if err := w.Header(crm.BookHeader{ExportedAt: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sqlite.NewBookService(db).ExportBook(context.Background(), f, w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func importBook(t *testing.T, db *sqlite.DB, file []byte, dry bool) *crm.ImportReport {
+	t.Helper()
+	rep, err := sqlite.NewBookService(db).ImportBook(context.Background(), crm.ImportOptions{Name: "book.json", DryRun: dry},
+		func(s crm.BookSink) error { return interop.DecodeBook(bytes.NewReader(file), s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// demoBook is the demo book with a record of every kind the demo lacks.
+func demoBook(t *testing.T) *sqlite.DB {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if err := (sqlite.Creator{Now: func() time.Time { return testNow }}).CreateBook(ctx, path, func(w crm.BookWriter) error {
+		return demo.Demo(testNow, w)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, path, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s := sqlite.NewServices(db)
+	if err := s.Tasks.CreateTask(ctx, &crm.Task{Kind: crm.TaskPromise, Title: "send the \"quote\"", ContactID: 2, DueAt: testNow.Add(72 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Plans.SavePlan(ctx, &crm.Plan{Name: "after-demo", Steps: []crm.PlanStep{{After: "3d", Title: "call back"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Settings.SetSetting(ctx, "cadence.A", "21d"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.KeyDates.SetKeyDate(ctx, &crm.KeyDate{ContactID: 3, Kind: "anniversary", Calendar: "lunar", Month: 8, Day: 15}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Contacts.ArchiveContact(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Due.Snooze(ctx, 5, testNow.Add(240*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestBookRoundTripThroughAnEmptyBook: the demo book exported, imported
+// into an empty book and exported again is the same file, in both
+// layouts; a second import changes nothing and journals nothing; undo
+// removes the whole import.
+func TestBookRoundTripThroughAnEmptyBook(t *testing.T) {
+	src := demoBook(t)
+	for _, ndjson := range []bool{false, true} {
+		first := exportBook(t, src, ndjson, crm.BookFilter{})
+		dst := openTest(t)
+		emptyExport := exportBook(t, dst, ndjson, crm.BookFilter{})
+		rep := importBook(t, dst, first, false)
+		if len(rep.Added) == 0 || !rep.Changed() {
+			t.Fatalf("import added nothing: %+v", rep)
+		}
+		if second := exportBook(t, dst, ndjson, crm.BookFilter{}); !bytes.Equal(first, second) {
+			t.Fatalf("ndjson %v: export after import differs:\n%s", ndjson, firstDiff(first, second))
+		}
+		js := sqlite.NewJournalService(dst)
+		before, _ := js.Changes(context.Background(), 0, 10)
+		if len(before) != 1 || !strings.HasPrefix(before[0].Summary, "import book.json: ") {
+			t.Fatalf("journal after import: %+v", before)
+		}
+		again := importBook(t, dst, first, false)
+		if again.Changed() || len(again.Added)+len(again.Updated) != 0 {
+			t.Fatalf("second import changed %+v", again.Counts)
+		}
+		after, _ := js.Changes(context.Background(), 0, 10)
+		if len(after) != 1 {
+			t.Fatalf("second import journaled a change: %d changes", len(after))
+		}
+		if _, err := js.Undo(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		if got := exportBook(t, dst, ndjson, crm.BookFilter{}); !bytes.Equal(got, emptyExport) {
+			t.Fatalf("undo left:\n%s", firstDiff(emptyExport, got))
+		}
+	}
+}
+
+// TestBookImportUpdatesByUID: a record whose uid the book has is updated
+// to the file's version, not added; a dry run reports it and writes nothing.
+func TestBookImportUpdatesByUID(t *testing.T) {
+	src := demoBook(t)
+	file := exportBook(t, src, true, crm.BookFilter{})
+	dst := openTest(t)
+	importBook(t, dst, file, false)
+	var uid string
+	src.QueryRowForTest(`SELECT uid FROM contacts WHERE id = 1`).Scan(&uid)
+	edited := bytes.Replace(file, []byte(`"uid":"`+uid+`","name":"`), []byte(`"uid":"`+uid+`","name":"Renamed `), 1)
+	dry := importBook(t, dst, edited, true)
+	if len(dry.Updated) != 1 || !strings.HasPrefix(dry.Updated[0].Name, "Renamed") {
+		t.Fatalf("dry run: %+v", dry.Updated)
+	}
+	var n int
+	dst.QueryRowForTest(`SELECT count(*) FROM contacts WHERE name LIKE 'Renamed %'`).Scan(&n)
+	if n != 0 {
+		t.Fatal("the dry run wrote")
+	}
+	rep := importBook(t, dst, edited, false)
+	if len(rep.Updated) != 1 || len(rep.Added) != 0 {
+		t.Fatalf("import: %d added, %d updated", len(rep.Added), len(rep.Updated))
+	}
+	dst.QueryRowForTest(`SELECT count(*) FROM contacts WHERE uid = ? AND name LIKE 'Renamed %'`, uid).Scan(&n)
+	if n != 1 {
+		t.Fatal("the contact was not renamed")
+	}
+}
+
+// TestBookExportFilters: --contact and --tag keep those contacts and their
+// records; --since keeps the touches from then on.
+func TestBookExportFilters(t *testing.T) {
+	db := demoBook(t)
+	count := func(b []byte, typ string) int { return bytes.Count(b, []byte(`{"type":"`+typ+`"`)) }
+	one := exportBook(t, db, true, crm.BookFilter{ContactID: 2})
+	if n := count(one, "contact"); n != 1 {
+		t.Errorf("--contact: %d contacts", n)
+	}
+	all := exportBook(t, db, true, crm.BookFilter{})
+	since := testNow.Add(-7 * 24 * time.Hour)
+	recent := exportBook(t, db, true, crm.BookFilter{Since: &since})
+	if a, r := count(all, "touch"), count(recent, "touch"); r == 0 || r >= a {
+		t.Errorf("--since: %d of %d touches", r, a)
+	}
+	// A filtered export imports into an empty book.
+	importBook(t, openTest(t), one, false)
+}
+
+// TestDraftImportMatches: a foreign contact matches by email, then by
+// phone in another format; one sharing only a name is added and listed.
+func TestDraftImportMatches(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	cs := sqlite.NewContactService(db)
+	wang := mustAdd(t, cs, &crm.Contact{Name: "王科长", Phones: []string{"+86 138 1762 4409"}, Title: "科长"})
+	mustAdd(t, cs, &crm.Contact{Name: "Anna Schmidt", Emails: []string{"anna@example.com"}})
+	mustAdd(t, cs, &crm.Contact{Name: "李娜"})
+	drafts := []crm.ImportDraft{
+		{Line: 1, Contact: crm.Contact{Name: "Wang", Phones: []string{"0086-138-1762-4409"}, Title: "ignored", Emails: []string{"wang@baosteel.example"}}},
+		{Line: 5, Contact: crm.Contact{Name: "Anna S.", Emails: []string{"ANNA@example.com"}, Notes: "met at the fair"}},
+		{Line: 9, Contact: crm.Contact{Name: "李娜", Phones: []string{"139 0000 1111"}}},
+		{Line: 12, Contact: crm.Contact{Name: "New Person", Emails: []string{"new@example.com"}}, KeyDates: []crm.KeyDate{{Kind: "birthday", Calendar: "solar", Month: 3, Day: 4}}},
+	}
+	run := func(dry bool) *crm.ImportReport {
+		rep, err := sqlite.NewBookService(db).ImportDrafts(ctx, crm.ImportOptions{Name: "c.vcf", DryRun: dry}, func(fn func(*crm.ImportDraft) error) error {
+			for i := range drafts {
+				d := drafts[i]
+				if err := fn(&d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	rep := run(false)
+	if len(rep.Updated) != 2 || rep.Updated[0].By != "phone" || rep.Updated[0].MatchID != wang.ID || rep.Updated[1].By != "email" {
+		t.Fatalf("updated: %+v", rep.Updated)
+	}
+	if len(rep.Added) != 2 || len(rep.Duplicates) != 1 || rep.Duplicates[0].Match != "李娜" || rep.Duplicates[0].Line != 9 {
+		t.Fatalf("added %+v, duplicates %+v", rep.Added, rep.Duplicates)
+	}
+	got, _ := cs.FindContactByID(ctx, wang.ID)
+	if got.Title != "科长" || len(got.Emails) != 1 || len(got.Phones) != 1 {
+		t.Errorf("merged 王科长: title %q, emails %v, phones %v (the book's title kept, the email added, the phone not doubled)", got.Title, got.Emails, got.Phones)
+	}
+	// The same file again: the added contacts now match, nothing changes.
+	again := run(false)
+	if again.Changed() {
+		t.Fatalf("second import: %+v", again.Counts)
+	}
+}
+
+// firstDiff shows where two files part.
+func firstDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return "line " + strconv.Itoa(i+1) + ":\n- " + x + "\n+ " + y
+		}
+	}
+	return "(same lines)"
+}

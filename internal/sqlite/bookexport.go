@@ -1,0 +1,297 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// BookService implements crm.ExportService and crm.ImportService: the
+// whole book out to a file and back.
+type BookService struct{ db *DB }
+
+// NewBookService returns the export and import service of the book.
+func NewBookService(db *DB) *BookService { return &BookService{db} }
+
+var (
+	_ crm.ExportService = (*BookService)(nil)
+	_ crm.ImportService = (*BookService)(nil)
+)
+
+// exportScope is the SQL of a BookFilter: sel selects the ids of the
+// contacts exported ("" for all), since bounds touches and stage changes.
+type exportScope struct {
+	sel   string
+	args  []any
+	since string
+}
+
+func newExportScope(f crm.BookFilter) exportScope {
+	var s exportScope
+	switch {
+	case f.ContactID != 0 && f.Tag != "":
+		s.sel, s.args = `SELECT contact_id FROM contact_tags WHERE tag = ? AND contact_id = ?`, []any{f.Tag, f.ContactID}
+	case f.ContactID != 0:
+		s.sel, s.args = `SELECT ?`, []any{f.ContactID}
+	case f.Tag != "":
+		s.sel, s.args = `SELECT contact_id FROM contact_tags WHERE tag = ?`, []any{f.Tag}
+	}
+	if f.Since != nil {
+		s.since = formatTime(*f.Since)
+	}
+	return s
+}
+
+// in is a condition that col is an exported contact's id, with its args.
+func (s exportScope) in(col string) (string, []any) {
+	if s.sel == "" {
+		return "1", nil
+	}
+	return col + " IN (" + s.sel + ")", s.args
+}
+
+// ExportBook implements crm.ExportService: one read transaction, each
+// kind of record streamed by id.
+func (s *BookService) ExportBook(ctx context.Context, f crm.BookFilter, sink crm.BookSink) error {
+	sc := newExportScope(f)
+	return s.db.readTx(ctx, func(tx *sql.Tx) error {
+		for _, step := range []func(context.Context, *sql.Tx, exportScope, crm.BookSink) error{
+			exportAccounts, exportContacts, exportTouches, exportStageChanges, exportTasks, exportKeyDates, exportPlans, exportSettings,
+		} {
+			if err := step(ctx, tx, sc, sink); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// each runs query and calls scan for every row.
+func each(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func exportAccounts(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.BookSink) error {
+	where, args := "1", []any(nil)
+	if sc.sel != "" {
+		where = "id IN (SELECT account_id FROM contacts WHERE id IN (" + sc.sel + "))"
+		args = sc.args
+	}
+	var a crm.Account
+	var created, updated string
+	return each(ctx, tx, `SELECT uid, name, industry, website, address, notes, created_at, updated_at FROM accounts WHERE `+where+` ORDER BY id`, args,
+		func(rows *sql.Rows) error {
+			if err := rows.Scan(&a.UID, &a.Name, &a.Industry, &a.Website, &a.Address, &a.Notes, &created, &updated); err != nil {
+				return err
+			}
+			a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
+			return sink.Account(0, &a)
+		})
+}
+
+// bookContactColumns are the columns exportContacts reads: the uids, then
+// the stored profile fields (the reporting line aside) in order.
+var bookContactColumns = func() string {
+	cols := []string{"c.uid", "c.name", "coalesce(a.uid, '')"}
+	for _, f := range crm.ProfileFields {
+		switch f.Kind {
+		case crm.KindRef:
+		case crm.KindCadence:
+			cols = append(cols, "coalesce(c."+f.Key+", 0)")
+		default:
+			cols = append(cols, "c."+f.Key)
+		}
+	}
+	return strings.Join(append(cols, "c.snoozed_until", "c.created_at", "c.updated_at", "c.archived_at"), ", ")
+}()
+
+func exportContacts(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.BookSink) error {
+	cond, args := sc.in("c.id")
+	reports := "coalesce(r.uid, '')"
+	if sc.sel != "" { // a line to a contact left out of the file is left out too
+		reports = "CASE WHEN r.id IN (" + sc.sel + ") THEN r.uid ELSE '' END"
+		args = append(append([]any{}, sc.args...), args...)
+	}
+	q := `SELECT ` + reports + `, ` + bookContactColumns + ` FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+		LEFT JOIN contacts r ON r.id = c.reports_to WHERE ` + cond + ` ORDER BY c.id`
+	return each(ctx, tx, q, args, func(rows *sql.Rows) error {
+		c, err := scanBookContact(rows)
+		if err != nil {
+			return err
+		}
+		return sink.Contact(0, c)
+	})
+}
+
+// scanBookContact reads a row of the reporting line's uid and
+// bookContactColumns.
+func scanBookContact(rows *sql.Rows) (*crm.BookContact, error) {
+	var c crm.BookContact
+	var snoozed, archived sql.NullString
+	var created, updated string
+	stored := make([]string, storedProfileFields)
+	dest := []any{&c.ReportsToUID, &c.UID, &c.Name, &c.AccountUID}
+	j := 0
+	for i := range crm.ProfileFields {
+		f := &crm.ProfileFields[i]
+		switch f.Kind {
+		case crm.KindRef:
+		case crm.KindList, crm.KindFields:
+			dest = append(dest, &stored[j])
+			j++
+		case crm.KindCadence:
+			dest = append(dest, &c.CadenceDays)
+		default:
+			dest = append(dest, f.Value(&c.Contact))
+		}
+	}
+	if err := rows.Scan(append(dest, &snoozed, &created, &updated, &archived)...); err != nil {
+		return nil, err
+	}
+	j = 0
+	for i := range crm.ProfileFields {
+		f := &crm.ProfileFields[i]
+		switch f.Kind {
+		case crm.KindList:
+			*f.Values(&c.Contact) = decodeList(stored[j])
+			j++
+		case crm.KindFields:
+			if stored[j] != "{}" && stored[j] != "" {
+				_ = json.Unmarshal([]byte(stored[j]), &c.Fields)
+			}
+			j++
+		}
+	}
+	c.SnoozedUntil, c.ArchivedAt = parseNullTime(snoozed), parseNullTime(archived)
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	return &c, nil
+}
+
+func exportTouches(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.BookSink) error {
+	var where []string
+	var args []any
+	people := `SELECT c.uid FROM touch_contacts x JOIN contacts c ON c.id = x.contact_id WHERE x.touch_id = t.id`
+	if sc.sel != "" {
+		people += " AND x.contact_id IN (" + sc.sel + ")"
+		args = append(args, sc.args...)
+		where = append(where, "t.id IN (SELECT touch_id FROM touch_contacts WHERE contact_id IN ("+sc.sel+"))")
+		args = append(args, sc.args...)
+	}
+	if sc.since != "" {
+		where, args = append(where, "t.at >= ?"), append(args, sc.since)
+	}
+	q := `SELECT t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
+		(SELECT json_group_array(uid) FROM (` + people + ` ORDER BY c.id)) FROM touches t`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	var t crm.BookTouch
+	var at, created, uids string
+	var cost sql.NullFloat64
+	return each(ctx, tx, q+" ORDER BY t.id", args, func(rows *sql.Rows) error {
+		if err := rows.Scan(&t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &created, &uids); err != nil {
+			return err
+		}
+		t.At, t.CreatedAt = parseTime(at), parseTime(created)
+		t.Cost = nil
+		if cost.Valid {
+			c := crm.Cost(cost.Float64)
+			t.Cost = &c
+		}
+		t.ContactUIDs = decodeList(uids)
+		return sink.Touch(0, &t)
+	})
+}
+
+func exportStageChanges(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.BookSink) error {
+	cond, args := sc.in("s.contact_id")
+	if sc.since != "" {
+		cond, args = cond+" AND s.at >= ?", append(append([]any{}, args...), sc.since)
+	}
+	var x crm.BookStageChange
+	var at, created string
+	return each(ctx, tx, `SELECT c.uid, s.ladder, s.from_stage, s.to_stage, s.at, s.note, s.created_at
+		FROM stage_changes s JOIN contacts c ON c.id = s.contact_id WHERE `+cond+` ORDER BY s.id`, args,
+		func(rows *sql.Rows) error {
+			if err := rows.Scan(&x.ContactUID, &x.Ladder, &x.From, &x.To, &at, &x.Note, &created); err != nil {
+				return err
+			}
+			x.At, x.CreatedAt = parseTime(at), parseTime(created)
+			return sink.StageChange(0, &x)
+		})
+}
+
+func exportTasks(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.BookSink) error {
+	cond, args := sc.in("t.contact_id")
+	touch := "coalesce(o.uid, '')"
+	if sc.since != "" { // a touch left out of the file is not named
+		touch = "CASE WHEN o.at >= ? THEN o.uid ELSE '' END"
+		args = append([]any{sc.since}, args...)
+	}
+	var t crm.BookTask
+	var due, created string
+	var done sql.NullString
+	return each(ctx, tx, `SELECT t.uid, c.uid, t.kind, t.title, t.due_at, `+touch+`, t.state, t.done_at, t.note, t.created_at
+		FROM tasks t JOIN contacts c ON c.id = t.contact_id LEFT JOIN touches o ON o.id = t.touch_id WHERE `+cond+` ORDER BY t.id`, args,
+		func(rows *sql.Rows) error {
+			if err := rows.Scan(&t.UID, &t.ContactUID, &t.Kind, &t.Title, &due, &t.TouchUID, &t.State, &done, &t.Note, &created); err != nil {
+				return err
+			}
+			t.DueAt, t.CreatedAt, t.DoneAt = parseTime(due), parseTime(created), parseNullTime(done)
+			return sink.Task(0, &t)
+		})
+}
+
+func exportKeyDates(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.BookSink) error {
+	cond, args := sc.in("k.contact_id")
+	var k crm.BookKeyDate
+	var created string
+	return each(ctx, tx, `SELECT k.uid, c.uid, k.kind, k.label, k.calendar, k.year, k.month, k.day, k.leap, k.created_at
+		FROM key_dates k JOIN contacts c ON c.id = k.contact_id WHERE `+cond+` ORDER BY k.id`, args,
+		func(rows *sql.Rows) error {
+			if err := rows.Scan(&k.UID, &k.ContactUID, &k.Kind, &k.Label, &k.Calendar, &k.Year, &k.Month, &k.Day, &k.Leap, &created); err != nil {
+				return err
+			}
+			k.CreatedAt = parseTime(created)
+			return sink.KeyDate(0, &k)
+		})
+}
+
+func exportPlans(ctx context.Context, tx *sql.Tx, _ exportScope, sink crm.BookSink) error {
+	var created, steps string
+	return each(ctx, tx, `SELECT name, steps, created_at FROM plans ORDER BY name`, nil, func(rows *sql.Rows) error {
+		var p crm.BookPlan
+		if err := rows.Scan(&p.Name, &steps, &created); err != nil {
+			return err
+		}
+		_ = json.Unmarshal([]byte(steps), &p.Steps)
+		p.CreatedAt = parseTime(created)
+		return sink.Plan(0, &p)
+	})
+}
+
+func exportSettings(ctx context.Context, tx *sql.Tx, _ exportScope, sink crm.BookSink) error {
+	var st crm.Setting
+	return each(ctx, tx, `SELECT key, value FROM settings ORDER BY key`, nil, func(rows *sql.Rows) error {
+		if err := rows.Scan(&st.Key, &st.Value); err != nil {
+			return err
+		}
+		if !crm.ExportedSetting(st.Key) {
+			return nil
+		}
+		return sink.Setting(0, &st)
+	})
+}

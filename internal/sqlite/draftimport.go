@@ -1,0 +1,324 @@
+package sqlite
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/match"
+)
+
+// ImportDrafts implements crm.ImportService.
+func (s *BookService) ImportDrafts(ctx context.Context, o crm.ImportOptions, decode func(func(*crm.ImportDraft) error) error) (*crm.ImportReport, error) {
+	return s.runImport(ctx, o, func(im *importer) error {
+		defaults := crm.DefaultContactDefaults
+		if err := readSettings(ctx, im.tx, "default.", defaults.Set); err != nil {
+			return err
+		}
+		if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&im.firstNew); err != nil {
+			return err
+		}
+		err := decode(func(d *crm.ImportDraft) error {
+			if err := im.draft(d, defaults); err != nil {
+				return lineError(d.Line, err)
+			}
+			return im.step()
+		})
+		if err != nil {
+			return err
+		}
+		// The due dates of the contacts added, by ranges, filing the journal
+		// between them (see importer.finish).
+		var maxID int64
+		if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM contacts`).Scan(&maxID); err != nil {
+			return err
+		}
+		for lo := im.firstNew; lo <= maxID; lo += finishBatch {
+			if err := refreshDue(ctx, im.tx, `id BETWEEN ?5 AND ?6`, lo, lo+finishBatch-1); err != nil {
+				return err
+			}
+			if err := im.db.flushJournal(ctx, im.tx); err != nil {
+				return err
+			}
+		}
+		return im.indexWritten()
+	})
+}
+
+// createDraftContact adds a contact as createContact does, with prepared
+// statements and accounts looked up once per name; its due date is left
+// to the end of the import, which computes every added contact's at once.
+func (im *importer) createDraftContact(c *crm.Contact) error {
+	var err error
+	if c.Account != "" {
+		id, ok := im.accountNames[c.Account]
+		if !ok {
+			if id, err = accountIDForName(im.ctx, im.tx, c.Account); err != nil {
+				return err
+			}
+			im.accountNames[c.Account] = id
+		}
+		c.AccountID = id
+	}
+	if c.ReportsTo != "" {
+		if c.ReportsToID, err = resolveContactID(im.ctx, im.tx, c.ReportsTo); err != nil {
+			return err
+		}
+	}
+	if c.UID == "" {
+		c.UID = newUID()
+	}
+	c.CreatedAt, c.UpdatedAt = im.tx.now, im.tx.now
+	now := formatTime(im.tx.now)
+	res, err := im.exec(insertContactSQL, insertContactArgs(c, now, now)...)
+	if err != nil {
+		return err
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if err := im.contactIndexes(&crm.BookContact{Contact: *c}, false); err != nil {
+		return err
+	}
+	if err := writeBirthday(im.ctx, im.tx, c.ID, c.Birthday); err != nil {
+		return err
+	}
+	_, err = im.exec(`INSERT INTO stage_changes (contact_id, ladder, from_stage, to_stage, at, note, created_at) VALUES (?, ?, '', ?, ?, '', ?)`,
+		c.ID, c.Ladder, c.Stage, now, now)
+	return err
+}
+
+// lineError puts the line of the record on an input error.
+func lineError(line int, err error) error {
+	if line == 0 {
+		return err
+	}
+	switch crm.ErrorCode(err) {
+	case crm.EINVALID, crm.ENOTFOUND, crm.EAMBIGUOUS:
+		return crm.Errorf(crm.EINVALID, "line %d: %s", line, crm.ErrorMessage(err))
+	}
+	return err
+}
+
+// draft adds or merges one foreign contact.
+func (im *importer) draft(d *crm.ImportDraft, defaults crm.ContactDefaults) error {
+	c := d.Contact
+	c.Name = strings.TrimSpace(c.Name)
+	if err := crm.ValidateName(c.Name); err != nil {
+		return err
+	}
+	id, by, err := im.matchDraft(&c)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		return im.addDraft(d, &c, defaults)
+	}
+	old, err := findContactByID(im.ctx, im.tx, id)
+	if err != nil {
+		return err
+	}
+	merged := *old
+	merged.Phones, merged.Emails, merged.Tags = slices.Clone(old.Phones), slices.Clone(old.Emails), slices.Clone(old.Tags)
+	if old.Fields != nil {
+		merged.Fields = map[string]string{}
+		for k, v := range old.Fields {
+			merged.Fields[k] = v
+		}
+	}
+	changed := crm.MergeDraft(&merged, &c)
+	if changed {
+		if err := merged.Validate(); err != nil {
+			return err
+		}
+		if merged.AccountID == 0 && merged.Account != "" {
+			if merged.AccountID, err = accountIDForName(im.ctx, im.tx, merged.Account); err != nil {
+				return err
+			}
+		}
+		args := append([]any{merged.Name, match.SortKey(merged.Name), merged.AccountID}, profileArgs(&merged)...)
+		if _, err := im.exec(updateContactSQL, append(args, formatTime(im.tx.now), id)...); err != nil {
+			return err
+		}
+		if err := writeContactKeys(im.ctx, im.tx, &merged); err != nil {
+			return err
+		}
+		im.written(kindContact, id)
+		if err := writeContactTags(im.ctx, im.tx, id, merged.Tags); err != nil {
+			return err
+		}
+		if merged.Birthday != old.Birthday {
+			if err := writeBirthday(im.ctx, im.tx, id, merged.Birthday); err != nil {
+				return err
+			}
+		}
+	}
+	dates, err := im.draftDates(id, d.KeyDates)
+	if err != nil {
+		return err
+	}
+	list := &im.rep.Unchanged
+	if changed || dates {
+		list = &im.rep.Updated
+	}
+	it := im.item(list, "contact", c.Name, d.Line, id)
+	it.By, it.Match, it.MatchID = string(by), old.Name, id
+	im.counted("contact", false, changed || dates)
+	if changed || dates {
+		return refreshDue(im.ctx, im.tx, `id = ?5`, id)
+	}
+	return nil
+}
+
+// matchDraft finds the book's contact that a foreign contact is, in
+// crm.DraftMatchOrder; 0 when none is.
+func (im *importer) matchDraft(c *crm.Contact) (int64, crm.MatchKind, error) {
+	const byKey = `SELECT c.id FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
+		WHERE k.key = ? AND c.archived_at IS NULL ORDER BY c.id LIMIT 1`
+	for _, by := range crm.DraftMatchOrder {
+		switch by {
+		case crm.MatchUID:
+			if c.UID == "" {
+				continue
+			}
+			id, err := contactIDByUID(im.ctx, im.tx, c.UID)
+			if crm.ErrorCode(err) == crm.ENOTFOUND {
+				continue
+			}
+			return id, by, err
+		case crm.MatchEmail:
+			for _, e := range c.Emails {
+				if e = emailKey(e); e == "" {
+					continue
+				}
+				if id, ok, err := im.lookup(byKey, e); err != nil || ok {
+					return id, by, err
+				}
+			}
+		case crm.MatchPhone:
+			for _, p := range c.Phones {
+				for _, k := range phoneProbes(p) {
+					id, ok, err := im.lookup(byKey, k)
+					if err != nil {
+						return 0, by, err
+					}
+					if ok && im.hasPhone(id, p) {
+						return id, by, nil
+					}
+				}
+			}
+		}
+	}
+	return 0, "", nil
+}
+
+// phoneProbes are the phone keys (see contactKeys) that a number of the
+// same phone may be stored under: its digits, its national number (the
+// last 11 digits), and the digits without an international prefix (00).
+func phoneProbes(p string) []string {
+	d := phoneDigits(p)
+	if d == "" {
+		return nil
+	}
+	out := []string{d}
+	if len(d) > 11 {
+		out = append(out, d[len(d)-11:])
+	}
+	if t := strings.TrimPrefix(d, "00"); t != d && len(t) >= 5 {
+		out = append(out, t)
+	}
+	return out
+}
+
+// hasPhone reports whether the contact has a phone that is p (crm.SamePhone).
+func (im *importer) hasPhone(id int64, p string) bool {
+	c, err := findContactByID(im.ctx, im.tx, id)
+	return err == nil && slices.ContainsFunc(c.Phones, func(x string) bool { return crm.SamePhone(x, p) })
+}
+
+// addDraft adds a foreign contact that matched none of the book, listing
+// it as a likely duplicate of the active contacts of the same name.
+func (im *importer) addDraft(d *crm.ImportDraft, c *crm.Contact, defaults crm.ContactDefaults) error {
+	defaults.Apply(c)
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	// A uid the file gives (a phone's vCard UID) is kept as the contact's,
+	// so that importing the file again finds it (matchDraft saw it unused).
+	var same []int64
+	var sameName string
+	if f := match.Fold(c.Name); f != "" {
+		rows, err := im.tx.QueryContext(im.ctx, `SELECT DISTINCT c.id, c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
+			WHERE k.key = ? AND c.archived_at IS NULL ORDER BY c.id`, f)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return err
+			}
+			if match.Fold(name) == f {
+				same, sameName = append(same, id), name
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	kds := d.KeyDates
+	if c.Birthday != "" && slices.ContainsFunc(kds, func(k crm.KeyDate) bool { return k.Kind == "birthday" }) {
+		c.Birthday = ""
+	}
+	if err := im.createDraftContact(c); err != nil {
+		return err
+	}
+	if _, err := im.draftDates(c.ID, kds); err != nil {
+		return err
+	}
+	im.item(&im.rep.Added, "contact", c.Name, d.Line, c.ID)
+	im.counted("contact", true, false)
+	if len(same) > 0 {
+		it := im.item(&im.rep.Duplicates, "contact", c.Name, d.Line, c.ID)
+		it.By, it.Match, it.MatchID = string(crm.MatchName), sameName, same[0]
+	}
+	return nil
+}
+
+// draftDates adds the key dates of a foreign contact that the contact
+// lacks; a birthday never replaces one the book has. It reports whether
+// it added any.
+func (im *importer) draftDates(id int64, kds []crm.KeyDate) (bool, error) {
+	if len(kds) == 0 {
+		return false, nil
+	}
+	have, err := queryKeyDates(im.ctx, im.tx, keyDateSelect+` WHERE k.contact_id = ? ORDER BY k.id`, id)
+	if err != nil {
+		return false, err
+	}
+	added := false
+	for i := range kds {
+		k := kds[i]
+		k.ID, k.UID, k.ContactID = 0, "", id
+		if k.Calendar == "" {
+			k.Calendar = "solar"
+		}
+		if err := k.Validate(); err != nil {
+			return added, within(k.Kind, err)
+		}
+		if slices.ContainsFunc(have, func(h *crm.KeyDate) bool {
+			return crm.SameKeyDate(h, &k) || (k.Kind == "birthday" && h.Kind == "birthday")
+		}) {
+			continue
+		}
+		if err := insertKeyDate(im.ctx, im.tx, &k); err != nil {
+			return added, err
+		}
+		have = append(have, &k)
+		added = true
+	}
+	return added, nil
+}
