@@ -80,7 +80,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 			root.AddCommand(c)
 		}
 	}
-	add("contacts", newAddCmd(app, nil), newEditCmd(app, nil), newShowCmd(app, nil), newLsCmd(app, nil), newRmCmd(app, nil), newAccountCmd(app))
+	add("contacts", newAddCmd(app, nil), newEditCmd(app, nil), newShowCmd(app, nil), newLsCmd(app, nil), newSearchCmd(app, nil), newRmCmd(app, nil), newAccountCmd(app))
 	add("touches", newLogVisitCmd(app, nil), newLogCmd(app, nil), newLogShortcutCmd(app, "call", nil), newLogShortcutCmd(app, "email", nil),
 		newLogShortcutCmd(app, "message", nil), newTouchesCmd(app, nil), newStageCmd(app, nil), newLadderCmd(app))
 	add("keep", newDueCmd(app, nil), newOverdueCmd(app, nil), newSnoozeCmd(app, nil), newUpcomingCmd(app, nil), newPromiseCmd(app, nil),

@@ -19,6 +19,7 @@ type Services struct {
 	Due      DueService
 	Reports  ReportService
 	Journal  JournalService
+	Search   SearchService
 	// Closer releases the book (its connection); nil when there is nothing
 	// to release.
 	Closer io.Closer

@@ -188,7 +188,10 @@ func createAccount(ctx context.Context, tx *Tx, a *crm.Account) error {
 	if a.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	return writeAccountKeys(ctx, tx, a.ID)
+	if err := writeAccountKeys(ctx, tx, a.ID); err != nil {
+		return err
+	}
+	return indexAccount(ctx, tx, a.ID)
 }
 
 // writeAccountKeys (re)builds the search keys of an account from its name;
@@ -269,6 +272,14 @@ func (s *AccountService) UpdateAccount(ctx context.Context, id int64, u crm.Acco
 		if err := writeAccountKeys(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := indexAccount(ctx, tx, id); err != nil {
+			return err
+		}
+		if a.Name != before.Name { // its contacts are indexed with its name
+			if err := indexAccountContacts(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		out, err = findAccountByID(ctx, tx, id)
 		return err
 	})
@@ -296,16 +307,31 @@ func (s *AccountService) DeleteAccount(ctx context.Context, id int64, detach boo
 		if _, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE id = ?`, id); err != nil {
 			return err
 		}
+		if err := unindex(ctx, tx, kindAccount, id); err != nil {
+			return err
+		}
 		out = a
 		return nil
 	})
 	return out, err
 }
 
-// moveContacts gives every contact of account from the account to (0: none).
+// moveContacts gives every contact of account from the account to (0: none),
+// and reindexes them under its name.
 func moveContacts(ctx context.Context, tx *Tx, from, to int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ?`, to, formatTime(tx.now), from)
-	return err
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM contacts WHERE account_id = ?`, from)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ?`, to, formatTime(tx.now), from); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := indexContact(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MergeAccounts implements crm.AccountService.
@@ -332,6 +358,12 @@ func (s *AccountService) MergeAccounts(ctx context.Context, keep, other int64) (
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE id = ?`, o.ID); err != nil {
+			return err
+		}
+		if err := unindex(ctx, tx, kindAccount, o.ID); err != nil {
+			return err
+		}
+		if err := indexAccount(ctx, tx, k.ID); err != nil {
 			return err
 		}
 		out, err = findAccountByID(ctx, tx, k.ID)

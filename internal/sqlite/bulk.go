@@ -78,12 +78,13 @@ type bulkWriter struct {
 	ctx                                           context.Context
 	tx                                            *Tx
 	account, accountKey, contact, contactKey, tag *sql.Stmt
-	touch, touchContact, stage                    *sql.Stmt
+	touch, touchContact, stage, search            *sql.Stmt
 	stmts                                         []*sql.Stmt
+	accounts                                      map[int64]string // names by id, for the contacts' search rows
 }
 
 func newBulkWriter(ctx context.Context, tx *Tx) (*bulkWriter, error) {
-	b := &bulkWriter{ctx: ctx, tx: tx}
+	b := &bulkWriter{ctx: ctx, tx: tx, accounts: map[int64]string{}}
 	for _, p := range []struct {
 		dst *(*sql.Stmt)
 		sql string
@@ -96,6 +97,7 @@ func newBulkWriter(ctx context.Context, tx *Tx) (*bulkWriter, error) {
 		{&b.touch, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.touchContact, `INSERT OR IGNORE INTO touch_contacts (contact_id, touch_id, at) VALUES (?, ?, ?)`},
 		{&b.stage, `INSERT INTO stage_changes (contact_id, ladder, from_stage, to_stage, at, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&b.search, insertSearchSQL},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -141,7 +143,9 @@ func (b *bulkWriter) AddAccount(a *crm.Account) error {
 			return err
 		}
 	}
-	return nil
+	b.accounts[a.ID] = a.Name
+	_, err = b.search.ExecContext(b.ctx, searchRow(searchRowid(kindAccount, a.ID), accountTexts(a))...)
+	return err
 }
 
 func (b *bulkWriter) AddContact(c *crm.Contact) error {
@@ -170,7 +174,12 @@ func (b *bulkWriter) AddContact(c *crm.Contact) error {
 			return err
 		}
 	}
-	return nil
+	indexed := *c // with its account's name, which the caller need not give
+	if c.AccountID != 0 {
+		indexed.Account = b.accounts[c.AccountID]
+	}
+	_, err = b.search.ExecContext(b.ctx, searchRow(searchRowid(kindContact, c.ID), contactTexts(&indexed))...)
+	return err
 }
 
 func (b *bulkWriter) AddTouch(t *crm.Touch) error {
@@ -193,7 +202,8 @@ func (b *bulkWriter) AddTouch(t *crm.Touch) error {
 			return err
 		}
 	}
-	return nil
+	_, err = b.search.ExecContext(b.ctx, searchRow(searchRowid(kindTouch, t.ID), touchTexts(t.Summary, t.Notes))...)
+	return err
 }
 
 func (b *bulkWriter) AddStageChange(sc *crm.StageChange) error {

@@ -612,7 +612,10 @@ func createContact(ctx context.Context, tx *Tx, c *crm.Contact) error {
 	if _, err = insertStageChange(ctx, tx, &crm.StageChange{ContactID: c.ID, Ladder: c.Ladder, To: c.Stage, At: tx.now}); err != nil {
 		return err
 	}
-	return refreshDue(ctx, tx, `id = ?5`, c.ID)
+	if err := refreshDue(ctx, tx, `id = ?5`, c.ID); err != nil {
+		return err
+	}
+	return indexContact(ctx, tx, c.ID)
 }
 
 func nonNil(s []string) []string {
@@ -740,6 +743,9 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 		if err := writeContactTags(ctx, tx, c.ID, c.Tags); err != nil {
 			return err
 		}
+		if err := indexContact(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		if c.Ladder != oldLadder || c.Stage != oldStage {
 			from := oldStage
 			if c.Ladder != oldLadder {
@@ -860,6 +866,9 @@ func (s *ContactService) ArchiveContact(ctx context.Context, id int64) (*crm.Con
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET archived_at = ?, updated_at = ? WHERE id = ?`, formatTime(tx.now), formatTime(tx.now), id); err != nil {
 			return err
 		}
+		if err := indexContact(ctx, tx, id); err != nil { // still found, marked archived
+			return err
+		}
 		out, err = findContactByID(ctx, tx, id)
 		return err
 	})
@@ -897,11 +906,30 @@ func (s *ContactService) PurgeContact(ctx context.Context, id int64) (string, er
 		tx.forget = func(r journalRow) bool {
 			return r.contact != nil && *r.contact == id || r.table == "touches" && own[r.rowid]
 		}
+		tasks, err := queryIDs(ctx, tx, `SELECT id FROM tasks WHERE contact_id = ?`, id)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM touches WHERE id IN (SELECT value FROM json_each(?))`, encodeJSON(touches)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = ?`, id); err != nil {
 			return err
+		}
+		// The search index forgets them too (its secure-delete takes
+		// their words out of its pages).
+		if err := unindex(ctx, tx, kindContact, id); err != nil {
+			return err
+		}
+		for _, t := range touches {
+			if err := unindex(ctx, tx, kindTouch, t); err != nil {
+				return err
+			}
+		}
+		for _, t := range tasks {
+			if err := unindex(ctx, tx, kindTask, t); err != nil {
+				return err
+			}
 		}
 		const held = `contact_id = ?1 OR (tbl = 'touches' AND key IN (SELECT value FROM json_each(?2)))`
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET purged_by = ?3, summary = ?4

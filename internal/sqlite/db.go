@@ -116,6 +116,10 @@ func open(ctx context.Context, path string, now func() time.Time, mayCreate bool
 		d.Close()
 		return nil, err
 	}
+	if err := d.ensureSearch(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -380,6 +384,11 @@ func (d *DB) applyMigrations(ctx context.Context, ms []migration) (err error) {
 	if v == 0 { // a new book: its keys will all be made the current way
 		if err := markKeys(ctx, tx); err != nil {
 			return err
+		}
+		if len(ms) >= searchSchemaVersion { // and its search index, from empty
+			if err := markSearch(ctx, tx); err != nil {
+				return err
+			}
 		}
 	}
 	var table string

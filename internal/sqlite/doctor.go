@@ -40,6 +40,8 @@ type dataCheck struct {
 	noun, ok, problem, fixed string
 	stale                    func(ctx context.Context, q querier) ([]int64, error)
 	fix                      func(ctx context.Context, tx *Tx, ids []int64) error
+	// label, when set, names a stale id in the report ("touch #7"); else "#7".
+	label func(id int64) string
 }
 
 // staleAfter is how old a temporary file must be before doctor calls it
@@ -84,6 +86,7 @@ func (s *MaintenanceService) checks(full bool) []doctorCheck {
 		{name: "due_dates", data: dueDates},
 		{name: "tags", data: contactTags},
 		{name: "search_keys", data: searchKeys},
+		{name: "search_index", data: searchIndex},
 		{name: "birthdays", data: birthdays},
 	}
 }
@@ -265,7 +268,7 @@ func (d *dataCheck) find(ctx context.Context, q querier) (bool, string, error) {
 	if len(ids) == 0 {
 		return true, d.ok, nil
 	}
-	return false, counted(len(ids), d.noun) + " " + d.problem + " " + examples(ids), nil
+	return false, counted(len(ids), d.noun) + " " + d.problem + " " + examples(ids, d.label), nil
 }
 
 // counted says "1 contact has", "2 contacts have".
@@ -280,7 +283,10 @@ func counted(n int, noun string) string {
 }
 
 // examples lists the first few ids: (#3, #17, #40 …).
-func examples(ids []int64) string {
+func examples(ids []int64, label func(int64) string) string {
+	if label == nil {
+		label = func(id int64) string { return "#" + strconv.FormatInt(id, 10) }
+	}
 	const n = 5
 	var b strings.Builder
 	b.WriteString("(")
@@ -292,7 +298,7 @@ func examples(ids []int64) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("#" + strconv.FormatInt(id, 10))
+		b.WriteString(label(id))
 	}
 	b.WriteString(")")
 	return b.String()

@@ -28,10 +28,13 @@ var _ crm.JournalService = (*JournalService)(nil)
 const journalSchemaVersion = 3
 
 // derivedTables are search indexes computed from contacts and accounts
-// rows: not journaled, but rebuilt after an undo from the rows it restored.
+// rows, and the full-text index (search_index and its FTS5 shadow tables)
+// of contacts, touches, tasks and accounts: not journaled, but rebuilt
+// after an undo from the rows it restored.
 // Every other table but the journal's own is journaled; all are rowid
 // tables, as the pre-update hook does not see WITHOUT ROWID ones.
-var derivedTables = []string{"contact_keys", "contact_tags", "account_keys"}
+var derivedTables = []string{"contact_keys", "contact_tags", "account_keys",
+	"search_index", "search_index_data", "search_index_idx", "search_index_content", "search_index_docsize", "search_index_config"}
 
 // recorder collects the rows a write transaction changes, as SQLite's
 // pre-update hook reports them, until the transaction files them in the
@@ -594,9 +597,72 @@ func changesKeys(r journalRow) bool {
 	return false
 }
 
+// searchColumnsOf are the columns of each table whose values the search
+// index holds (see contactTexts and the others).
+var searchColumnsOf = map[string][]string{
+	"contacts": {"name", "account_id", "title", "tags", "notes", "wechat", "emails", "address", "hometown",
+		"school", "family", "interests", "source", "fields", "archived_at"},
+	"touches":  {"summary", "notes"},
+	"tasks":    {"title", "note"},
+	"accounts": {"name", "industry", "website", "address", "notes"},
+}
+
+// changesSearch reports whether reverting r can change the search index.
+func changesSearch(r journalRow) bool {
+	cols, ok := searchColumnsOf[r.table]
+	if !ok {
+		return false
+	}
+	if r.op != "update" {
+		return true
+	}
+	for _, c := range cols {
+		if _, ok := r.before[c]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// reindexRestored rewrites the search index rows of the records whose rows
+// an undo restored or removed.
+func reindexRestored(ctx context.Context, tx *Tx, rows []journalRow) error {
+	done := map[string]bool{}
+	for _, r := range rows {
+		k := r.table + fmt.Sprint(r.rowid)
+		if done[k] || !changesSearch(r) {
+			continue
+		}
+		done[k] = true
+		var err error
+		switch r.table {
+		case "contacts":
+			err = indexContact(ctx, tx, r.rowid)
+		case "touches":
+			err = indexTouch(ctx, tx, r.rowid)
+		case "tasks":
+			err = indexTask(ctx, tx, r.rowid)
+		case "accounts":
+			if err = indexAccount(ctx, tx, r.rowid); err == nil {
+				if _, renamed := r.before["name"]; renamed || r.op != "update" {
+					err = indexAccountContacts(ctx, tx, r.rowid)
+				}
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // rebuildDerived recomputes the search keys and tags of the contacts and
 // accounts whose rows an undo restored; deleted ones lost theirs by cascade.
+// Then the full-text index of every record it restored or removed.
 func rebuildDerived(ctx context.Context, tx *Tx, rows []journalRow) error {
+	if err := reindexRestored(ctx, tx, rows); err != nil {
+		return err
+	}
 	done := map[string]bool{}
 	for _, r := range rows {
 		id := r.rowid

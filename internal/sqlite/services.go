@@ -19,6 +19,7 @@ func NewServices(db *DB) *crm.Services {
 		Due:      NewDueService(db),
 		Reports:  NewReportService(db),
 		Journal:  NewJournalService(db),
+		Search:   NewSearchService(db),
 		Closer:   db,
 	}
 }

@@ -81,6 +81,9 @@ func createTask(ctx context.Context, tx *Tx, t *crm.Task) error {
 	if t.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
+	if err := writeSearchRow(ctx, tx, kindTask, t.ID, taskTexts(t.Title, t.Note)); err != nil {
+		return err
+	}
 	if err := refreshDue(ctx, tx, `id = ?5`, t.ContactID); err != nil {
 		return err
 	}
@@ -148,6 +151,9 @@ func (s *TaskService) CloseTask(ctx context.Context, id int64, state, note strin
 			return err
 		}
 		if err := refreshDue(ctx, tx, `id = ?5`, t.ContactID); err != nil {
+			return err
+		}
+		if err := indexTask(ctx, tx, id); err != nil { // the note closing it
 			return err
 		}
 		t, err = findTaskByID(ctx, tx, id)

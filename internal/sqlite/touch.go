@@ -48,6 +48,9 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 	if t.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
+	if err := writeSearchRow(ctx, tx, kindTouch, t.ID, touchTexts(t.Summary, t.Notes)); err != nil {
+		return err
+	}
 	for i, p := range t.Contacts {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO touch_contacts (contact_id, touch_id, at) VALUES (?, ?, ?)`, p.ID, t.ID, at); err != nil {
 			return err

@@ -14,6 +14,7 @@ import (
 type Theme struct {
 	color                                        bool
 	header, muted, accent, good, warn, bad, bold lipgloss.Style
+	hit                                          lipgloss.Style
 }
 
 // New returns a theme; color false gives plain text.
@@ -34,6 +35,7 @@ func New(color bool) *Theme {
 		warn:   s().Foreground(lipgloss.Color("3")),
 		bad:    s().Foreground(lipgloss.Color("1")).Bold(true),
 		bold:   s().Bold(true),
+		hit:    s().Bold(true).Underline(true).Foreground(lipgloss.Color("3")),
 	}
 }
 
@@ -61,6 +63,9 @@ func (t *Theme) Warn(s string) string { return t.render(t.warn, s) }
 
 // Bad styles what is overdue or broken.
 func (t *Theme) Bad(s string) string { return t.render(t.bad, s) }
+
+// Hit styles the words of a text that a search matched.
+func (t *Theme) Hit(s string) string { return t.render(t.hit, s) }
 
 // Bold styles emphasis.
 func (t *Theme) Bold(s string) string { return t.render(t.bold, s) }

@@ -1,0 +1,430 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/match"
+)
+
+// SearchService implements crm.SearchService over the search_index table
+// (see migrations/0005_search.sql).
+type SearchService struct{ db *DB }
+
+// NewSearchService returns the search service of the book.
+func NewSearchService(db *DB) *SearchService { return &SearchService{db} }
+
+var _ crm.SearchService = (*SearchService)(nil)
+
+// Kind codes: the low two bits of a search_index rowid, the record's id above.
+const (
+	kindContact = iota
+	kindTouch
+	kindTask
+	kindAccount
+)
+
+func searchRowid(kind int, id int64) int64 { return id<<2 | int64(kind) }
+
+// The columns of search_index, in order.
+const (
+	colName = iota
+	colPinyin
+	colAccount
+	colTitle
+	colTags
+	colSummary
+	colNotes
+	colProfile
+	colFields
+	searchColumns
+)
+
+// columnWeights are bm25's weights of the columns, in order: a match in a
+// name counts ten times one in notes.
+const columnWeights = "10.0, 6.0, 3.0, 4.0, 4.0, 3.0, 1.0, 1.5, 1.5"
+
+// searchText is one text of a record that the index holds: the record's
+// field it comes from (its JSON key), and the column it goes in. Pinyin
+// texts are the keys of the name, reported as a match in the name.
+type searchText struct {
+	field  string
+	col    int
+	text   string
+	pinyin bool
+}
+
+func contactTexts(c *crm.Contact) []searchText {
+	out := []searchText{
+		{field: crm.FieldName, col: colName, text: c.Name},
+		{field: crm.FieldName, col: colPinyin, text: strings.Join(match.PinyinKeys(c.Name), " "), pinyin: true},
+		{field: crm.FieldAccount, col: colAccount, text: c.Account},
+		{field: crm.FieldTitle, col: colTitle, text: c.Title},
+		{field: crm.FieldTags, col: colTags, text: strings.Join(c.Tags, ", ")},
+		{field: crm.FieldNotes, col: colNotes, text: c.Notes},
+		{field: "wechat", col: colProfile, text: c.WeChat},
+		{field: "emails", col: colProfile, text: strings.Join(c.Emails, ", ")},
+		{field: "address", col: colProfile, text: c.Address},
+		{field: "hometown", col: colProfile, text: c.Hometown},
+		{field: "school", col: colProfile, text: c.School},
+		{field: "family", col: colProfile, text: c.Family},
+		{field: "interests", col: colProfile, text: c.Interests},
+		{field: "source", col: colProfile, text: c.Source},
+	}
+	keys := make([]string, 0, len(c.Fields))
+	for k := range c.Fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		out = append(out, searchText{field: crm.FieldCustom, col: colFields, text: k + ": " + c.Fields[k]})
+	}
+	return out
+}
+
+func touchTexts(summary, notes string) []searchText {
+	return []searchText{
+		{field: crm.FieldSummary, col: colSummary, text: summary},
+		{field: crm.FieldNotes, col: colNotes, text: notes},
+	}
+}
+
+func taskTexts(title, note string) []searchText {
+	return []searchText{
+		{field: crm.FieldTitle, col: colTitle, text: title},
+		{field: "note", col: colNotes, text: note},
+	}
+}
+
+func accountTexts(a *crm.Account) []searchText {
+	return []searchText{
+		{field: crm.FieldName, col: colName, text: a.Name},
+		{field: crm.FieldName, col: colPinyin, text: strings.Join(match.PinyinKeys(a.Name), " "), pinyin: true},
+		{field: "industry", col: colProfile, text: a.Industry},
+		{field: "website", col: colProfile, text: a.Website},
+		{field: "address", col: colProfile, text: a.Address},
+		{field: crm.FieldNotes, col: colNotes, text: a.Notes},
+	}
+}
+
+// searchRow is the values of an insertSearchSQL: the rowid, then each
+// column's index text.
+func searchRow(rowid int64, texts []searchText) []any {
+	var cols [searchColumns]strings.Builder
+	for _, t := range texts {
+		if t.text == "" {
+			continue
+		}
+		b := &cols[t.col]
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		if t.pinyin {
+			b.WriteString(t.text)
+		} else {
+			b.WriteString(match.IndexText(t.text))
+		}
+	}
+	out := make([]any, 0, searchColumns+1)
+	out = append(out, rowid)
+	for i := range cols {
+		out = append(out, cols[i].String())
+	}
+	return out
+}
+
+const insertSearchSQL = `INSERT INTO search_index (rowid, name, pinyin, account, title, tags, summary, notes, profile, fields)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// execer is a transaction, or the bulk writer's.
+type execer interface {
+	querier
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// unindex removes a record's row from the index (nothing when it has none).
+func unindex(ctx context.Context, tx execer, kind int, id int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_index WHERE rowid = ?`, searchRowid(kind, id))
+	return err
+}
+
+// writeSearchRow replaces a record's row in the index.
+func writeSearchRow(ctx context.Context, tx execer, kind int, id int64, texts []searchText) error {
+	if err := unindex(ctx, tx, kind, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, insertSearchSQL, searchRow(searchRowid(kind, id), texts)...)
+	return err
+}
+
+// indexContact (re)indexes the contact with the id as it is now in tx, or
+// removes its row when it is gone. Every write that changes a contact's
+// text, its tags or its account calls it in the same transaction.
+func indexContact(ctx context.Context, tx execer, id int64) error {
+	c, err := findContactByID(ctx, tx, id)
+	if crm.ErrorCode(err) == crm.ENOTFOUND {
+		return unindex(ctx, tx, kindContact, id)
+	} else if err != nil {
+		return err
+	}
+	return writeSearchRow(ctx, tx, kindContact, id, contactTexts(c))
+}
+
+// indexAccountContacts reindexes the contacts of an account (after its
+// name changed, or they moved).
+func indexAccountContacts(ctx context.Context, tx execer, accountID int64) error {
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM contacts WHERE account_id = ?`, accountID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := indexContact(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexTouch (re)indexes a touch, or removes its row when it is gone.
+func indexTouch(ctx context.Context, tx execer, id int64) error {
+	var summary, notes string
+	err := tx.QueryRowContext(ctx, `SELECT summary, notes FROM touches WHERE id = ?`, id).Scan(&summary, &notes)
+	if err == sql.ErrNoRows {
+		return unindex(ctx, tx, kindTouch, id)
+	} else if err != nil {
+		return err
+	}
+	return writeSearchRow(ctx, tx, kindTouch, id, touchTexts(summary, notes))
+}
+
+// indexTask (re)indexes a task, or removes its row when it is gone.
+func indexTask(ctx context.Context, tx execer, id int64) error {
+	var title, note string
+	err := tx.QueryRowContext(ctx, `SELECT title, note FROM tasks WHERE id = ?`, id).Scan(&title, &note)
+	if err == sql.ErrNoRows {
+		return unindex(ctx, tx, kindTask, id)
+	} else if err != nil {
+		return err
+	}
+	return writeSearchRow(ctx, tx, kindTask, id, taskTexts(title, note))
+}
+
+// indexAccount (re)indexes an account, or removes its row when it is gone.
+// Its contacts, which hold its name, are the caller's to reindex.
+func indexAccount(ctx context.Context, tx execer, id int64) error {
+	a, err := findAccountByID(ctx, tx, id)
+	if crm.ErrorCode(err) == crm.ENOTFOUND {
+		return unindex(ctx, tx, kindAccount, id)
+	} else if err != nil {
+		return err
+	}
+	return writeSearchRow(ctx, tx, kindAccount, id, accountTexts(a))
+}
+
+// ftsQuery is the FTS5 query of the terms: each term a quoted phrase (user
+// text never reaches FTS5 as syntax), a phrase of words ending in a prefix,
+// all ANDed.
+func ftsQuery(terms []match.SearchTerm) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(" AND ")
+		}
+		b.WriteByte('"')
+		b.WriteString(strings.ReplaceAll(strings.Join(t.Tokens(), " "), `"`, `""`))
+		b.WriteByte('"')
+		if t.Han == "" {
+			b.WriteString(" *")
+		}
+	}
+	return b.String()
+}
+
+// maxSearchTerms bounds the terms of a query: FTS5 nests one level per AND.
+const maxSearchTerms = 32
+
+// parseSearch cuts a query into terms and its FTS5 query, or says why it
+// cannot be searched for.
+func parseSearch(query string) ([]match.SearchTerm, string, error) {
+	if err := crm.CheckSearchQuery(query); err != nil {
+		return nil, "", err
+	}
+	terms := match.SearchTerms(query)
+	if len(terms) == 0 {
+		return nil, "", crm.Errorf(crm.EINVALID, "nothing to search for in %q: it has no letters or digits", query)
+	}
+	if len(terms) > maxSearchTerms {
+		return nil, "", crm.Errorf(crm.EINVALID, "the search text has %d terms; at most %d", len(terms), maxSearchTerms)
+	}
+	return terms, ftsQuery(terms), nil
+}
+
+// Search implements crm.SearchService.
+func (s *SearchService) Search(ctx context.Context, query string, opts crm.SearchOptions) ([]*crm.SearchHit, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	terms, fts, err := parseSearch(query)
+	if err != nil {
+		return nil, err
+	}
+	kinds := ""
+	if len(opts.Kinds) > 0 {
+		var codes []string
+		for _, k := range opts.Kinds {
+			codes = append(codes, fmt.Sprint(slices.Index(crm.SearchKinds, k)))
+		}
+		kinds = ` AND (rowid & 3) IN (` + strings.Join(codes, ", ") + `)`
+	}
+	// Two passes: the records whose name (or its pinyin) holds the whole
+	// query first, then every other match, each by bm25. Column weights
+	// alone let a touch that says 王 five times outrank 王科长 himself.
+	q := `SELECT rowid, bm25(search_index, ` + columnWeights + `) AS r FROM search_index WHERE search_index MATCH ?` + kinds + ` ORDER BY r LIMIT ?`
+	var out []*crm.SearchHit
+	err = s.db.readTx(ctx, func(tx *sql.Tx) error {
+		type found struct {
+			rowid int64
+			rank  float64
+		}
+		var fs []found
+		seen := map[int64]bool{}
+		for _, pass := range []string{`{name pinyin} : (` + fts + `)`, fts} {
+			rows, err := tx.QueryContext(ctx, q, pass, opts.Limit+len(fs))
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var f found
+				if err := rows.Scan(&f.rowid, &f.rank); err != nil {
+					rows.Close()
+					return err
+				}
+				if !seen[f.rowid] && len(fs) < opts.Limit {
+					seen[f.rowid] = true
+					fs = append(fs, f)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(fs) >= opts.Limit {
+				break
+			}
+		}
+		for _, f := range fs {
+			h, err := loadHit(ctx, tx, int(f.rowid&3), f.rowid>>2, terms)
+			if err != nil {
+				return err
+			}
+			if h == nil {
+				continue // indexed, but gone (written by another tool): crm doctor says so
+			}
+			h.Rank = f.rank
+			out = append(out, h)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// loadHit reads what a hit shows of a record, and which of its texts
+// matched; nil when the record is gone.
+func loadHit(ctx context.Context, q querier, kind int, id int64, terms []match.SearchTerm) (*crm.SearchHit, error) {
+	h := &crm.SearchHit{Kind: crm.SearchKinds[kind], ID: id}
+	var texts []searchText
+	switch kind {
+	case kindContact:
+		c, err := findContactByID(ctx, q, id)
+		if crm.ErrorCode(err) == crm.ENOTFOUND {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		h.Contact, h.ContactID, h.Account, h.Archived = c.Name, c.ID, c.Account, c.ArchivedAt != nil
+		texts = contactTexts(c)
+	case kindTouch, kindTask:
+		query := `SELECT t.summary, t.notes, t.at, coalesce(c.id, 0), coalesce(c.name, ''), coalesce(a.name, ''), c.archived_at IS NOT NULL
+			FROM touches t LEFT JOIN contacts c ON c.id = (SELECT contact_id FROM touch_contacts WHERE touch_id = t.id ORDER BY contact_id LIMIT 1)
+			LEFT JOIN accounts a ON a.id = c.account_id WHERE t.id = ?`
+		if kind == kindTask {
+			query = `SELECT t.title, t.note, t.due_at, c.id, c.name, coalesce(a.name, ''), c.archived_at IS NOT NULL
+				FROM tasks t JOIN contacts c ON c.id = t.contact_id LEFT JOIN accounts a ON a.id = c.account_id WHERE t.id = ?`
+		}
+		var main, notes, at string
+		var archived sql.NullBool
+		err := q.QueryRowContext(ctx, query, id).Scan(&main, &notes, &at, &h.ContactID, &h.Contact, &h.Account, &archived)
+		if err == sql.ErrNoRows {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		h.Archived = archived.Bool
+		t := parseTime(at)
+		h.At = &t
+		if kind == kindTouch {
+			texts = touchTexts(main, notes)
+		} else {
+			texts = taskTexts(main, notes)
+		}
+	case kindAccount:
+		a, err := findAccountByID(ctx, q, id)
+		if crm.ErrorCode(err) == crm.ENOTFOUND {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		h.Account = a.Name
+		texts = accountTexts(a)
+	}
+	h.Field, h.Snippet, h.Marks = bestText(texts, terms)
+	return h, nil
+}
+
+// bestText picks the text of a record that shows best why it matched: the
+// one that holds the most terms, the first of those (the texts come in
+// order of weight), and returns its field and its snippet. A match in the
+// pinyin of a name shows the whole name as the match.
+func bestText(texts []searchText, terms []match.SearchTerm) (field, snippet string, marks [][2]int) {
+	best, bestN := -1, 0
+	var bestMarks [][2]int
+	for i, t := range texts {
+		if t.text == "" {
+			continue
+		}
+		n := 0
+		for _, term := range terms {
+			if len(match.FindTerms(t.text, []match.SearchTerm{term})) > 0 {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN, bestMarks = i, n, match.FindTerms(t.text, terms)
+		}
+	}
+	if best < 0 {
+		// Nothing shows the match (the index is of another version of
+		// the record): the first text, unmarked.
+		for _, t := range texts {
+			if t.text != "" && !t.pinyin {
+				s, _ := crm.CutSnippet(t.text, nil)
+				return t.field, s, nil
+			}
+		}
+		return "", "", nil
+	}
+	t := texts[best]
+	if t.pinyin {
+		for _, n := range texts {
+			if n.field == t.field && !n.pinyin {
+				return t.field, n.text, [][2]int{{0, len(n.text)}}
+			}
+		}
+	}
+	s, m := crm.CutSnippet(t.text, bestMarks)
+	return t.field, s, m
+}

@@ -1,0 +1,217 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/seedcrm/crm/internal/crm"
+)
+
+// searchVersion names the way the search index is made (the texts of
+// contactTexts and the others, match.IndexText). A book whose index was
+// made another way, or never (a book from before 0005), has it rebuilt
+// when it is opened, once, in one transaction: the text is computed in Go,
+// so no migration's SQL can write it. Change it whenever what the index
+// holds changes.
+const searchVersion = "1"
+
+// searchVersionKey is the settings row holding searchVersion; no
+// crm.SettingDef, so crm config neither lists nor sets it.
+const searchVersionKey = "internal.search_version"
+
+// searchSchemaVersion is the first schema with the search index.
+const searchSchemaVersion = 5
+
+func markSearch(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, searchVersionKey, searchVersion)
+	return err
+}
+
+// ensureSearch rebuilds the search index when the book's is not of
+// searchVersion, in one transaction that is no journaled change. A book
+// that is current costs one indexed read.
+func (d *DB) ensureSearch(ctx context.Context) error {
+	var v string
+	err := d.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, searchVersionKey).Scan(&v)
+	if err == nil && v == searchVersion {
+		return nil
+	} else if err != nil && err != sql.ErrNoRows {
+		return mapError(fmt.Errorf("read search index version of %s: %w", d.Path, err))
+	}
+	journal := d.journal
+	d.journal = false
+	defer func() { d.journal = journal }()
+	err = d.inTx(ctx, func(tx *Tx) error {
+		// Another process may have rebuilt it first.
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, searchVersionKey).Scan(&v); err == nil && v == searchVersion {
+			return nil
+		}
+		return rebuildSearch(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("build the search index of %s: %w", d.Path, err)
+	}
+	return nil
+}
+
+// rebuildSearch empties the search index and indexes every record again,
+// in batches by id so that a large book is never held in memory.
+func rebuildSearch(ctx context.Context, tx *Tx) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_index`); err != nil {
+		return err
+	}
+	ins, err := tx.PrepareContext(ctx, insertSearchSQL)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	type doc struct {
+		id    int64
+		texts []searchText
+	}
+	batches := []struct {
+		kind  int
+		query string
+		scan  func(*sql.Rows) (doc, error)
+	}{
+		{kindContact, `SELECT ` + contactColumns + contactFrom + ` WHERE c.id > ? ORDER BY c.id LIMIT 1000`, func(r *sql.Rows) (doc, error) {
+			c, err := scanContact(r)
+			if err != nil {
+				return doc{}, err
+			}
+			return doc{c.ID, contactTexts(c)}, nil
+		}},
+		{kindTouch, `SELECT id, summary, notes FROM touches WHERE id > ? ORDER BY id LIMIT 5000`, func(r *sql.Rows) (doc, error) {
+			var d doc
+			var summary, notes string
+			err := r.Scan(&d.id, &summary, &notes)
+			d.texts = touchTexts(summary, notes)
+			return d, err
+		}},
+		{kindTask, `SELECT id, title, note FROM tasks WHERE id > ? ORDER BY id LIMIT 5000`, func(r *sql.Rows) (doc, error) {
+			var d doc
+			var title, note string
+			err := r.Scan(&d.id, &title, &note)
+			d.texts = taskTexts(title, note)
+			return d, err
+		}},
+		{kindAccount, accountSelect + ` WHERE a.id > ? ORDER BY a.id LIMIT 1000`, func(r *sql.Rows) (doc, error) {
+			a, err := scanAccount(r)
+			if err != nil {
+				return doc{}, err
+			}
+			return doc{a.ID, accountTexts(a)}, nil
+		}},
+	}
+	for _, b := range batches {
+		var after int64
+		for {
+			rows, err := tx.QueryContext(ctx, b.query, after)
+			if err != nil {
+				return err
+			}
+			var docs []doc
+			for rows.Next() {
+				d, err := b.scan(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				docs = append(docs, d)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(docs) == 0 {
+				break
+			}
+			for _, d := range docs {
+				if _, err := ins.ExecContext(ctx, searchRow(searchRowid(b.kind, d.id), d.texts)...); err != nil {
+					return err
+				}
+				after = d.id
+			}
+		}
+	}
+	return markSearch(ctx, tx)
+}
+
+// searchCounts compares the rows of the index with the records it should
+// hold, kind by kind: what crm doctor reports when they differ. (A row
+// written by another tool, the sqlite3 shell, is not indexed.)
+func searchCounts(ctx context.Context, q querier) (problems []string, err error) {
+	tables := []string{"contacts", "touches", "tasks", "accounts"}
+	var sel []string
+	for code, t := range tables {
+		sel = append(sel, fmt.Sprintf(`(SELECT count(*) FROM %s), (SELECT count(*) FROM search_index_docsize WHERE id & 3 = %d)`, t, code))
+	}
+	vals := make([]int64, 2*len(tables))
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := q.QueryRowContext(ctx, `SELECT `+strings.Join(sel, ", ")).Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	for i := range tables {
+		if have, want := vals[2*i+1], vals[2*i]; have != want {
+			problems = append(problems, fmt.Sprintf("the search index holds %d %s of %d", have, crm.SearchKinds[i]+"s", want))
+		}
+	}
+	return problems, nil
+}
+
+// searchIndex: search_index holds one row for every contact, touch, task
+// and account, and no other. Counting is cheap; only when the counts
+// differ are the rows out of step found, by search rowid. A record written
+// by another tool (the sqlite3 shell) has no row.
+var searchIndex = &dataCheck{
+	noun:    "record",
+	ok:      "the search index holds every contact, touch, task and account",
+	problem: "no row, or a row left over, in the search index",
+	fixed:   "reindexed %d",
+	stale:   staleSearchRows,
+	fix: func(ctx context.Context, tx *Tx, rowids []int64) error {
+		if len(rowids) > 10000 {
+			return rebuildSearch(ctx, tx)
+		}
+		for _, r := range rowids {
+			var err error
+			switch id := r >> 2; r & 3 {
+			case kindContact:
+				err = indexContact(ctx, tx, id)
+			case kindTouch:
+				err = indexTouch(ctx, tx, id)
+			case kindTask:
+				err = indexTask(ctx, tx, id)
+			case kindAccount:
+				err = indexAccount(ctx, tx, id)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	label: func(rowid int64) string { return fmt.Sprintf("%s #%d", crm.SearchKinds[rowid&3], rowid>>2) },
+}
+
+func staleSearchRows(ctx context.Context, q querier) ([]int64, error) {
+	problems, err := searchCounts(ctx, q)
+	if err != nil || len(problems) == 0 {
+		return nil, err
+	}
+	var parts []string
+	for code, t := range []string{"contacts", "touches", "tasks", "accounts"} {
+		parts = append(parts,
+			fmt.Sprintf(`SELECT id * 4 + %[1]d FROM %[2]s r WHERE NOT EXISTS (SELECT 1 FROM search_index_docsize d WHERE d.id = r.id * 4 + %[1]d)`, code, t),
+			fmt.Sprintf(`SELECT d.id FROM search_index_docsize d WHERE d.id & 3 = %[1]d AND NOT EXISTS (SELECT 1 FROM %[2]s r WHERE r.id = d.id >> 2)`, code, t))
+	}
+	return queryIDs(ctx, q, strings.Join(parts, " UNION ALL ")+` ORDER BY 1`)
+}
