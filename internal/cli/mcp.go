@@ -23,10 +23,10 @@ for an agent or an AI desktop app that starts crm as an MCP server. It runs
 until standard input closes; nothing but the protocol is written to standard
 output, and messages go to standard error.
 
-Tools: find_contacts (filter by tier, stage, tag, account, text), show_contact
-(a REF's card, as crm show --json), list_due (crm due --json, ranked, with
-reasons). With --allow-writes also log_touch (as crm log-visit and crm log)
-and add_promise (as crm promise). Without it those tools are not offered at
+Tools: search (full text, as crm search), find_contacts (filter by tier,
+stage, tag, account, text), show_contact (a REF's card, as crm show --json),
+list_due (crm due --json, ranked, with reasons). With --allow-writes also
+log_touch (as crm log-visit and crm log) and add_promise (as crm promise). Without it those tools are not offered at
 all, so a client lists only what it may call.
 
 Each call reads the book afresh, so it sees what other crm commands wrote

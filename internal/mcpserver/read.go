@@ -64,6 +64,9 @@ type DueList struct {
 func (s *server) addReadTools(srv *mcp.Server) {
 	readOnly := &mcp.ToolAnnotations{ReadOnlyHint: true, OpenWorldHint: new(false)}
 	tiers := crm.Tiers.Keys()
+	if s.opts.Services.Search != nil {
+		s.addSearchTool(srv, readOnly)
+	}
 	mcp.AddTool(srv, &mcp.Tool{
 		Name:  ToolFindContacts,
 		Title: "Find contacts",

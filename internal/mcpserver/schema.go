@@ -20,6 +20,7 @@ var recordSchemas = map[reflect.Type]*jsonschema.Schema{
 	reflect.TypeFor[crm.Touch]():       record("a touch, as crm touches --json prints it; tasks lists the follow-ups it created"),
 	reflect.TypeFor[crm.Task]():        record("a follow-up or promise, as crm tasks --json prints it"),
 	reflect.TypeFor[crm.DueItem]():     record("a due contact, as crm due --json prints it: reasons say why, urgency.score ranks"),
+	reflect.TypeFor[crm.SearchHit]():   record("a search hit, as crm search --json prints it: kind, id, contact, contact_id, account, field, snippet (matches between « and »), at, archived, rank"),
 }
 
 func record(desc string) *jsonschema.Schema {

@@ -187,11 +187,11 @@ func toolNames(t *testing.T, cs *mcp.ClientSession) []string {
 
 func TestToolsListed(t *testing.T) {
 	b := newBook(t)
-	read := []string{"find_contacts", "list_due", "show_contact"}
+	read := []string{"find_contacts", "list_due", "search", "show_contact"}
 	if got := toolNames(t, connect(t, b.Services, false)); !slices.Equal(got, read) {
 		t.Errorf("read-only tools = %v, want %v", got, read)
 	}
-	all := []string{"add_promise", "find_contacts", "list_due", "log_touch", "show_contact"}
+	all := []string{"add_promise", "find_contacts", "list_due", "log_touch", "search", "show_contact"}
 	if got := toolNames(t, connect(t, b.Services, true)); !slices.Equal(got, all) {
 		t.Errorf("tools with writes = %v, want %v", got, all)
 	}
@@ -429,6 +429,69 @@ func TestAmbiguousRef(t *testing.T) {
 }
 
 func itoa(id int64) string { b, _ := json.Marshal(id); return string(b) }
+
+type searchResult struct {
+	Hits []struct {
+		Kind      string `json:"kind"`
+		ID        int64  `json:"id"`
+		Contact   string `json:"contact"`
+		ContactID int64  `json:"contact_id"`
+		Field     string `json:"field"`
+		Snippet   string `json:"snippet"`
+	} `json:"hits"`
+}
+
+func TestSearch(t *testing.T) {
+	b := newBook(t)
+	cs := connect(t, b.Services, false)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		args  map[string]any
+		query string
+		opts  crm.SearchOptions
+	}{
+		{map[string]any{"query": "变频泵"}, "变频泵", crm.SearchOptions{Limit: crm.DefaultSearchLimit}},
+		{map[string]any{"query": "王科长", "limit": 3}, "王科长", crm.SearchOptions{Limit: 3}},
+		{map[string]any{"query": "王科长", "kind": []string{"touch"}}, "王科长", crm.SearchOptions{Limit: crm.DefaultSearchLimit, Kinds: []string{"touch"}}},
+	} {
+		want, err := b.plain.Search.Search(ctx, tc.query, tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got searchResult
+		ok(t, cs, "search", tc.args, &got)
+		if len(got.Hits) != len(want) || len(want) == 0 {
+			t.Fatalf("search %v: %d hits, the service finds %d", tc.args, len(got.Hits), len(want))
+		}
+		for i, h := range got.Hits {
+			w := want[i]
+			if h.Kind != w.Kind || h.ID != w.ID || h.ContactID != w.ContactID || h.Field != w.Field {
+				t.Errorf("search %v hit %d = %s %d of %d (%s), want %s %d of %d (%s)", tc.args, i, h.Kind, h.ID, h.ContactID, h.Field, w.Kind, w.ID, w.ContactID, w.Field)
+			}
+			if !strings.Contains(h.Snippet, "«"+tc.query+"»") {
+				t.Errorf("search %v: snippet %q does not mark %s", tc.args, h.Snippet, tc.query)
+			}
+			if kinds := tc.opts.Kinds; kinds != nil && h.Kind != kinds[0] {
+				t.Errorf("search for touches found a %s", h.Kind)
+			}
+		}
+	}
+	var wkz searchResult
+	ok(t, cs, "search", map[string]any{"query": "王科长", "kind": []string{"contact"}}, &wkz)
+	if len(wkz.Hits) == 0 || wkz.Hits[0].ID != 2 || wkz.Hits[0].Field != "name" {
+		t.Errorf("王科长 among contacts = %+v, want contact 2 by name first", wkz.Hits)
+	}
+	var none searchResult
+	ok(t, cs, "search", map[string]any{"query": "zzqqxx"}, &none)
+	if none.Hits == nil || len(none.Hits) != 0 {
+		t.Errorf("no match: %+v, want an empty list", none.Hits)
+	}
+	for _, bad := range []map[string]any{
+		{"query": ""}, {"query": "   "}, {"query": "!!!"}, {"query": "x", "kind": []string{"note"}}, {"query": "x", "limit": 0}, {},
+	} {
+		fails(t, cs, "search", bad)
+	}
+}
 
 type dueList struct {
 	Due []struct {
