@@ -56,7 +56,7 @@ type testBook struct {
 	*crm.Services
 }
 
-func newBook(t *testing.T) *testBook {
+func newBook(t testing.TB) *testBook {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "book.db")
@@ -75,7 +75,7 @@ func newBook(t *testing.T) *testBook {
 
 // connect starts a server on services and returns an in-process client's
 // session with it.
-func connect(t *testing.T, s *crm.Services, allowWrites bool) *mcp.ClientSession {
+func connect(t testing.TB, s *crm.Services, allowWrites bool) *mcp.ClientSession {
 	t.Helper()
 	ctx := context.Background()
 	var log bytes.Buffer
