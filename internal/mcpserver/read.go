@@ -25,7 +25,8 @@ const (
 
 // FindContactsArgs are find_contacts' arguments.
 type FindContactsArgs struct {
-	Query    string   `json:"query,omitempty" jsonschema:"text that a name (also its pinyin), title, account name or the notes contain: wang, 科长, 宝山, trial"`
+	Name     string   `json:"name,omitempty" jsonschema:"the start of a name, its pinyin or pinyin initials, an email, a phone, an account's name or pinyin, or a tag: 王, wang, wkz, bao. Fast on any book: prefer it to query for people"`
+	Query    string   `json:"query,omitempty" jsonschema:"text that a name (also its pinyin), title, account name or the notes contain anywhere: 科长, trial. Reads every contact: slow on a book of 100,000; the search tool is the fast way to find words"`
 	Tier     []string `json:"tier,omitempty" jsonschema:"only these tiers (any of them): A is the most important, C the least"`
 	Stage    []string `json:"stage,omitempty" jsonschema:"only contacts at these ladder stages (any of them), by key or Chinese label (打破僵局)"`
 	Tag      []string `json:"tag,omitempty" jsonschema:"only contacts with these tags (any of them)"`
@@ -71,7 +72,7 @@ func (s *server) addReadTools(srv *mcp.Server) {
 		Name:  ToolFindContacts,
 		Title: "Find contacts",
 		Description: "List the user's contacts that match filters, a page at a time: by tier, ladder stage, tag, " +
-			"account, and text in their names (pinyin too), titles, accounts and notes. Use it to answer " +
+			"account, the start of a name (pinyin and initials too), and text in their titles and notes. Use it to answer " +
 			"\"who at 宝山钢铁…\", \"my A contacts in the trust stage\", or to find a contact's id when a name " +
 			"is ambiguous. Filters given together must all match; several values of one filter match any. " +
 			"Each contact has its id (the best REF for the other tools), tier, stage, account, last_touch_at " +
@@ -123,8 +124,8 @@ func stageKeys() string {
 
 func (s *server) findContacts(ctx context.Context, _ time.Time, in FindContactsArgs) (*ContactPage, error) {
 	book := s.opts.Services
-	f := crm.ContactFilter{Query: strings.TrimSpace(in.Query), Archived: in.Archived, Sort: crm.ContactSort(in.Sort),
-		Offset: in.Offset, Limit: in.Limit}
+	f := crm.ContactFilter{Match: strings.TrimSpace(in.Name), Query: strings.TrimSpace(in.Query), Archived: in.Archived,
+		Sort: crm.ContactSort(in.Sort), Offset: in.Offset, Limit: in.Limit}
 	var err error
 	if f.Tiers, err = crm.Tiers.CheckAll(in.Tier); err != nil {
 		return nil, err
@@ -149,15 +150,20 @@ func (s *server) findContacts(ctx context.Context, _ time.Time, in FindContactsA
 		f.AccountIDs = append(f.AccountIDs, a.ID)
 	}
 	page := &ContactPage{Contacts: []*crm.Contact{}}
-	if page.Total, err = book.Contacts.CountContacts(ctx, f); err != nil {
-		return nil, err
-	}
 	err = book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error {
 		page.Contacts = append(page.Contacts, c)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	// A page that is not full and has something on it ends the listing, so
+	// it tells the total; otherwise the total costs a count.
+	page.Total = in.Offset + len(page.Contacts)
+	if len(page.Contacts) == 0 || len(page.Contacts) == f.Limit {
+		if page.Total, err = book.Contacts.CountContacts(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	if next := in.Offset + len(page.Contacts); len(page.Contacts) > 0 && next < page.Total {
 		page.NextOffset = next

@@ -300,6 +300,19 @@ func TestFindContacts(t *testing.T) {
 		t.Errorf("query wangke = %v, want [王科长]", got)
 	}
 
+	for _, name := range []string{"wkz", "wang", "王科", "wangjl@bsteq"} {
+		var byName contactPage
+		ok(t, cs, "find_contacts", map[string]any{"name": name}, &byName)
+		if !slices.Contains(byName.names(), "王科长") || byName.Total != len(byName.Contacts) {
+			t.Errorf("name %s = %v (total %d), want 王科长 among them", name, byName.names(), byName.Total)
+		}
+	}
+	var zhao contactPage
+	ok(t, cs, "find_contacts", map[string]any{"name": "zhao", "tier": []string{"A"}}, &zhao)
+	if !slices.Equal(zhao.names(), []string{"赵总"}) {
+		t.Errorf("name zhao, tier A = %v, want [赵总]", zhao.names())
+	}
+
 	var tagged contactPage
 	ok(t, cs, "find_contacts", map[string]any{"tag": []string{"key"}, "sort": "last-touch", "limit": 3}, &tagged)
 	if len(tagged.Contacts) != 3 || tagged.NextOffset != 3 {
