@@ -40,6 +40,7 @@ var jsonDocProbes = map[string][]jsonProbe{
 	"Urgency":        {{[]string{"due", "--json"}, ".[].urgency"}},
 	"Due task":       {{[]string{"due", "--within", "60d", "--json"}, ".[].tasks[]"}},
 	"Task":           {{[]string{"tasks", "--json"}, ".[]"}, {[]string{"tasks", "--done", "--json"}, ".[]"}},
+	"Search hit":     {{[]string{"search", "王科长", "--json"}, ".[]"}},
 	"Key date":       {{[]string{"dates", "--json"}, ".[]"}},
 	"Occasion":       {{[]string{"upcoming", "--days", "365", "--json"}, ".[]"}},
 	"Week report":    {{[]string{"report", "week", "--json"}, "."}},

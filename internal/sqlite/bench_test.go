@@ -85,3 +85,44 @@ func BenchmarkListTierA(b *testing.B) {
 func BenchmarkListAllByID(b *testing.B) { benchmarkList(b, crm.ContactFilter{Sort: crm.SortCreated}) }
 
 func BenchmarkListAllByName(b *testing.B) { benchmarkList(b, crm.ContactFilter{Sort: crm.SortName}) }
+
+// benchQueries are typical searches of the synthetic book: a full name, a
+// surname, pinyin, a word of many touches in Chinese and in English, a
+// mixed query and a rare word.
+var benchQueries = []string{"王伟", "欧阳", "zhangwei", "茶叶", "预算", "trade fair", "engineer", "王 科长", "wkz", "维修专家"}
+
+func BenchmarkSearch(b *testing.B) {
+	ss := sqlite.NewSearchService(benchBook(b))
+	ctx := context.Background()
+	for _, q := range benchQueries {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				hits, err := ss.Search(ctx, q, crm.SearchOptions{Limit: crm.DefaultSearchLimit})
+				if err != nil || len(hits) == 0 {
+					b.Fatal(len(hits), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkIndexTouch is what indexing adds to logging a touch: the same
+// write transaction with and without the touch's search row.
+func BenchmarkIndexTouch(b *testing.B) {
+	db := benchBook(b)
+	ctx := context.Background()
+	b.Run("empty-tx", func(b *testing.B) {
+		for b.Loop() {
+			if err := db.EmptyTxForTest(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("index-row", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if err := db.IndexTouchForTest(ctx, int64(2_000_000+i), "讨论了设备采购，他要一份报价", "brought the case study"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

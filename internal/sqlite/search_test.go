@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 )
 
 // searchBook is a book with Chinese and English text in every indexed place.
-func searchBook(t *testing.T) (*sqlite.DB, *crm.Services, map[string]int64) {
+func searchBook(t testing.TB) (*sqlite.DB, *crm.Services, map[string]int64) {
 	t.Helper()
 	db := openTest(t)
 	s := sqlite.NewServices(db)
@@ -98,6 +99,138 @@ func TestSearchFindsChineseAndEnglish(t *testing.T) {
 	for _, q := range []string{"伟吃饭x", "schmidtz", "科长 Anna", "采购科长"} {
 		if hits := search(t, s, q); len(hits) != 0 {
 			t.Errorf("%q: found %d, want none: %+v", q, len(hits), hits[0])
+		}
+	}
+}
+
+func found(t *testing.T, s *crm.Services, q string) map[hitKey]bool {
+	t.Helper()
+	out := map[hitKey]bool{}
+	for _, h := range search(t, s, q) {
+		out[hitKey{h.Kind, h.ID, h.Field}] = true
+	}
+	return out
+}
+
+// A write that fails takes its index row with it.
+func TestSearchRowRolledBackWithItsWrite(t *testing.T) {
+	_, s, ids := searchBook(t)
+	// The touch is written (and indexed) before its link to the second
+	// contact fails: the whole write is rolled back.
+	err := s.Touches.CreateTouch(context.Background(), &crm.Touch{Channel: "call", Summary: "失败的电话 rollbackword",
+		Contacts: []crm.TouchPerson{{ID: ids["张伟"]}, {ID: 999}}})
+	if err == nil {
+		t.Fatal("a touch to a missing contact was logged")
+	}
+	for _, q := range []string{"rollbackword", "失败"} {
+		if hits := search(t, s, q); len(hits) != 0 {
+			t.Errorf("%q: found %+v after the write failed", q, hits[0])
+		}
+	}
+}
+
+// Undo puts the index back as the records were: an edit undone finds the
+// old name again, a touch undone is found no more, an account rename undone
+// finds its contacts under the old name.
+func TestSearchAfterUndo(t *testing.T) {
+	_, s, ids := searchBook(t)
+	ctx := context.Background()
+	name := "张大伟"
+	if _, err := s.Contacts.UpdateContact(ctx, ids["张伟"], crm.ContactUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if !found(t, s, "大伟")[hitKey{"contact", ids["张伟"], "name"}] {
+		t.Fatal("the new name is not found after the edit")
+	}
+	if _, err := s.Journal.Undo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if f := found(t, s, "大伟"); len(f) != 0 {
+		t.Errorf("大伟 found after the edit was undone: %v", f)
+	}
+	if !found(t, s, "zhangwei")[hitKey{"contact", ids["张伟"], "name"}] {
+		t.Error("张伟 (zhangwei) not found after the edit was undone")
+	}
+
+	tt := &crm.Touch{Channel: "call", Summary: "undoneword call", Contacts: []crm.TouchPerson{{ID: ids["李娜"]}}}
+	if err := s.Touches.CreateTouch(ctx, tt); err != nil {
+		t.Fatal(err)
+	}
+	if !found(t, s, "undoneword")[hitKey{"touch", tt.ID, "summary"}] {
+		t.Fatal("a new touch is not found")
+	}
+	if _, err := s.Journal.Undo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if f := found(t, s, "undoneword"); len(f) != 0 {
+		t.Errorf("an undone touch is still found: %v", f)
+	}
+
+	acc, err := s.Accounts.ResolveAccount(ctx, "Müller GmbH")
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := "Schulz AG"
+	if _, err := s.Accounts.UpdateAccount(ctx, acc.ID, crm.AccountUpdate{Name: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	if !found(t, s, "schulz")[hitKey{"contact", ids["Anna Schmidt"], "account"}] {
+		t.Fatal("a contact is not found by its account's new name")
+	}
+	if _, err := s.Journal.Undo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if f := found(t, s, "schulz"); len(f) != 0 {
+		t.Errorf("the undone account name is still found: %v", f)
+	}
+	if !found(t, s, "muller")[hitKey{"contact", ids["Anna Schmidt"], "account"}] {
+		t.Error("a contact is not found by its account's name after the rename was undone")
+	}
+}
+
+// Archived contacts are found, and say so; a purged one is found no more,
+// nor its touches and tasks, and its words are gone from the file.
+func TestSearchArchiveAndPurge(t *testing.T) {
+	db, s, ids := searchBook(t)
+	ctx := context.Background()
+	if _, err := s.Contacts.ArchiveContact(ctx, ids["李娜"]); err != nil {
+		t.Fatal(err)
+	}
+	hits := search(t, s, "李娜")
+	if len(hits) == 0 || !hits[0].Archived {
+		t.Fatalf("an archived contact: %+v, want found and marked archived", hits)
+	}
+	wang := ids["王科长"]
+	if err := s.Tasks.CreateTask(ctx, &crm.Task{Kind: crm.TaskPromise, Title: "送秘方茶叶 zebraword", DueAt: testNow, ContactID: wang}); err != nil {
+		t.Fatal(err)
+	}
+	if len(search(t, s, "秘方")) != 1 || len(search(t, s, "zebra")) != 1 {
+		t.Fatal("the task is not found")
+	}
+	if _, err := s.Contacts.(*sqlite.ContactService).PurgeContact(ctx, wang); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"王科长", "wkz", "喝茶", "报价", "秘方", "zebra", "讨论了设备采购"} {
+		if hits := search(t, s, q); len(hits) != 0 {
+			t.Errorf("%q: found %+v after the purge", q, hits[0])
+		}
+	}
+	var n int
+	if err := db.QueryRowForTest(`SELECT count(*) FROM search_index_docsize`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	// 3 contacts, 1 touch, 2 accounts left.
+	if n != 6 {
+		t.Errorf("the index holds %d rows after the purge, want 6", n)
+	}
+	db.Close()
+	b, err := os.ReadFile(db.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"喝茶", "秘方", "zebraword", "报价", "讨论"} {
+		if strings.Contains(string(b), w) {
+			t.Errorf("the file still holds %q after the purge", w)
 		}
 	}
 }

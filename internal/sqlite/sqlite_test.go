@@ -31,7 +31,7 @@ func openTest(t testing.TB) *sqlite.DB {
 	return db
 }
 
-func mustAdd(t *testing.T, s *sqlite.ContactService, c *crm.Contact) *crm.Contact {
+func mustAdd(t testing.TB, s *sqlite.ContactService, c *crm.Contact) *crm.Contact {
 	t.Helper()
 	if err := s.CreateContact(context.Background(), c); err != nil {
 		t.Fatalf("add %s: %v", c.Name, err)
