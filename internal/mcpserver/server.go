@@ -118,11 +118,22 @@ func refuseWrites(next mcp.MethodHandler) mcp.MethodHandler {
 // once the requests read before it are answered.
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	t := drainTransport{&mcp.IOTransport{Reader: io.NopCloser(in), Writer: nopWriteCloser{out}}, drainWait}
-	err := New(opts).Run(ctx, t)
-	if ctx.Err() != nil {
-		return ctx.Err()
+	// Not Server.Run, which logs an interrupt as an error: Ctrl-C is how a
+	// user ends a server started by hand.
+	ss, err := New(opts).Connect(ctx, t, nil)
+	if err != nil {
+		return err
 	}
-	return err
+	done := make(chan error, 1)
+	go func() { done <- ss.Wait() }()
+	select {
+	case <-ctx.Done():
+		ss.Close()
+		<-done
+		return ctx.Err()
+	case err := <-done:
+		return err
+	}
 }
 
 type nopWriteCloser struct{ io.Writer }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -833,5 +835,32 @@ func TestRunAnswersBeforeEOF(t *testing.T) {
 		if !seen[id] {
 			t.Errorf("request %d was not answered", id)
 		}
+	}
+}
+
+// TestRunEndsOnCancel: an interrupt (ctx done) ends a session whose input
+// is still open, promptly, with ctx's error and nothing logged.
+func TestRunEndsOnCancel(t *testing.T) {
+	b := newBook(t)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, log bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- mcpserver.Run(ctx, mcpserver.Options{Services: b.Services, Clock: clock, Log: &log}, pr, &out)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Run = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not end after the cancel")
+	}
+	if log.Len() > 0 || out.Len() > 0 {
+		t.Errorf("log %q, output %q; want neither", log.String(), out.String())
 	}
 }
