@@ -52,11 +52,16 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" \
   -n due-json "$crm due --json" \
   -n sqlite3-due-sql "sqlite3 -json $book '.read scripts/due.sql'" \
   -n upcoming "$crm upcoming" \
+  -n search-name "$crm search 欧阳锦鹏 --json" \
+  -n search-word "$crm search 预算 --json" \
+  -n search-mixed "$crm search 'engineer 王' --json" \
+  -n sqlite3-fts-word "sqlite3 -json $book \"SELECT rowid FROM search_index WHERE search_index MATCH '预算' ORDER BY rowid DESC LIMIT 1000\"" \
   >/dev/null
 
 median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median * 1000' "$json"; }
 printf '\n%-24s %10s\n' command "median ms"
-for n in log-visit sqlite3-insert show-id show-pinyin-prefix ls-tier-A ls-all sqlite3-select-contacts due-json sqlite3-due-sql upcoming; do
+for n in log-visit sqlite3-insert show-id show-pinyin-prefix ls-tier-A ls-all sqlite3-select-contacts due-json sqlite3-due-sql upcoming \
+  search-name search-word search-mixed sqlite3-fts-word; do
   printf '%-24s %10.1f\n' "$n" "$(median $n)"
 done
 ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", a / b }'; }
@@ -64,5 +69,6 @@ echo
 echo "log-visit / sqlite3 insert transaction: $(ratio log-visit sqlite3-insert)x (target <= 2.5x, <= 10 ms)"
 echo "ls --json / sqlite3 -json select:      $(ratio ls-all sqlite3-select-contacts)x (target <= 2x)"
 echo "due --json / scripts/due.sql:          $(ratio due-json sqlite3-due-sql)x (target <= 2x, <= 150 ms)"
+echo "search 预算 / sqlite3 FTS5 match:        $(ratio search-word sqlite3-fts-word)x (target: every search <= 50 ms)"
 peak=$( { /usr/bin/time -f %M "$crm" ls --json >/dev/null; } 2>&1 )
 echo "ls --json peak resident memory:        $((peak / 1024)) MB (target <= 64 MB)"

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -21,7 +20,11 @@ func NewSearchService(db *DB) *SearchService { return &SearchService{db} }
 
 var _ crm.SearchService = (*SearchService)(nil)
 
-// Kind codes: the low two bits of a search_index rowid, the record's id above.
+// Kind codes: the bits of a search_index rowid above kindShift, the
+// record's id below. Each kind is one range of rowids, which FTS5 reads
+// alone when a query names it: a search of names reads only the contacts'
+// and accounts' part of a word's matches, not the touches' (a common word
+// of a million touches is in none of their names).
 const (
 	kindContact = iota
 	kindTouch
@@ -29,7 +32,13 @@ const (
 	kindAccount
 )
 
-func searchRowid(kind int, id int64) int64 { return id<<2 | int64(kind) }
+const kindShift = 40
+
+func searchRowid(kind int, id int64) int64 { return int64(kind)<<kindShift | id }
+
+// rowidKind and rowidID take a search_index rowid apart.
+func rowidKind(rowid int64) int { return int(rowid >> kindShift) }
+func rowidID(rowid int64) int64 { return rowid & (1<<kindShift - 1) }
 
 // The columns of search_index, in order.
 const (
@@ -273,32 +282,42 @@ func (s *SearchService) Search(ctx context.Context, query string, opts crm.Searc
 	if err != nil {
 		return nil, err
 	}
-	kinds := ""
+	kinds := []int{kindContact, kindTouch, kindTask, kindAccount}
 	if len(opts.Kinds) > 0 {
-		var codes []string
+		kinds = kinds[:0]
 		for _, k := range opts.Kinds {
-			codes = append(codes, fmt.Sprint(slices.Index(crm.SearchKinds, k)))
+			kinds = append(kinds, slices.Index(crm.SearchKinds, k))
 		}
-		kinds = ` AND (rowid & 3) IN (` + strings.Join(codes, ", ") + `)`
 	}
 	// Two passes: the records whose name (or its pinyin) holds the whole
 	// query first, then every other match, each by bm25. Column weights
-	// alone let a touch that says 王 five times outrank 王科长 himself.
+	// alone let a touch that says 王 five times outrank 王科长 himself. Only
+	// contacts and accounts have names.
 	//
-	// Each pass ranks at most rankWindow matches, the most recently added
-	// (highest rowid): FTS5 reads matches in rowid order and stops there,
-	// where ORDER BY bm25 computes and sorts the score of every match — a
-	// word of 50,000 touches would take a quarter of a second.
-	q := `SELECT rowid, bm25(search_index, ` + columnWeights + `) FROM search_index WHERE search_index MATCH ?` + kinds + ` ORDER BY rowid DESC LIMIT ?`
+	// Each pass reads each kind's range of rowids apart, the most recently
+	// added first, and ranks at most rankWindow matches of it: FTS5 reads
+	// matches in rowid order and stops at the LIMIT, where ORDER BY bm25
+	// computes and sorts the score of every match (a word of 50,000 touches
+	// took a quarter of a second). A kind with fewer matches is ranked whole.
+	q := `SELECT rowid, bm25(search_index, ` + columnWeights + `) FROM search_index
+		WHERE search_index MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`
 	var out []*crm.SearchHit
 	err = s.db.readTx(ctx, func(tx *sql.Tx) error {
 		var fs []found
 		seen := map[int64]bool{}
-		for _, pass := range []string{`{name pinyin} : (` + fts + `)`, fts} {
-			got, err := rankPass(ctx, tx, q, pass)
-			if err != nil {
-				return err
+		for pass, match := range []string{`{name pinyin} : (` + fts + `)`, fts} {
+			var got []found
+			for _, k := range kinds {
+				if pass == 0 && k != kindContact && k != kindAccount {
+					continue
+				}
+				more, err := rankPass(ctx, tx, q, match, k)
+				if err != nil {
+					return err
+				}
+				got = append(got, more...)
 			}
+			slices.SortStableFunc(got, func(a, b found) int { return cmp.Compare(a.rank, b.rank) })
 			for _, f := range got {
 				if !seen[f.rowid] && len(fs) < opts.Limit {
 					seen[f.rowid] = true
@@ -310,7 +329,7 @@ func (s *SearchService) Search(ctx context.Context, query string, opts crm.Searc
 			}
 		}
 		for _, f := range fs {
-			h, err := loadHit(ctx, tx, int(f.rowid&3), f.rowid>>2, terms)
+			h, err := loadHit(ctx, tx, rowidKind(f.rowid), rowidID(f.rowid), terms)
 			if err != nil {
 				return err
 			}
@@ -334,10 +353,11 @@ type found struct {
 	rank  float64
 }
 
-// rankPass runs one pass of a search and returns its matches best first;
-// of records that score the same (touches of the same summary), the newer.
-func rankPass(ctx context.Context, tx *sql.Tx, q, match string) ([]found, error) {
-	rows, err := tx.QueryContext(ctx, q, match, rankWindow)
+// rankPass runs one pass of a search over the records of one kind and
+// returns its matches best first; of records that score the same (touches
+// of the same summary), the newer.
+func rankPass(ctx context.Context, tx *sql.Tx, q, match string, kind int) ([]found, error) {
+	rows, err := tx.QueryContext(ctx, q, match, searchRowid(kind, 0), searchRowid(kind+1, 0), rankWindow)
 	if err != nil {
 		return nil, err
 	}

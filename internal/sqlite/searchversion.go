@@ -149,7 +149,7 @@ func searchCounts(ctx context.Context, q querier) (problems []string, err error)
 	tables := []string{"contacts", "touches", "tasks", "accounts"}
 	var sel []string
 	for code, t := range tables {
-		sel = append(sel, fmt.Sprintf(`(SELECT count(*) FROM %s), (SELECT count(*) FROM search_index_docsize WHERE id & 3 = %d)`, t, code))
+		sel = append(sel, fmt.Sprintf(`(SELECT count(*) FROM %s), (SELECT count(*) FROM search_index_docsize WHERE id >= %d AND id < %d)`, t, searchRowid(code, 0), searchRowid(code+1, 0)))
 	}
 	vals := make([]int64, 2*len(tables))
 	ptrs := make([]any, len(vals))
@@ -183,7 +183,7 @@ var searchIndex = &dataCheck{
 		}
 		for _, r := range rowids {
 			var err error
-			switch id := r >> 2; r & 3 {
+			switch id := rowidID(r); rowidKind(r) {
 			case kindContact:
 				err = indexContact(ctx, tx, id)
 			case kindTouch:
@@ -199,7 +199,9 @@ var searchIndex = &dataCheck{
 		}
 		return nil
 	},
-	label: func(rowid int64) string { return fmt.Sprintf("%s #%d", crm.SearchKinds[rowid&3], rowid>>2) },
+	label: func(rowid int64) string {
+		return fmt.Sprintf("%s #%d", crm.SearchKinds[rowidKind(rowid)], rowidID(rowid))
+	},
 }
 
 func staleSearchRows(ctx context.Context, q querier) ([]int64, error) {
@@ -210,8 +212,9 @@ func staleSearchRows(ctx context.Context, q querier) ([]int64, error) {
 	var parts []string
 	for code, t := range []string{"contacts", "touches", "tasks", "accounts"} {
 		parts = append(parts,
-			fmt.Sprintf(`SELECT id * 4 + %[1]d FROM %[2]s r WHERE NOT EXISTS (SELECT 1 FROM search_index_docsize d WHERE d.id = r.id * 4 + %[1]d)`, code, t),
-			fmt.Sprintf(`SELECT d.id FROM search_index_docsize d WHERE d.id & 3 = %[1]d AND NOT EXISTS (SELECT 1 FROM %[2]s r WHERE r.id = d.id >> 2)`, code, t))
+			fmt.Sprintf(`SELECT r.id + %[1]d FROM %[2]s r WHERE NOT EXISTS (SELECT 1 FROM search_index_docsize d WHERE d.id = r.id + %[1]d)`, searchRowid(code, 0), t),
+			fmt.Sprintf(`SELECT d.id FROM search_index_docsize d WHERE d.id >= %[1]d AND d.id < %[3]d AND NOT EXISTS (SELECT 1 FROM %[2]s r WHERE r.id = d.id - %[1]d)`,
+				searchRowid(code, 0), t, searchRowid(code+1, 0)))
 	}
 	return queryIDs(ctx, q, strings.Join(parts, " UNION ALL ")+` ORDER BY 1`)
 }

@@ -1,6 +1,6 @@
 -- Full-text search (crm search). One FTS5 table holds a row per contact,
--- touch, task and account, under rowid = id * 4 + kind (0 contact, 1 touch,
--- 2 task, 3 account). Its text is computed in Go (match.IndexText): Han
+-- touch, task and account, under rowid = kind << 40 | id (kind 0 contact,
+-- 1 touch, 2 task, 3 account), so that each kind is one range of rowids. Its text is computed in Go (match.IndexText): Han
 -- runs as overlapping bigrams, then every Han character alone, so that a
 -- query of one or two characters (王, 张伟) is found inside a sentence, which
 -- the trigram tokenizer cannot do; other text folded, for unicode61 to cut
