@@ -43,8 +43,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
-			"perm":  cmdPerm,
+			"exits":    cmdExits,
+			"perm":     cmdPerm,
+			"mcpcheck": cmdMCPCheck,
 		},
 	})
 }

@@ -18,7 +18,7 @@ import (
 // is open with them, and the recent timeline. Every value from the book is
 // cleaned of control sequences. On a terminal long text wraps at word
 // boundaries within the width; piped, every value stays on its line.
-func printContactCard(app *App, v *contactView, now time.Time) error {
+func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 	th, lang := app.Theme(), app.lang()
 	w := newCardWriter(app)
 	c := v.Contact

@@ -381,32 +381,6 @@ type showOptions struct {
 	jsonOptions
 }
 
-// contactView is `crm show --json`: the contact's keys, then the card's:
-// its recent timeline, stage history and open follow-ups and promises
-// (soonest due first).
-type contactView struct {
-	Contact *crm.Contact
-	cardDetails
-}
-
-// cardDetails are the keys `crm show --json` adds to a contact's own.
-type cardDetails struct {
-	RecentTouches []*crm.Touch       `json:"recent_touches"`
-	StageChanges  []*crm.StageChange `json:"stage_changes"`
-	OpenTasks     []*crm.Task        `json:"open_tasks"`
-}
-
-// MarshalJSON writes the contact's object with the card's keys added.
-func (v *contactView) MarshalJSON() ([]byte, error) {
-	details, err := marshalJSON(v.cardDetails)
-	if err != nil {
-		return nil, err
-	}
-	b := v.Contact.AppendJSON(nil)
-	b = append(b[:len(b)-1], ',') // over the contact's closing brace
-	return append(b, details[1:]...), nil
-}
-
 func newShowCmd(app *App, runF func(context.Context, *showOptions) error) *cobra.Command {
 	opts := &showOptions{App: app}
 	cmd := &cobra.Command{
@@ -429,35 +403,17 @@ Exit status: 0 shown; 2 unknown or ambiguous REF (the matches are listed); 1 fai
 	return cmd
 }
 
-const recentTouches = 10
-
 func runShow(ctx context.Context, opts *showOptions) error {
 	app := opts.App
 	cc, err := app.beginContact(ctx, &opts.jsonOptions, opts.Ref)
 	if err != nil {
 		return err
 	}
-	asJSON, book, c := cc.JSON, cc.Book, cc.Contact
-	v := &contactView{Contact: c, cardDetails: cardDetails{
-		RecentTouches: []*crm.Touch{}, StageChanges: []*crm.StageChange{}, OpenTasks: []*crm.Task{}}}
-	err = book.Touches.FindTouches(ctx, crm.TouchFilter{ContactID: c.ID, Limit: recentTouches}, func(t *crm.Touch) error {
-		v.RecentTouches = append(v.RecentTouches, t)
-		return nil
-	})
+	v, err := crm.LoadCard(ctx, cc.Book.Services, cc.Contact)
 	if err != nil {
 		return err
 	}
-	changes, err := book.Stages.FindStageChanges(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	v.StageChanges = append(v.StageChanges, changes...)
-	tasks, err := book.Tasks.FindTasks(ctx, crm.TaskFilter{ContactID: c.ID})
-	if err != nil {
-		return err
-	}
-	v.OpenTasks = append(v.OpenTasks, tasks...)
-	if asJSON {
+	if cc.JSON {
 		return opts.printJSON(app.IO, v)
 	}
 	return printContactCard(app, v, cc.Now)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
 
@@ -93,16 +94,14 @@ func (o *dueOptions) parse() error {
 
 // dueFilter builds the filter: due before the start of tomorrow (+within).
 func dueFilter(now time.Time, within string, overdue bool) (crm.DueFilter, error) {
-	today := crm.Today(now)
-	f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1), Overdue: overdue}
+	var sp when.Span
 	if within != "" {
-		sp, err := spanFlag("within", within)
-		if err != nil {
-			return f, err
+		var err error
+		if sp, err = spanFlag("within", within); err != nil {
+			return crm.DueFilter{}, err
 		}
-		f.Horizon = sp.AddTo(f.Horizon)
 	}
-	return f, nil
+	return crm.DueAsOf(now, sp, overdue), nil
 }
 
 func runDue(ctx context.Context, opts *dueOptions) error {

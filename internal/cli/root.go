@@ -89,7 +89,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 		newPlanCmd(app), newReportCmd(app))
 	add("keep", newTUICmd(app, nil), newReviewCmd(app, nil))
 	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app, nil), newImportCmd(app, nil))
-	add("book", newConfigCmd(app), newDemoCmd(app, nil), newVersionCmd(app, nil))
+	add("book", newConfigCmd(app), newDemoCmd(app, nil), newVersionCmd(app, nil), newMCPCmd(app, nil))
 	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
 	root.AddCommand(newHelpTopics()...)
 	root.SetHelpCommand(newHelpCmd())

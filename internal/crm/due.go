@@ -109,3 +109,11 @@ func RankedDue(ctx context.Context, due DueService, keyDates KeyDateService, f D
 	}
 	return RankDue(items, occ, w, f.Today), nil
 }
+
+// DueAsOf is the filter of the due list as of now, as every face asks for
+// it: contacts due before the start of tomorrow, moved on by within (the
+// zero span for none); only those past their due day when overdue.
+func DueAsOf(now time.Time, within when.Span, overdue bool) DueFilter {
+	today := Today(now)
+	return DueFilter{Today: today, Horizon: within.AddTo(today.AddDate(0, 0, 1)), Overdue: overdue}
+}
