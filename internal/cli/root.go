@@ -91,8 +91,11 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("book", newConfigCmd(app), newDemoCmd(app, nil), newVersionCmd(app, nil))
 	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
 	root.AddCommand(newHelpTopics()...)
-	root.SetHelpCommand(newHelpCmd())
+	help := newHelpCmd()
+	help.ValidArgsFunction = completeArgs(app, commandValues)
+	root.SetHelpCommand(help)
 	documentExitStatus(root)
+	addCompletions(app, root)
 	return root
 }
 
