@@ -95,14 +95,15 @@ func complete(app *App, cmd *cobra.Command, args []string, prefix string, fn val
 	defer cancel()
 	c := &completion{ctx: ctx, app: app, cmd: cmd, args: args}
 	defer c.close()
+	const directive = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 	out := fn(c, prefix)
 	if ctx.Err() != nil { // cut short: what came may be partial or wrong
-		return nil, cobra.ShellCompDirectiveNoFileComp
+		return nil, directive
 	}
 	if len(out) > maxCandidates {
 		out = out[:maxCandidates]
 	}
-	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+	return out, directive
 }
 
 // completeArgs completes the i-th argument with fns[i], and offers nothing
