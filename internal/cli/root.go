@@ -93,7 +93,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app, nil))
 	add("book", newConfigCmd(app), newDemoCmd(app, nil))
 	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
-	add("shell", newCompletionCmd(app, nil), newVersionCmd(app, nil))
+	add("shell", newCompletionCmd(app, nil), newManCmd(app, nil), newVersionCmd(app, nil))
 	root.AddCommand(newHelpTopics()...)
 	help := newHelpCmd()
 	help.ValidArgsFunction = completeArgs(app, commandValues)
