@@ -51,6 +51,7 @@ var jsonDocProbes = map[string][]jsonProbe{
 	"Backup":        {{[]string{"backup", "--json"}, "."}},
 	"Doctor":        {{[]string{"doctor", "--json"}, "."}},
 	"Doctor check":  {{[]string{"doctor", "--json"}, ".checks[]"}},
+	"Version":       {{[]string{"version", "--json"}, "."}},
 }
 
 // jsonDocExtends names sections whose records carry every key of another.
