@@ -33,7 +33,7 @@ import (
 
 const (
 	completionBusy    = 100 * time.Millisecond // how long a locked book is waited for
-	completionTimeout = 800 * time.Millisecond // the longest a lookup may take
+	completionTimeout = 2 * time.Second        // the longest a lookup may take
 	maxCandidates     = 30                     // a shell shows no more usefully
 )
 
