@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
@@ -519,6 +520,18 @@ func commandValues(c *completion, prefix string) []cobra.Completion {
 // pathFlags keep the shell's completion of file names.
 var pathFlags = []string{"db", "output", "file", "dir"}
 
+// namesPath reports whether a usage line or a flag's value name speaks of
+// a file ("import FILE|-", "--output FILE"): those keep the shell's
+// completion of file names, so that a new command need not say so.
+func namesPath(use string) bool {
+	for _, w := range strings.FieldsFunc(use, func(r rune) bool { return !unicode.IsUpper(r) }) {
+		if w == "FILE" || w == "PATH" || w == "DIR" {
+			return true
+		}
+	}
+	return false
+}
+
 // addCompletions gives every command of the tree its completions where it
 // has not set them itself: its arguments from argValues (none, and no file
 // names, for a command that takes no path), its flags from flagValues, and
@@ -532,12 +545,15 @@ func addCompletions(app *App, root *cobra.Command) {
 		if cmd.ValidArgsFunction == nil && len(cmd.ValidArgs) == 0 {
 			if fn := args[path]; fn != nil {
 				cmd.ValidArgsFunction = fn
-			} else if cmd.Annotations[pathArgs] == "" && cmd.Runnable() && cmd != root {
+			} else if cmd.Annotations[pathArgs] == "" && !namesPath(cmd.Use) && cmd.Runnable() && cmd != root {
 				cmd.ValidArgsFunction = cobra.NoFileCompletions
 			}
 		}
 		cmd.LocalFlags().VisitAll(func(f *pflag.Flag) {
 			if f.Value.Type() == "bool" || slices.Contains(pathFlags, f.Name) {
+				return
+			}
+			if name, _ := pflag.UnquoteUsage(f); namesPath(name) {
 				return
 			}
 			if _, ok := cmd.GetFlagCompletionFunc(f.Name); ok {
