@@ -39,6 +39,14 @@ type buildInfo struct {
 // in a git checkout.
 func readBuild() buildInfo {
 	b := buildInfo{Version: version, Commit: commit, Date: date, Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	// goreleaser fills in "none" and the zero time when it cannot read the
+	// git state (a snapshot in a clone without a remote): they say nothing.
+	if b.Commit == "none" {
+		b.Commit = ""
+	}
+	if t, err := time.Parse(time.RFC3339, b.Date); err == nil && t.Year() < 1970 {
+		b.Date = ""
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if ok {
 		if b.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
