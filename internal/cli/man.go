@@ -96,7 +96,11 @@ func manDate(getenv func(string) string) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, usageErrorf("invalid SOURCE_DATE_EPOCH %q: want seconds since 1970", s)
 		}
-		return time.Unix(sec, 0).UTC(), nil
+		// A negative epoch is what a release tool passes for a commit time it
+		// could not read: no date, rather than the year 1.
+		if sec >= 0 {
+			return time.Unix(sec, 0).UTC(), nil
+		}
 	}
 	if t, ok := buildTime(); ok {
 		return t.UTC(), nil
