@@ -70,6 +70,7 @@ var jsonDocProbes = map[string][]jsonProbe{
 		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".likely_duplicates[]"},
 		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe-skip.ndjson"}, ".skipped[]"}},
 	"Import count": {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".counts.contact"}},
+	"Version":      {{[]string{"version", "--json"}, "."}},
 }
 
 // jsonDocExtends names sections whose records carry every key of another.

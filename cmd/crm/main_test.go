@@ -40,12 +40,20 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, "xdg-config"))
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("LANG", "C.UTF-8")
+			testdata, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("CRM_TESTDATA", testdata)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":    cmdExits,
 			"perm":     cmdPerm,
 			"mcpcheck": cmdMCPCheck,
+			"holdlock": cmdHoldLock,
+			"quick":    cmdQuick,
+			"copybook": cmdCopyBook,
 		},
 	})
 }

@@ -23,6 +23,10 @@ type App struct {
 	// create is set, and is crm.ENOBOOK otherwise. now is the clock its
 	// writes read, once per transaction.
 	OpenBook func(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error)
+	// OpenReader opens the book at path only to read it, waiting at most
+	// busy for a lock: for shell completion, which must never write the book
+	// nor keep a shell waiting. Any error means: offer nothing.
+	OpenReader func(ctx context.Context, path string, now func() time.Time, busy time.Duration) (*crm.Services, error)
 	// Files makes, restores and versions book files (crm demo, crm restore,
 	// crm version): the backend's, when it keeps books in files.
 	Files crm.BookFiles

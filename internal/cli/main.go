@@ -47,7 +47,14 @@ func Main() int {
 		Args:     os.Args[1:],
 		Getenv:   os.Getenv,
 		OpenBook: openSQLiteBook,
-		Files:    sqlite.Files{},
+		OpenReader: func(ctx context.Context, path string, now func() time.Time, busy time.Duration) (*crm.Services, error) {
+			db, err := sqlite.OpenReadOnly(ctx, path, now, busy)
+			if err != nil {
+				return nil, err
+			}
+			return sqlite.NewServices(db), nil
+		},
+		Files: sqlite.Files{},
 	}
 	app.Events = func(book string) crm.EventSink { return hooks.New(app.Getenv, book, app.IO.ErrOut) }
 	defer app.Close()

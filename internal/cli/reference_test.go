@@ -41,7 +41,7 @@ func TestCommandReference(t *testing.T) {
 }
 
 // checkReference: every link goes to a section of the page; the help
-// topics have one each, the hidden completion command and help none.
+// topics have one each, crm completion and crm man one, help none.
 func checkReference(t *testing.T, ref string) {
 	t.Helper()
 	headings := map[string]bool{}
@@ -62,7 +62,12 @@ func checkReference(t *testing.T, ref string) {
 			t.Errorf("no section for the help topic %s", topic)
 		}
 	}
-	for _, hidden := range []string{"crm-completion", "crm-help", "crm-ref"} {
+	for _, cmd := range []string{"crm-completion", "crm-man", "crm-version"} {
+		if !headings[cmd] {
+			t.Errorf("no section for %s", cmd)
+		}
+	}
+	for _, hidden := range []string{"crm-help", "crm-ref"} {
 		if headings[hidden] {
 			t.Errorf("a section for %s, which is hidden or no command", hidden)
 		}

@@ -58,7 +58,9 @@ into scripts. The whole book is one SQLite file that you own.`,
 			return nil
 		},
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
+	// cobra's completion command is replaced by crm completion, which says
+	// how to install each script (cobra's __complete stays: the scripts call it).
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.SuggestionsMinimumDistance = 2
 	root.Version = buildVersion()
 	root.SetVersionTemplate("crm {{.Version}}\n")
@@ -73,7 +75,8 @@ into scripts. The whole book is one SQLite file that you own.`,
 	pf.StringVar(&app.Lang, "lang", "", "interface language: en or zh (default from LANG)")
 
 	root.AddGroup(&cobra.Group{ID: "contacts", Title: "Contacts:"}, &cobra.Group{ID: "touches", Title: "Touches and stages:"},
-		&cobra.Group{ID: "keep", Title: "Keeping in touch:"}, &cobra.Group{ID: "book", Title: "The book:"})
+		&cobra.Group{ID: "keep", Title: "Keeping in touch:"}, &cobra.Group{ID: "book", Title: "The book:"},
+		&cobra.Group{ID: "shell", Title: "Shell integration:"})
 	add := func(group string, cmds ...*cobra.Command) {
 		for _, c := range cmds {
 			c.GroupID = group
@@ -89,11 +92,15 @@ into scripts. The whole book is one SQLite file that you own.`,
 		newPlanCmd(app), newReportCmd(app))
 	add("keep", newTUICmd(app, nil), newReviewCmd(app, nil))
 	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app, nil), newImportCmd(app, nil))
-	add("book", newConfigCmd(app), newDemoCmd(app, nil), newVersionCmd(app, nil), newMCPCmd(app, nil))
+	add("book", newConfigCmd(app), newDemoCmd(app, nil))
 	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
+	add("shell", newCompletionCmd(app, nil), newManCmd(app, nil), newVersionCmd(app, nil), newMCPCmd(app, nil))
 	root.AddCommand(newHelpTopics()...)
-	root.SetHelpCommand(newHelpCmd())
+	help := newHelpCmd()
+	help.ValidArgsFunction = completeArgs(app, commandValues)
+	root.SetHelpCommand(help)
 	documentExitStatus(root)
+	addCompletions(app, root)
 	return root
 }
 
