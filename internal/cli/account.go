@@ -70,7 +70,7 @@ func runAccountAdd(ctx context.Context, opts *accountAddOptions) error {
 		return opts.committed(opts.printJSON(opts.IO, a))
 	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", a.ID)
-	fmt.Fprintf(opts.IO.ErrOut, "added account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
+	opts.notef("added account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
 	return nil
 }
 
@@ -329,7 +329,7 @@ func runAccountEdit(ctx context.Context, opts *accountEditOptions) error {
 	if asJSON {
 		return opts.printJSON(opts.IO, a)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "updated account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
+	opts.notef("updated account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
 	return nil
 }
 
@@ -426,7 +426,7 @@ func runAccountMerge(ctx context.Context, opts *accountMergeOptions) error {
 	if asJSON {
 		return opts.printJSON(opts.IO, merged)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "merged account %s (#%d) into %s (#%d): %s moved\n", iostreams.CleanLine(other.Name), other.ID,
+	opts.notef("merged account %s (#%d) into %s (#%d): %s moved", iostreams.CleanLine(other.Name), other.ID,
 		iostreams.CleanLine(merged.Name), merged.ID, plural(other.Contacts, "contact"))
 	return nil
 }

@@ -112,13 +112,13 @@ func runBackup(ctx context.Context, opts *backupOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "backed up the book (%s, schema %d) in %.1fs\n", fmtSize(res.Size), res.SchemaVersion, time.Since(start).Seconds())
+	opts.notef("backed up the book (%s, schema %d) in %.1fs", fmtSize(res.Size), res.SchemaVersion, time.Since(start).Seconds())
 	if opts.Keep == 0 {
 		return nil
 	}
 	removed, err := pruneBackups(book.Path, res.Path, opts.Keep)
 	for _, p := range removed {
-		fmt.Fprintf(opts.IO.ErrOut, "removed the old backup %s\n", iostreams.CleanLine(p))
+		opts.notef("removed the old backup %s", iostreams.CleanLine(p))
 	}
 	return err
 }
@@ -242,11 +242,11 @@ func runRestore(ctx context.Context, opts *restoreOptions) error {
 	}
 	src, book := iostreams.CleanLine(opts.Path), iostreams.CleanLine(bookPath)
 	if aside == "" {
-		fmt.Fprintf(opts.IO.ErrOut, "restored %s from %s\n", book, src)
+		opts.notef("restored %s from %s", book, src)
 		return nil
 	}
 	fmt.Fprintln(opts.IO.Out, iostreams.CleanLine(aside))
-	fmt.Fprintf(opts.IO.ErrOut, "restored %s from %s; the previous book is kept at %s\n", book, src, iostreams.CleanLine(aside))
+	opts.notef("restored %s from %s; the previous book is kept at %s", book, src, iostreams.CleanLine(aside))
 	return nil
 }
 

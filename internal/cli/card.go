@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
@@ -232,18 +233,21 @@ func stageName(s crm.Stage, lang string) string {
 	return s.Name + " " + s.NameZH
 }
 
-// lang is the interface language: --lang, else the locale.
+// lang is the interface language, en or zh: --lang, else the locale
+// (LC_ALL, LC_MESSAGES, then LANG). An unknown --lang is refused before
+// any command runs (checkLang); until then it counts as English.
 func (a *App) lang() string {
-	if a.Lang != "" {
-		return a.Lang
+	if a.Lang != "" && a.Lang != "en" && a.Lang != "zh" {
+		return "en"
 	}
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if l := a.Getenv(v); l != "" {
-			if strings.HasPrefix(l, "zh") {
-				return "zh"
-			}
-			return "en"
-		}
+	return i18n.Resolve(a.Lang, a.Getenv)
+}
+
+// checkLang refuses a --lang that crm does not speak.
+func (a *App) checkLang() error {
+	switch a.Lang {
+	case "", "en", "zh":
+		return nil
 	}
-	return "en"
+	return usageErrorf("unknown --lang %q (valid: en, zh)", a.Lang)
 }

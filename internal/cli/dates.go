@@ -91,7 +91,7 @@ func runDateRm(ctx context.Context, opts *dateRmOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "deleted %s's %s (%s)\n", iostreams.CleanLine(k.Contact), k.Kind, k.DateString())
+	opts.notef("deleted %s's %s (%s)", iostreams.CleanLine(k.Contact), k.Kind, k.DateString())
 	return nil
 }
 
@@ -156,7 +156,7 @@ func runDate(ctx context.Context, opts *dateOptions) error {
 	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", k.ID)
 	next, _ := k.Next(when.DateOf(cc.Now))
-	fmt.Fprintf(opts.IO.ErrOut, "%s's %s: %s, next on %s\n", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)
+	opts.notef("%s's %s: %s, next on %s", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)
 	return nil
 }
 

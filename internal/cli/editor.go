@@ -74,7 +74,7 @@ func withErrorNote(text string, err error) string {
 // askEditAgain asks on a terminal whether to re-open a refused form, as
 // git commit does; anything but "n" or "no" is yes.
 func askEditAgain(app *App) bool {
-	fmt.Fprint(app.IO.ErrOut, "Edit again? [Y/n] ")
+	fmt.Fprint(app.IO.ErrOut, app.tr("Edit again? [Y/n] "))
 	line, err := bufio.NewReader(app.IO.In).ReadString('\n')
 	if err != nil && line == "" {
 		fmt.Fprintln(app.IO.ErrOut)

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -71,6 +70,6 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 	if err := out.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(app.IO.ErrOut, "exported %s\n", crm.Plural(n, "contact"))
+	app.notef("exported %s", crm.Plural(n, "contact"))
 	return nil
 }

@@ -87,7 +87,7 @@ func runStage(ctx context.Context, opts *stageOptions) error {
 			return err
 		}
 		if !asJSON {
-			fmt.Fprintf(opts.IO.ErrOut, "%s: %s → %s\n", iostreams.CleanLine(c.Name), sc.From, sc.To)
+			opts.notef("%s: %s → %s", iostreams.CleanLine(c.Name), sc.From, sc.To)
 		}
 		c.Stage = sc.To
 		return opts.committed(showStage(ctx, opts, book, c, now, asJSON))
