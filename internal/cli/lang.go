@@ -98,6 +98,7 @@ func localizeHelp(root *cobra.Command, lang string, miss func(string)) {
 		}
 		return i18n.Text(lang, s)
 	}
+	root.InitDefaultHelpCmd()
 	for _, g := range root.Groups() {
 		g.Title = tr(g.Title)
 	}
@@ -193,7 +194,7 @@ func zhUsage(c *cobra.Command) error {
 	w := c.OutOrStderr()
 	fmt.Fprint(w, "用法：")
 	if c.Runnable() {
-		fmt.Fprintf(w, "\n  %s", c.UseLine())
+		fmt.Fprintf(w, "\n  %s", strings.Replace(c.UseLine(), "[flags]", "[选项]", 1))
 	}
 	if c.HasAvailableSubCommands() {
 		fmt.Fprintf(w, "\n  %s [命令]", c.CommandPath())

@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/seedcrm/crm/internal/i18n"
+	"github.com/seedcrm/crm/internal/iostreams"
+)
+
+// TestCLIComplete checks that every English text the CLI shows has its
+// Chinese in internal/i18n/zh_cli.go: the help of the whole command tree
+// (Short, paragraphs of Long, example comments, flag usages, group
+// titles), and, by a scan of the repository's code, the formats of
+// crm.Errorf and usage errors, hints, table headers and stderr messages.
+// A command or error added without its Chinese fails here, and the
+// failure lists the missing entries ready to paste into zh_cli.go.
+func TestCLIComplete(t *testing.T) {
+	missing := map[string]bool{}
+	miss := func(s string) {
+		if hasWords(s) && !i18n.HasText(s) {
+			missing[s] = true
+		}
+	}
+	ios, _, _, _ := iostreams.Test()
+	root := newRootCmd(&App{IO: ios, Getenv: func(string) string { return "" }})
+	localizeHelp(root, "zh", miss)
+	for _, s := range codeTexts(t) {
+		miss(s)
+	}
+	if len(missing) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(missing))
+	for k := range missing {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\t\t%s: \"\",\n", strconv.Quote(k))
+	}
+	t.Errorf("%d English texts have no Chinese; add them to internal/i18n/zh_cli.go, translated:\n%s", len(keys), b.String())
+}
+
+// hasWords reports whether s says anything besides its fmt verbs and
+// punctuation ("%s: %s" needs no translation).
+func hasWords(s string) bool {
+	return strings.IndexFunc(fmtVerb.ReplaceAllString(s, ""), unicode.IsLetter) >= 0
+}
+
+var fmtVerb = regexp.MustCompile(`%[-+# 0-9.*]*[a-zA-Z%]`)
+
+// textCalls are the functions and methods whose argument at the index is a
+// text shown to the user (from there on for newTable's headers).
+var textCalls = map[string]int{
+	"Errorf":      1, // crm.Errorf(code, format, …)
+	"usageErrorf": 0,
+	"notef":       0,
+	"warnf":       0,
+	"tr":          0,
+	"trf":         0,
+	"plainText":   0,
+	"WhenEmpty":   0,
+	"newTable":    2,
+	"Text":        1, // i18n.Text(lang, s)
+	"Sprintf":     1, // i18n.Sprintf(lang, format, …)
+}
+
+// codeTexts scans the Go code of the repository (tests, the catalogue and
+// the TUI, which has its own keyed catalogue, aside) for the texts that
+// reach the user through the calls in textCalls, usageError literals and
+// hints, and pflagFormats.
+func codeTexts(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	root := filepath.Join("..", "..")
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			switch rel {
+			case "internal/i18n", "internal/tui", "testdata", ".git":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		out = append(out, fileTexts(f)...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func fileTexts(f *ast.File) []string {
+	var out []string
+	add := func(e ast.Expr, lines bool) {
+		s, ok := literal(e)
+		if !ok || s == "" {
+			return
+		}
+		if lines && !strings.Contains(s, "%") {
+			out = append(out, strings.Split(s, "\n")...)
+			return
+		}
+		out = append(out, s)
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			name := ""
+			switch fn := n.Fun.(type) {
+			case *ast.Ident:
+				name = fn.Name
+			case *ast.SelectorExpr:
+				name = fn.Sel.Name
+				if x, ok := fn.X.(*ast.Ident); ok && (name == "Errorf" && x.Name != "crm" ||
+					(name == "Text" || name == "Sprintf") && x.Name != "i18n") {
+					return true
+				}
+			}
+			if name == "Errorf" && f.Name.Name != "crm" {
+				if _, ok := n.Fun.(*ast.Ident); ok {
+					return true
+				}
+			}
+			i, ok := textCalls[name]
+			if !ok {
+				return true
+			}
+			for j := i; j < len(n.Args); j++ {
+				add(n.Args[j], false)
+				if name != "newTable" {
+					break
+				}
+			}
+		case *ast.CompositeLit:
+			if id, ok := n.Type.(*ast.Ident); ok && id.Name == "usageError" {
+				for _, el := range n.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
+						if k, ok := kv.Key.(*ast.Ident); ok && (k.Name == "msg" || k.Name == "hint") {
+							add(kv.Value, k.Name == "hint")
+						}
+					}
+				}
+			}
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "hint" && i < len(n.Rhs) {
+					add(n.Rhs[i], len(n.Lhs) == 1)
+				}
+			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				if name.Name == "pflagFormats" && i < len(n.Values) {
+					if cl, ok := n.Values[i].(*ast.CompositeLit); ok {
+						for _, el := range cl.Elts {
+							add(el, false)
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// literal is the value of a string literal, or of a sum of them.
+func literal(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(e.Value)
+		return s, err == nil
+	case *ast.BinaryExpr:
+		if e.Op != token.ADD {
+			return "", false
+		}
+		a, ok1 := literal(e.X)
+		b, ok2 := literal(e.Y)
+		return a + b, ok1 && ok2
+	case *ast.ParenExpr:
+		return literal(e.X)
+	}
+	return "", false
+}
