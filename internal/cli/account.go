@@ -245,18 +245,18 @@ func printAccountMap(app *App, m *crm.AccountMap) error {
 	}
 	var gaps []string
 	if count["decider"] == 0 {
-		gaps = append(gaps, "no decider known")
+		gaps = append(gaps, app.tr("no decider known"))
 	}
 	if count["coach"] == 0 {
-		gaps = append(gaps, "no coach yet")
+		gaps = append(gaps, app.tr("no coach yet"))
 	}
-	fmt.Fprintf(app.IO.ErrOut, "%s · %s · %d neutral · %s · %s",
-		crm.Plural(len(m.Contacts), "contact"), crm.Plural(count["supporter"], "supporter"), count["neutral"],
-		crm.Plural(count["opponent"], "opponent"), crm.Plural(count["coach"], "coach", "coaches"))
+	line := app.trf("%s · %s · %d neutral · %s · %s",
+		counted{n: len(m.Contacts), word: "contact"}, counted{n: count["supporter"], word: "supporter"}, count["neutral"],
+		counted{n: count["opponent"], word: "opponent"}, counted{n: count["coach"], word: "coach", many: "coaches"})
 	if len(gaps) > 0 {
-		fmt.Fprintf(app.IO.ErrOut, " · %s", strings.Join(gaps, ", "))
+		line += " · " + strings.Join(gaps, app.tr(", "))
 	}
-	fmt.Fprintln(app.IO.ErrOut)
+	fmt.Fprintln(app.IO.ErrOut, line)
 	return nil
 }
 
@@ -372,12 +372,11 @@ func runAccountRm(ctx context.Context, opts *accountRmOptions) error {
 	if a, err = book.Accounts.DeleteAccount(ctx, a.ID, opts.Force); err != nil {
 		return err
 	}
-	w := opts.IO.ErrOut
-	fmt.Fprintf(w, "removed account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
+	msg := opts.trf("removed account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
 	if a.Contacts > 0 {
-		fmt.Fprintf(w, "; its %s have no account now", plural(a.Contacts, "contact"))
+		msg += opts.trf("; its %s have no account now", counted{n: a.Contacts, word: "contact"})
 	}
-	fmt.Fprintln(w, "; crm undo puts it back")
+	fmt.Fprintln(opts.IO.ErrOut, msg+opts.tr("; crm undo puts it back"))
 	return nil
 }
 
@@ -427,6 +426,6 @@ func runAccountMerge(ctx context.Context, opts *accountMergeOptions) error {
 		return opts.printJSON(opts.IO, merged)
 	}
 	opts.notef("merged account %s (#%d) into %s (#%d): %s moved", iostreams.CleanLine(other.Name), other.ID,
-		iostreams.CleanLine(merged.Name), merged.ID, plural(other.Contacts, "contact"))
+		iostreams.CleanLine(merged.Name), merged.ID, counted{n: other.Contacts, word: "contact"})
 	return nil
 }

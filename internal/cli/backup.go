@@ -316,12 +316,12 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	}
 	fixed, problems := r.Fixed(), r.Problems()
 	if problems == 0 {
-		msg := "the book is healthy"
+		msg := opts.tr("the book is healthy")
 		if fixed > 0 {
-			msg = fmt.Sprintf("fixed %s; %s", plural(fixed, "problem"), msg)
+			msg = opts.trf("fixed %s; %s", counted{n: fixed, word: "problem"}, msg)
 		}
 		if w := r.Warnings(); w > 0 {
-			msg += fmt.Sprintf(" (%s: see above)", plural(w, "warning"))
+			msg += opts.trf(" (%s: see above)", counted{n: w, word: "warning"})
 		}
 		fmt.Fprintln(opts.IO.ErrOut, msg)
 		return nil
@@ -336,17 +336,17 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		}
 	}
 	if fixable && !opts.Fix {
-		advice = append(advice, "run crm doctor --fix")
+		advice = append(advice, opts.tr("run crm doctor --fix"))
 	}
 	if damaged {
-		advice = append(advice, "the file is damaged: restore a backup with crm restore PATH --yes")
+		advice = append(advice, opts.tr("the file is damaged: restore a backup with crm restore PATH --yes"))
 	}
-	msg := fmt.Sprintf("%s found", plural(problems, "problem"))
+	msg := opts.trf("%s found", counted{n: problems, word: "problem"})
 	if opts.Fix {
-		msg = fmt.Sprintf("%s remain", plural(problems, "problem"))
+		msg = opts.trf("%s remain", counted{n: problems, word: "problem"})
 	}
 	if len(advice) > 0 {
-		msg += "; " + strings.Join(advice, "; ")
+		msg += opts.tr("; ") + strings.Join(advice, opts.tr("; "))
 	}
 	return crm.Errorf(crm.EINTERNAL, "%s", msg)
 }
@@ -369,9 +369,3 @@ func printDoctor(app *App, r *crm.DoctorReport) error {
 	return t.Flush()
 }
 
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

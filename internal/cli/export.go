@@ -70,6 +70,6 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 	if err := out.Flush(); err != nil {
 		return err
 	}
-	app.notef("exported %s", crm.Plural(n, "contact"))
+	app.notef("exported %s", counted{n: n, word: "contact"})
 	return nil
 }

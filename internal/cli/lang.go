@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -21,7 +23,10 @@ import (
 func (a *App) tr(s string) string { return i18n.Text(a.lang(), s) }
 
 // trf formats args with format in the interface's language.
-func (a *App) trf(format string, args ...any) string { return i18n.Sprintf(a.lang(), format, args...) }
+func (a *App) trf(format string, args ...any) string {
+	lang := a.lang()
+	return i18n.Sprintf(lang, format, localArgs(lang, format, args)...)
+}
 
 // notef prints a message on stderr, in the interface's language, with a
 // newline.
@@ -42,19 +47,26 @@ func errorText(lang string, err error) string {
 		if ue.format == "" {
 			return i18n.Text(lang, ue.msg)
 		}
-		return i18n.Sprintf(lang, ue.format, localArgs(lang, ue.args)...)
+		return i18n.Sprintf(lang, ue.format, localArgs(lang, ue.format, ue.args)...)
 	}
 	var e *crm.Error
 	if errors.As(err, &e) {
 		if e.Format == "" {
 			return i18n.Text(lang, e.Message)
 		}
-		return i18n.Sprintf(lang, e.Format, localArgs(lang, e.Args)...)
+		return i18n.Sprintf(lang, e.Format, localArgs(lang, e.Format, e.Args)...)
 	}
 	return err.Error()
 }
 
-func localArgs(lang string, args []any) []any {
+// localArgs renders the arguments of a message in lang: errors as
+// errorText, values that know their words (plainText, counted) in lang, and
+// a domain word given to a %s (see nounArgs) as its label.
+func localArgs(lang string, format string, args []any) []any {
+	if i18n.Norm(lang) != "zh" {
+		return args
+	}
+	verbs := fmtVerb.FindAllString(strings.ReplaceAll(format, "%%", ""), -1)
 	out := make([]any, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
@@ -62,22 +74,104 @@ func localArgs(lang string, args []any) []any {
 			a = errorText(lang, v)
 		case interface{ Text(string) string }:
 			a = v.Text(lang)
+		case string:
+			if i < len(verbs) && strings.HasSuffix(verbs[i], "s") {
+				a = nounText(lang, v)
+			}
 		}
 		out[i] = a
 	}
 	return out
 }
 
+var fmtVerb = regexp.MustCompile(`%[-+# 0-9.*]*[a-zA-Z]`)
+
+// nounArgs are the domain's words that its messages take as arguments
+// ("no %s matches %q" with "contact"): said in the interface's language
+// when given to a %s. A user's text is never among them but by accident,
+// and is then only shown as the word's label.
+var nounArgs = []string{
+	"contact", "account", "task", "key date", "change", "kind", "tier", "style",
+	"level", "role", "attitude", "channel", "direction", "more than ", "first",
+	"last", "done", "dropped", "id", "uid",
+}
+
+// nounText is a domain word in lang: a channel, key date kind or task kind
+// by its Chinese label, a word of nounArgs from the catalogue.
+func nounText(lang, s string) string {
+	for _, e := range []*crm.Enum{crm.Channels, crm.KeyDateKinds} {
+		if v := e.Value(s); v != nil && v.Key == s && v.NameZH != "" {
+			return v.NameZH
+		}
+	}
+	if s == crm.TaskFollowup || s == crm.TaskPromise {
+		return i18n.T(lang, "kind."+s)
+	}
+	if slices.Contains(nounArgs, s) {
+		return i18n.Text(lang, s)
+	}
+	return s
+}
+
+// counted is a number of things: "3 contacts", 3 位联系人 under zh.
+type counted struct {
+	n          int
+	word, many string // as crm.Plural takes them; many may be ""
+}
+
+func (c counted) String() string {
+	if c.many != "" {
+		return crm.Plural(c.n, c.word, c.many)
+	}
+	return crm.Plural(c.n, c.word)
+}
+
+// countWords are the Chinese of counted's words, with their measure word.
+var countWords = map[string]string{
+	"contact": "位联系人", "record": "条记录", "step": "个步骤", "problem": "个问题",
+	"warning": "个警告", "supporter": "位支持者", "opponent": "位反对者", "coach": "位内线",
+	"day": "天", "follow-up": "个跟进",
+}
+
+func (c counted) Text(lang string) string {
+	if w, ok := countWords[c.word]; ok && i18n.Norm(lang) == "zh" {
+		return fmt.Sprintf("%d %s", c.n, w)
+	}
+	return c.String()
+}
+
 // hintText is a usage error's hint in lang, each line translated.
 func (e *usageError) hintText(lang string) string {
+	var s string
 	if e.hintArgs != nil {
-		return i18n.Sprintf(lang, e.hint, e.hintArgs...)
+		s = i18n.Sprintf(lang, e.hint, localArgs(lang, e.hint, e.hintArgs)...)
+	} else {
+		lines := strings.Split(e.hint, "\n")
+		for i, l := range lines {
+			lines[i] = i18n.Text(lang, l)
+		}
+		s = strings.Join(lines, "\n")
 	}
-	lines := strings.Split(e.hint, "\n")
-	for i, l := range lines {
-		lines[i] = i18n.Text(lang, l)
+	if i18n.Norm(lang) == "zh" {
+		s = strings.ReplaceAll(s, "[flags]", "[选项]")
 	}
-	return strings.Join(lines, "\n")
+	return s
+}
+
+// langArg is the value of --lang in args, for an error met before the
+// flags were all parsed (crm due --bogus --lang zh): "" when there is none.
+func langArg(args []string) string {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return ""
+		case a == "--lang" && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(a, "--lang="):
+			return strings.TrimPrefix(a, "--lang=")
+		}
+	}
+	return ""
 }
 
 // localizeHelp puts the whole command tree into lang, once, before help is

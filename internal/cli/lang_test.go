@@ -7,7 +7,6 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,8 +57,6 @@ func TestCLIComplete(t *testing.T) {
 func hasWords(s string) bool {
 	return strings.IndexFunc(fmtVerb.ReplaceAllString(s, ""), unicode.IsLetter) >= 0
 }
-
-var fmtVerb = regexp.MustCompile(`%[-+# 0-9.*]*[a-zA-Z%]`)
 
 // textCalls are the functions and methods whose argument at the index is a
 // text shown to the user (from there on for newTable's headers).
@@ -174,7 +171,7 @@ func fileTexts(f *ast.File) []string {
 			}
 		case *ast.ValueSpec:
 			for i, name := range n.Names {
-				if name.Name == "pflagFormats" && i < len(n.Values) {
+				if (name.Name == "pflagFormats" || name.Name == "nounArgs") && i < len(n.Values) {
 					if cl, ok := n.Values[i].(*ast.CompositeLit); ok {
 						for _, el := range cl.Elts {
 							add(el, false)

@@ -75,6 +75,9 @@ func (a *App) reportError(ctx context.Context, err error) int {
 	if isUserError(err) {
 		code = exitUsage
 	}
+	if a.Lang == "" {
+		a.Lang = langArg(a.Args)
+	}
 	lang := a.lang()
 	msg := iostreams.CleanLine(errorText(lang, err))
 	fmt.Fprintf(w, "crm: %s\n", msg)

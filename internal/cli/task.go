@@ -162,7 +162,7 @@ func runTasks(ctx context.Context, opts *tasksOptions) error {
 		due := cell{text: fmtDate(x.DueAt)}
 		state := x.State
 		if x.Overdue(today) {
-			state = fmt.Sprintf("overdue %dd", crm.DaysBetween(x.DueAt, today))
+			state = opts.trf("overdue %dd", crm.DaysBetween(x.DueAt, today))
 			due.style = th.Warn
 			if x.Kind == crm.TaskPromise {
 				due.style = th.Bad
@@ -281,7 +281,7 @@ func runPlanAdd(ctx context.Context, opts *planAddOptions) error {
 	if err := book.Plans.SavePlan(ctx, p); err != nil {
 		return err
 	}
-	opts.notef("saved plan %s (%s)", p.Name, crm.Plural(len(p.Steps), "step"))
+	opts.notef("saved plan %s (%s)", p.Name, counted{n: len(p.Steps), word: "step"})
 	return nil
 }
 
