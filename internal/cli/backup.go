@@ -368,4 +368,3 @@ func printDoctor(app *App, r *crm.DoctorReport) error {
 	}
 	return t.Flush()
 }
-
