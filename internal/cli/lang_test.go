@@ -206,3 +206,27 @@ func literal(e ast.Expr) (string, bool) {
 	}
 	return "", false
 }
+
+// TestTableInChinese: on a terminal, a table's header and its empty
+// message follow the language; the rows keep the book's values.
+func TestTableInChinese(t *testing.T) {
+	b := newTTYBook(t)
+	b.run("add", "王科长", "--tier", "A", "--account", "宝山钢铁")
+	_, errOut := b.run("--lang", "zh", "tasks")
+	if errOut != "没有任务\n" {
+		t.Errorf("empty tasks on stderr = %q, want 没有任务", errOut)
+	}
+	b.run("log-visit", "王科长", "plant tour", "--at", "2026-10-01")
+	out, _ := b.run("--lang", "zh", "due")
+	header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
+	if want := []string{"编号", "姓名", "级别", "到期", "紧迫度", "原因"}; !slices.Equal(header, want) {
+		t.Errorf("due header = %q, want %q", header, want)
+	}
+	if !strings.Contains(out, "逾期22天") || !strings.Contains(out, "A级，上次接触52天前，节奏30天") {
+		t.Errorf("due rows are not in Chinese:\n%s", out)
+	}
+	out, _ = b.run("ls")
+	if !strings.HasPrefix(out, "ID") || !strings.Contains(out, "LAST TOUCH") {
+		t.Errorf("ls without --lang is not English:\n%s", out)
+	}
+}

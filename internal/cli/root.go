@@ -202,9 +202,6 @@ func (n argCount) Text(lang string) string {
 	if i18n.Norm(lang) != "zh" {
 		return n.String()
 	}
-	if n == 0 {
-		return "无"
-	}
 	return fmt.Sprintf("%d 个参数", int(n))
 }
 

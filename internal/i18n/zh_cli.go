@@ -435,7 +435,7 @@ func zhCLI() map[string]string {
 		"new account %s (#%d)":      "新单位 %s (#%d)",
 		"new name":                  "新名称",
 		"no %s matches %q":          "没有%s匹配 %q",
-		"no %s with %s %s (see %s)": "没有%s的%s为 %s（见 %s）",
+		"no %s with %s %s (see %s)": "没有%[2]s为 %[3]s 的%[1]s（见 %[4]s）",
 		"no account with id %d":     "没有编号为 %d 的单位",
 		"no account with id %s":     "没有编号为 %s 的单位",
 		"no accounts":               "没有单位",
