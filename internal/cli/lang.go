@@ -129,7 +129,7 @@ func (c counted) String() string {
 // countWords are the Chinese of counted's words, with their measure word.
 var countWords = map[string]string{
 	"contact": "位联系人", "record": "条记录", "step": "个步骤", "problem": "个问题",
-	"warning": "个警告", "supporter": "位支持者", "opponent": "位反对者", "coach": "位内线",
+	"warning": "个警告", "supporter": "位支持者", "opponent": "位反对者", "coach": "位向导",
 	"day": "天", "follow-up": "个跟进",
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/iostreams"
 )
@@ -37,6 +38,9 @@ func TestCLIComplete(t *testing.T) {
 	for _, s := range codeTexts(t) {
 		miss(s)
 	}
+	for _, s := range domainTexts() {
+		miss(s)
+	}
 	if len(missing) == 0 {
 		return
 	}
@@ -58,6 +62,27 @@ func hasWords(s string) bool {
 	return strings.IndexFunc(fmtVerb.ReplaceAllString(s, ""), unicode.IsLetter) >= 0
 }
 
+// domainTexts are the domain's English texts that the CLI shows in the
+// interface's language: the ladders' jobs and marks of leaving a stage, the
+// styles' tips, and the labels of the profile's text fields on the card.
+func domainTexts() []string {
+	var out []string
+	for _, l := range crm.Ladders() {
+		for _, s := range l.Stages {
+			out = append(out, s.Job, s.LeavesWhen)
+		}
+	}
+	for _, v := range crm.Styles.Values {
+		out = append(out, v.Tip)
+	}
+	for _, f := range crm.ProfileFields {
+		if f.Kind == crm.KindText {
+			out = append(out, f.Key)
+		}
+	}
+	return out
+}
+
 // textCalls are the functions and methods whose argument at the index is a
 // text shown to the user (from there on for newTable's headers).
 var textCalls = map[string]int{
@@ -69,6 +94,8 @@ var textCalls = map[string]int{
 	"trf":         0,
 	"plainText":   0,
 	"WhenEmpty":   0,
+	"cardLine":    0, // the labels of crm show
+	"cardText":    0,
 	"newTable":    2,
 	"Text":        1, // i18n.Text(lang, s)
 	"Sprintf":     1, // i18n.Sprintf(lang, format, …)

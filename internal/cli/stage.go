@@ -226,7 +226,7 @@ func runLadderShow(ctx context.Context, opts *ladderShowOptions) error {
 	t := newTable(opts.IO, th, "#", "STAGE", "NAME", "名称", "JOB", "LEAVES WHEN").Wrap(4, 5)
 	for i, s := range l.Stages {
 		t.StyledRow(cell{text: fmt.Sprint(i), style: th.Muted}, cell{text: s.Key, style: th.Accent}, cell{text: s.Name},
-			cell{text: s.NameZH}, cell{text: s.Job}, cell{text: s.LeavesWhen})
+			cell{text: s.NameZH}, cell{text: opts.tr(s.Job)}, cell{text: opts.tr(s.LeavesWhen)})
 	}
 	return t.Flush()
 }
