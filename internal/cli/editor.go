@@ -97,6 +97,8 @@ func keepEdits(text string, err error) error {
 	if ferr != nil {
 		return fmt.Errorf("%s; your edits could not be kept: %w", crm.ErrorMessage(err), ferr)
 	}
-	return &crm.Error{Code: crm.ErrorCode(err), Candidates: crm.ErrorCandidates(err), Details: crm.ErrorDetails(err),
-		Message: fmt.Sprintf("%s; nothing changed, your edits are kept in %s", crm.ErrorMessage(err), f.Name())}
+	e := crm.Errorf(crm.ErrorCode(err), "%s; nothing changed, your edits are kept in %s", err, f.Name())
+	e.Message = fmt.Sprintf("%s; nothing changed, your edits are kept in %s", crm.ErrorMessage(err), f.Name())
+	e.Candidates, e.Details = crm.ErrorCandidates(err), crm.ErrorDetails(err)
+	return e
 }

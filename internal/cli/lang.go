@@ -39,6 +39,9 @@ func (a *App) notef(format string, args ...any) {
 // are rendered the same way when they are errors. Other errors (from the
 // system, wrapped with context) keep their text.
 func errorText(lang string, err error) string {
+	if i18n.Norm(lang) != "zh" {
+		return crm.ErrorMessage(err) // the English as built, whatever was added to it
+	}
 	var ue *usageError
 	if errors.As(err, &ue) {
 		if ue.cause != nil {
@@ -51,7 +54,8 @@ func errorText(lang string, err error) string {
 	}
 	var e *crm.Error
 	if errors.As(err, &e) {
-		if e.Format == "" {
+		if e.Format == "" || fmt.Sprintf(e.Format, e.Args...) != e.Message {
+			// Built another way, or changed after Errorf: its text as a key.
 			return i18n.Text(lang, e.Message)
 		}
 		return i18n.Sprintf(lang, e.Format, localArgs(lang, e.Format, e.Args)...)

@@ -257,3 +257,36 @@ func TestTableInChinese(t *testing.T) {
 		t.Errorf("ls without --lang is not English:\n%s", out)
 	}
 }
+
+// FuzzLocalizeHelpText: translating nothing changes nothing, and what is
+// translated in an example is only a comment: the command before "# "
+// stays as typed.
+func FuzzLocalizeHelpText(f *testing.F) {
+	f.Add("  crm due --count             # for a shell prompt or status bar")
+	f.Add("  crm log-visit wkz \"a # not a comment\" # a comment\n  crm ls")
+	f.Add("para one\n\npara two\n\n  crm ls --tier A")
+	f.Fuzz(func(t *testing.T, s string) {
+		same := func(x string) string { return x }
+		if got := localizeExample(s, same); got != s {
+			t.Fatalf("localizeExample(identity) = %q, want %q", got, s)
+		}
+		if got := localizeLong(s, same); got != s {
+			t.Fatalf("localizeLong(identity) = %q, want %q", got, s)
+		}
+		mark := func(x string) string { return "«" + x + "»" }
+		got := strings.Split(localizeExample(s, mark), "\n")
+		for i, l := range strings.Split(s, "\n") {
+			j := strings.Index(got[i], "«")
+			if j < 0 {
+				if got[i] != l {
+					t.Fatalf("line %q became %q", l, got[i])
+				}
+				continue
+			}
+			if !strings.HasPrefix(l, got[i][:j]) || !strings.HasSuffix(got[i][:j], "# ") {
+				t.Fatalf("line %q: the command changed: %q", l, got[i])
+			}
+		}
+		_ = langArg(strings.Fields(s))
+	})
+}
