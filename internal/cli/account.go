@@ -183,7 +183,7 @@ func printAccountCard(app *App, m *crm.AccountMap) error {
 	}
 	for _, c := range m.Contacts {
 		t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Title},
-			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: ago(c.LastTouchAt, now)})
+			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: app.ago(c.LastTouchAt, now)})
 	}
 	return t.Flush()
 }

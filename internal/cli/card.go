@@ -106,10 +106,7 @@ func printContactCard(app *App, v *contactView, now time.Time) error {
 	if c.LastTouchAt == nil {
 		cardLine("last touch", app.tr("never"))
 	} else {
-		lastAgo := ago(c.LastTouchAt, now)
-		if lang == "zh" {
-			lastAgo = words.ShortDays(crm.DaysBetween(now, *c.LastTouchAt), "ago")
-		}
+		lastAgo := app.ago(c.LastTouchAt, now)
 		cardLine("last touch", fmt.Sprintf("%s (%s)", fmtTime(*c.LastTouchAt), lastAgo))
 	}
 	if c.DueAt != nil && c.ArchivedAt == nil {

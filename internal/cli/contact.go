@@ -602,7 +602,7 @@ func runLs(ctx context.Context, opts *lsOptions) error {
 	err = book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error {
 		last := app.stamp(c.LastTouchAt)
 		if tty {
-			last = ago(c.LastTouchAt, now)
+			last = app.ago(c.LastTouchAt, now)
 		}
 		t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Account},
 			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: last}, cell{text: strings.Join(c.Tags, ",")})

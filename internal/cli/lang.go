@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/i18n"
+	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -26,6 +28,14 @@ func (a *App) tr(s string) string { return i18n.Text(a.lang(), s) }
 func (a *App) trf(format string, args ...any) string {
 	lang := a.lang()
 	return i18n.Sprintf(lang, format, localArgs(lang, format, args)...)
+}
+
+// ago is the package's ago in the interface's language: "3d ago", 3天前.
+func (a *App) ago(t *time.Time, now time.Time) string {
+	if t == nil || a.lang() != "zh" {
+		return a.tr(ago(t, now))
+	}
+	return common.Common{Lang: "zh"}.ShortDays(crm.DaysBetween(now, *t), "ago")
 }
 
 // notef prints a message on stderr, in the interface's language, with a
@@ -103,6 +113,9 @@ var nounArgs = []string{
 // nounText is a domain word in lang: a channel, key date kind or task kind
 // by its Chinese label, a word of nounArgs from the catalogue.
 func nounText(lang, s string) string {
+	if i18n.Norm(lang) != "zh" {
+		return s
+	}
 	for _, e := range []*crm.Enum{crm.Channels, crm.KeyDateKinds} {
 		if v := e.Value(s); v != nil && v.Key == s && v.NameZH != "" {
 			return v.NameZH

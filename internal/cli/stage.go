@@ -124,7 +124,7 @@ func showStage(ctx context.Context, opts *stageOptions, book *Book, c *crm.Conta
 			mark = "▶ "
 			text = th.Accent(text)
 			if v.Since != nil {
-				text += th.Muted(fmt.Sprintf("  since %s (%s)", fmtDate(*v.Since), ago(v.Since, now)))
+				text += th.Muted("  " + opts.trf("since %s (%s)", fmtDate(*v.Since), opts.ago(v.Since, now)))
 			}
 		}
 		fmt.Fprintf(opts.IO.Out, "%s%s\n", mark, text)

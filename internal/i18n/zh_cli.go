@@ -7,7 +7,19 @@ package i18n
 // 跟进, 承诺, 到期, 阶梯, 阶段.
 func zhCLI() map[string]string {
 	return map[string]string{
-		"%s unchanged: nothing to remove":                "%s 未修改：没有可删除的",
+		"By channel":                      "按方式",
+		"By day":                          "按日",
+		"Stage moves":                     "阶段变化",
+		"Week in review":                  "本周回顾",
+		"due now":                         "当前待跟进",
+		"new contacts":                    "新联系人",
+		"promises broken":                 "违背的承诺",
+		"promises kept":                   "兑现的承诺",
+		"since %s (%s)":                   "自 %s 起（%s）",
+		"stages down":                     "阶段后退",
+		"stages up":                       "阶段前进",
+		"touches":                         "接触",
+		"%s unchanged: nothing to remove": "%s 未修改：没有可删除的",
 		"%s; nothing changed, your edits are kept in %s": "%s；未作修改，你的编辑保存在 %s",
 		"no %s matches %q; closest: %s":                  "没有%s匹配 %q；最接近的：%s",
 		"(archived %s)":                                  "（%s 已归档）",
