@@ -108,3 +108,12 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCLICatalogue is what the first Chinese text costs a command:
+// building the CLI's table once.
+func BenchmarkCLICatalogue(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = zhCLI()
+	}
+}
