@@ -70,7 +70,7 @@ func runAccountAdd(ctx context.Context, opts *accountAddOptions) error {
 		return opts.committed(opts.printJSON(opts.IO, a))
 	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", a.ID)
-	fmt.Fprintf(opts.IO.ErrOut, "added account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
+	opts.notef("added account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
 	return nil
 }
 
@@ -183,7 +183,7 @@ func printAccountCard(app *App, m *crm.AccountMap) error {
 	}
 	for _, c := range m.Contacts {
 		t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Title},
-			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: ago(c.LastTouchAt, now)})
+			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: app.ago(c.LastTouchAt, now)})
 	}
 	return t.Flush()
 }
@@ -245,18 +245,18 @@ func printAccountMap(app *App, m *crm.AccountMap) error {
 	}
 	var gaps []string
 	if count["decider"] == 0 {
-		gaps = append(gaps, "no decider known")
+		gaps = append(gaps, app.tr("no decider known"))
 	}
 	if count["coach"] == 0 {
-		gaps = append(gaps, "no coach yet")
+		gaps = append(gaps, app.tr("no coach yet"))
 	}
-	fmt.Fprintf(app.IO.ErrOut, "%s · %s · %d neutral · %s · %s",
-		crm.Plural(len(m.Contacts), "contact"), crm.Plural(count["supporter"], "supporter"), count["neutral"],
-		crm.Plural(count["opponent"], "opponent"), crm.Plural(count["coach"], "coach", "coaches"))
+	line := app.trf("%s · %s · %d neutral · %s · %s",
+		counted{n: len(m.Contacts), word: "contact"}, counted{n: count["supporter"], word: "supporter"}, count["neutral"],
+		counted{n: count["opponent"], word: "opponent"}, counted{n: count["coach"], word: "coach", many: "coaches"})
 	if len(gaps) > 0 {
-		fmt.Fprintf(app.IO.ErrOut, " · %s", strings.Join(gaps, ", "))
+		line += " · " + strings.Join(gaps, app.tr(", "))
 	}
-	fmt.Fprintln(app.IO.ErrOut)
+	fmt.Fprintln(app.IO.ErrOut, line)
 	return nil
 }
 
@@ -329,7 +329,7 @@ func runAccountEdit(ctx context.Context, opts *accountEditOptions) error {
 	if asJSON {
 		return opts.printJSON(opts.IO, a)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "updated account %s (#%d)\n", iostreams.CleanLine(a.Name), a.ID)
+	opts.notef("updated account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
 	return nil
 }
 
@@ -372,12 +372,11 @@ func runAccountRm(ctx context.Context, opts *accountRmOptions) error {
 	if a, err = book.Accounts.DeleteAccount(ctx, a.ID, opts.Force); err != nil {
 		return err
 	}
-	w := opts.IO.ErrOut
-	fmt.Fprintf(w, "removed account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
+	msg := opts.trf("removed account %s (#%d)", iostreams.CleanLine(a.Name), a.ID)
 	if a.Contacts > 0 {
-		fmt.Fprintf(w, "; its %s have no account now", plural(a.Contacts, "contact"))
+		msg += opts.trf("; its %s have no account now", counted{n: a.Contacts, word: "contact"})
 	}
-	fmt.Fprintln(w, "; crm undo puts it back")
+	fmt.Fprintln(opts.IO.ErrOut, msg+opts.tr("; crm undo puts it back"))
 	return nil
 }
 
@@ -426,7 +425,7 @@ func runAccountMerge(ctx context.Context, opts *accountMergeOptions) error {
 	if asJSON {
 		return opts.printJSON(opts.IO, merged)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "merged account %s (#%d) into %s (#%d): %s moved\n", iostreams.CleanLine(other.Name), other.ID,
-		iostreams.CleanLine(merged.Name), merged.ID, plural(other.Contacts, "contact"))
+	opts.notef("merged account %s (#%d) into %s (#%d): %s moved", iostreams.CleanLine(other.Name), other.ID,
+		iostreams.CleanLine(merged.Name), merged.ID, counted{n: other.Contacts, word: "contact"})
 	return nil
 }

@@ -50,6 +50,8 @@ type App struct {
 	now   time.Time
 	// colorForced turns colour on for a terminal that tests simulate.
 	colorForced bool
+	// helpLocalized is set once the help texts are in the interface's language.
+	helpLocalized bool
 }
 
 // Book is the open book as the commands hold it: the services that every
@@ -212,5 +214,5 @@ func (a *App) committed(err error) error {
 
 // warnf prints a warning on stderr.
 func (a *App) warnf(format string, args ...any) {
-	fmt.Fprintf(a.IO.ErrOut, "crm: "+format+"\n", args...)
+	fmt.Fprintln(a.IO.ErrOut, "crm: "+a.trf(format, args...))
 }

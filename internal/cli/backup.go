@@ -112,13 +112,13 @@ func runBackup(ctx context.Context, opts *backupOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "backed up the book (%s, schema %d) in %.1fs\n", fmtSize(res.Size), res.SchemaVersion, time.Since(start).Seconds())
+	opts.notef("backed up the book (%s, schema %d) in %.1fs", fmtSize(res.Size), res.SchemaVersion, time.Since(start).Seconds())
 	if opts.Keep == 0 {
 		return nil
 	}
 	removed, err := pruneBackups(book.Path, res.Path, opts.Keep)
 	for _, p := range removed {
-		fmt.Fprintf(opts.IO.ErrOut, "removed the old backup %s\n", iostreams.CleanLine(p))
+		opts.notef("removed the old backup %s", iostreams.CleanLine(p))
 	}
 	return err
 }
@@ -242,11 +242,11 @@ func runRestore(ctx context.Context, opts *restoreOptions) error {
 	}
 	src, book := iostreams.CleanLine(opts.Path), iostreams.CleanLine(bookPath)
 	if aside == "" {
-		fmt.Fprintf(opts.IO.ErrOut, "restored %s from %s\n", book, src)
+		opts.notef("restored %s from %s", book, src)
 		return nil
 	}
 	fmt.Fprintln(opts.IO.Out, iostreams.CleanLine(aside))
-	fmt.Fprintf(opts.IO.ErrOut, "restored %s from %s; the previous book is kept at %s\n", book, src, iostreams.CleanLine(aside))
+	opts.notef("restored %s from %s; the previous book is kept at %s", book, src, iostreams.CleanLine(aside))
 	return nil
 }
 
@@ -317,12 +317,12 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	}
 	fixed, problems := r.Fixed(), r.Problems()
 	if problems == 0 {
-		msg := "the book is healthy"
+		msg := opts.tr("the book is healthy")
 		if fixed > 0 {
-			msg = fmt.Sprintf("fixed %s; %s", plural(fixed, "problem"), msg)
+			msg = opts.trf("fixed %s; %s", counted{n: fixed, word: "problem"}, msg)
 		}
 		if w := r.Warnings(); w > 0 {
-			msg += fmt.Sprintf(" (%s: see above)", plural(w, "warning"))
+			msg += opts.trf(" (%s: see above)", counted{n: w, word: "warning"})
 		}
 		fmt.Fprintln(opts.IO.ErrOut, msg)
 		return nil
@@ -337,17 +337,17 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		}
 	}
 	if fixable && !opts.Fix {
-		advice = append(advice, "run crm doctor --fix")
+		advice = append(advice, opts.tr("run crm doctor --fix"))
 	}
 	if damaged {
-		advice = append(advice, "the file is damaged: restore a backup with crm restore PATH --yes")
+		advice = append(advice, opts.tr("the file is damaged: restore a backup with crm restore PATH --yes"))
 	}
-	msg := fmt.Sprintf("%s found", plural(problems, "problem"))
+	msg := opts.trf("%s found", counted{n: problems, word: "problem"})
 	if opts.Fix {
-		msg = fmt.Sprintf("%s remain", plural(problems, "problem"))
+		msg = opts.trf("%s remain", counted{n: problems, word: "problem"})
 	}
 	if len(advice) > 0 {
-		msg += "; " + strings.Join(advice, "; ")
+		msg += opts.tr("; ") + strings.Join(advice, opts.tr("; "))
 	}
 	return crm.Errorf(crm.EINTERNAL, "%s", msg)
 }
@@ -368,11 +368,4 @@ func printDoctor(app *App, r *crm.DoctorReport) error {
 		t.StyledRow(status, cell{text: c.Name}, cell{text: c.Detail})
 	}
 	return t.Flush()
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
+	"github.com/seedcrm/crm/internal/tui/common"
 )
 
 // printContactCard writes the human card of a contact: who they are, where
@@ -20,6 +22,7 @@ import (
 // boundaries within the width; piped, every value stays on its line.
 func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 	th, lang := app.Theme(), app.lang()
+	words := common.Common{Lang: lang}
 	w := newCardWriter(app)
 	c := v.Contact
 	clean := iostreams.CleanLine
@@ -35,7 +38,7 @@ func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 	head := th.Bold(clean(c.Name)) + " " + th.Muted(fmt.Sprintf("#%d", c.ID))
 	tail := ""
 	if c.ArchivedAt != nil {
-		tail = "  " + th.Warn("(archived "+fmtDate(*c.ArchivedAt)+")")
+		tail = "  " + th.Warn(app.trf("(archived %s)", fmtDate(*c.ArchivedAt)))
 	}
 	if len(sub) > 0 {
 		w.hang(head+"  ", strings.Join(sub, " · "), tail)
@@ -45,25 +48,28 @@ func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 
 	// line writes a styled value that is short by nature; text wraps one
 	// that came from the user.
-	line := func(key, val string) {
+	// Labels are padded by display width, as Chinese ones are two
+	// columns a character.
+	label := func(key string) string { return th.Muted(match.PadRight(app.tr(key), 10)) + " " }
+	cardLine := func(key, val string) {
 		if val != "" {
-			w.hang(th.Muted(fmt.Sprintf("%-10s", key))+" ", "", val)
+			w.hang(label(key), "", val)
 		}
 	}
-	text := func(key, val string) {
+	cardText := func(key, val string) {
 		if val != "" {
-			w.hang(th.Muted(fmt.Sprintf("%-10s", key))+" ", val, "")
+			w.hang(label(key), val, "")
 		}
 	}
-	line("tier", th.Tier(c.Tier)+" "+th.Muted(enumName(crm.Tiers, c.Tier, lang)))
+	cardLine("tier", th.Tier(c.Tier)+" "+th.Muted(enumName(crm.Tiers, c.Tier, lang)))
 	if l, err := crm.FindLadder(c.Ladder); err == nil {
 		i := l.Index(c.Stage)
 		st := l.Stages[max(i, 0)]
-		line("stage", fmt.Sprintf("%s %s  %s  %s", th.Accent(st.Key), stageName(st, lang), theme.StageBar(i, len(l.Stages)), th.Muted(l.Key)))
-		text("next mark", st.LeavesWhen)
+		cardLine("stage", fmt.Sprintf("%s %s  %s  %s", th.Accent(st.Key), stageName(st, lang), theme.StageBar(i, len(l.Stages)), th.Muted(l.Key)))
+		cardText("next mark", app.tr(st.LeavesWhen))
 	}
 	if s := crm.Styles.Value(c.Style); s != nil {
-		text("style", fmt.Sprintf("%s %s — %s", s.Key, s.NameZH, s.Tip))
+		cardText("style", fmt.Sprintf("%s %s — %s", s.Key, s.NameZH, app.tr(s.Tip)))
 	}
 	var bm []string
 	for _, p := range []struct {
@@ -75,19 +81,19 @@ func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 		}
 	}
 	if c.ReportsTo != "" {
-		bm = append(bm, fmt.Sprintf("reports to %s #%d", clean(c.ReportsTo), c.ReportsToID))
+		bm = append(bm, app.trf("reports to %s #%d", clean(c.ReportsTo), c.ReportsToID))
 	}
-	text("buying", strings.Join(bm, " · "))
-	text("phone", clean(strings.Join(c.Phones, ", ")))
-	text("email", clean(strings.Join(c.Emails, ", ")))
+	cardText("buying", strings.Join(bm, " · "))
+	cardText("phone", clean(strings.Join(c.Phones, ", ")))
+	cardText("email", clean(strings.Join(c.Emails, ", ")))
 	for _, f := range crm.ProfileFields {
 		if f.Kind == crm.KindText && f.Key != "title" { // the title heads the card
-			text(f.Key, clean(*f.Value(c)))
+			cardText(f.Key, clean(*f.Value(c)))
 		}
 	}
-	text("birthday", c.Birthday)
+	cardText("birthday", c.Birthday)
 	if len(c.Tags) > 0 {
-		text("tags", clean(strings.Join(c.Tags, ", ")))
+		cardText("tags", clean(strings.Join(c.Tags, ", ")))
 	}
 	keys := make([]string, 0, len(c.Fields))
 	for k := range c.Fields {
@@ -95,17 +101,18 @@ func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		text(clean(k), clean(c.Fields[k]))
+		w.hang(th.Muted(match.PadRight(clean(k), 10))+" ", clean(c.Fields[k]), "") // the user's own key, as typed
 	}
 	if c.LastTouchAt == nil {
-		line("last touch", "never")
+		cardLine("last touch", app.tr("never"))
 	} else {
-		line("last touch", fmt.Sprintf("%s (%s)", fmtTime(*c.LastTouchAt), ago(c.LastTouchAt, now)))
+		lastAgo := app.ago(c.LastTouchAt, now)
+		cardLine("last touch", fmt.Sprintf("%s (%s)", fmtTime(*c.LastTouchAt), lastAgo))
 	}
 	if c.DueAt != nil && c.ArchivedAt == nil {
-		line("due", dueOn(th, *c.DueAt, c.SnoozedUntil, now))
+		cardLine("due", dueOn(app, th, *c.DueAt, c.SnoozedUntil, now))
 	}
-	line("added", fmtDate(c.CreatedAt))
+	cardLine("added", fmtDate(c.CreatedAt))
 	if c.Notes != "" {
 		w.blank()
 		for _, l := range strings.Split(iostreams.Clean(c.Notes), "\n") {
@@ -115,30 +122,30 @@ func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 
 	if len(v.OpenTasks) > 0 {
 		w.blank()
-		w.hang(th.Header("Open follow-ups and promises"), "", "")
+		w.hang(th.Header(app.tr("Open follow-ups and promises")), "", "")
 		for _, t := range v.OpenTasks {
-			kind, late := fmt.Sprintf("%-8s", t.Kind), ""
+			kind, late := match.PadRight(words.KindLabel(t.Kind), 8), ""
 			if t.Overdue(today) {
 				style := th.Warn
 				if t.Kind == crm.TaskPromise {
 					style = th.Bad // a broken promise costs most
 				}
 				kind = style(kind)
-				late = "  " + style("overdue "+crm.Plural(crm.DaysBetween(t.DueAt, today), "day"))
+				late = "  " + style(app.trf("overdue %s", counted{n: crm.DaysBetween(t.DueAt, today), word: "day"}))
 			}
 			w.hang(fmt.Sprintf("  %s  %s  %s  ", th.Muted(fmt.Sprintf("#%-3d", t.ID)), th.Muted(fmtDate(t.DueAt)), kind), clean(t.Title), late)
 		}
 	}
 	if len(v.RecentTouches) > 0 {
 		w.blank()
-		w.hang(th.Header("Recent touches"), "", "")
+		w.hang(th.Header(app.tr("Recent touches")), "", "")
 		for _, t := range v.RecentTouches {
-			w.hang(fmt.Sprintf("  %s  %-7s  ", th.Muted(fmtTime(t.At)), t.Channel), clean(t.Summary), "")
+			w.hang(fmt.Sprintf("  %s  %s  ", th.Muted(fmtTime(t.At)), match.PadRight(words.ChannelLabel(t.Channel), 7)), clean(t.Summary), "")
 		}
 	}
 	if len(v.StageChanges) > 0 {
 		w.blank()
-		w.hang(th.Header("Stage history"), "", "")
+		w.hang(th.Header(app.tr("Stage history")), "", "")
 		for _, sc := range v.StageChanges {
 			from := sc.From
 			if from == "" {
@@ -152,19 +159,23 @@ func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 
 // dueOn says when a contact is due: "2026-12-05 (in 13 days)", "today",
 // or "overdue by 3 days (2026-11-19)", with a snooze named.
-func dueOn(th *theme.Theme, due time.Time, snoozed *time.Time, now time.Time) string {
+func dueOn(app *App, th *theme.Theme, due time.Time, snoozed *time.Time, now time.Time) string {
 	d := crm.DaysBetween(due, crm.Today(now))
 	var s string
 	switch {
 	case d > 0:
-		s = th.Bad("overdue by "+crm.Plural(d, "day")) + " " + th.Muted("("+fmtDate(due)+")")
+		s = th.Bad(app.trf("overdue by %s", counted{n: d, word: "day"})) + " " + th.Muted("("+fmtDate(due)+")")
 	case d == 0:
-		s = th.Warn("today")
+		s = th.Warn(app.tr("today"))
 	default:
-		s = fmt.Sprintf("%s %s", fmtDate(due), th.Muted("("+crm.RelativeDays(-d)+")"))
+		rel := crm.RelativeDays(-d)
+		if app.lang() == "zh" {
+			rel = common.Common{Lang: "zh"}.ShortDays(-d, "ago")
+		}
+		s = fmt.Sprintf("%s %s", fmtDate(due), th.Muted("("+rel+")"))
 	}
 	if snoozed != nil && snoozed.After(now) {
-		s += " " + th.Muted("snoozed until "+fmtDate(*snoozed))
+		s += " " + th.Muted(app.trf("snoozed until %s", fmtDate(*snoozed)))
 	}
 	return s
 }
@@ -222,7 +233,7 @@ func enumName(e *crm.Enum, key, lang string) string {
 	if lang == "zh" {
 		return v.NameZH
 	}
-	return v.Tip
+	return v.Tip // English only: the Chinese name says it under zh
 }
 
 func stageName(s crm.Stage, lang string) string {
@@ -232,18 +243,21 @@ func stageName(s crm.Stage, lang string) string {
 	return s.Name + " " + s.NameZH
 }
 
-// lang is the interface language: --lang, else the locale.
+// lang is the interface language, en or zh: --lang, else the locale
+// (LC_ALL, LC_MESSAGES, then LANG). An unknown --lang is refused before
+// any command runs (checkLang); until then it counts as English.
 func (a *App) lang() string {
-	if a.Lang != "" {
-		return a.Lang
+	if a.Lang != "" && a.Lang != "en" && a.Lang != "zh" {
+		return "en"
 	}
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if l := a.Getenv(v); l != "" {
-			if strings.HasPrefix(l, "zh") {
-				return "zh"
-			}
-			return "en"
-		}
+	return i18n.Resolve(a.Lang, a.Getenv)
+}
+
+// checkLang refuses a --lang that crm does not speak.
+func (a *App) checkLang() error {
+	switch a.Lang {
+	case "", "en", "zh":
+		return nil
 	}
-	return "en"
+	return usageErrorf("unknown --lang %q (valid: en, zh)", a.Lang)
 }

@@ -42,7 +42,7 @@ func parse[O any](t *testing.T, newCmd func(*App, func(context.Context, *O) erro
 	cmd.SetOut(app.IO.ErrOut)
 	cmd.SetErr(app.IO.ErrOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: flagError(err)} })
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	if err := cmd.ExecuteContext(context.Background()); err != nil {
 		if got != nil {
 			t.Fatalf("%q: runF was called, then RunE failed: %v", args, err)

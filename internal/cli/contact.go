@@ -145,7 +145,7 @@ func runAdd(ctx context.Context, opts *addOptions) error {
 		}
 	} else {
 		fmt.Fprintf(app.IO.Out, "%d\n", c.ID)
-		fmt.Fprintf(app.IO.ErrOut, "added %s (#%d, tier %s, %s)\n", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
+		app.notef("added %s (#%d, tier %s, %s)", iostreams.CleanLine(c.Name), c.ID, c.Tier, c.Stage)
 	}
 	return app.committed(app.warnLookalikes(ctx, book, c))
 }
@@ -180,7 +180,7 @@ func (a *App) warnLookalikes(ctx context.Context, book *Book, c *crm.Contact) er
 
 // noteNewAccount says on stderr that c's account was created with it.
 func (a *App) noteNewAccount(c *crm.Contact) {
-	fmt.Fprintf(a.IO.ErrOut, "new account %s (#%d)\n", iostreams.CleanLine(c.Account), c.AccountID)
+	a.notef("new account %s (#%d)", iostreams.CleanLine(c.Account), c.AccountID)
 }
 
 type editOptions struct {
@@ -315,23 +315,23 @@ func runEditInEditor(ctx context.Context, opts *editOptions) error {
 			if refused != nil { // giving up on a refused form
 				return keepEdits(edited, refused)
 			}
-			fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
+			app.notef("%s unchanged", iostreams.CleanLine(c.Name))
 			return nil
 		}
 		u, err := parseContactForm(edited, c)
 		if err == nil {
 			var updated *crm.Contact
 			if updated, err = book.Contacts.UpdateContact(ctx, c.ID, u); err == nil {
-				fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(updated.Name), updated.ID)
+				app.notef("updated %s (#%d)", iostreams.CleanLine(updated.Name), updated.ID)
 				return nil
 			}
 		}
 		if crm.ErrorCode(err) == crm.ENOCHANGE {
-			fmt.Fprintf(app.IO.ErrOut, "%s unchanged\n", iostreams.CleanLine(c.Name))
+			app.notef("%s unchanged", iostreams.CleanLine(c.Name))
 			return nil
 		}
 		if app.IO.IsStdinTTY() && app.IO.IsStderrTTY() && isUserError(err) {
-			fmt.Fprintf(app.IO.ErrOut, "crm: %s\n", iostreams.CleanLine(crm.ErrorMessage(err)))
+			app.notef("crm: %s", iostreams.CleanLine(crm.ErrorMessage(err)))
 			if askEditAgain(app) {
 				text, refused = withErrorNote(edited, err), err
 				continue
@@ -371,7 +371,7 @@ func runEdit(ctx context.Context, opts *editOptions) error {
 	if asJSON {
 		return app.committed(opts.printJSON(app.IO, c))
 	}
-	fmt.Fprintf(app.IO.ErrOut, "updated %s (#%d)\n", iostreams.CleanLine(c.Name), c.ID)
+	app.notef("updated %s (#%d)", iostreams.CleanLine(c.Name), c.ID)
 	return nil
 }
 
@@ -558,7 +558,7 @@ func runLs(ctx context.Context, opts *lsOptions) error {
 	err = book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error {
 		last := app.stamp(c.LastTouchAt)
 		if tty {
-			last = ago(c.LastTouchAt, now)
+			last = app.ago(c.LastTouchAt, now)
 		}
 		t.StyledRow(cell{text: fmt.Sprint(c.ID), style: th.Muted}, cell{text: c.Name}, cell{text: c.Account},
 			cell{text: c.Tier, style: th.Tier}, cell{text: c.Stage, style: th.Accent}, cell{text: last}, cell{text: strings.Join(c.Tags, ",")})
@@ -622,7 +622,7 @@ func runRm(ctx context.Context, opts *rmOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(app.IO.ErrOut, "deleted %s (#%d) for good, with its history; backups made before still hold it\n", iostreams.CleanLine(c.Name), c.ID)
+		app.notef("deleted %s (#%d) for good, with its history; backups made before still hold it", iostreams.CleanLine(c.Name), c.ID)
 		if warning != "" {
 			app.warnf("warning: %s", warning)
 		}
@@ -631,6 +631,6 @@ func runRm(ctx context.Context, opts *rmOptions) error {
 	if _, err := book.Contacts.ArchiveContact(ctx, c.ID); err != nil {
 		return err
 	}
-	fmt.Fprintf(app.IO.ErrOut, "archived %s (#%d); `crm edit %d` still works\n", iostreams.CleanLine(c.Name), c.ID, c.ID)
+	app.notef("archived %s (#%d); `crm edit %d` still works", iostreams.CleanLine(c.Name), c.ID, c.ID)
 	return nil
 }

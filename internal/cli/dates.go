@@ -9,6 +9,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
@@ -91,7 +92,7 @@ func runDateRm(ctx context.Context, opts *dateRmOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "deleted %s's %s (%s)\n", iostreams.CleanLine(k.Contact), k.Kind, k.DateString())
+	opts.notef("deleted %s's %s (%s)", iostreams.CleanLine(k.Contact), k.Kind, k.DateString())
 	return nil
 }
 
@@ -156,7 +157,7 @@ func runDate(ctx context.Context, opts *dateOptions) error {
 	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", k.ID)
 	next, _ := k.Next(when.DateOf(cc.Now))
-	fmt.Fprintf(opts.IO.ErrOut, "%s's %s: %s, next on %s\n", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)
+	opts.notef("%s's %s: %s, next on %s", iostreams.CleanLine(c.Name), k.Kind, k.DateString(), next)
 	return nil
 }
 
@@ -289,8 +290,9 @@ func runUpcoming(ctx context.Context, opts *upcomingOptions) error {
 	}
 	th := opts.Theme()
 	t := newTable(opts.IO, th, "DATE", "WHEN", "KIND", "CONTACT", "WHAT").WhenEmpty("nothing coming up")
+	words := common.Common{Lang: opts.lang()} // the TUI's words for occasions and days
 	for _, o := range occ {
-		what := o.Title
+		what := words.OccasionTitle(o)
 		if o.Years > 0 {
 			what += fmt.Sprintf(" (%d)", o.Years)
 		}
@@ -298,7 +300,7 @@ func runUpcoming(ctx context.Context, opts *upcomingOptions) error {
 			what += " 农历"
 		}
 		d := crm.DaysBetween(today, o.On().Time(time.Local))
-		whenText := crm.ShortDays(d, "overdue")
+		whenText := words.ShortDays(d, "overdue")
 		style := th.Accent
 		if o.Overdue {
 			style = th.Warn

@@ -80,7 +80,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		return err
 	}
 	fmt.Fprintln(opts.IO.Out, path)
-	fmt.Fprintf(opts.IO.ErrOut, "wrote the %s book in %.1fs; use it with --db %s (or set CRM_DB to it)\n",
+	opts.notef("wrote the %s book in %.1fs; use it with --db %s (or set CRM_DB to it)",
 		map[bool]string{true: "synthetic", false: "demo"}[synthetic], time.Since(start).Seconds(), path)
 	if open { // bare crm demo at a terminal: show the book just written
 		opts.DBPath = path

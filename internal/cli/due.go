@@ -7,6 +7,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
@@ -138,14 +139,17 @@ func runDue(ctx context.Context, opts *dueOptions) error {
 		return out.Close()
 	}
 	th := opts.Theme()
+	// The words of the due column and the reasons come from the structured
+	// terms in the interface's language, as the TUI renders them.
+	words := common.Common{Lang: opts.lang()}
 	t := newTable(opts.IO, th, "ID", "NAME", "TIER", "DUE", "URGENCY", "WHY")
 	for _, it := range items {
-		due := crm.ShortDays(-it.DaysOverdue, "overdue")
+		due := words.ShortDays(-it.DaysOverdue, "overdue")
 		style := th.Warn
 		if it.DaysOverdue > 0 {
 			style = th.Bad
 		}
-		why := cell{text: it.Reason}
+		why := cell{text: words.Reasons(it)}
 		if it.Urgency.Promise > 0 {
 			why.style = th.Bad // an overdue promise stands out
 		}
@@ -156,7 +160,7 @@ func runDue(ctx context.Context, opts *dueOptions) error {
 		return err
 	}
 	if len(items) == 0 && opts.IO.IsStdoutTTY() {
-		fmt.Fprintln(opts.IO.ErrOut, "nobody is due; well kept")
+		opts.notef("nobody is due; well kept")
 	}
 	return nil
 }
@@ -226,10 +230,10 @@ func runSnooze(ctx context.Context, opts *snoozeOptions) error {
 	}
 	name := iostreams.CleanLine(c.Name)
 	if c.SnoozedUntil == nil {
-		fmt.Fprintf(opts.IO.ErrOut, "%s is awake; due %s\n", name, fmtDate(*c.DueAt))
+		opts.notef("%s is awake; due %s", name, fmtDate(*c.DueAt))
 		return nil
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "snoozed %s until %s\n", name, fmtDate(*c.SnoozedUntil))
+	opts.notef("snoozed %s until %s", name, fmtDate(*c.SnoozedUntil))
 	return nil
 }
 

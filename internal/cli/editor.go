@@ -74,7 +74,7 @@ func withErrorNote(text string, err error) string {
 // askEditAgain asks on a terminal whether to re-open a refused form, as
 // git commit does; anything but "n" or "no" is yes.
 func askEditAgain(app *App) bool {
-	fmt.Fprint(app.IO.ErrOut, "Edit again? [Y/n] ")
+	fmt.Fprint(app.IO.ErrOut, app.tr("Edit again? [Y/n] "))
 	line, err := bufio.NewReader(app.IO.In).ReadString('\n')
 	if err != nil && line == "" {
 		fmt.Fprintln(app.IO.ErrOut)
@@ -97,6 +97,8 @@ func keepEdits(text string, err error) error {
 	if ferr != nil {
 		return fmt.Errorf("%s; your edits could not be kept: %w", crm.ErrorMessage(err), ferr)
 	}
-	return &crm.Error{Code: crm.ErrorCode(err), Candidates: crm.ErrorCandidates(err), Details: crm.ErrorDetails(err),
-		Message: fmt.Sprintf("%s; nothing changed, your edits are kept in %s", crm.ErrorMessage(err), f.Name())}
+	e := crm.Errorf(crm.ErrorCode(err), "%s; nothing changed, your edits are kept in %s", err, f.Name())
+	e.Message = fmt.Sprintf("%s; nothing changed, your edits are kept in %s", crm.ErrorMessage(err), f.Name())
+	e.Candidates, e.Details = crm.ErrorCandidates(err), crm.ErrorDetails(err)
+	return e
 }

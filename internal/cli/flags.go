@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/when"
 )
 
@@ -53,27 +53,27 @@ func countFlag(fs *pflag.FlagSet, p *int, name string, def int, usage string) {
 // flagError rewords pflag's errors for people: a malformed value names the
 // flag, the value and what it wants, never Go's parser ("strconv.ParseInt:
 // parsing …").
-func flagError(err error) string {
+func flagError(err error) *usageError {
 	var bad *pflag.InvalidValueError
 	if !errors.As(err, &bad) {
-		return err.Error()
+		return pflagError(err)
 	}
-	want := "not a valid value"
+	want := plainText("not a valid value")
 	switch f := bad.GetFlag(); f.Value.Type() {
 	case "count":
-		want = "want a whole number, 0 or more"
+		want = plainText("want a whole number, 0 or more")
 	case "int", "int64", "uint":
-		want = "want a whole number"
+		want = plainText("want a whole number")
 	case "float64":
-		want = "want a number"
+		want = plainText("want a number")
 	case "bool":
-		want = "want true or false"
+		want = plainText("want true or false")
 	default:
 		if cause := errors.Unwrap(bad); cause != nil {
-			want = cause.Error()
+			return usageErrorf("invalid --%s %q: %s", bad.GetFlag().Name, bad.GetValue(), cause).(*usageError)
 		}
 	}
-	return fmt.Sprintf("invalid --%s %q: %s", bad.GetFlag().Name, bad.GetValue(), want)
+	return usageErrorf("invalid --%s %q: %s", bad.GetFlag().Name, bad.GetValue(), want).(*usageError)
 }
 
 // listFlag reads a filter flag given several times or with comma-separated
@@ -88,4 +88,30 @@ func listFlag(given []string) []string {
 		}
 	}
 	return out
+}
+
+// plainText is an English text given as an argument of a message, said in
+// the interface's language when the message is (see localArgs).
+type plainText string
+
+func (s plainText) Text(lang string) string { return i18n.Text(lang, string(s)) }
+
+// pflagFormats are the formats of pflag's own parse errors, whose text is
+// all pflag returns: each is read back into its format and argument, so
+// that Main can say it in the interface's language.
+var pflagFormats = []string{
+	"unknown flag: %s",
+	"unknown shorthand flag: %s",
+	"flag needs an argument: %s",
+	"bad flag syntax: %s",
+}
+
+func pflagError(err error) *usageError {
+	msg := err.Error()
+	for _, f := range pflagFormats {
+		if prefix := strings.TrimSuffix(f, "%s"); strings.HasPrefix(msg, prefix) {
+			return usageErrorf(f, strings.TrimPrefix(msg, prefix)).(*usageError)
+		}
+	}
+	return &usageError{msg: msg}
 }

@@ -31,7 +31,8 @@ func touchPeople(ctx context.Context, app *App, book *Book, opts *logOptions) ([
 		c, m, err := book.Contacts.MatchContact(ctx, ref)
 		if err != nil {
 			if i > 0 && crm.ErrorCode(err) == crm.ENOTFOUND && allWords(refs[i:]) {
-				return nil, "", &usageError{msg: crm.ErrorMessage(err), hint: "hint: quote the summary: " + opts.commandLine(refs[:i], refs[i:])}
+				return nil, "", &usageError{msg: crm.ErrorMessage(err), cause: err,
+					hint: "hint: quote the summary: %s", hintArgs: []any{opts.commandLine(refs[:i], refs[i:])}}
 			}
 			return nil, "", err
 		}
@@ -40,13 +41,13 @@ func touchPeople(ctx context.Context, app *App, book *Book, opts *logOptions) ([
 		}
 		if i > 0 && m.Weak() {
 			joined := strings.Join(append(append([]string{}, refs[i:]...), summary), " ")
-			q := fmt.Sprintf("%q matches %s #%d %s", ref, iostreams.CleanLine(c.Name), c.ID, weakly(m))
+			q := app.trf("%q matches %s #%d %s", ref, iostreams.CleanLine(c.Name), c.ID, weakly(m).Text(app.lang()))
 			if !app.IO.IsStdinTTY() || !app.IO.IsStderrTTY() {
-				return nil, "", &usageError{
-					msg: q + ": a contact, or a word of the summary?",
-					hint: "hint: quote the summary: " + opts.commandLine(refs[:i], refs[i:]) +
-						"\n  or name the contact by id: " + opts.commandLine(append(append(append([]string{}, refs[:i]...), fmt.Sprint(c.ID)), refs[i+1:]...), nil),
-				}
+				e := usageErrorf("%q matches %s #%d %s: a contact, or a word of the summary?", ref, iostreams.CleanLine(c.Name), c.ID, weakly(m)).(*usageError)
+				e.hint = "hint: quote the summary: %s\n  or name the contact by id: %s"
+				e.hintArgs = []any{opts.commandLine(refs[:i], refs[i:]),
+					opts.commandLine(append(append(append([]string{}, refs[:i]...), fmt.Sprint(c.ID)), refs[i+1:]...), nil)}
+				return nil, "", e
 			}
 			yes, err := askContactOrSummary(app, q, joined)
 			if err != nil {
@@ -63,14 +64,14 @@ func touchPeople(ctx context.Context, app *App, book *Book, opts *logOptions) ([
 }
 
 // weakly says in words how weak a match is.
-func weakly(m crm.RefMatch) string {
+func weakly(m crm.RefMatch) plainText {
 	switch {
 	case m.By == crm.MatchInitials:
-		return "only by initials"
+		return plainText("only by initials")
 	case m.Rare:
-		return "only by a rare reading of its characters"
+		return plainText("only by a rare reading of its characters")
 	default:
-		return "only by its first character"
+		return plainText("only by its first character")
 	}
 }
 
@@ -78,7 +79,7 @@ func weakly(m crm.RefMatch) string {
 // contact (true) or starts the summary (false); an answer that is neither
 // writes nothing.
 func askContactOrSummary(app *App, question, summary string) (bool, error) {
-	fmt.Fprintf(app.IO.ErrOut, "%s.\nLog with them too? [y]es, or [n]o: it starts the summary %q: ", question, summary)
+	fmt.Fprint(app.IO.ErrOut, app.trf("%s.\nLog with them too? [y]es, or [n]o: it starts the summary %q: ", question, summary))
 	line, _ := bufio.NewReader(app.IO.In).ReadString('\n')
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":

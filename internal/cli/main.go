@@ -19,6 +19,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/hooks"
+	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/sqlite"
@@ -72,7 +73,7 @@ func Main() int {
 func (a *App) reportError(ctx context.Context, err error) int {
 	w := a.IO.ErrOut
 	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
-		fmt.Fprintln(w, "crm: interrupted")
+		fmt.Fprintln(w, "crm: "+a.tr("interrupted"))
 		return exitInterrupted
 	}
 	var ue *usageError
@@ -81,11 +82,19 @@ func (a *App) reportError(ctx context.Context, err error) int {
 	if isUserError(err) {
 		code = exitUsage
 	}
-	msg := iostreams.CleanLine(crm.ErrorMessage(err))
+	if a.Lang == "" {
+		a.Lang = langArg(a.Args)
+	}
+	lang := a.lang()
+	msg := iostreams.CleanLine(errorText(lang, err))
 	fmt.Fprintf(w, "crm: %s\n", msg)
-	printChoices(w, crm.ErrorCandidates(err), crm.ErrorDetails(err))
+	details := crm.ErrorDetails(err)
+	for i, d := range details {
+		details[i] = i18n.Text(lang, d)
+	}
+	printChoices(w, crm.ErrorCandidates(err), details)
 	if ue != nil && ue.hint != "" {
-		fmt.Fprintln(w, ue.hint)
+		fmt.Fprintln(w, ue.hintText(lang))
 	}
 	return code
 }
@@ -143,15 +152,22 @@ func isUserError(err error) bool {
 }
 
 // usageError is bad usage: an unknown flag or command, a wrong number of
-// arguments, a malformed value. It exits 2.
+// arguments, a malformed value. It exits 2. msg is the English line; format
+// and args, when set, are what made it, for Main to say it in the
+// interface's language (errorText), and cause, when set, is the error it
+// reports. hint is a format when hintArgs are set.
 type usageError struct {
 	msg, hint string
+	format    string
+	args      []any
+	hintArgs  []any
+	cause     error
 }
 
 func (e *usageError) Error() string { return e.msg }
 
 func usageErrorf(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
+	return &usageError{msg: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // openSQLiteBook opens the book at the path the App resolved: the one place

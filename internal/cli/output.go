@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/itchyny/gojq"
+	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
@@ -303,9 +304,12 @@ func (t *table) Flush() error {
 	}
 	if len(t.rows) == 0 {
 		if t.empty != "" {
-			fmt.Fprintln(t.ios.ErrOut, t.empty)
+			fmt.Fprintln(t.ios.ErrOut, i18n.Text(t.ios.Lang, t.empty))
 		}
 		return nil
+	}
+	for i, h := range t.header {
+		t.header[i] = i18n.Text(t.ios.Lang, h)
 	}
 	n := len(t.header)
 	widths := make([]int, n)

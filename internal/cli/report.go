@@ -8,7 +8,9 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
+	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/spf13/cobra"
 )
 
@@ -94,22 +96,24 @@ func runReportWeek(ctx context.Context, opts *reportWeekOptions) error {
 func printWeekReport(app *App, r *crm.WeekReport) error {
 	th := app.Theme()
 	w := app.IO.Out
-	fmt.Fprintf(w, "%s  %s → %s\n\n", th.Bold("Week in review"), fmtDate(r.Since), fmtDate(r.Until.Add(-time.Second)))
+	// pad aligns a label by display width (Chinese is two columns a character).
+	pad := func(s string) string { return match.PadRight(s, 16) }
+	fmt.Fprintf(w, "%s  %s → %s\n\n", th.Bold(app.tr("Week in review")), fmtDate(r.Since), fmtDate(r.Until.Add(-time.Second)))
 	delta := th.Delta
-	fmt.Fprintf(w, "%-16s %4d  %s\n", "touches", r.Touches, delta(r.Touches, r.TouchesBefore, false))
-	fmt.Fprintf(w, "%-16s %4d  %s\n", "new contacts", r.NewContacts, delta(r.NewContacts, r.NewBefore, false))
-	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages up", r.StagesUp, delta(r.StagesUp, r.StagesUpPrev, false))
-	fmt.Fprintf(w, "%-16s %4d  %s\n", "stages down", r.StagesDown, delta(r.StagesDown, r.StagesDownPrev, true))
-	fmt.Fprintf(w, "%-16s %4d\n", "promises kept", r.PromisesKept)
+	fmt.Fprintf(w, "%s %4d  %s\n", pad(app.tr("touches")), r.Touches, delta(r.Touches, r.TouchesBefore, false))
+	fmt.Fprintf(w, "%s %4d  %s\n", pad(app.tr("new contacts")), r.NewContacts, delta(r.NewContacts, r.NewBefore, false))
+	fmt.Fprintf(w, "%s %4d  %s\n", pad(app.tr("stages up")), r.StagesUp, delta(r.StagesUp, r.StagesUpPrev, false))
+	fmt.Fprintf(w, "%s %4d  %s\n", pad(app.tr("stages down")), r.StagesDown, delta(r.StagesDown, r.StagesDownPrev, true))
+	fmt.Fprintf(w, "%s %4d\n", pad(app.tr("promises kept")), r.PromisesKept)
 	broken := fmt.Sprintf("%4d", r.PromisesBroken)
 	if r.PromisesBroken > 0 {
 		broken = th.Bad(broken)
 	}
-	fmt.Fprintf(w, "%-16s %s\n", "promises broken", broken)
-	fmt.Fprintf(w, "%-16s %4d\n", "due now", r.DueNow)
+	fmt.Fprintf(w, "%s %s\n", pad(app.tr("promises broken")), broken)
+	fmt.Fprintf(w, "%s %4d\n", pad(app.tr("due now")), r.DueNow)
 
 	if len(r.ByChannel) > 0 {
-		fmt.Fprintf(w, "\n%s\n", th.Header("By channel"))
+		fmt.Fprintf(w, "\n%s\n", th.Header(app.tr("By channel")))
 		var chans []string
 		for ch := range r.ByChannel {
 			chans = append(chans, ch)
@@ -118,16 +122,20 @@ func printWeekReport(app *App, r *crm.WeekReport) error {
 			return r.ByChannel[chans[i]] > r.ByChannel[chans[j]] || (r.ByChannel[chans[i]] == r.ByChannel[chans[j]] && chans[i] < chans[j])
 		})
 		for _, ch := range chans {
-			fmt.Fprintf(w, "  %-8s %3d %s\n", ch, r.ByChannel[ch], bar(r.ByChannel[ch]))
+			fmt.Fprintf(w, "  %s %3d %s\n", match.PadRight(nounText(app.lang(), ch), 8), r.ByChannel[ch], bar(r.ByChannel[ch]))
 		}
 	}
-	fmt.Fprintf(w, "\n%s\n", th.Header("By day"))
+	fmt.Fprintf(w, "\n%s\n", th.Header(app.tr("By day")))
 	for _, d := range r.ByDay {
 		t, _ := time.ParseInLocation("2006-01-02", d.Date, time.Local)
-		fmt.Fprintf(w, "  %s %s %3d %s\n", d.Date, t.Format("Mon"), d.Touches, bar(d.Touches))
+		day := t.Format("Mon")
+		if app.lang() == "zh" {
+			day = common.Common{Lang: "zh"}.Weekday(t)
+		}
+		fmt.Fprintf(w, "  %s %s %3d %s\n", d.Date, day, d.Touches, bar(d.Touches))
 	}
 	if len(r.Moves) > 0 {
-		fmt.Fprintf(w, "\n%s\n", th.Header("Stage moves"))
+		fmt.Fprintf(w, "\n%s\n", th.Header(app.tr("Stage moves")))
 		for _, m := range r.Moves {
 			arrow := th.Good("↑")
 			if !m.Up {

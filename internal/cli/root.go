@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -25,11 +26,12 @@ into scripts. The whole book is one SQLite file that you own.`,
 		SilenceErrors: true,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				hint := "Run 'crm --help' for the commands."
+				e := usageErrorf("unknown command %q", args[0]).(*usageError)
+				e.hint = "Run 'crm --help' for the commands."
 				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-					hint = "Did you mean " + strings.Join(s, " or ") + "?\n" + hint
+					e.hint, e.hintArgs = "Did you mean %s?\nRun 'crm --help' for the commands.", []any{orList(s)}
 				}
-				return &usageError{msg: fmt.Sprintf("unknown command %q", args[0]), hint: hint}
+				return e
 			}
 			return nil
 		},
@@ -43,11 +45,10 @@ into scripts. The whole book is one SQLite file that you own.`,
 			if app.NoColor {
 				app.IO.DisableColor()
 			}
-			switch app.Lang {
-			case "", "en", "zh":
-			default:
-				return usageErrorf("unknown --lang %q (valid: en, zh)", app.Lang)
+			if err := app.checkLang(); err != nil {
+				return err
 			}
+			app.IO.Lang = app.lang()
 			if cmd.Flags().Changed("db") && app.DBPath == "" {
 				return usageErrorf("--db is empty: give the book's path, or leave --db out for $CRM_DB or the default")
 			}
@@ -67,12 +68,14 @@ into scripts. The whole book is one SQLite file that you own.`,
 	root.SetOut(app.IO.Out)
 	root.SetErr(app.IO.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &usageError{msg: flagError(err), hint: fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath())}
+		e := flagError(err)
+		e.hint, e.hintArgs = "Run '%s --help' for usage.", []any{cmd.CommandPath()}
+		return e
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&app.DBPath, "db", "", "the book `PATH` (default $CRM_DB, else $XDG_DATA_HOME/crm/crm.db)")
 	pf.BoolVar(&app.NoColor, "no-color", false, "never colour the output (also NO_COLOR, CLICOLOR=0)")
-	pf.StringVar(&app.Lang, "lang", "", "interface language: en or zh (default from LANG)")
+	pf.StringVar(&app.Lang, "lang", "", "interface `LANGUAGE`: en or zh (default from LC_ALL, LC_MESSAGES, then LANG)")
 
 	root.AddGroup(&cobra.Group{ID: "contacts", Title: "Contacts:"}, &cobra.Group{ID: "touches", Title: "Touches and stages:"},
 		&cobra.Group{ID: "keep", Title: "Keeping in touch:"}, &cobra.Group{ID: "book", Title: "The book:"},
@@ -101,6 +104,14 @@ into scripts. The whole book is one SQLite file that you own.`,
 	root.SetHelpCommand(help)
 	documentExitStatus(root)
 	addCompletions(app, root)
+	showHelp := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if !app.helpLocalized {
+			app.helpLocalized = true
+			localizeHelp(root, app.lang(), nil)
+		}
+		showHelp(c, args)
+	})
 	return root
 }
 
@@ -176,22 +187,38 @@ func maxArgs(n int, want string) cobra.PositionalArgs {
 func argsError(cmd *cobra.Command, want string, got int) error {
 	// Errors print as "crm: …", so the path is said without the "crm".
 	path := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
-	msg := fmt.Sprintf("%s: expected %s, got %s", path, want, argCount(got))
+	e := usageErrorf("%s: expected %s, got %s", path, want, argCount(got)).(*usageError)
 	if want == "" {
-		msg = fmt.Sprintf("%s takes no arguments, got %s", path, argCount(got))
+		e = usageErrorf("%s takes no arguments, got %s", path, argCount(got)).(*usageError)
 	}
-	return &usageError{
-		msg:  msg,
-		hint: fmt.Sprintf("Usage: %s", cmd.UseLine()),
-	}
+	e.hint, e.hintArgs = "Usage: %s", []any{cmd.UseLine()}
+	return e
 }
 
-func argCount(n int) string {
+// argCount says how many arguments were given: "none", "1 argument".
+type argCount int
+
+func (n argCount) String() string {
 	if n == 0 {
 		return "none"
 	}
-	return crm.Plural(n, "argument")
+	return crm.Plural(int(n), "argument")
 }
+
+// Text is the count in lang (see localArgs).
+func (n argCount) Text(lang string) string {
+	if i18n.Norm(lang) != "zh" {
+		return n.String()
+	}
+	return fmt.Sprintf("%d 个参数", int(n))
+}
+
+// orList are alternatives, said "a or b" (a 或 b under zh).
+type orList []string
+
+func (l orList) String() string { return l.Text("en") }
+
+func (l orList) Text(lang string) string { return strings.Join(l, i18n.Text(lang, " or ")) }
 
 // commandLine renders the arguments as a shell line, quoting where needed:
 // the summary of the change a command makes.

@@ -87,7 +87,7 @@ func runStage(ctx context.Context, opts *stageOptions) error {
 			return err
 		}
 		if !asJSON {
-			fmt.Fprintf(opts.IO.ErrOut, "%s: %s → %s\n", iostreams.CleanLine(c.Name), sc.From, sc.To)
+			opts.notef("%s: %s → %s", iostreams.CleanLine(c.Name), sc.From, sc.To)
 		}
 		c.Stage = sc.To
 		return opts.committed(showStage(ctx, opts, book, c, now, asJSON))
@@ -124,7 +124,7 @@ func showStage(ctx context.Context, opts *stageOptions, book *Book, c *crm.Conta
 			mark = "▶ "
 			text = th.Accent(text)
 			if v.Since != nil {
-				text += th.Muted(fmt.Sprintf("  since %s (%s)", fmtDate(*v.Since), ago(v.Since, now)))
+				text += th.Muted("  " + opts.trf("since %s (%s)", fmtDate(*v.Since), opts.ago(v.Since, now)))
 			}
 		}
 		fmt.Fprintf(opts.IO.Out, "%s%s\n", mark, text)
@@ -226,7 +226,7 @@ func runLadderShow(ctx context.Context, opts *ladderShowOptions) error {
 	t := newTable(opts.IO, th, "#", "STAGE", "NAME", "名称", "JOB", "LEAVES WHEN").Wrap(4, 5)
 	for i, s := range l.Stages {
 		t.StyledRow(cell{text: fmt.Sprint(i), style: th.Muted}, cell{text: s.Key, style: th.Accent}, cell{text: s.Name},
-			cell{text: s.NameZH}, cell{text: s.Job}, cell{text: s.LeavesWhen})
+			cell{text: s.NameZH}, cell{text: opts.tr(s.Job)}, cell{text: opts.tr(s.LeavesWhen)})
 	}
 	return t.Flush()
 }

@@ -81,7 +81,7 @@ func runPromise(ctx context.Context, opts *promiseOptions) error {
 		return opts.committed(opts.printJSON(opts.IO, t))
 	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", t.ID)
-	fmt.Fprintf(opts.IO.ErrOut, "promised %s: %s by %s\n", iostreams.CleanLine(c.Name), iostreams.CleanLine(t.Title), fmtDate(t.DueAt))
+	opts.notef("promised %s: %s by %s", iostreams.CleanLine(c.Name), iostreams.CleanLine(t.Title), fmtDate(t.DueAt))
 	return nil
 }
 
@@ -162,7 +162,7 @@ func runTasks(ctx context.Context, opts *tasksOptions) error {
 		due := cell{text: fmtDate(x.DueAt)}
 		state := x.State
 		if x.Overdue(today) {
-			state = fmt.Sprintf("overdue %dd", crm.DaysBetween(x.DueAt, today))
+			state = opts.trf("overdue %dd", crm.DaysBetween(x.DueAt, today))
 			due.style = th.Warn
 			if x.Kind == crm.TaskPromise {
 				due.style = th.Bad
@@ -225,7 +225,7 @@ func runCloseTask(ctx context.Context, opts *closeTaskOptions) error {
 	if asJSON {
 		return opts.committed(opts.printJSON(opts.IO, t))
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s %s %d for %s: %s\n", opts.State, t.Kind, t.ID, iostreams.CleanLine(t.Contact), iostreams.CleanLine(t.Title))
+	opts.notef("%s %s %d for %s: %s", opts.State, t.Kind, t.ID, iostreams.CleanLine(t.Contact), iostreams.CleanLine(t.Title))
 	return nil
 }
 
@@ -281,7 +281,7 @@ func runPlanAdd(ctx context.Context, opts *planAddOptions) error {
 	if err := book.Plans.SavePlan(ctx, p); err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "saved plan %s (%s)\n", p.Name, crm.Plural(len(p.Steps), "step"))
+	opts.notef("saved plan %s (%s)", p.Name, counted{n: len(p.Steps), word: "step"})
 	return nil
 }
 
@@ -398,6 +398,6 @@ func runPlanApply(ctx context.Context, opts *planApplyOptions) error {
 	for _, t := range tasks {
 		fmt.Fprintf(opts.IO.Out, "%d\t%s\t%s\n", t.ID, fmtDate(t.DueAt), escapeTSV(t.Title))
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "planned %d follow-ups for %s\n", len(tasks), iostreams.CleanLine(c.Name))
+	opts.notef("planned %d follow-ups for %s", len(tasks), iostreams.CleanLine(c.Name))
 	return nil
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -74,11 +73,12 @@ func newHelpCmd() *cobra.Command {
 			target, rest, err := root.Find(args)
 			if err != nil || len(rest) > 0 || target == nil {
 				name := strings.Join(args, " ")
-				hint := "Run 'crm --help' for the commands and topics."
+				e := usageErrorf("no help for %q", name).(*usageError)
+				e.hint = "Run 'crm --help' for the commands and topics."
 				if s := root.SuggestionsFor(args[len(args)-1]); len(s) > 0 {
-					hint = "Did you mean " + strings.Join(s, " or ") + "?\n" + hint
+					e.hint, e.hintArgs = "Did you mean %s?\nRun 'crm --help' for the commands and topics.", []any{orList(s)}
 				}
-				return &usageError{msg: fmt.Sprintf("no help for %q", name), hint: hint}
+				return e
 			}
 			return target.Help()
 		},

@@ -232,9 +232,9 @@ func runLog(ctx context.Context, opts *logOptions) error {
 		names[i] = iostreams.CleanLine(p.Name)
 	}
 	fmt.Fprintf(opts.IO.Out, "%d\n", t.ID)
-	fmt.Fprintf(opts.IO.ErrOut, "logged %s with %s at %s\n", t.Channel, strings.Join(names, ", "), fmtTime(t.At))
+	opts.notef("logged %s with %s at %s", t.Channel, strings.Join(names, ", "), fmtTime(t.At))
 	if t.Next != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "follow up %s: %s\n", fmtDate(t.Next.DueAt), iostreams.CleanLine(t.Next.Title))
+		opts.notef("follow up %s: %s", fmtDate(t.Next.DueAt), iostreams.CleanLine(t.Next.Title))
 	}
 	return nil
 }
@@ -352,7 +352,7 @@ func runTouches(ctx context.Context, opts *touchesOptions) error {
 			return err
 		}
 		if n > terminalTouches {
-			fmt.Fprintf(opts.IO.ErrOut, "showing %d of %d; --all or --limit N for more\n", terminalTouches, n)
+			opts.notef("showing %d of %d; --all or --limit N for more", terminalTouches, n)
 		}
 	}
 	return nil

@@ -78,7 +78,7 @@ func runUndo(ctx context.Context, opts *undoOptions) error {
 	if asJSON {
 		return opts.committed(opts.printJSON(opts.IO, c))
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "undid #%d (%s): %s restored\n", c.ID, iostreams.CleanLine(c.Summary), crm.Plural(len(c.Records), "record"))
+	opts.notef("undid #%d (%s): %s restored", c.ID, iostreams.CleanLine(c.Summary), counted{n: len(c.Records), word: "record"})
 	return nil
 }
 

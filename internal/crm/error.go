@@ -25,11 +25,17 @@ const (
 // contacts an ambiguous reference matched; a face formats them. Details
 // are further sentences, one per line, e.g. the removals of an update that
 // found nothing.
+//
+// Format and Args, set by Errorf, are the message before formatting: the
+// domain speaks no language but English, and a face renders Format in its
+// own language with the same Args (see cli's error rendering).
 type Error struct {
 	Code       string
 	Message    string
 	Candidates []Candidate
 	Details    []string
+	Format     string
+	Args       []any
 }
 
 // Candidate is a record an ambiguous reference matched: its id, its name
@@ -44,7 +50,7 @@ func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain,

@@ -18,6 +18,9 @@ type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+	// Lang is the interface language (en, zh) of the words a writer adds
+	// around the data, such as a table's header.
+	Lang string
 
 	stdinTTY, stdoutTTY, stderrTTY bool
 	colorDisabled                  bool

@@ -417,7 +417,7 @@ func notFound(ctx context.Context, q querier, noun, ref, query string) error {
 		names = append(names, n)
 	}
 	if close := match.Closest(ref, names, 3); len(close) > 0 {
-		e.Message += "; closest: " + strings.Join(close, ", ")
+		e = crm.Errorf(crm.ENOTFOUND, "no %s matches %q; closest: %s", noun, ref, strings.Join(close, ", "))
 	}
 	return e
 }
@@ -776,8 +776,9 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 		}
 		if crm.SameProfile(&before, c) {
 			e := crm.Errorf(crm.ENOCHANGE, "%s unchanged: every value is as given already", c.Name)
-			if e.Details = before.Unapplied(u); len(e.Details) > 0 {
-				e.Message = fmt.Sprintf("%s unchanged: nothing to remove", c.Name)
+			if details := before.Unapplied(u); len(details) > 0 {
+				e = crm.Errorf(crm.ENOCHANGE, "%s unchanged: nothing to remove", c.Name)
+				e.Details = details
 			}
 			return e
 		}

@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
@@ -308,7 +309,7 @@ func (m *Model) profile() []string {
 		m.c.T("contact.tierLine", th.Tier(ct.Tier), m.every(), m.c.Days(ct.DueAt, "overdue"))}
 	lines = append(lines, m.ladder()...)
 	if v := crm.Styles.Value(ct.Style); v != nil {
-		lines = append(lines, m.c.T("contact.style", m.c.EnumName(v)+" — "+v.Tip))
+		lines = append(lines, m.c.T("contact.style", m.c.EnumName(v)+" — "+i18n.Text(m.c.Lang, v.Tip)))
 	}
 	place := []string{}
 	for i, s := range []string{ct.Level, ct.Role, ct.Attitude} {
@@ -346,7 +347,7 @@ func (m *Model) ladder() []string {
 	out := []string{m.c.T("contact.ladder", m.c.LadderName(l), m.c.Theme.Good(theme.StageBar(i, len(l.Stages))),
 		m.c.StageLabel(ct.Ladder, ct.Stage), i+1, len(l.Stages))}
 	if i >= 0 && l.Stages[i].LeavesWhen != "" {
-		out = append(out, m.c.T("contact.leavesWhen", l.Stages[i].LeavesWhen))
+		out = append(out, m.c.T("contact.leavesWhen", i18n.Text(m.c.Lang, l.Stages[i].LeavesWhen)))
 	}
 	return out
 }
