@@ -122,9 +122,16 @@ func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeigh
 // CountDue implements crm.DueService.
 func (s *DueService) CountDue(ctx context.Context, f crm.DueFilter) (int, error) {
 	var n int
-	due, args := beginsBefore("c.due_at", dueHorizon(f))
-	err := s.db.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts c WHERE c.archived_at IS NULL AND `+due, args...).Scan(&n)
+	below, args, edge, more := beginsBeforeParts("c.due_at", dueHorizon(f))
+	err := s.db.db.QueryRowContext(ctx, countDueSQL(below, edge), append(args, more...)...).Scan(&n)
 	return n, mapError(err)
+}
+
+// countDueSQL counts the contacts due under the two parts of
+// beginsBeforeParts (a shell prompt runs it: see beginsBeforeParts).
+func countDueSQL(below, edge string) string {
+	const q = `(SELECT count(*) FROM contacts c WHERE c.archived_at IS NULL AND `
+	return `SELECT ` + q + below + `) + ` + q + edge + `)`
 }
 
 // dueHorizon is the instant before which a due date counts: --overdue
