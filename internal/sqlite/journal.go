@@ -233,6 +233,10 @@ func rowJSON(m map[string]any) any {
 	return string(b)
 }
 
+// wrapConn, when a test sets it, wraps every connection a book opens (the
+// query plan guard records the statements the services run through it).
+var wrapConn func(driver.Conn) driver.Conn
+
 // hookConnector registers the recorder's hook on every connection it opens.
 type hookConnector struct {
 	driver.Connector
@@ -246,6 +250,9 @@ func (c hookConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	if h, ok := conn.(interface{ RegisterPreUpdateHook(sqlite.PreUpdateHookFn) }); ok {
 		h.RegisterPreUpdateHook(c.hook)
+	}
+	if wrapConn != nil {
+		conn = wrapConn(conn)
 	}
 	return conn, nil
 }
