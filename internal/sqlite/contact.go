@@ -436,6 +436,23 @@ func keyPrefixMatch(key string) (string, []any) {
 // contactQuery is the FROM and WHERE clauses of the contacts f selects,
 // with their arguments and the order of the listing, which ends with the id.
 func contactQuery(f crm.ContactFilter) (from string, args []any, order string) {
+	where, args := contactWhere(f)
+	order = "c.sort_key, c.id"
+	switch f.Sort {
+	case crm.SortLastTouch:
+		order = "c.last_touch_at IS NOT NULL, c.last_touch_at, c.id"
+	case crm.SortStage:
+		order = "c.ladder, " + stageOrderSQL("c") + " DESC, c.sort_key, c.id"
+	case crm.SortCreated:
+		order = "c.id"
+	}
+	return contactFrom + where, args, order
+}
+
+// contactWhere is the WHERE clause of the contacts f selects (over
+// contacts c, and accounts a when f.Query is set), with its arguments.
+func contactWhere(f crm.ContactFilter) (string, []any) {
+	var args []any
 	where := []string{"c.archived_at IS NULL"}
 	if f.Archived {
 		where[0] = "c.archived_at IS NOT NULL"
@@ -474,16 +491,7 @@ func contactQuery(f crm.ContactFilter) (from string, args []any, order string) {
 			OR c.id IN (SELECT contact_id FROM contact_tags WHERE tag >= ? AND tag < ?))`,
 			append(keyArgs, key, key+maxRune, strings.ToLower(m), strings.ToLower(m)+maxRune)...)
 	}
-	order = "c.sort_key, c.id"
-	switch f.Sort {
-	case crm.SortLastTouch:
-		order = "c.last_touch_at IS NOT NULL, c.last_touch_at, c.id"
-	case crm.SortStage:
-		order = "c.ladder, " + stageOrderSQL("c") + " DESC, c.sort_key, c.id"
-	case crm.SortCreated:
-		order = "c.id"
-	}
-	return contactFrom + ` WHERE ` + strings.Join(where, " AND "), args, order
+	return ` WHERE ` + strings.Join(where, " AND "), args
 }
 
 // FindContacts implements crm.ContactService. The listing reads through a
@@ -496,9 +504,15 @@ func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, 
 
 // CountContacts implements crm.ContactService.
 func (s *ContactService) CountContacts(ctx context.Context, f crm.ContactFilter) (int, error) {
-	from, args, _ := contactQuery(f)
+	// Without the joins of a listing (only a text query reads the
+	// account's name), a count of tiers reads the tier index alone.
+	where, args := contactWhere(f)
+	from := ` FROM contacts c`
+	if strings.TrimSpace(f.Query) != "" {
+		from += ` LEFT JOIN accounts a ON a.id = c.account_id`
+	}
 	var n int
-	err := s.db.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&n)
+	err := s.db.db.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&n)
 	return n, mapError(err)
 }
 

@@ -490,7 +490,8 @@ const dayLayout = "2006-01-02"
 // (crm.IsDay) as its date, "2026-11-27", so that it reads as the same day in
 // every time zone; a moment as formatTime. Books written before calendar
 // days were kept as dates hold local midnight as an instant; parseTime
-// reads both forms, and the SQL compares them through instantOf.
+// reads both forms, and the SQL compares them through instantOf or
+// beginsBefore.
 func formatDue(t time.Time) string {
 	if crm.IsDay(t) {
 		return t.Local().Format(dayLayout)
@@ -507,12 +508,51 @@ func instantOf(x string) string {
 }
 
 // beginsBefore is the SQL condition "col begins before h" for a column of
-// formatDue values, and its two arguments. The first compares the raw text
-// with a bound that every qualifying value of either form sorts below, so
-// that an index on col still gives a range; the second is exact.
+// formatDue values, and its arguments. The first comparison is with a bound
+// that every qualifying value of either form sorts below, so that an index
+// on col still gives a range; the second is exact and calls no function per
+// row: a moment qualifies when its text sorts before h's, a calendar day
+// when it sorts before the first day that does not begin before h
+// (dayBound), since a later day begins later.
 func beginsBefore(col string, h time.Time) (string, []any) {
-	bound := max(formatTime(h), h.Local().Format(dayLayout)+"T")
-	return `(` + col + ` < ? AND ` + instantOf(col) + ` < ?)`, []any{bound, formatTime(h)}
+	day, inst := dayBound(h), formatTime(h)
+	return `(` + col + ` < ? AND CASE WHEN length(` + col + `) = 10 THEN ` + col + ` < ? ELSE ` + col + ` < ? END)`,
+		[]any{max(day, inst), day, inst}
+}
+
+// beginsBeforeParts is beginsBefore cut in two disjoint conditions for a
+// count: col below the smaller of its two bounds, where every value of
+// either form begins before h and no row needs a check, and the few values
+// between the bounds (within a day of h), checked one by one. Summing two
+// counts walks the index as one range with nothing evaluated per row;
+// joined with OR, the planner would scan the table instead.
+func beginsBeforeParts(col string, h time.Time) (below string, belowArgs []any, edge string, edgeArgs []any) {
+	day, inst := dayBound(h), formatTime(h)
+	lo, hi := min(day, inst), max(day, inst)
+	return col + ` < ?`, []any{lo},
+		`(` + col + ` >= ? AND ` + col + ` < ? AND CASE WHEN length(` + col + `) = 10 THEN ` + col + ` < ? ELSE ` + col + ` < ? END)`,
+		[]any{lo, hi, day, inst}
+}
+
+// dayBound is the text that a stored calendar day sorts before exactly when
+// that day begins (parseTime: local midnight) before h: the last day that
+// begins before h, followed by "T". That day is h's local day, or a
+// neighbour when midnight falls in a daylight saving gap (Go then takes an
+// instant of the day before). parseTime and this read days the same way, in
+// the process's zone, so a listing never disagrees with the condition that
+// chose its rows.
+func dayBound(h time.Time) string {
+	l := h.Local()
+	y, m, d := l.Date()
+	day := func(n int) string { return time.Date(y, m, d+n, 12, 0, 0, 0, time.UTC).Format(dayLayout) }
+	n := 0
+	for parseTime(day(n + 1)).Before(h) {
+		n++
+	}
+	for !parseTime(day(n)).Before(h) {
+		n--
+	}
+	return day(n) + "T"
 }
 
 // parseTime reads formatTime's layout; digits are read by hand because a

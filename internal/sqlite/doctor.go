@@ -618,10 +618,10 @@ var dueDates = &dataCheck{
 		if err != nil {
 			return nil, err
 		}
-		return queryIDs(ctx, q, `SELECT id FROM contacts WHERE due_at IS NOT (`+dueExpr+`) ORDER BY id`, cd.A, cd.B, cd.C, cd.Max)
+		return queryIDs(ctx, q, `SELECT id FROM contacts WHERE due_at IS NOT (`+dueExpr()+`) ORDER BY id`, cd.A, cd.B, cd.C, cd.Max)
 	},
 	fix: func(ctx context.Context, tx *Tx, _ []int64) error {
-		return refreshDue(ctx, tx, `due_at IS NOT (`+dueExpr+`)`)
+		return refreshDue(ctx, tx, `due_at IS NOT (`+dueExpr()+`)`)
 	},
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -30,20 +31,27 @@ var _ crm.DueService = (*DueService)(nil)
 // a contact due because of a follow-up on Friday is due on Friday in every
 // zone. On a tie the task's own value wins: the same instant, and a day
 // rather than a moment when it is one.
-var dueRule = strings.NewReplacer(
-	"$MV", `CASE WHEN $TK <= $CAD THEN $TV ELSE $CAD END`,
-	"$MK", `min($CAD, coalesce($TK, '9999'))`,
-).Replace(`CASE WHEN ` + instantOf("$SNOOZE") + ` > $MK THEN $SNOOZE ELSE $MV END`)
+//
+// It and dueParts are made when first used (sync.OnceValue), not when the
+// program starts: commands that move no due date never pay for them.
+var dueRule = sync.OnceValue(func() string {
+	return strings.NewReplacer(
+		"$MV", `CASE WHEN $TK <= $CAD THEN $TV ELSE $CAD END`,
+		"$MK", `min($CAD, coalesce($TK, '9999'))`,
+	).Replace(`CASE WHEN ` + instantOf("$SNOOZE") + ` > $MK THEN $SNOOZE ELSE $MV END`)
+})
 
 // dueParts are the pieces of dueRule: the rhythm's instant, and the key
 // (instant) and stored value of the earliest open task.
-var dueParts = strings.NewReplacer(
-	"$CAD", `strftime('%Y-%m-%dT%H:%M:%SZ', coalesce($LAST, created_at), '+' ||
+var dueParts = sync.OnceValue(func() *strings.Replacer {
+	return strings.NewReplacer(
+		"$CAD", `strftime('%Y-%m-%dT%H:%M:%SZ', coalesce($LAST, created_at), '+' ||
 			min(coalesce(cadence_days, CASE tier WHEN 'A' THEN ?1 WHEN 'B' THEN ?2 ELSE ?3 END), ?4) || ' days')`,
-	"$TK", `(SELECT min(`+instantOf("t.due_at")+`) FROM tasks t WHERE t.contact_id = contacts.id AND `+dueTask+`)`,
-	"$TV", `(SELECT t.due_at FROM tasks t WHERE t.contact_id = contacts.id AND `+dueTask+`
+		"$TK", `(SELECT min(`+instantOf("t.due_at")+`) FROM tasks t WHERE t.contact_id = contacts.id AND `+dueTask+`)`,
+		"$TV", `(SELECT t.due_at FROM tasks t WHERE t.contact_id = contacts.id AND `+dueTask+`
 			ORDER BY `+instantOf("t.due_at")+`, length(t.due_at) LIMIT 1)`,
-)
+	)
+})
 
 // dueTask selects, over tasks t, those that count in the due rule.
 const dueTask = `t.state = '` + crm.DueTaskState + `'`
@@ -52,11 +60,11 @@ const dueTask = `t.state = '` + crm.DueTaskState + `'`
 // given SQL expressions in the same UPDATE (whose SET clauses all see the
 // old row).
 func dueAfter(last, snooze string) string {
-	return strings.NewReplacer("$LAST", last, "$SNOOZE", snooze).Replace(dueParts.Replace(dueRule))
+	return strings.NewReplacer("$LAST", last, "$SNOOZE", snooze).Replace(dueParts().Replace(dueRule()))
 }
 
 // dueExpr is dueRule over the row as it is.
-var dueExpr = dueAfter("last_touch_at", "snoozed_until")
+var dueExpr = sync.OnceValue(func() string { return dueAfter("last_touch_at", "snoozed_until") })
 
 // refreshDue recomputes due_at of the contacts that where selects (a
 // condition on contacts, with its arguments from ?5 on), inside tx: every
@@ -68,7 +76,7 @@ func refreshDue(ctx context.Context, tx *Tx, where string, args ...any) error {
 	}
 	all := append([]any{cd.A, cd.B, cd.C, cd.Max}, args...)
 	// Rows whose date does not move are left alone: not rewritten, not journaled.
-	_, err = tx.ExecContext(ctx, `UPDATE contacts SET due_at = `+dueExpr+` WHERE (`+where+`) AND due_at IS NOT `+dueExpr, all...)
+	_, err = tx.ExecContext(ctx, `UPDATE contacts SET due_at = `+dueExpr()+` WHERE (`+where+`) AND due_at IS NOT `+dueExpr(), all...)
 	return err
 }
 
@@ -122,9 +130,16 @@ func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeigh
 // CountDue implements crm.DueService.
 func (s *DueService) CountDue(ctx context.Context, f crm.DueFilter) (int, error) {
 	var n int
-	due, args := beginsBefore("c.due_at", dueHorizon(f))
-	err := s.db.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts c WHERE c.archived_at IS NULL AND `+due, args...).Scan(&n)
+	below, args, edge, more := beginsBeforeParts("c.due_at", dueHorizon(f))
+	err := s.db.db.QueryRowContext(ctx, countDueSQL(below, edge), append(args, more...)...).Scan(&n)
 	return n, mapError(err)
+}
+
+// countDueSQL counts the contacts due under the two parts of
+// beginsBeforeParts (a shell prompt runs it: see beginsBeforeParts).
+func countDueSQL(below, edge string) string {
+	const q = `(SELECT count(*) FROM contacts c WHERE c.archived_at IS NULL AND `
+	return `SELECT ` + q + below + `) + ` + q + edge + `)`
 }
 
 // dueHorizon is the instant before which a due date counts: --overdue

@@ -153,12 +153,16 @@ func (r *recorder) start(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
+// loadTablesSQL lists the columns of the journaled tables, a table's in
+// their order (pragma_table_info gives them by cid, and the join walks the
+// schema one table at a time: no sort, which a one-line write would pay).
+var loadTablesSQL = `SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+	WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('changes', 'journal', '` + strings.Join(derivedTables, "', '") + `')`
+
 // loadTables reads the columns of every journaled table in one query (a
 // one-line write pays for it once per process).
 func (r *recorder) loadTables(ctx context.Context, tx *Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('changes', 'journal', '`+strings.Join(derivedTables, "', '")+`')
-		ORDER BY m.name, p.cid`)
+	rows, err := tx.QueryContext(ctx, loadTablesSQL)
 	if err != nil {
 		return err
 	}
@@ -232,6 +236,10 @@ func rowJSON(m map[string]any) any {
 	return string(b)
 }
 
+// wrapConn, when a test sets it, wraps every connection a book opens (the
+// query plan guard records the statements the services run through it).
+var wrapConn func(driver.Conn) driver.Conn
+
 // hookConnector registers the recorder's hook on every connection it opens.
 type hookConnector struct {
 	driver.Connector
@@ -245,6 +253,9 @@ func (c hookConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	if h, ok := conn.(interface{ RegisterPreUpdateHook(sqlite.PreUpdateHookFn) }); ok {
 		h.RegisterPreUpdateHook(c.hook)
+	}
+	if wrapConn != nil {
+		conn = wrapConn(conn)
 	}
 	return conn, nil
 }

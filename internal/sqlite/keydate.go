@@ -1,10 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,6 +146,17 @@ func queryKeyDates(ctx context.Context, q querier, query string, args ...any) ([
 	return out, mapError(rows.Err())
 }
 
+// monthList is the months of a set, in order, for an IN list.
+func monthList(months map[int]bool) string {
+	var out []string
+	for m := 1; m <= 12; m++ {
+		if months[m] {
+			out = append(out, strconv.Itoa(m))
+		}
+	}
+	return strings.Join(out, ",")
+}
+
 // KeyDateOccasions implements crm.KeyDateService. Only the key dates whose
 // month and day can fall in the window are read, by index: the solar
 // (month, day) pairs of the window, and the lunar months it touches.
@@ -152,9 +166,10 @@ func (s *KeyDateService) KeyDateOccasions(ctx context.Context, from when.Date, d
 	}
 	end := from.AddDays(days)
 	var solar []string
-	lunarMonths := map[int]bool{}
+	solarMonths, lunarMonths := map[int]bool{}, map[int]bool{}
 	for d := from; d.Before(end); d = d.AddDays(1) {
 		solar = append(solar, fmt.Sprint(int(d.Month)*100+d.Day))
+		solarMonths[int(d.Month)] = true
 		if d.Month == time.February && d.Day == 28 {
 			solar = append(solar, "229") // 29 February is kept on the 28th in common years
 		}
@@ -170,19 +185,20 @@ func (s *KeyDateService) KeyDateOccasions(ctx context.Context, from when.Date, d
 	if solar == nil {
 		conds = append(conds, "k.calendar = 'solar'")
 	} else {
-		conds = append(conds, "(k.calendar = 'solar' AND k.month * 100 + k.day IN ("+strings.Join(solar, ",")+"))")
+		// The months give the index (calendar, month, day) a range; the
+		// pairs choose within them.
+		conds = append(conds, "(k.calendar = 'solar' AND k.month IN ("+monthList(solarMonths)+") AND k.month * 100 + k.day IN ("+strings.Join(solar, ",")+"))")
 	}
-	var months []string
-	for m := range lunarMonths {
-		months = append(months, fmt.Sprint(m))
+	if len(lunarMonths) > 0 {
+		conds = append(conds, "(k.calendar = 'lunar' AND k.month IN ("+monthList(lunarMonths)+"))")
 	}
-	if len(months) > 0 {
-		conds = append(conds, "(k.calendar = 'lunar' AND k.month IN ("+strings.Join(months, ",")+"))")
-	}
-	kds, err := queryKeyDates(ctx, s.db.db, keyDateSelect+` WHERE c.archived_at IS NULL AND (`+strings.Join(conds, " OR ")+`) ORDER BY k.id`)
+	kds, err := queryKeyDates(ctx, s.db.db, keyDateSelect+` WHERE c.archived_at IS NULL AND (`+strings.Join(conds, " OR ")+`)`)
 	if err != nil {
 		return nil, err
 	}
+	// In id order, sorted here: ORDER BY k.id would have the planner walk
+	// the whole table in that order rather than the index's few months.
+	slices.SortFunc(kds, func(a, b *crm.KeyDate) int { return cmp.Compare(a.ID, b.ID) })
 	out := []*crm.Occasion{}
 	for _, k := range kds {
 		// Every occurrence in the window: a window longer than a year holds

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/seedcrm/crm/internal/crm"
 )
@@ -59,9 +60,7 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 		// backdated touch only moves last_touch_at when it is the latest.
 		// A touch also ends a snooze. One UPDATE moves the due date with
 		// them: the row and its indexes are rewritten once.
-		const last = `max(coalesce(last_touch_at, ''), ?5)`
-		err := tx.QueryRowContext(ctx, `UPDATE contacts SET last_touch_at = `+last+`, snoozed_until = NULL,
-			due_at = `+dueAfter(last, "NULL")+` WHERE id = ?6 RETURNING name`,
+		err := tx.QueryRowContext(ctx, touchContactSQL(),
 			cd.A, cd.B, cd.C, cd.Max, at, p.ID).Scan(&t.Contacts[i].Name)
 		if err == sql.ErrNoRows {
 			return crm.Errorf(crm.ENOTFOUND, "no contact with id %d", p.ID)
@@ -82,6 +81,15 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 	}
 	return nil
 }
+
+// touchContactSQL moves a contact's last touch to ?5 when it is later,
+// ends its snooze and recomputes its due date, in one UPDATE; made once, on
+// the first touch of the process.
+var touchContactSQL = sync.OnceValue(func() string {
+	const last = `max(coalesce(last_touch_at, ''), ?5)`
+	return `UPDATE contacts SET last_touch_at = ` + last + `, snoozed_until = NULL,
+			due_at = ` + dueAfter(last, "NULL") + ` WHERE id = ?6 RETURNING name`
+})
 
 // touchQuery is the FROM and WHERE clauses of the touches f selects, with
 // their arguments and the order of the timeline.
