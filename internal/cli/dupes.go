@@ -84,7 +84,7 @@ func runDupes(ctx context.Context, opts *dupesOptions) error {
 	}
 	if len(pairs) > 0 && app.IO.IsStderrTTY() {
 		a, b := pairs[0].Contacts[0], pairs[0].Contacts[1]
-		fmt.Fprintf(app.IO.ErrOut, "crm merge %d %d keeps #%d and moves #%d's history onto it\n", a.ID, b.ID, a.ID, b.ID)
+		app.notef("crm merge %d %d keeps #%d and moves #%d's history onto it", a.ID, b.ID, a.ID, b.ID)
 	}
 	return nil
 }
@@ -154,11 +154,11 @@ func runMerge(ctx context.Context, opts *mergeOptions) error {
 			return err
 		}
 		if !app.IO.IsStdinTTY() || !app.IO.IsStderrTTY() {
-			return &usageError{msg: fmt.Sprintf("merging %s changes both contacts; pass --yes to merge without asking", mergeLine(plan)),
+			return &usageError{msg: app.trf("merging %s changes both contacts; pass --yes to merge without asking", mergeLine(app, plan)),
 				hint: "hint: " + commandLine([]string{"merge", opts.Keep, opts.Other, "--yes"})}
 		}
 		if !askMerge(app, plan) {
-			fmt.Fprintln(app.IO.ErrOut, "nothing merged")
+			app.notef("nothing merged")
 			return nil
 		}
 	}
@@ -169,13 +169,38 @@ func runMerge(ctx context.Context, opts *mergeOptions) error {
 	if cc.JSON {
 		return app.committed(opts.printJSON(app.IO, res))
 	}
-	fmt.Fprintf(app.IO.ErrOut, "merged %s: %s\n", mergeLine(res), iostreams.CleanLine(res.Summary()))
+	app.notef("merged %s: %s", mergeLine(app, res), iostreams.CleanLine(mergeSummary(app, res)))
 	return nil
 }
 
 // mergeLine names the two contacts of a merge: "王科长 (#12) into 王科长 (#3)".
-func mergeLine(r *crm.MergeResult) string {
-	return fmt.Sprintf("%s (#%d) into %s (#%d)", iostreams.CleanLine(r.Other.Name), r.Other.ID, iostreams.CleanLine(r.Keep.Name), r.Keep.ID)
+func mergeLine(app *App, r *crm.MergeResult) string {
+	return app.trf("%s (#%d) into %s (#%d)", iostreams.CleanLine(r.Other.Name), r.Other.ID, iostreams.CleanLine(r.Keep.Name), r.Keep.ID)
+}
+
+// mergeSummary says in one line, in the interface's language, what a merge
+// moves: "5 touches, 1 task, …; filled title, phones" (crm.MergeResult's
+// Summary, which the journal keeps in English).
+func mergeSummary(app *App, r *crm.MergeResult) string {
+	lang := app.lang()
+	touches := counted{n: r.Touches, word: "touch", many: "touches"}.Text(lang)
+	if r.SharedTouches > 0 {
+		touches = app.trf("%s (%d shared)", touches, r.SharedTouches)
+	}
+	kd := counted{n: r.KeyDates, word: "key date"}.Text(lang)
+	if r.DroppedKeyDates > 0 {
+		kd = app.trf("%s (%d duplicate dropped)", kd, r.DroppedKeyDates)
+	}
+	parts := []string{touches, counted{n: r.Tasks, word: "task"}.Text(lang), kd,
+		counted{n: r.StageChanges, word: "stage change"}.Text(lang), counted{n: len(r.Tags), word: "tag"}.Text(lang)}
+	if r.ReportsTo > 0 {
+		parts = append(parts, counted{n: r.ReportsTo, word: "reporting line"}.Text(lang))
+	}
+	s := strings.Join(parts, app.tr(", "))
+	if len(r.Filled) > 0 {
+		s = app.trf("%s; filled %s", s, strings.Join(r.Filled, app.tr(", ")))
+	}
+	return s
 }
 
 // askMerge shows what the merge will do and asks; only y or yes merges.
@@ -186,11 +211,11 @@ func askMerge(app *App, plan *crm.MergeResult) bool {
 		}
 		return ", " + iostreams.CleanLine(c.Account)
 	}
-	fmt.Fprintf(app.IO.ErrOut, "merge %s (#%d%s) into %s (#%d%s):\n", iostreams.CleanLine(plan.Other.Name), plan.Other.ID, account(plan.Other),
+	app.notef("merge %s (#%d%s) into %s (#%d%s):", iostreams.CleanLine(plan.Other.Name), plan.Other.ID, account(plan.Other),
 		iostreams.CleanLine(plan.Keep.Name), plan.Keep.ID, account(plan.Keep))
-	fmt.Fprintf(app.IO.ErrOut, "  moves %s\n", iostreams.CleanLine(plan.Summary()))
-	fmt.Fprintf(app.IO.ErrOut, "  archives #%d; its uid finds #%d from now on (crm undo reverts it all)\n", plan.Other.ID, plan.Keep.ID)
-	fmt.Fprint(app.IO.ErrOut, "Merge? [y/N] ")
+	app.notef("  moves %s", iostreams.CleanLine(mergeSummary(app, plan)))
+	app.notef("  archives #%d; its uid finds #%d from now on (crm undo reverts it all)", plan.Other.ID, plan.Keep.ID)
+	fmt.Fprint(app.IO.ErrOut, app.tr("Merge? [y/N] "))
 	line, _ := bufio.NewReader(app.IO.In).ReadString('\n')
 	a := strings.ToLower(strings.TrimSpace(line))
 	return a == "y" || a == "yes"

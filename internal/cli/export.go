@@ -13,6 +13,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/interop"
+	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/spf13/cobra"
 )
 
@@ -145,27 +146,46 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 			return err
 		}
 	}
-	var summary string
+	var n exported
 	err = writeOutput(opts.IO.Out, opts.Output, func(w io.Writer) error {
 		var err error
 		switch opts.Format {
 		case "json", "ndjson":
-			summary, err = exportBookFile(ctx, opts, cc, contact, w)
+			n, err = exportBookFile(ctx, opts, cc, contact, w)
 		case "csv", "vcard":
-			summary, err = exportContacts(ctx, opts, cc, contact, w)
+			n, err = exportContacts(ctx, opts, cc, contact, w)
 		case "ics":
-			summary, err = exportCalendar(ctx, opts, cc, contact, w)
+			n, err = exportCalendar(ctx, opts, cc, contact, w)
 		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if opts.Output != "" {
-		summary += " to " + opts.Output
+	contacts := counted{n: n.contacts, word: "contact"}
+	dates, tasks := counted{n: n.dates, word: "key date"}, counted{n: n.tasks, word: "task"}
+	to := iostreams.CleanLine(opts.Output)
+	switch {
+	case n.book && to == "":
+		opts.notef("exported the book: %s", contacts)
+	case n.book:
+		opts.notef("exported the book: %s to %s", contacts, to)
+	case n.calendar && to == "":
+		opts.notef("exported a calendar: %s, %s", dates, tasks)
+	case n.calendar:
+		opts.notef("exported a calendar: %s, %s to %s", dates, tasks, to)
+	case to == "":
+		opts.notef("exported %s", contacts)
+	default:
+		opts.notef("exported %s to %s", contacts, to)
 	}
-	fmt.Fprintln(opts.IO.ErrOut, "exported "+summary)
 	return nil
+}
+
+// exported counts what an export wrote, for the line on stderr.
+type exported struct {
+	book, calendar         bool
+	contacts, dates, tasks int
 }
 
 // writeOutput runs write on stdout, or on a new file at path that replaces
@@ -220,10 +240,10 @@ func (c *countingSink) Contact(line int, x *crm.BookContact) error {
 	return c.BookSink.Contact(line, x)
 }
 
-func exportBookFile(ctx context.Context, opts *exportOptions, cc *cmdContext, contact *crm.Contact, w io.Writer) (string, error) {
+func exportBookFile(ctx context.Context, opts *exportOptions, cc *cmdContext, contact *crm.Contact, w io.Writer) (exported, error) {
 	bw := interop.NewBookWriter(w, opts.Format == "ndjson")
 	if err := bw.Header(crm.BookHeader{ExportedAt: cc.Now}); err != nil {
-		return "", err
+		return exported{}, err
 	}
 	f := crm.BookFilter{Tag: opts.Tag, Since: opts.Since}
 	if contact != nil {
@@ -231,12 +251,12 @@ func exportBookFile(ctx context.Context, opts *exportOptions, cc *cmdContext, co
 	}
 	sink := &countingSink{BookSink: bw}
 	if err := cc.Book.Export.ExportBook(ctx, f, sink); err != nil {
-		return "", err
+		return exported{}, err
 	}
 	if err := bw.Close(); err != nil {
-		return "", err
+		return exported{}, err
 	}
-	return "the book: " + crm.Plural(sink.contacts, "contact"), nil
+	return exported{book: true, contacts: sink.contacts}, nil
 }
 
 // exportedContacts streams the contacts an export of contacts holds.
@@ -251,34 +271,34 @@ func exportedContacts(ctx context.Context, opts *exportOptions, cc *cmdContext, 
 	return cc.Book.Contacts.FindContacts(ctx, f, fn)
 }
 
-func exportContacts(ctx context.Context, opts *exportOptions, cc *cmdContext, contact *crm.Contact, w io.Writer) (string, error) {
+func exportContacts(ctx context.Context, opts *exportOptions, cc *cmdContext, contact *crm.Contact, w io.Writer) (exported, error) {
 	n := 0
 	if opts.Format == "csv" {
 		cw, err := interop.NewContactCSV(w, interop.ContactCSVOptions{BOM: opts.BOM, Columns: opts.Columns})
 		if err != nil {
-			return "", err
+			return exported{}, err
 		}
 		if err := exportedContacts(ctx, opts, cc, contact, func(c *crm.Contact) error { n++; return cw.Write(c) }); err != nil {
-			return "", err
+			return exported{}, err
 		}
-		return crm.Plural(n, "contact"), cw.Close()
+		return exported{contacts: n}, cw.Close()
 	}
 	dates, err := keyDatesByContact(ctx, cc, contact)
 	if err != nil {
-		return "", err
+		return exported{}, err
 	}
 	vw, err := interop.NewVCardWriter(w, opts.VCardVersion)
 	if err != nil {
-		return "", err
+		return exported{}, err
 	}
 	err = exportedContacts(ctx, opts, cc, contact, func(c *crm.Contact) error {
 		n++
 		return vw.Write(c, dates[c.ID])
 	})
 	if err != nil {
-		return "", err
+		return exported{}, err
 	}
-	return crm.Plural(n, "contact"), vw.Close()
+	return exported{contacts: n}, vw.Close()
 }
 
 // keyDatesByContact reads the key dates of the book (of contact, when
@@ -299,11 +319,11 @@ func keyDatesByContact(ctx context.Context, cc *cmdContext, contact *crm.Contact
 	return out, nil
 }
 
-func exportCalendar(ctx context.Context, opts *exportOptions, cc *cmdContext, contact *crm.Contact, w io.Writer) (string, error) {
+func exportCalendar(ctx context.Context, opts *exportOptions, cc *cmdContext, contact *crm.Contact, w io.Writer) (exported, error) {
 	book := cc.Book
 	contacts := map[int64]*crm.Contact{}
 	if err := exportedContacts(ctx, opts, cc, contact, func(c *crm.Contact) error { contacts[c.ID] = c; return nil }); err != nil {
-		return "", err
+		return exported{}, err
 	}
 	var dates []*crm.KeyDate
 	var id int64
@@ -312,7 +332,7 @@ func exportCalendar(ctx context.Context, opts *exportOptions, cc *cmdContext, co
 	}
 	all, err := book.KeyDates.FindKeyDates(ctx, id)
 	if err != nil {
-		return "", err
+		return exported{}, err
 	}
 	for _, k := range all {
 		if contacts[k.ContactID] != nil {
@@ -321,7 +341,7 @@ func exportCalendar(ctx context.Context, opts *exportOptions, cc *cmdContext, co
 	}
 	open, err := book.Tasks.FindTasks(ctx, crm.TaskFilter{ContactID: id})
 	if err != nil {
-		return "", err
+		return exported{}, err
 	}
 	tasks := open[:0]
 	for _, t := range open {
@@ -331,13 +351,13 @@ func exportCalendar(ctx context.Context, opts *exportOptions, cc *cmdContext, co
 	}
 	fs, err := book.Settings.GetSetting(ctx, "festivals")
 	if err != nil {
-		return "", err
+		return exported{}, err
 	}
 	festivals, err := crm.ParseFestivals(fs)
 	if err != nil {
-		return "", err
+		return exported{}, err
 	}
 	err = interop.WriteCalendar(w, interop.CalendarOptions{Now: cc.Now, Todos: opts.Todos, Loc: time.Local, Lang: opts.lang()},
 		contacts, dates, tasks, festivals)
-	return fmt.Sprintf("a calendar: %s, %s", crm.Plural(len(dates), "key date"), crm.Plural(len(tasks), "task")), err
+	return exported{calendar: true, dates: len(dates), tasks: len(tasks)}, err
 }

@@ -184,7 +184,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if cc.JSON {
 		return opts.printJSON(opts.IO, rep)
 	}
-	printImportReport(opts.IO, rep)
+	printImportReport(opts.App, rep)
 	return nil
 }
 
@@ -194,7 +194,8 @@ const importListMax = 50
 
 // printImportReport lists the records by what became of them, on stdout,
 // and sums it up on stderr.
-func printImportReport(ios *iostreams.IOStreams, rep *crm.ImportReport) {
+func printImportReport(app *App, rep *crm.ImportReport) {
+	ios := app.IO
 	verb := map[bool][2]string{false: {"added", "updated"}, true: {"would add", "would update"}}[rep.DryRun]
 	list := func(what string, items []*crm.ImportItem, detail func(*crm.ImportItem) string) {
 		for i, it := range items {
@@ -237,31 +238,48 @@ func printImportReport(ios *iostreams.IOStreams, rep *crm.ImportReport) {
 	var parts []string
 	for _, k := range kinds {
 		c := rep.Counts[k]
-		parts = append(parts, fmt.Sprintf("%s: %d added, %d updated, %d unchanged", kindPlural(k), c.Added, c.Updated, c.Unchanged))
+		parts = append(parts, app.trf("%s: %d added, %d updated, %d unchanged", kindPlural(app, k), c.Added, c.Updated, c.Unchanged))
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "nothing to import")
+		parts = append(parts, app.tr("nothing to import"))
 	}
-	head := "imported "
-	if rep.DryRun {
-		head = "dry run, nothing written: "
-	} else if !rep.Changed() {
-		head = "nothing changed: "
-	}
-	tail := ""
 	if len(rep.Skipped) > 0 {
-		tail += fmt.Sprintf("; %d skipped", len(rep.Skipped))
+		parts = append(parts, app.trf("%d skipped", len(rep.Skipped)))
 	}
 	if len(rep.Duplicates) > 0 {
-		tail += "; " + crm.Plural(len(rep.Duplicates), "likely duplicate")
+		parts = append(parts, counted{n: len(rep.Duplicates), word: "likely duplicate"}.Text(app.lang()))
 	}
-	fmt.Fprintf(ios.ErrOut, "%s%s: %s%s\n", head, iostreams.CleanLine(rep.File), strings.Join(parts, "; "), tail)
+	file, body := iostreams.CleanLine(rep.File), strings.Join(parts, app.tr("; "))
+	switch {
+	case rep.DryRun:
+		app.notef("dry run, nothing written: %s: %s", file, body)
+	case !rep.Changed():
+		app.notef("nothing changed: %s: %s", file, body)
+	default:
+		app.notef("imported %s: %s", file, body)
+	}
 }
 
-// kindPlural names records of a kind in the report.
-func kindPlural(k string) string {
-	if k == "touch" {
-		return "touches"
+// kindPlural names records of a kind in the report, in the interface's
+// language.
+func kindPlural(app *App, k string) string {
+	switch k {
+	case "account":
+		return app.tr("accounts")
+	case "contact":
+		return app.tr("contacts")
+	case "touch":
+		return app.tr("touches")
+	case "stage_change":
+		return app.tr("stage changes")
+	case "task":
+		return app.tr("tasks")
+	case "key_date":
+		return app.tr("key dates")
+	case "plan":
+		return app.tr("plans")
+	case "setting":
+		return app.tr("settings")
 	}
 	return strings.ReplaceAll(k, "_", " ") + "s"
 }

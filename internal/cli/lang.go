@@ -147,7 +147,9 @@ func (c counted) String() string {
 var countWords = map[string]string{
 	"contact": "位联系人", "record": "条记录", "step": "个步骤", "problem": "个问题",
 	"warning": "个警告", "supporter": "位支持者", "opponent": "位反对者", "coach": "位向导",
-	"day": "天", "follow-up": "个跟进",
+	"day": "天", "follow-up": "个跟进", "key date": "个重要日期", "task": "个任务",
+	"likely duplicate": "个可能的重复", "touch": "次接触", "stage change": "次阶段变化", "tag": "个标签",
+	"reporting line": "条汇报关系",
 }
 
 func (c counted) Text(lang string) string {

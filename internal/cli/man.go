@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 )
@@ -84,7 +85,7 @@ func runMan(ctx context.Context, opts *manOptions) error {
 		return fmt.Errorf("write man pages into %s: %w", dir, err)
 	}
 	n, _ := filepath.Glob(filepath.Join(dir, "crm*.1"))
-	fmt.Fprintf(opts.IO.ErrOut, "wrote %d man pages into %s\n", len(n), dir)
+	opts.notef("wrote %d man pages into %s", len(n), iostreams.CleanLine(dir))
 	return nil
 }
 

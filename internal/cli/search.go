@@ -95,7 +95,7 @@ func runSearch(ctx context.Context, opts *searchOptions) error {
 		return t.Flush()
 	}
 	if len(hits) == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "nothing matches %s\n", iostreams.CleanLine(opts.Query))
+		opts.notef("nothing matches %s", iostreams.CleanLine(opts.Query))
 		return nil
 	}
 	th := opts.Theme()
