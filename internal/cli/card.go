@@ -9,10 +9,10 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/i18n"
+	"github.com/seedcrm/crm/internal/i18n/wording"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
-	"github.com/seedcrm/crm/internal/tui/common"
 )
 
 // printContactCard writes the human card of a contact: who they are, where
@@ -22,7 +22,7 @@ import (
 // boundaries within the width; piped, every value stays on its line.
 func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 	th, lang := app.Theme(), app.lang()
-	words := common.Common{Lang: lang}
+	words := wording.Words{Lang: lang}
 	w := newCardWriter(app)
 	c := v.Contact
 	clean := iostreams.CleanLine
@@ -170,7 +170,7 @@ func dueOn(app *App, th *theme.Theme, due time.Time, snoozed *time.Time, now tim
 	default:
 		rel := crm.RelativeDays(-d)
 		if app.lang() == "zh" {
-			rel = common.Common{Lang: "zh"}.ShortDays(-d, "ago")
+			rel = wording.Words{Lang: "zh"}.ShortDays(-d, "ago")
 		}
 		s = fmt.Sprintf("%s %s", fmtDate(due), th.Muted("("+rel+")"))
 	}

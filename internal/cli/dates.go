@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n/wording"
 	"github.com/seedcrm/crm/internal/iostreams"
-	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
@@ -290,7 +290,7 @@ func runUpcoming(ctx context.Context, opts *upcomingOptions) error {
 	}
 	th := opts.Theme()
 	t := newTable(opts.IO, th, "DATE", "WHEN", "KIND", "CONTACT", "WHAT").WhenEmpty("nothing coming up")
-	words := common.Common{Lang: opts.lang()} // the TUI's words for occasions and days
+	words := wording.Words{Lang: opts.lang()} // the wording of occasions and days the TUI shares
 	for _, o := range occ {
 		what := words.OccasionTitle(o)
 		if o.Years > 0 {

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n/wording"
 	"github.com/seedcrm/crm/internal/iostreams"
-	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/seedcrm/crm/internal/when"
 	"github.com/spf13/cobra"
 )
@@ -141,7 +141,7 @@ func runDue(ctx context.Context, opts *dueOptions) error {
 	th := opts.Theme()
 	// The words of the due column and the reasons come from the structured
 	// terms in the interface's language, as the TUI renders them.
-	words := common.Common{Lang: opts.lang()}
+	words := wording.Words{Lang: opts.lang()}
 	t := newTable(opts.IO, th, "ID", "NAME", "TIER", "DUE", "URGENCY", "WHY")
 	for _, it := range items {
 		due := words.ShortDays(-it.DaysOverdue, "overdue")

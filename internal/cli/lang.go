@@ -11,7 +11,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/i18n"
-	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/i18n/wording"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -35,7 +35,7 @@ func (a *App) ago(t *time.Time, now time.Time) string {
 	if t == nil || a.lang() != "zh" {
 		return a.tr(ago(t, now))
 	}
-	return common.Common{Lang: "zh"}.ShortDays(crm.DaysBetween(now, *t), "ago")
+	return wording.Words{Lang: "zh"}.ShortDays(crm.DaysBetween(now, *t), "ago")
 }
 
 // notef prints a message on stderr, in the interface's language, with a

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/i18n/wording"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
-	"github.com/seedcrm/crm/internal/tui/common"
 	"github.com/spf13/cobra"
 )
 
@@ -130,7 +130,7 @@ func printWeekReport(app *App, r *crm.WeekReport) error {
 		t, _ := time.ParseInLocation("2006-01-02", d.Date, time.Local)
 		day := t.Format("Mon")
 		if app.lang() == "zh" {
-			day = common.Common{Lang: "zh"}.Weekday(t)
+			day = wording.Words{Lang: "zh"}.Weekday(t)
 		}
 		fmt.Fprintf(w, "  %s %s %3d %s\n", d.Date, day, d.Touches, bar(d.Touches))
 	}
