@@ -32,6 +32,10 @@ if [ ! -f "$book" ]; then
   echo "writing the synthetic book ($contacts contacts, $touches touches)…" >&2
   /usr/bin/time -f "  took %e s, peak %M KB" "$crm" demo --db "$book" --contacts "$contacts" --touches "$touches" >/dev/null
 fi
+# A book cached by an older crm is brought to this crm's schema first (a
+# migration, the search index or the duplicate pairs it lacks), so that no
+# timed run pays for an upgrade and the sqlite3 runs see the same tables.
+/usr/bin/time -f "  opened by this crm in %e s" "$crm" --db "$book" due --count >/dev/null
 # The writes go to copies, so that the book stays as written: one for crm,
 # one for the sqlite3 shell.
 export CRM_DB="$dir/crm-copy.db"
