@@ -260,14 +260,17 @@ func printImportReport(ios *iostreams.IOStreams, rep *crm.ImportReport) {
 
 // kindPlural names records of a kind in the report.
 func kindPlural(k string) string {
-	if k == "touch" {
+	switch k {
+	case "touch":
 		return "touches"
+	case "alias":
+		return "aliases"
 	}
 	return strings.ReplaceAll(k, "_", " ") + "s"
 }
 
 func kindOrder(k string) int {
-	for i, x := range []string{"account", "contact", "touch", "stage_change", "task", "key_date", "plan", "setting"} {
+	for i, x := range []string{"account", "contact", "touch", "stage_change", "task", "key_date", "plan", "setting", "alias"} {
 		if x == k {
 			return i
 		}

@@ -76,6 +76,10 @@ func demoBook(t *testing.T) *sqlite.DB {
 	if _, err := s.Due.Snooze(ctx, 5, testNow.Add(240*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	// A merge leaves the uid of the contact merged as an alias.
+	if _, err := sqlite.NewDuplicateService(db).MergeContacts(ctx, 6, 7, false); err != nil {
+		t.Fatal(err)
+	}
 	return db
 }
 
@@ -87,6 +91,10 @@ func TestBookRoundTripThroughAnEmptyBook(t *testing.T) {
 	src := demoBook(t)
 	for _, ndjson := range []bool{false, true} {
 		first := exportBook(t, src, ndjson, crm.BookFilter{})
+		alias := `"uid":"` + contactUID(t, src, 7) + `","contact_uid":"` + contactUID(t, src, 6) + `"`
+		if !bytes.Contains(first, []byte(alias)) {
+			t.Fatalf("ndjson %v: the export has no alias of the merged contact:\n%s", ndjson, first)
+		}
 		dst := openTest(t)
 		emptyExport := exportBook(t, dst, ndjson, crm.BookFilter{})
 		rep := importBook(t, dst, first, false)
@@ -230,4 +238,14 @@ func firstDiff(a, b []byte) string {
 		}
 	}
 	return "(same lines)"
+}
+
+// contactUID is the uid of contact id.
+func contactUID(t *testing.T, db *sqlite.DB, id int64) string {
+	t.Helper()
+	c, err := sqlite.NewServices(db).Contacts.FindContactByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.UID
 }

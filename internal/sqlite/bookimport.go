@@ -751,6 +751,37 @@ func (im *importer) Setting(line int, s *crm.Setting) error {
 	return err
 }
 
+// Alias implements crm.BookSink: an alias is known by its uid, and the
+// file's names the contact the book's finds.
+func (im *importer) Alias(line int, a *crm.BookAlias) error {
+	if err := needUID("alias", a.UID); err != nil {
+		return err
+	}
+	if err := crm.CheckText("uid", a.UID); err != nil {
+		return within("alias "+a.UID, err)
+	}
+	cid, err := im.needContact("alias "+a.UID, a.ContactUID)
+	if err != nil {
+		return err
+	}
+	created := im.orNow(formatTime(a.CreatedAt))
+	_, exists, err := im.lookup(`SELECT id FROM contact_aliases WHERE uid = ?`, a.UID)
+	if err != nil {
+		return err
+	}
+	res, err := im.exec(`INSERT INTO contact_aliases (uid, contact_id, created_at) VALUES (?1, ?2, ?3)
+		ON CONFLICT (uid) DO UPDATE SET contact_id = ?2, created_at = ?3 WHERE (contact_id, created_at) IS NOT (?2, ?3)`, a.UID, cid, created)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	im.counted("alias", !exists, exists && n > 0)
+	if err != nil {
+		return err
+	}
+	return im.step()
+}
+
 // finish resolves the reporting lines to contacts that came later in the
 // file and recomputes what is derived: last touches and due dates.
 func (im *importer) finish() error {
