@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -248,4 +249,74 @@ func contactUID(t *testing.T, db *sqlite.DB, id int64) string {
 		t.Fatal(err)
 	}
 	return c.UID
+}
+
+// TestBookImportIndexesInOnePass: an import that writes most of the book
+// (here all of it, past bulkIndexMin) rebuilds the search index and the
+// duplicate pairs in one pass instead of record by record; the book
+// finds what it imported, pairs its duplicates, and crm doctor finds it
+// healthy, after the import and after its undo.
+func TestBookImportIndexesInOnePass(t *testing.T) {
+	ctx := context.Background()
+	var file bytes.Buffer
+	w := interop.NewBookWriter(&file, true)
+	w.Header(crm.BookHeader{ExportedAt: testNow})
+	for i := range 700 {
+		c := &crm.BookContact{Contact: crm.Contact{UID: "u" + strconv.Itoa(i), Name: "Person" + strconv.Itoa(i), Tier: "B",
+			Phones: []string{}, Emails: []string{"p" + strconv.Itoa(i) + "@example.com"}, Tags: []string{}, CreatedAt: testNow, UpdatedAt: testNow}}
+		if i == 699 { // shares 0's email: a likely duplicate
+			c.Emails = []string{"p0@example.com"}
+		}
+		c.Notes = "note of zebrafish" + strconv.Itoa(i)
+		if err := w.Contact(0, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t)
+	rep := importBook(t, db, file.Bytes(), false)
+	if n := rep.Count("contact").Added; n != 700 {
+		t.Fatalf("added %d contacts", n)
+	}
+	s := sqlite.NewServices(db)
+	hits, err := s.Search.Search(ctx, "zebrafish345", crm.SearchOptions{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || hits[0].Contact != "Person345" {
+		t.Fatalf("search after import: %+v", hits)
+	}
+	pairs, err := s.Duplicates.FindDuplicates(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range pairs {
+		found = found || p.Contacts[0].Name == "Person0" && p.Contacts[1].Name == "Person699" && slices.Contains(p.Reasons, "email")
+	}
+	if !found {
+		t.Fatalf("duplicates after import: no pair of Person0 and Person699 by email among %d", len(pairs))
+	}
+	doctor := func(when string) {
+		t.Helper()
+		r, err := sqlite.NewMaintenanceService(db).Doctor(ctx, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range r.Checks {
+			if !c.OK {
+				t.Errorf("doctor %s: %+v", when, c)
+			}
+		}
+	}
+	doctor("after the import")
+	if _, err := sqlite.NewJournalService(db).Undo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	doctor("after its undo")
+	if hits, err := s.Search.Search(ctx, "zebrafish345", crm.SearchOptions{Limit: 10}); err != nil || len(hits) != 0 {
+		t.Fatalf("search after undo: %v %+v", err, hits)
+	}
 }
