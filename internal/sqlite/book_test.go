@@ -320,3 +320,48 @@ func TestBookImportIndexesInOnePass(t *testing.T) {
 		t.Fatalf("search after undo: %v %+v", err, hits)
 	}
 }
+
+// TestDraftImportAccountsByName: into a book without accounts, a foreign
+// file's accounts are one per name, its case and spaces aside; a name that
+// is only the start of another's is an account of its own.
+func TestDraftImportAccountsByName(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	drafts := []crm.ImportDraft{
+		{Line: 1, Contact: crm.Contact{Name: "A One", Account: "Acme Steel"}},
+		{Line: 2, Contact: crm.Contact{Name: "A Two", Account: "ACME STEEL "}},
+		{Line: 3, Contact: crm.Contact{Name: "B One", Account: "宝山钢铁"}},
+		{Line: 4, Contact: crm.Contact{Name: "B Two", Account: "宝山"}},
+		{Line: 5, Contact: crm.Contact{Name: "B Three", Account: "宝山钢铁"}},
+	}
+	_, err := sqlite.NewBookService(db).ImportDrafts(ctx, crm.ImportOptions{Name: "c.vcf"}, func(fn func(*crm.ImportDraft) error) error {
+		for i := range drafts {
+			if err := fn(&drafts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := sqlite.NewAccountService(db).FindAccounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, a := range accounts {
+		names = append(names, a.Name)
+	}
+	if len(names) != 3 || !slices.Contains(names, "Acme Steel") || !slices.Contains(names, "宝山") || !slices.Contains(names, "宝山钢铁") {
+		t.Fatalf("accounts: %q", names)
+	}
+	cs := sqlite.NewContactService(db)
+	for _, pair := range [][2]string{{"A One", "A Two"}, {"B One", "B Three"}} {
+		a, _ := cs.ResolveContact(ctx, pair[0])
+		b, _ := cs.ResolveContact(ctx, pair[1])
+		if a == nil || b == nil || a.AccountID != b.AccountID {
+			t.Fatalf("%s and %s are not of one account", pair[0], pair[1])
+		}
+	}
+}

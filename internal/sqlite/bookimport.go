@@ -110,7 +110,11 @@ type importer struct {
 	// given; firstNew is the first id of a contact it adds.
 	accountNames map[string]int64
 	firstNew     int64
-	touched      bool // a touch was written: last touches are recomputed
+	// noAccounts: the book had no account when a foreign file's import
+	// began; newAccounts are those it created, by folded name.
+	noAccounts  bool
+	newAccounts map[string]int64
+	touched     bool // a touch was written: last touches are recomputed
 	// noTouches: the book had no touch when the import began, so a touch's
 	// uid needs no lookup (one the file repeats fails as a duplicate).
 	noTouches bool
