@@ -66,6 +66,7 @@ func (s *BookService) runImport(ctx context.Context, o crm.ImportOptions, fn fun
 	rep := &crm.ImportReport{File: o.Name, DryRun: o.DryRun, Added: []*crm.ImportItem{}, Updated: []*crm.ImportItem{},
 		Unchanged: []*crm.ImportItem{}, Skipped: []*crm.ImportItem{}, Duplicates: []*crm.ImportItem{}, Counts: map[string]*crm.ImportCount{}}
 	err := s.db.inTx(ctx, func(tx *Tx) error {
+		tx.stmts = map[string]*sql.Stmt{} // closed with the transaction
 		im := &importer{ctx: ctx, tx: tx, db: s.db, rep: rep, stmts: map[string]*sql.Stmt{},
 			accounts: map[string]int64{}, contacts: map[string]int64{}, accountNames: map[string]int64{}}
 		defer im.close()
