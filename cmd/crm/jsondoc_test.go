@@ -64,6 +64,7 @@ var jsonDocProbes = map[string][]jsonProbe{
 	"Book key date":     {{[]string{"export"}, ".key_dates[]"}},
 	"Book plan":         {{[]string{"export"}, ".plans[]"}},
 	"Book setting":      {{[]string{"export"}, ".settings[]"}},
+	"Book alias":        {{[]string{"export"}, ".aliases[]"}},
 	"Import report":     {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, "."}},
 	"Import item": {{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".added[]"},
 		{[]string{"import", "--dry-run", "--json", "../../testdata/import/probe.vcf"}, ".updated[]"},
@@ -122,6 +123,8 @@ func TestJSONDocumented(t *testing.T) {
 	run("config", "set", "cadence.A", "3w")
 	run("add", "钱德海", "--account", "上海宝山", "--email", "qiandh@bsteq.com.cn") // 43 (ids are never reused), a duplicate of 3 for crm dupes
 	run("add", "孙丽", "--account", "上海宝山", "--title", "采购", "--tag", "key")   // 44, merged into 4 by the Merge probe
+	run("add", "孙丽丽", "--tier", "B")                                         // 45, merged into 3: an alias for the book's aliases
+	run("merge", "3", "45", "--yes")
 
 	for section, keys := range doc {
 		probes, ok := jsonDocProbes[section]

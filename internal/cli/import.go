@@ -280,12 +280,14 @@ func kindPlural(app *App, k string) string {
 		return app.tr("plans")
 	case "setting":
 		return app.tr("settings")
+	case "alias":
+		return app.tr("aliases")
 	}
 	return strings.ReplaceAll(k, "_", " ") + "s"
 }
 
 func kindOrder(k string) int {
-	for i, x := range []string{"account", "contact", "touch", "stage_change", "task", "key_date", "plan", "setting"} {
+	for i, x := range []string{"account", "contact", "touch", "stage_change", "task", "key_date", "plan", "setting", "alias"} {
 		if x == k {
 			return i
 		}

@@ -73,8 +73,27 @@ type BookPlan struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// BookAlias is the uid of a contact merged into another (crm merge): the
+// uid, which finds the contact it was merged into, by that contact's uid.
+type BookAlias struct {
+	UID        string    `json:"uid"`
+	ContactUID string    `json:"contact_uid"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// AppendJSON appends the alias as a record of a book file.
+func (a *BookAlias) AppendJSON(b []byte) []byte {
+	b = append(b, `{"uid":`...)
+	b = AppendJSONString(b, a.UID)
+	b = appendKeyString(b, "contact_uid", a.ContactUID)
+	b = appendKeyTime(b, "created_at", a.CreatedAt)
+	return append(b, '}')
+}
+
 // BookSink receives the records of a book in the book's order: accounts,
-// contacts, touches, stage changes, tasks, key dates, plans, settings. line
+// contacts, touches, stage changes, tasks, key dates, plans, settings,
+// aliases (last, so that a reader of version 1 that predates them ignores
+// the JSON layout's added array). line
 // is where the record starts in its file (1-based), 0 when it comes from a
 // book rather than a file. A decoder calls Header first.
 type BookSink interface {
@@ -87,6 +106,7 @@ type BookSink interface {
 	KeyDate(line int, k *BookKeyDate) error
 	Plan(line int, p *BookPlan) error
 	Setting(line int, s *Setting) error
+	Alias(line int, a *BookAlias) error
 }
 
 // BookFilter selects what an export holds; zero fields do not filter. A

@@ -26,7 +26,7 @@ type ImportOptions struct {
 // in the file, and, for an update or a likely duplicate, the contact of
 // the book it was matched with and how.
 type ImportItem struct {
-	Kind    string `json:"kind"` // account, contact, touch, stage_change, task, key_date, plan, setting
+	Kind    string `json:"kind"` // account, contact, touch, stage_change, task, key_date, plan, setting, alias
 	Name    string `json:"name"`
 	Line    int    `json:"line"`
 	ID      int64  `json:"id,omitempty"`       // the record in the book (0 in a dry run of an addition)

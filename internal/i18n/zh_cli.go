@@ -809,6 +809,7 @@ func zhCLI() map[string]string {
 		"plans":                      "计划",
 		"settings":                   "设置",
 		"stage changes":              "阶段变化",
+		"aliases":                    "别名",
 		"tasks":                      "任务",
 		"wrote %d man pages into %s": "已写入 %d 份 man 手册页到 %s",
 	}

@@ -24,6 +24,7 @@ import (
 var bookSections = []struct{ array, typ string }{
 	{"accounts", "account"}, {"contacts", "contact"}, {"touches", "touch"}, {"stage_changes", "stage_change"},
 	{"tasks", "task"}, {"key_dates", "key_date"}, {"plans", "plan"}, {"settings", "setting"},
+	{"aliases", "alias"},
 }
 
 // BookWriter writes a book file; it is a crm.BookSink, so an export streams
@@ -152,6 +153,7 @@ func (b *BookWriter) Plan(_ int, p *crm.BookPlan) error       { return b.record(
 func (b *BookWriter) Setting(_ int, s *crm.Setting) error {
 	return b.record(7, func(buf []byte) []byte { return crm.BookSettingJSON(buf, s) })
 }
+func (b *BookWriter) Alias(_ int, a *crm.BookAlias) error { return b.record(8, a.AppendJSON) }
 
 // Close ends the file and flushes it: a JSON book gets every array, empty
 // ones included, and its closing brace; an NDJSON book its end line

@@ -77,6 +77,9 @@ func randomBook(rng *rand.Rand, w *BookWriter, n int) {
 	for i := range n {
 		w.Setting(0, &crm.Setting{Key: uid("s", i), Value: txt()})
 	}
+	for i := range n {
+		w.Alias(0, &crm.BookAlias{UID: uid("a", i), ContactUID: uid("c", i), CreatedAt: tm()})
+	}
 }
 
 // TestBookRoundTrip: whatever book is written, decoding it and writing
@@ -118,7 +121,8 @@ func TestEmptyBookLayout(t *testing.T) {
 "tasks":[],
 "key_dates":[],
 "plans":[],
-"settings":[]}
+"settings":[],
+"aliases":[]}
 `
 	if b.String() != want {
 		t.Fatalf("got\n%s", b.String())

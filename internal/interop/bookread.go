@@ -173,6 +173,13 @@ func decodeRecord(typ string, raw []byte, line int, sink crm.BookSink) error {
 		} else {
 			err = bad(err)
 		}
+	case "alias":
+		var a crm.BookAlias
+		if err = json.Unmarshal(raw, &a); err == nil {
+			err = sinkError(line, sink.Alias(line, &a))
+		} else {
+			err = bad(err)
+		}
 	default:
 		return &DecodeError{Line: line, Msg: fmt.Sprintf("unknown record type %q", typ)}
 	}

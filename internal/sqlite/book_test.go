@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,6 +77,10 @@ func demoBook(t *testing.T) *sqlite.DB {
 	if _, err := s.Due.Snooze(ctx, 5, testNow.Add(240*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	// A merge leaves the uid of the contact merged as an alias.
+	if _, err := sqlite.NewDuplicateService(db).MergeContacts(ctx, 6, 7, false); err != nil {
+		t.Fatal(err)
+	}
 	return db
 }
 
@@ -87,6 +92,10 @@ func TestBookRoundTripThroughAnEmptyBook(t *testing.T) {
 	src := demoBook(t)
 	for _, ndjson := range []bool{false, true} {
 		first := exportBook(t, src, ndjson, crm.BookFilter{})
+		alias := `"uid":"` + contactUID(t, src, 7) + `","contact_uid":"` + contactUID(t, src, 6) + `"`
+		if !bytes.Contains(first, []byte(alias)) {
+			t.Fatalf("ndjson %v: the export has no alias of the merged contact:\n%s", ndjson, first)
+		}
 		dst := openTest(t)
 		emptyExport := exportBook(t, dst, ndjson, crm.BookFilter{})
 		rep := importBook(t, dst, first, false)
@@ -230,4 +239,129 @@ func firstDiff(a, b []byte) string {
 		}
 	}
 	return "(same lines)"
+}
+
+// contactUID is the uid of contact id.
+func contactUID(t *testing.T, db *sqlite.DB, id int64) string {
+	t.Helper()
+	c, err := sqlite.NewServices(db).Contacts.FindContactByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.UID
+}
+
+// TestBookImportIndexesInOnePass: an import that writes most of the book
+// (here all of it, past bulkIndexMin) rebuilds the search index and the
+// duplicate pairs in one pass instead of record by record; the book
+// finds what it imported, pairs its duplicates, and crm doctor finds it
+// healthy, after the import and after its undo.
+func TestBookImportIndexesInOnePass(t *testing.T) {
+	ctx := context.Background()
+	var file bytes.Buffer
+	w := interop.NewBookWriter(&file, true)
+	w.Header(crm.BookHeader{ExportedAt: testNow})
+	for i := range 700 {
+		c := &crm.BookContact{Contact: crm.Contact{UID: "u" + strconv.Itoa(i), Name: "Person" + strconv.Itoa(i), Tier: "B",
+			Phones: []string{}, Emails: []string{"p" + strconv.Itoa(i) + "@example.com"}, Tags: []string{}, CreatedAt: testNow, UpdatedAt: testNow}}
+		if i == 699 { // shares 0's email: a likely duplicate
+			c.Emails = []string{"p0@example.com"}
+		}
+		c.Notes = "note of zebrafish" + strconv.Itoa(i)
+		if err := w.Contact(0, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t)
+	rep := importBook(t, db, file.Bytes(), false)
+	if n := rep.Count("contact").Added; n != 700 {
+		t.Fatalf("added %d contacts", n)
+	}
+	s := sqlite.NewServices(db)
+	hits, err := s.Search.Search(ctx, "zebrafish345", crm.SearchOptions{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || hits[0].Contact != "Person345" {
+		t.Fatalf("search after import: %+v", hits)
+	}
+	pairs, err := s.Duplicates.FindDuplicates(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range pairs {
+		found = found || p.Contacts[0].Name == "Person0" && p.Contacts[1].Name == "Person699" && slices.Contains(p.Reasons, "email")
+	}
+	if !found {
+		t.Fatalf("duplicates after import: no pair of Person0 and Person699 by email among %d", len(pairs))
+	}
+	doctor := func(when string) {
+		t.Helper()
+		r, err := sqlite.NewMaintenanceService(db).Doctor(ctx, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range r.Checks {
+			if !c.OK {
+				t.Errorf("doctor %s: %+v", when, c)
+			}
+		}
+	}
+	doctor("after the import")
+	if _, err := sqlite.NewJournalService(db).Undo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	doctor("after its undo")
+	if hits, err := s.Search.Search(ctx, "zebrafish345", crm.SearchOptions{Limit: 10}); err != nil || len(hits) != 0 {
+		t.Fatalf("search after undo: %v %+v", err, hits)
+	}
+}
+
+// TestDraftImportAccountsByName: into a book without accounts, a foreign
+// file's accounts are one per name, its case and spaces aside; a name that
+// is only the start of another's is an account of its own.
+func TestDraftImportAccountsByName(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	drafts := []crm.ImportDraft{
+		{Line: 1, Contact: crm.Contact{Name: "A One", Account: "Acme Steel"}},
+		{Line: 2, Contact: crm.Contact{Name: "A Two", Account: "ACME STEEL "}},
+		{Line: 3, Contact: crm.Contact{Name: "B One", Account: "宝山钢铁"}},
+		{Line: 4, Contact: crm.Contact{Name: "B Two", Account: "宝山"}},
+		{Line: 5, Contact: crm.Contact{Name: "B Three", Account: "宝山钢铁"}},
+	}
+	_, err := sqlite.NewBookService(db).ImportDrafts(ctx, crm.ImportOptions{Name: "c.vcf"}, func(fn func(*crm.ImportDraft) error) error {
+		for i := range drafts {
+			if err := fn(&drafts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := sqlite.NewAccountService(db).FindAccounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, a := range accounts {
+		names = append(names, a.Name)
+	}
+	if len(names) != 3 || !slices.Contains(names, "Acme Steel") || !slices.Contains(names, "宝山") || !slices.Contains(names, "宝山钢铁") {
+		t.Fatalf("accounts: %q", names)
+	}
+	cs := sqlite.NewContactService(db)
+	for _, pair := range [][2]string{{"A One", "A Two"}, {"B One", "B Three"}} {
+		a, _ := cs.ResolveContact(ctx, pair[0])
+		b, _ := cs.ResolveContact(ctx, pair[1])
+		if a == nil || b == nil || a.AccountID != b.AccountID {
+			t.Fatalf("%s and %s are not of one account", pair[0], pair[1])
+		}
+	}
 }

@@ -59,7 +59,7 @@ func (s *BookService) ExportBook(ctx context.Context, f crm.BookFilter, sink crm
 	sc := newExportScope(f)
 	return s.db.readTx(ctx, func(tx *sql.Tx) error {
 		for _, step := range []func(context.Context, *sql.Tx, exportScope, crm.BookSink) error{
-			exportAccounts, exportContacts, exportTouches, exportStageChanges, exportTasks, exportKeyDates, exportPlans, exportSettings,
+			exportAccounts, exportContacts, exportTouches, exportStageChanges, exportTasks, exportKeyDates, exportPlans, exportSettings, exportAliases,
 		} {
 			if err := step(ctx, tx, sc, sink); err != nil {
 				return err
@@ -293,5 +293,21 @@ func exportSettings(ctx context.Context, tx *sql.Tx, _ exportScope, sink crm.Boo
 			return nil
 		}
 		return sink.Setting(0, &st)
+	})
+}
+
+// exportAliases writes the uids of merged contacts, of the contacts
+// exported.
+func exportAliases(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.BookSink) error {
+	cond, args := sc.in("x.contact_id")
+	var a crm.BookAlias
+	var created string
+	return each(ctx, tx, `SELECT x.uid, c.uid, x.created_at FROM contact_aliases x JOIN contacts c ON c.id = x.contact_id
+		WHERE `+cond+` ORDER BY x.id`, args, func(rows *sql.Rows) error {
+		if err := rows.Scan(&a.UID, &a.ContactUID, &created); err != nil {
+			return err
+		}
+		a.CreatedAt = parseTime(created)
+		return sink.Alias(0, &a)
 	})
 }

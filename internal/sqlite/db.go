@@ -416,6 +416,58 @@ type Tx struct {
 	// forget, when set, drops the rows it matches from what the journal
 	// records of this transaction (a purge does not keep what it deletes).
 	forget func(journalRow) bool
+	// stmts, when set (a bulk write: an import), are the statements of
+	// ExecContext and QueryRowContext prepared once for the transaction
+	// instead of at every call; see cachedStmt.
+	stmts map[string]*sql.Stmt
+}
+
+// maxTxStmts bounds the statements a transaction keeps prepared: queries
+// built with lists of varying length are not worth keeping.
+const maxTxStmts = 256
+
+// cachedStmt is query prepared once for the transaction, or nil when the
+// transaction keeps none, or query is more than one statement (which a
+// prepared statement would cut to its first), or the cache is full.
+func (tx *Tx) cachedStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if tx.stmts == nil || strings.Contains(query, ";") {
+		return nil, nil
+	}
+	if st := tx.stmts[query]; st != nil {
+		return st, nil
+	}
+	if len(tx.stmts) >= maxTxStmts {
+		return nil, nil
+	}
+	st, err := tx.Tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	tx.stmts[query] = st
+	return st, nil
+}
+
+// ExecContext is sql.Tx's, with the statement kept prepared in a bulk write.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := tx.cachedStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return tx.Tx.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryRowContext is sql.Tx's, with the statement kept prepared in a bulk
+// write. (QueryContext is not: rows of one statement left open while the
+// same query runs again would be reset under their reader.)
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := tx.cachedStmt(ctx, query)
+	if err != nil || st == nil {
+		return tx.Tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // inTx runs fn in one immediate transaction, committing when fn returns nil.

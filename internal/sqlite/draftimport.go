@@ -19,6 +19,9 @@ func (s *BookService) ImportDrafts(ctx context.Context, o crm.ImportOptions, dec
 		if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&im.firstNew); err != nil {
 			return err
 		}
+		if err := im.tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM accounts)`).Scan(&im.noAccounts); err != nil {
+			return err
+		}
 		err := decode(func(d *crm.ImportDraft) error {
 			if err := im.draft(d, defaults); err != nil {
 				return lineError(d.Line, err)
@@ -54,7 +57,7 @@ func (im *importer) createDraftContact(c *crm.Contact) error {
 	if c.Account != "" {
 		id, ok := im.accountNames[c.Account]
 		if !ok {
-			if id, err = accountIDForName(im.ctx, im.tx, c.Account); err != nil {
+			if id, err = im.draftAccount(c.Account); err != nil {
 				return err
 			}
 			im.accountNames[c.Account] = id
@@ -87,6 +90,35 @@ func (im *importer) createDraftContact(c *crm.Contact) error {
 	_, err = im.exec(`INSERT INTO stage_changes (contact_id, ladder, from_stage, to_stage, at, note, created_at) VALUES (?, ?, '', ?, ?, '', ?)`,
 		c.ID, c.Ladder, c.Stage, now, now)
 	return err
+}
+
+// draftAccount is the account a foreign file names, created when the
+// book has none by that name. In a book that had no account when the
+// import began, every account is one the import created: a name is looked
+// up among them by its folded form (case, width and spaces aside), not by
+// the fuzzy resolver, whose search for a name it does not find costs a
+// scan of every account (quadratic over a file of many companies) and
+// would take "宝山" for a prefix of "宝山钢铁".
+func (im *importer) draftAccount(name string) (int64, error) {
+	if !im.noAccounts || crm.IsNumericRef(strings.TrimSpace(name)) {
+		return accountIDForName(im.ctx, im.tx, name)
+	}
+	key := match.Fold(strings.TrimSpace(name))
+	if id, ok := im.newAccounts[key]; ok {
+		return id, nil
+	}
+	a := &crm.Account{Name: name}
+	if err := a.Validate(); err != nil {
+		return 0, err
+	}
+	if err := createAccount(im.ctx, im.tx, a); err != nil {
+		return 0, err
+	}
+	if im.newAccounts == nil {
+		im.newAccounts = map[string]int64{}
+	}
+	im.newAccounts[key] = a.ID
+	return a.ID, nil
 }
 
 // lineError puts the line of the record on an input error.
@@ -133,7 +165,7 @@ func (im *importer) draft(d *crm.ImportDraft, defaults crm.ContactDefaults) erro
 			return err
 		}
 		if merged.AccountID == 0 && merged.Account != "" {
-			if merged.AccountID, err = accountIDForName(im.ctx, im.tx, merged.Account); err != nil {
+			if merged.AccountID, err = im.draftAccount(merged.Account); err != nil {
 				return err
 			}
 		}
