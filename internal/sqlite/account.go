@@ -324,14 +324,10 @@ func moveContacts(ctx context.Context, tx *Tx, from, to int64) error {
 	if err != nil {
 		return err
 	}
+	if err := rewriteContactKeys(ctx, tx, ids); err != nil {
+		return err
+	}
 	for _, id := range ids {
-		c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts WHERE id = ?`, id))
-		if err != nil {
-			return err
-		}
-		if err := writeContactKeys(ctx, tx, c); err != nil {
-			return err
-		}
 		if err := indexContact(ctx, tx, id); err != nil {
 			return err
 		}

@@ -144,37 +144,11 @@ func scanBookContact(rows *sql.Rows) (*crm.BookContact, error) {
 	var created, updated string
 	stored := make([]string, storedProfileFields)
 	dest := []any{&c.ReportsToUID, &c.UID, &c.Name, &c.AccountUID}
-	j := 0
-	for i := range crm.ProfileFields {
-		f := &crm.ProfileFields[i]
-		switch f.Kind {
-		case crm.KindRef:
-		case crm.KindList, crm.KindFields:
-			dest = append(dest, &stored[j])
-			j++
-		case crm.KindCadence:
-			dest = append(dest, &c.CadenceDays)
-		default:
-			dest = append(dest, f.Value(&c.Contact))
-		}
-	}
+	dest = profileDest(dest, &c.Contact, stored) // the reporting line is its uid, first
 	if err := rows.Scan(append(dest, &snoozed, &created, &updated, &archived)...); err != nil {
 		return nil, err
 	}
-	j = 0
-	for i := range crm.ProfileFields {
-		f := &crm.ProfileFields[i]
-		switch f.Kind {
-		case crm.KindList:
-			*f.Values(&c.Contact) = decodeList(stored[j])
-			j++
-		case crm.KindFields:
-			if stored[j] != "{}" && stored[j] != "" {
-				_ = json.Unmarshal([]byte(stored[j]), &c.Fields)
-			}
-			j++
-		}
-	}
+	decodeProfile(&c.Contact, stored)
 	c.SnoozedUntil, c.ArchivedAt = parseNullTime(snoozed), parseNullTime(archived)
 	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
 	return &c, nil

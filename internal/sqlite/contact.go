@@ -61,30 +61,52 @@ func scanContact(row scanner) (*crm.Contact, error) {
 	stored := make([]string, storedProfileFields) // lists and custom fields as JSON, in table order
 	dest := make([]any, 0, 12+len(crm.ProfileFields))
 	dest = append(dest, &c.ID, &c.UID, &c.Name, &c.AccountID, &c.Account)
+	dest = profileDest(dest, &c, stored, &c.ReportsToID, &c.ReportsTo)
+	if err := row.Scan(append(dest, &last, &due, &snoozed, &created, &updated, &archived)...); err != nil {
+		return nil, err
+	}
+	decodeProfile(&c, stored)
+	c.LastTouchAt = parseNullTime(last)
+	c.DueAt = parseNullTime(due)
+	c.SnoozedUntil = parseNullTime(snoozed)
+	c.CreatedAt = parseTime(created)
+	c.UpdatedAt = parseTime(updated)
+	c.ArchivedAt = parseNullTime(archived)
+	return &c, nil
+}
+
+// profileDest appends to dest the scan destinations of the stored profile
+// columns of c, in table order: lists and custom fields into stored (as
+// JSON, for decodeProfile), the reporting line into ref (what each reader
+// selects for it; nothing when it selects it elsewhere).
+func profileDest(dest []any, c *crm.Contact, stored []string, ref ...any) []any {
 	j := 0
 	for i := range crm.ProfileFields {
 		f := &crm.ProfileFields[i]
 		switch f.Kind {
 		case crm.KindRef:
-			dest = append(dest, &c.ReportsToID, f.Value(&c))
+			dest = append(dest, ref...)
 		case crm.KindList, crm.KindFields:
 			dest = append(dest, &stored[j])
 			j++
 		case crm.KindCadence:
 			dest = append(dest, &c.CadenceDays)
 		default:
-			dest = append(dest, f.Value(&c))
+			dest = append(dest, f.Value(c))
 		}
 	}
-	if err := row.Scan(append(dest, &last, &due, &snoozed, &created, &updated, &archived)...); err != nil {
-		return nil, err
-	}
-	j = 0
+	return dest
+}
+
+// decodeProfile fills c's lists and custom fields from the JSON that
+// profileDest scanned into stored.
+func decodeProfile(c *crm.Contact, stored []string) {
+	j := 0
 	for i := range crm.ProfileFields {
 		f := &crm.ProfileFields[i]
 		switch f.Kind {
 		case crm.KindList:
-			*f.Values(&c) = decodeList(stored[j])
+			*f.Values(c) = decodeList(stored[j])
 			j++
 		case crm.KindFields:
 			if stored[j] != "{}" && stored[j] != "" {
@@ -93,13 +115,6 @@ func scanContact(row scanner) (*crm.Contact, error) {
 			j++
 		}
 	}
-	c.LastTouchAt = parseNullTime(last)
-	c.DueAt = parseNullTime(due)
-	c.SnoozedUntil = parseNullTime(snoozed)
-	c.CreatedAt = parseTime(created)
-	c.UpdatedAt = parseTime(updated)
-	c.ArchivedAt = parseNullTime(archived)
-	return &c, nil
 }
 
 // profileColumns are the stored columns of crm.ProfileFields, profileMarks
@@ -717,6 +732,21 @@ func writeContactKeys(ctx context.Context, tx *Tx, c *crm.Contact) error {
 		}
 	}
 	return writeDupes(ctx, tx, c.ID)
+}
+
+// rewriteContactKeys writes anew the search keys (and duplicate pairs) of
+// the contacts with the ids, from their rows as they are now in tx.
+func rewriteContactKeys(ctx context.Context, tx *Tx, ids []int64) error {
+	for _, id := range ids {
+		c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts WHERE id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if err := writeContactKeys(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeDupes re-pairs contact id with the contacts that share one of its

@@ -662,18 +662,7 @@ var searchKeys = &dataCheck{
 	problem: "missing or stale search keys",
 	fixed:   "rebuilt the keys of %d",
 	stale:   staleKeys,
-	fix: func(ctx context.Context, tx *Tx, ids []int64) error {
-		for _, id := range ids {
-			c, err := keyedContact(tx.QueryRowContext(ctx, `SELECT id, name, emails, phones, coalesce(account_id, 0) FROM contacts WHERE id = ?`, id))
-			if err != nil {
-				return err
-			}
-			if err := writeContactKeys(ctx, tx, c); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	fix:     rewriteContactKeys,
 }
 
 // dupePairs: contact_dupes holds exactly the pairs of contacts that share
