@@ -867,12 +867,15 @@ func (im *importer) indexWritten() error {
 		return err
 	}
 	if allSearch {
-		err = rebuildSearch(im.ctx, im.tx)
-	} else {
-		err = reindexSearch(im.ctx, im.tx, im.reindex)
+		return rebuildSearch(im.ctx, im.tx) // which merges the index itself
 	}
-	if err != nil {
+	if err := reindexSearch(im.ctx, im.tx, im.reindex); err != nil {
 		return err
+	}
+	// Merging the index costs seconds on a big book: worth it after many
+	// rows (see optimizeSearch), not after a few cards.
+	if len(im.reindex) < bulkIndexMin {
+		return nil
 	}
 	return optimizeSearch(im.ctx, im.tx)
 }
