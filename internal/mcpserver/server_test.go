@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
@@ -835,6 +836,58 @@ func TestRunAnswersBeforeEOF(t *testing.T) {
 		if !seen[id] {
 			t.Errorf("request %d was not answered", id)
 		}
+	}
+}
+
+// TestRunWritesInOrder: writes piped without waiting for their answers
+// land in the order they were sent, and a read sent after them sees them.
+func TestRunWritesInOrder(t *testing.T) {
+	b := newBook(t)
+	ctx := context.Background()
+	lines := []string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"script","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+	}
+	const writes = 8
+	for i := 1; i <= writes; i++ {
+		lines = append(lines, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"log_touch","arguments":{"refs":["wkz"],"summary":"touch %d"}}}`, i+1, i))
+	}
+	lines = append(lines, `{"jsonrpc":"2.0","id":100,"method":"tools/call","params":{"name":"show_contact","arguments":{"ref":"wkz"}}}`)
+	var out, log bytes.Buffer
+	opts := mcpserver.Options{Services: b.Services, Clock: clock, Log: &log, AllowWrites: true}
+	if err := mcpserver.Run(ctx, opts, strings.NewReader(strings.Join(lines, "\n")+"\n"), &out); err != nil {
+		t.Fatalf("Run: %v (log: %s)", err, log.String())
+	}
+	changes, err := b.plain.Journal.Changes(ctx, 0, writes)
+	if err != nil || len(changes) != writes {
+		t.Fatal(changes, err)
+	}
+	for i, c := range changes {
+		if want := fmt.Sprintf("touch %d", writes-i); !strings.HasSuffix(c.Summary, "'"+want+"'") && !strings.HasSuffix(c.Summary, " "+want) {
+			t.Errorf("change %d (newest first) is %q, want the write of %q", i, c.Summary, want)
+		}
+	}
+	var show struct {
+		ID     int `json:"id"`
+		Result struct {
+			Content []struct{ Text string } `json:"content"`
+		} `json:"result"`
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if strings.Contains(line, `"id":100`) {
+			if err := json.Unmarshal([]byte(line), &show); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var card struct {
+		RecentTouches []struct{ Summary string } `json:"recent_touches"`
+	}
+	if len(show.Result.Content) != 1 || json.Unmarshal([]byte(show.Result.Content[0].Text), &card) != nil || len(card.RecentTouches) == 0 {
+		t.Fatalf("show_contact after the writes: %+v", show)
+	}
+	if got := card.RecentTouches[0].Summary; got != fmt.Sprintf("touch %d", writes) {
+		t.Errorf("show_contact after the writes: latest touch %q, want the last write", got)
 	}
 }
 
