@@ -61,9 +61,12 @@ func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error)
 		return 0, crm.Errorf(crm.EINVALID, "empty account reference")
 	}
 	folded, key := match.Fold(ref), match.QueryKey(ref)
-	const pick = `SELECT DISTINCT a.id, a.name, '' FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE `
+	const (
+		byKey = `SELECT DISTINCT a.id, a.name, '' FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE `
+		byAny = `SELECT a.id, a.name, '' FROM accounts a WHERE `
+	)
 	for _, st := range crm.AccountRefSteps {
-		var where string
+		pick, where := byKey, ""
 		switch st.By {
 		case crm.RefByID:
 			if !crm.IsNumericRef(ref) {
@@ -86,7 +89,9 @@ func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error)
 				where = keyEquals
 			}
 		case crm.RefByKeyPart:
-			where = `(instr(k.key, ?1) > 0 OR instr(k.key, ?2) > 0)` // few accounts: the scan stays cheap
+			// Few accounts: a scan of their keys stays cheap, provided the keys
+			// are scanned once, not once per account as the join would be.
+			pick, where = byAny, `a.id IN (SELECT account_id FROM account_keys WHERE instr(key, ?1) > 0 OR instr(key, ?2) > 0)`
 		default:
 			return 0, fmt.Errorf("account reference step %q: not a key of accounts", st.By)
 		}
