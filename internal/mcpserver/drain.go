@@ -117,9 +117,23 @@ func isWriteCall(req *jsonrpc.Request) bool {
 // is done. No write waits forever: each ends with an answer, and a client
 // that cancels one is answered too (or the cancel removes it).
 func (c *drainConn) awaitWrites(ctx context.Context) error {
+	return c.await(ctx, c.writing, nil)
+}
+
+// drain waits until every request read has been answered, ctx is done, or
+// c.wait has passed.
+func (c *drainConn) drain(ctx context.Context) {
+	timeout := time.NewTimer(c.wait)
+	defer timeout.Stop()
+	c.await(ctx, c.pending, timeout.C)
+}
+
+// await waits until calls (one of c's maps) is empty, ctx is done (its
+// error), or timeout fires (nil).
+func (c *drainConn) await(ctx context.Context, calls map[jsonrpc.ID]bool, timeout <-chan time.Time) error {
 	for {
 		c.mu.Lock()
-		n := len(c.writing)
+		n := len(calls)
 		c.mu.Unlock()
 		if n == 0 {
 			return nil
@@ -128,28 +142,8 @@ func (c *drainConn) awaitWrites(ctx context.Context) error {
 		case <-c.answered:
 		case <-ctx.Done():
 			return ctx.Err()
-		}
-	}
-}
-
-// drain waits until every request read has been answered, ctx is done, or
-// c.wait has passed.
-func (c *drainConn) drain(ctx context.Context) {
-	timeout := time.NewTimer(c.wait)
-	defer timeout.Stop()
-	for {
-		c.mu.Lock()
-		n := len(c.pending)
-		c.mu.Unlock()
-		if n == 0 {
-			return
-		}
-		select {
-		case <-c.answered:
-		case <-ctx.Done():
-			return
-		case <-timeout.C:
-			return
+		case <-timeout:
+			return nil
 		}
 	}
 }
