@@ -237,9 +237,7 @@ func (b *bulkWriter) finish() error {
 	if err := writeAllDupes(b.ctx, b.tx); err != nil {
 		return err
 	}
-	if err := optimizeSearch(b.ctx, b.tx); err != nil {
-		return err
-	}
-	_, err := b.tx.ExecContext(b.ctx, `ANALYZE`)
-	return err
+	// No ANALYZE: the book keeps the planner statistics every book has
+	// (migration 8), which are those of a book this size.
+	return optimizeSearch(b.ctx, b.tx)
 }
