@@ -238,6 +238,6 @@ func (b *bulkWriter) finish() error {
 		return err
 	}
 	// No ANALYZE: the book keeps the planner statistics every book has
-	// (migration 8), which are those of a book this size.
+	// (migration 9), which are those of a book this size.
 	return optimizeSearch(b.ctx, b.tx)
 }

@@ -140,7 +140,7 @@ var bigTables = []string{"contacts", "touches", "touch_contacts", "tasks", "key_
 // TestHotQueryPlans runs every hot path on a small book and fails when a
 // statement it runs scans a table that grows with the book. EXPLAIN QUERY
 // PLAN depends only on the schema and the statistics, not on the rows, and
-// every book carries the statistics of a big one (migration 8), so a small
+// every book carries the statistics of a big one (migration 9), so a small
 // book shows the big book's plans; it takes a fraction of a second.
 func TestHotQueryPlans(t *testing.T) {
 	ctx := context.Background()
@@ -199,7 +199,7 @@ func TestHotQueryPlans(t *testing.T) {
 }
 
 // TestPlannerStatsCoverIndexes fails when an index of the schema has no
-// line in the statistics every book carries (migration 8): the planner
+// line in the statistics every book carries (migration 9): the planner
 // would guess that index's selectivity, and a new index would change plans
 // by a guess. sqlite_stat4 stays empty (see the migration).
 func TestPlannerStatsCoverIndexes(t *testing.T) {
@@ -224,7 +224,7 @@ func TestPlannerStatsCoverIndexes(t *testing.T) {
 		if err := rows.Scan(&table, &index); err != nil {
 			t.Fatal(err)
 		}
-		t.Errorf("index %s of %s has no planner statistics in migrations/0008_planner_stats.sql", index, table)
+		t.Errorf("index %s of %s has no planner statistics in migrations/0009_planner_stats.sql", index, table)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

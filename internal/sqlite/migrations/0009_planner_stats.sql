@@ -21,6 +21,7 @@ INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
 	('contacts', 'contacts_stage', '100000 25000 4546'),
 	('contacts', 'contacts_reports_to', '100000 5'),
 	('contacts', 'contacts_due', '100000 1 1 1 1 1 1 1 1 1'),
+	('contacts', 'contacts_due_count', '100000 1'),
 	('contacts', 'contacts_tier', '100000 33334 33334 9'),
 	('contact_keys', 'contact_keys', '1515551 2 1'),
 	('contact_keys', 'contact_keys_contact', '1515551 16'),
