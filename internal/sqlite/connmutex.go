@@ -1,16 +1,18 @@
 package sqlite
 
 import (
-	"sync"
 	"unsafe"
 
 	"modernc.org/libc"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// unlockedConnections gives every connection the process opens after it a
-// mutex that is never taken, once, before the first open; every other mutex
-// of SQLite stays the real one.
+// init gives every connection the process opens a mutex that is never
+// taken; every other mutex of SQLite stays the real one. It runs at package
+// initialisation, before anything can open a connection (SQLite accepts
+// new mutex methods only before it is initialised), so that it holds for
+// every connection in a process that links this package, whatever opens
+// it first; it costs a few microseconds.
 //
 // Why: the driver opens each connection SQLITE_OPEN_FULLMUTEX, so SQLite
 // locks and unlocks the connection's mutex around every call, each step and
@@ -31,9 +33,9 @@ import (
 // cache, the VFS's file list), which do guard state shared between
 // connections, are the default ones.
 //
-// When SQLite was initialised first (a test opening the driver directly),
-// sqlite3_config refuses and nothing changes: slower, never wrong.
-var unlockedConnections = sync.OnceFunc(func() {
+// When SQLite was initialised first, sqlite3_config refuses and nothing
+// changes: slower, never wrong.
+func init() {
 	tls := libc.NewTLS()
 	defer tls.Close()
 	// Allocating a static mutex installs the default methods without
@@ -72,7 +74,7 @@ var unlockedConnections = sync.OnceFunc(func() {
 	oursMutex = ours
 	sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_MUTEX,
 		libc.VaList(arg, uintptr(unsafe.Pointer(&oursMutex))))
-})
+}
 
 var (
 	// defaultMutex are SQLite's own mutex methods, which ours call.

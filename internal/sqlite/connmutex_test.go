@@ -13,8 +13,7 @@ import (
 )
 
 // TestConnectionsUnlocked checks that a book's connections get the inert
-// mutex (see unlockedConnections): the test binary opens its first book
-// through Open, so the methods are in place.
+// mutex (see init in connmutex.go), whichever test opened SQLite first.
 func TestConnectionsUnlocked(t *testing.T) {
 	db, _ := newTestBook(t, 1)
 	defer db.Close()

@@ -126,7 +126,6 @@ func open(ctx context.Context, path string, now func() time.Time, mayCreate bool
 // openDSN opens path with one connection (a new book being filled needs no
 // more; Open lets a book in use have more, see DB).
 func openDSN(path string, now func() time.Time, params string) (*DB, error) {
-	unlockedConnections()
 	c, err := sqlite.NewConnector(bookDSN(path, params))
 	if err != nil {
 		return nil, fmt.Errorf("open book %s: %w", path, err)
