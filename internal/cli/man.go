@@ -10,7 +10,6 @@ import (
 
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 )
 
 type manOptions struct {
@@ -73,15 +72,8 @@ func runMan(ctx context.Context, opts *manOptions) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	header := &doc.GenManHeader{
-		Section: "1",
-		Date:    &day,
-		Source:  "crm " + buildVersion(),
-		Manual:  "crm manual",
-	}
-	root := opts.Root
-	root.DisableAutoGenTag = true // the header says what made them; no date in the body
-	if err := doc.GenManTreeFromOpts(root, doc.GenManTreeOptions{Header: header, Path: dir, CommandSeparator: "-"}); err != nil {
+	header := manHeader{Date: day, Source: "crm " + buildVersion(), Manual: "crm manual"}
+	if err := writeManTree(opts.Root, dir, header); err != nil {
 		return fmt.Errorf("write man pages into %s: %w", dir, err)
 	}
 	n, _ := filepath.Glob(filepath.Join(dir, "crm*.1"))
