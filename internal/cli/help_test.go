@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +157,80 @@ func TestREFArgumentsComplete(t *testing.T) {
 	walk(testRoot())
 	if checked < 10 {
 		t.Errorf("only %d commands take a REF first", checked)
+	}
+}
+
+// TestTopCommandWords: the words that pick a command to build alone are its
+// name and aliases, every command of the tree has its entry, and a command
+// built alone has the help it has in the whole tree.
+func TestTopCommandWords(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	app := &App{IO: ios, Getenv: func(string) string { return "" }}
+	for _, c := range topCommands() {
+		cmd := c.build(app)
+		if want := append([]string{cmd.Name()}, cmd.Aliases...); !slices.Equal(c.words, want) {
+			t.Errorf("topCommands names %v for the command whose words are %v", c.words, want)
+		}
+	}
+	built := map[string]bool{}
+	for _, c := range topCommands() {
+		built[c.words[0]] = true
+	}
+	for _, c := range testRoot().Commands() {
+		if !built[c.Name()] && c.Name() != "help" && !c.IsAdditionalHelpTopicCommand() {
+			t.Errorf("%s is in the tree but not in topCommands", c.Name())
+		}
+	}
+
+	helpOf := func(args ...string) string {
+		ios, _, out, _ := iostreams.Test()
+		root := newRootCmd(&App{IO: ios, Args: args, Getenv: func(string) string { return "" }})
+		root.SetArgs(args)
+		if err := root.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	for _, args := range [][]string{{"log-visit", "--help"}, {"--db", "x.db", "account", "map", "--help"}, {"list", "-h"}} {
+		sole := helpOf(args...)
+		ios, _, out, _ := iostreams.Test()
+		full := newRootCmd(&App{IO: ios, Getenv: func(string) string { return "" }})
+		full.SetArgs(args)
+		if err := full.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if sole != out.String() || !strings.Contains(sole, "Usage:") {
+			t.Errorf("crm %v: help built alone differs from the whole tree's:\n%s\n---\n%s", args, sole, out.String())
+		}
+	}
+}
+
+func TestSoleCommand(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // "" for the whole tree
+	}{
+		{[]string{"log-visit", "wkz", "lunch"}, "log-visit"},
+		{[]string{"--db", "x.db", "--no-color", "ls", "--tier", "A"}, "ls"},
+		{[]string{"--db=x.db", "list"}, "ls"},
+		{[]string{"--lang", "zh", "accounts"}, "account"},
+		{[]string{"help", "log-visit"}, ""},
+		{[]string{"completion", "bash"}, ""},
+		{[]string{"man"}, ""},
+		{[]string{"__complete", "show", ""}, ""},
+		{[]string{"show", "__complete"}, ""},
+		{[]string{"lgo-visit"}, ""},
+		{[]string{"--help"}, ""},
+		{[]string{}, ""},
+		{nil, ""},
+	} {
+		c, ok := soleCommand(topCommands(), tc.args)
+		got := ""
+		if ok {
+			got = c.words[0]
+		}
+		if got != tc.want {
+			t.Errorf("soleCommand(%q) = %q, want %q", tc.args, got, tc.want)
+		}
 	}
 }

@@ -81,24 +81,15 @@ into scripts. The whole book is one SQLite file that you own.`,
 	root.AddGroup(&cobra.Group{ID: "contacts", Title: "Contacts:"}, &cobra.Group{ID: "touches", Title: "Touches and stages:"},
 		&cobra.Group{ID: "keep", Title: "Keeping in touch:"}, &cobra.Group{ID: "book", Title: "The book:"},
 		&cobra.Group{ID: "shell", Title: "Shell integration:"})
-	add := func(group string, cmds ...*cobra.Command) {
-		for _, c := range cmds {
-			c.GroupID = group
-			root.AddCommand(c)
-		}
+	cmds := topCommands()
+	if c, ok := soleCommand(cmds, app.Args); ok {
+		cmds = []topCommand{c}
 	}
-	add("contacts", newAddCmd(app, nil), newEditCmd(app, nil), newShowCmd(app, nil), newLsCmd(app, nil), newSearchCmd(app, nil), newRmCmd(app, nil), newAccountCmd(app))
-	add("contacts", newDupesCmd(app, nil), newMergeCmd(app, nil))
-	add("touches", newLogVisitCmd(app, nil), newLogCmd(app, nil), newLogShortcutCmd(app, "call", nil), newLogShortcutCmd(app, "email", nil),
-		newLogShortcutCmd(app, "message", nil), newTouchesCmd(app, nil), newStageCmd(app, nil), newLadderCmd(app))
-	add("keep", newDueCmd(app, nil), newOverdueCmd(app, nil), newSnoozeCmd(app, nil), newUpcomingCmd(app, nil), newPromiseCmd(app, nil),
-		newTasksCmd(app, nil), newCloseTaskCmd(app, "done", nil), newCloseTaskCmd(app, "dropped", nil), newDateCmd(app, nil), newDatesCmd(app, nil),
-		newPlanCmd(app), newReportCmd(app))
-	add("keep", newTUICmd(app, nil), newReviewCmd(app, nil))
-	add("book", newUndoCmd(app, nil), newHistoryCmd(app, nil), newExportCmd(app, nil), newImportCmd(app, nil))
-	add("book", newConfigCmd(app), newDemoCmd(app, nil))
-	add("book", newBackupCmd(app, nil), newRestoreCmd(app, nil), newDoctorCmd(app, nil))
-	add("shell", newCompletionCmd(app, nil), newManCmd(app, nil), newVersionCmd(app, nil), newMCPCmd(app, nil))
+	for _, c := range cmds {
+		cmd := c.build(app)
+		cmd.GroupID = c.group
+		root.AddCommand(cmd)
+	}
 	root.AddCommand(newHelpTopics()...)
 	help := newHelpCmd()
 	help.ValidArgsFunction = completeArgs(app, commandValues)
@@ -116,6 +107,99 @@ into scripts. The whole book is one SQLite file that you own.`,
 		showHelp(c, args)
 	})
 	return root
+}
+
+// topCommand is a command of crm's first level: its group in crm --help,
+// the words that run it (its name and aliases, which TestTopCommandWords
+// checks against what it builds) and its constructor.
+type topCommand struct {
+	group string
+	words []string
+	build func(*App) *cobra.Command
+	// tree marks the commands that read the whole command tree (scripts,
+	// pages): they are never built alone.
+	tree bool
+}
+
+func topCommands() []topCommand {
+	top := func(group string, build func(*App) *cobra.Command, words ...string) topCommand {
+		return topCommand{group: group, words: words, build: build}
+	}
+	return []topCommand{
+		top("contacts", func(a *App) *cobra.Command { return newAddCmd(a, nil) }, "add"),
+		top("contacts", func(a *App) *cobra.Command { return newEditCmd(a, nil) }, "edit"),
+		top("contacts", func(a *App) *cobra.Command { return newShowCmd(a, nil) }, "show"),
+		top("contacts", func(a *App) *cobra.Command { return newLsCmd(a, nil) }, "ls", "list"),
+		top("contacts", func(a *App) *cobra.Command { return newSearchCmd(a, nil) }, "search"),
+		top("contacts", func(a *App) *cobra.Command { return newRmCmd(a, nil) }, "rm"),
+		top("contacts", newAccountCmd, "account", "accounts"),
+		top("contacts", func(a *App) *cobra.Command { return newDupesCmd(a, nil) }, "dupes"),
+		top("contacts", func(a *App) *cobra.Command { return newMergeCmd(a, nil) }, "merge"),
+		top("touches", func(a *App) *cobra.Command { return newLogVisitCmd(a, nil) }, "log-visit"),
+		top("touches", func(a *App) *cobra.Command { return newLogCmd(a, nil) }, "log"),
+		top("touches", func(a *App) *cobra.Command { return newLogShortcutCmd(a, "call", nil) }, "log-call"),
+		top("touches", func(a *App) *cobra.Command { return newLogShortcutCmd(a, "email", nil) }, "log-email"),
+		top("touches", func(a *App) *cobra.Command { return newLogShortcutCmd(a, "message", nil) }, "log-message"),
+		top("touches", func(a *App) *cobra.Command { return newTouchesCmd(a, nil) }, "touches"),
+		top("touches", func(a *App) *cobra.Command { return newStageCmd(a, nil) }, "stage"),
+		top("touches", newLadderCmd, "ladder"),
+		top("keep", func(a *App) *cobra.Command { return newDueCmd(a, nil) }, "due"),
+		top("keep", func(a *App) *cobra.Command { return newOverdueCmd(a, nil) }, "overdue"),
+		top("keep", func(a *App) *cobra.Command { return newSnoozeCmd(a, nil) }, "snooze"),
+		top("keep", func(a *App) *cobra.Command { return newUpcomingCmd(a, nil) }, "upcoming"),
+		top("keep", func(a *App) *cobra.Command { return newPromiseCmd(a, nil) }, "promise"),
+		top("keep", func(a *App) *cobra.Command { return newTasksCmd(a, nil) }, "tasks"),
+		top("keep", func(a *App) *cobra.Command { return newCloseTaskCmd(a, "done", nil) }, "done"),
+		top("keep", func(a *App) *cobra.Command { return newCloseTaskCmd(a, "dropped", nil) }, "drop"),
+		top("keep", func(a *App) *cobra.Command { return newDateCmd(a, nil) }, "date"),
+		top("keep", func(a *App) *cobra.Command { return newDatesCmd(a, nil) }, "dates"),
+		top("keep", newPlanCmd, "plan"),
+		top("keep", newReportCmd, "report"),
+		top("keep", func(a *App) *cobra.Command { return newTUICmd(a, nil) }, "tui"),
+		top("keep", func(a *App) *cobra.Command { return newReviewCmd(a, nil) }, "review"),
+		top("book", func(a *App) *cobra.Command { return newUndoCmd(a, nil) }, "undo"),
+		top("book", func(a *App) *cobra.Command { return newHistoryCmd(a, nil) }, "history"),
+		top("book", func(a *App) *cobra.Command { return newExportCmd(a, nil) }, "export"),
+		top("book", func(a *App) *cobra.Command { return newImportCmd(a, nil) }, "import"),
+		top("book", newConfigCmd, "config"),
+		top("book", func(a *App) *cobra.Command { return newDemoCmd(a, nil) }, "demo"),
+		top("book", func(a *App) *cobra.Command { return newBackupCmd(a, nil) }, "backup"),
+		top("book", func(a *App) *cobra.Command { return newRestoreCmd(a, nil) }, "restore"),
+		top("book", func(a *App) *cobra.Command { return newDoctorCmd(a, nil) }, "doctor"),
+		{group: "shell", words: []string{"completion"}, build: func(a *App) *cobra.Command { return newCompletionCmd(a, nil) }, tree: true},
+		{group: "shell", words: []string{"man"}, build: func(a *App) *cobra.Command { return newManCmd(a, nil) }, tree: true},
+		top("shell", func(a *App) *cobra.Command { return newVersionCmd(a, nil) }, "version"),
+		top("shell", func(a *App) *cobra.Command { return newMCPCmd(a, nil) }, "mcp"),
+	}
+}
+
+// soleCommand is the one first-level command a known command line runs,
+// found as cobra finds it (the first argument that is not a flag of crm
+// itself): only it is built, since building all of them, with their flags,
+// costs more than a one-line write's own work. Help, completion, the man
+// pages and an unknown word get the whole tree.
+func soleCommand(cmds []topCommand, args []string) (topCommand, bool) {
+	if args == nil || wantsCompletions(args) {
+		return topCommand{}, false
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return topCommand{}, false
+		case a == "--db" || a == "--lang":
+			i++ // its value
+		case strings.HasPrefix(a, "-"):
+		default:
+			for _, c := range cmds {
+				if slices.Contains(c.words, a) && !c.tree {
+					return c, true
+				}
+			}
+			return topCommand{}, false
+		}
+	}
+	return topCommand{}, false
 }
 
 // wantsCompletions reports whether a command line may ask for dynamic
