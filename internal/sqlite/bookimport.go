@@ -162,7 +162,7 @@ func (im *importer) exec(query string, args ...any) (sql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(im.ctx, args...)
+	return st.ExecContext(context.WithoutCancel(im.ctx), args...) // see stmtContext; step checks im.ctx
 }
 
 // lookup runs a query of one id; false when it finds no row.
@@ -172,7 +172,7 @@ func (im *importer) lookup(query string, args ...any) (int64, bool, error) {
 		return 0, false, err
 	}
 	var id int64
-	err = st.QueryRowContext(im.ctx, args...).Scan(&id)
+	err = st.QueryRowContext(context.WithoutCancel(im.ctx), args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -181,6 +181,9 @@ func (im *importer) lookup(query string, args ...any) (int64, bool, error) {
 
 // step counts a record and files the journal now and then.
 func (im *importer) step() error {
+	if err := im.ctx.Err(); err != nil {
+		return err
+	}
 	im.n++
 	if im.n%4096 == 0 {
 		return im.db.flushJournal(im.ctx, im.tx)

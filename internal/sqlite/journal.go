@@ -217,7 +217,11 @@ func fileRows(ctx context.Context, tx *Tx, rows []journalRow) error {
 		if r.contact != nil {
 			contact = *r.contact
 		}
-		if _, err := st.ExecContext(ctx, tx.change, r.table, r.op, rowKey(r.rowid), contact,
+		quiet, err := stmtContext(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(quiet, tx.change, r.table, r.op, rowKey(r.rowid), contact,
 			rowJSON(r.before), rowJSON(r.after)); err != nil {
 			return err
 		}

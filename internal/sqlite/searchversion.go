@@ -143,7 +143,11 @@ func rebuildSearch(ctx context.Context, tx *Tx) error {
 				break
 			}
 			for _, d := range docs {
-				if _, err := ins.ExecContext(ctx, searchRow(searchRowid(b.kind, d.id), d.texts)...); err != nil {
+				quiet, err := stmtContext(ctx)
+				if err != nil {
+					return err
+				}
+				if _, err := ins.ExecContext(quiet, searchRow(searchRowid(b.kind, d.id), d.texts)...); err != nil {
 					return err
 				}
 				after = d.id
@@ -162,6 +166,9 @@ func rebuildSearch(ctx context.Context, tx *Tx) error {
 // touch's index row then cost 5–10 ms of merging, against 0.3 ms after
 // (BenchmarkIndexTouch). Merging once costs a few seconds on that book.
 func optimizeSearch(ctx context.Context, tx execer) error {
+	if t, ok := tx.(*Tx); ok {
+		tx = t.Tx // one long statement: it stays cancellable (see stmtContext)
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_index (search_index) VALUES ('optimize')`)
 	return err
 }
