@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -232,12 +233,40 @@ func fileRows(ctx context.Context, tx *Tx, rows []journalRow) error {
 // rowKey is how the journal names a row: its key column.
 func rowKey(rowid int64) string { return fmt.Sprintf(`{"rowid":%d}`, rowid) }
 
+// rowJSON encodes a journaled row as a JSON object, keys sorted as
+// encoding/json sorts a map's. The values are what SQLite's columns hold
+// (integers, reals, text, blobs, NULL); an import journals millions of
+// rows, so they are written here rather than through reflection.
 func rowJSON(m map[string]any) any {
 	if m == nil {
 		return nil
 	}
-	b, _ := json.Marshal(m)
-	return string(b)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b := make([]byte, 0, 64*len(keys))
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = crm.AppendJSONString(b, k)
+		b = append(b, ':')
+		switch v := m[k].(type) {
+		case nil:
+			b = append(b, "null"...)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case string:
+			b = crm.AppendJSONString(b, v)
+		default: // reals and blobs, as encoding/json writes them
+			enc, _ := json.Marshal(v)
+			b = append(b, enc...)
+		}
+	}
+	return string(append(b, '}'))
 }
 
 // wrapConn, when a test sets it, wraps every connection a book opens (the
