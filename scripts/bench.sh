@@ -8,6 +8,13 @@
 #   scripts/bench.sh                  # 100,000 contacts, 1,000,000 touches
 #   CONTACTS=10000 TOUCHES=100000 scripts/bench.sh
 #   BASELINE=/tmp/crm-old scripts/bench.sh   # also time another crm binary
+#   CRMCLI=/path/to/crm-cli scripts/bench.sh  # and crm-cli's log call
+#
+# CRMCLI names a crm-cli binary (github.com/jdanielnd/crm-cli, the same
+# stack: Go, cobra, modernc.org/sqlite), which this script does not build.
+# Its book gets as many people and interactions as crm's, each interaction
+# linked to one person, written by crm-cli's own migration and filled here
+# by the sqlite3 shell.
 #
 # Needs hyperfine, sqlite3 and jq (apt-get install -y hyperfine sqlite3 jq).
 # The book is cached in ${BENCH_DIR:-/tmp/crm-bench} between runs. crm is
@@ -60,6 +67,29 @@ insert="BEGIN IMMEDIATE; INSERT INTO touches(uid,at,channel,summary,created_at) 
 tomorrow=$(date -u -d "$(date +%F) + 1 day" +%Y-%m-%dT%H:%M:%SZ)
 count="SELECT count(*) FROM contacts WHERE archived_at IS NULL AND due_at < '$tomorrow'"
 
+crmcli=()
+if [ -n "${CRMCLI:-}" ]; then
+  clibook="$dir/crm-cli-$contacts-$touches.db"
+  if [ ! -f "$clibook" ]; then
+    echo "writing crm-cli's book…" >&2
+    "$CRMCLI" --db "$clibook" person list >/dev/null
+    sqlite3 "$clibook" "PRAGMA cache_size=-262144; BEGIN;
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 1000)
+      INSERT INTO organizations(uuid, name) SELECT lower(hex(randomblob(16))), 'Company ' || i FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < $contacts)
+      INSERT INTO people(uuid, first_name, last_name, email, phone, title, company, notes, org_id)
+        SELECT lower(hex(randomblob(16))), 'First' || i, 'Last' || i, 'p' || i || '@example.com', '+86 138 ' || (10000000 + i),
+          'Engineer', 'Company ' || (i % 1000 + 1), 'met at the trade fair; asked for a quote', i % 1000 + 1 FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < $touches)
+      INSERT INTO interactions(uuid, type, subject, content, occurred_at)
+        SELECT lower(hex(randomblob(16))), 'call', 'follow-up ' || i, 'talked about the trial and the budget',
+          datetime('2024-01-01', '+' || (i % 700) || ' days') FROM n;
+      INSERT INTO interaction_people SELECT id, id % $contacts + 1 FROM interactions;
+      COMMIT; PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+  fi
+  crmcli=(-n crm-cli-log-call "$CRMCLI --db $clibook log call $((contacts / 2)) --subject 'bench: brought the case study'")
+fi
+
 baseline=()
 if [ -n "${BASELINE:-}" ]; then
   baseline=(-n baseline-log-visit "$BASELINE log-visit $id 'bench: brought the case study'"
@@ -92,7 +122,7 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" \
   -n sqlite3-fts-word "sqlite3 -json $book \"SELECT rowid FROM search_index WHERE search_index MATCH '预算' ORDER BY rowid DESC LIMIT 1000\"" \
   -n version "$crm version" \
   -n sqlite3-version "sqlite3 -version" \
-  "${baseline[@]}" \
+  "${baseline[@]}" "${crmcli[@]}" \
   >/dev/null
 
 median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median * 1000' "$json"; }
@@ -112,6 +142,9 @@ echo "ls --json / sqlite3 -json select:          $(ratio ls-all sqlite3-select-c
 echo "due --json / scripts/due.sql:              $(ratio due-json sqlite3-due-sql)x, $(ms due-json) ms"
 echo "search 预算 / sqlite3 FTS5 match:         $(ratio search-word sqlite3-fts-word)x, $(ms search-word) ms (target: every search <= 50 ms)"
 echo "crm version / sqlite3 -version:            $(ratio version sqlite3-version)x, $(ms version) ms"
+if [ -n "${CRMCLI:-}" ]; then
+  echo "crm-cli log call / log-visit:              $(ratio crm-cli-log-call log-visit)x (target >= 1.3x)"
+fi
 if [ -n "${BASELINE:-}" ]; then
   for n in log-visit show-id due-count ls-tier-A ls-all version; do
     echo "$n / baseline:  $(ratio "$n" "baseline-$n")x"
