@@ -57,6 +57,9 @@ func (d *DB) flushJournal(ctx context.Context, tx *Tx) error {
 	rows := r.rows[:len(r.rows)-1]
 	r.rows = append([]journalRow(nil), r.rows[len(r.rows)-1])
 	r.mu.Unlock()
+	if err := r.name(ctx, tx, rows); err != nil {
+		return err
+	}
 	return fileRows(ctx, tx, rows)
 }
 

@@ -515,14 +515,11 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	tx := &Tx{Tx: sqlTx, now: d.Now().UTC().Truncate(time.Second)}
 	if d.journal {
-		err := beginChange(ctx, tx)
-		if err == nil {
-			err = d.rec.start(ctx, tx)
-		}
-		if err != nil {
+		if err := beginChange(ctx, tx); err != nil {
 			sqlTx.Rollback()
 			return mapError(err)
 		}
+		d.rec.start()
 	}
 	if err := fn(tx); err != nil {
 		d.rec.stop()
@@ -531,6 +528,9 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if d.journal {
 		rows, err := d.rec.stop()
+		if err == nil {
+			err = d.rec.name(ctx, tx, rows)
+		}
 		// A write that journaled no row (before a purge forgets its own)
 		// leaves no empty change to list or undo.
 		empty := len(rows) == 0

@@ -7,6 +7,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,12 +46,12 @@ var derivedTables = []string{"contact_keys", "contact_tags", "account_keys", "co
 type recorder struct {
 	mu     sync.Mutex
 	on     bool
-	tables map[string]*journaledTable
+	tables map[string]*journaledTable // the columns of the tables written so far in this process
 	rows   []journalRow
 	err    error
 }
 
-// journaledTable is what the hook needs to know of a table.
+// journaledTable is what the journal needs to know of a table.
 type journaledTable struct {
 	cols       []string
 	contactCol int // index of contact_id, -1 when none; contacts use the rowid
@@ -58,77 +59,110 @@ type journaledTable struct {
 }
 
 // journalRow is one changed row, its values as column → value: as the
-// hook records it, and as undo reads it back (contact unset).
+// transaction names what the hook recorded (see recorder.name), and as undo
+// reads it back (contact unset).
 type journalRow struct {
 	table, op     string
 	rowid         int64
 	contact       *int64
 	before, after map[string]any
+	// oldVals and newVals are the values as the hook records them, in
+	// column order, until the transaction names them.
+	oldVals, newVals []any
 }
 
-// hook is the pre-update hook of every connection of the book.
+// journaled reports whether the journal records the rows of table: all but
+// the journal itself, derived tables and SQLite's statistics.
+func journaled(table string) bool {
+	return !strings.HasPrefix(table, "sqlite_") && table != "changes" && table != "journal" && !slices.Contains(derivedTables, table)
+}
+
+// hook is the pre-update hook of every connection of the book. It keeps
+// the values by position: their columns are read once the statement is
+// done (the hook may not run SQL), and only for the tables written, where
+// reading every table's columns up front was a tenth of a one-line write.
 func (r *recorder) hook(d sqlite.SQLitePreUpdateData) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !r.on || d.DatabaseName != "main" {
+	if !r.on || d.DatabaseName != "main" || !journaled(d.TableName) {
 		return
 	}
-	t, ok := r.tables[d.TableName]
-	if !ok {
-		return // the journal itself, derived tables, statistics
-	}
-	row := journalRow{table: d.TableName, rowid: d.OldRowID}
 	read := func(get func(...any) error) []any {
-		vals := make([]any, len(t.cols))
+		vals := make([]any, d.Count())
 		if err := get(vals...); err != nil && r.err == nil {
 			r.err = fmt.Errorf("journal %s: %w", d.TableName, err)
 		}
 		return vals
 	}
-	// toMap names the values; keep says which columns to keep (nil: all).
-	toMap := func(vals []any, keep []bool) map[string]any {
-		m := make(map[string]any, len(vals))
-		for i, c := range t.cols {
-			if keep == nil || keep[i] {
-				m[c] = vals[i]
-			}
-		}
-		return m
-	}
+	row := journalRow{table: d.TableName, rowid: d.OldRowID}
 	switch d.Op {
 	case sqlite3.SQLITE_INSERT:
-		row.op, row.rowid, row.after = "insert", d.NewRowID, toMap(read(d.New), nil)
+		row.op, row.rowid, row.newVals = "insert", d.NewRowID, read(d.New)
 	case sqlite3.SQLITE_UPDATE:
-		// An update keeps only the columns it changed (and the contact
-		// id, for history): recomputing the due dates of a whole book
-		// journals one small row per contact whose date moved. An update
-		// that changed nothing is still recorded, empty: the row was
-		// written on the strength of what it held, so an earlier change
-		// to it can no longer be undone alone.
-		before, after := read(d.Old), read(d.New)
-		keep := make([]bool, len(t.cols))
-		for i := range t.cols {
-			keep[i] = i == t.contactCol || i == t.nameCol || !sameValue(before[i], after[i])
-		}
-		row.op, row.before, row.after = "update", toMap(before, keep), toMap(after, keep)
+		row.op, row.oldVals, row.newVals = "update", read(d.Old), read(d.New)
 	case sqlite3.SQLITE_DELETE:
-		row.op, row.before = "delete", toMap(read(d.Old), nil)
+		row.op, row.oldVals = "delete", read(d.Old)
 	default:
 		return
 	}
-	switch {
-	case d.TableName == "contacts":
-		row.contact = &row.rowid
-	case t.contactCol >= 0:
-		vals := row.after
-		if vals == nil {
-			vals = row.before
-		}
-		if id, ok := vals[t.cols[t.contactCol]].(int64); ok {
-			row.contact = &id
-		}
-	}
 	r.rows = append(r.rows, row)
+}
+
+// name turns the rows the hook recorded into named ones, reading the
+// columns of a table the first time the process writes it.
+func (r *recorder) name(ctx context.Context, tx *Tx, rows []journalRow) error {
+	for i := range rows {
+		row := &rows[i]
+		t, err := r.table(ctx, tx, row.table)
+		if err != nil {
+			return err
+		}
+		if n := max(len(row.oldVals), len(row.newVals)); n != len(t.cols) {
+			return fmt.Errorf("journal %s: %d values for %d columns", row.table, n, len(t.cols))
+		}
+		// toMap names the values; keep says which columns to keep (nil: all).
+		toMap := func(vals []any, keep []bool) map[string]any {
+			m := make(map[string]any, len(vals))
+			for i, c := range t.cols {
+				if keep == nil || keep[i] {
+					m[c] = vals[i]
+				}
+			}
+			return m
+		}
+		switch row.op {
+		case "insert":
+			row.after = toMap(row.newVals, nil)
+		case "update":
+			// An update keeps only the columns it changed (and the contact
+			// id, for history): recomputing the due dates of a whole book
+			// journals one small row per contact whose date moved. An update
+			// that changed nothing is still recorded, empty: the row was
+			// written on the strength of what it held, so an earlier change
+			// to it can no longer be undone alone.
+			keep := make([]bool, len(t.cols))
+			for i := range t.cols {
+				keep[i] = i == t.contactCol || i == t.nameCol || !sameValue(row.oldVals[i], row.newVals[i])
+			}
+			row.before, row.after = toMap(row.oldVals, keep), toMap(row.newVals, keep)
+		case "delete":
+			row.before = toMap(row.oldVals, nil)
+		}
+		switch {
+		case row.table == "contacts":
+			row.contact = &row.rowid
+		case t.contactCol >= 0:
+			vals := row.newVals
+			if vals == nil {
+				vals = row.oldVals
+			}
+			if id, ok := vals[t.contactCol].(int64); ok {
+				row.contact = &id
+			}
+		}
+		row.oldVals, row.newVals = nil, nil
+	}
+	return nil
 }
 
 // sameValue compares two column values as the driver returns them.
@@ -140,61 +174,50 @@ func sameValue(a, b any) bool {
 	return a == b
 }
 
-// start begins recording a transaction's rows, reading the journaled
-// tables' columns on the first write of the process.
-func (r *recorder) start(ctx context.Context, tx *Tx) error {
-	if r.tables == nil {
-		if err := r.loadTables(ctx, tx); err != nil {
-			return err
-		}
-	}
+// start begins recording a transaction's rows.
+func (r *recorder) start() {
 	r.mu.Lock()
 	r.on, r.rows, r.err = true, nil, nil
 	r.mu.Unlock()
-	return nil
 }
 
-// loadTablesSQL lists the columns of the journaled tables, a table's in
-// their order (pragma_table_info gives them by cid, and the join walks the
-// schema one table at a time: no sort, which a one-line write would pay).
-var loadTablesSQL = `SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p
-	WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('changes', 'journal', '` + strings.Join(derivedTables, "', '") + `')`
-
-// loadTables reads the columns of every journaled table in one query (a
-// one-line write pays for it once per process).
-func (r *recorder) loadTables(ctx context.Context, tx *Tx) error {
-	rows, err := tx.QueryContext(ctx, loadTablesSQL)
+// table is what the journal knows of a table, its columns read from the
+// schema the first time the process writes it.
+func (r *recorder) table(ctx context.Context, tx *Tx, name string) (*journaledTable, error) {
+	if t := r.tables[name]; t != nil {
+		return t, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM pragma_table_info(?) ORDER BY cid`, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	m := map[string]*journaledTable{}
+	t := &journaledTable{contactCol: -1, nameCol: -1}
 	for rows.Next() {
-		var table, col string
-		if err := rows.Scan(&table, &col); err != nil {
-			return err
-		}
-		t := m[table]
-		if t == nil {
-			t = &journaledTable{contactCol: -1, nameCol: -1}
-			m[table] = t
+		var col string
+		if err := rows.Scan(&col); err != nil {
+			return nil, err
 		}
 		switch col {
 		case "contact_id":
 			t.contactCol = len(t.cols)
-		case nameColumn(table):
+		case nameColumn(name):
 			t.nameCol = len(t.cols)
 		}
 		t.cols = append(t.cols, col)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	r.tables = m
-	return nil
+	if r.tables == nil {
+		r.tables = map[string]*journaledTable{}
+	}
+	r.tables[name] = t
+	return t, nil
 }
 
-// stop ends recording and returns what was recorded.
+// stop ends recording and returns what was recorded, to be named (see
+// name) when it is filed.
 func (r *recorder) stop() ([]journalRow, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
