@@ -76,6 +76,9 @@ func rebuildSearch(ctx context.Context, tx *Tx) error {
 	if _, err := tx.ExecContext(ctx, searchIndexDDL); err != nil {
 		return err
 	}
+	if _, err := tx.ExecContext(ctx, bulkSearchConfig); err != nil {
+		return err
+	}
 	ins, err := tx.PrepareContext(ctx, insertSearchSQL)
 	if err != nil {
 		return err
@@ -154,11 +157,28 @@ func rebuildSearch(ctx context.Context, tx *Tx) error {
 			}
 		}
 	}
+	if _, err := tx.ExecContext(ctx, defaultSearchConfig); err != nil {
+		return err
+	}
 	if err := optimizeSearch(ctx, tx); err != nil {
 		return err
 	}
 	return markSearch(ctx, tx)
 }
+
+// bulkSearchConfig is how rebuildSearch fills the index: FTS5 writes a
+// segment each time its pending terms pass hashsize and merges segments as
+// they pile up (automerge); a rebuild ends with one merge of everything
+// (optimizeSearch), so it gathers more terms per segment and leaves the
+// merging to that. defaultSearchConfig puts FTS5's defaults back.
+const (
+	bulkSearchConfig = `INSERT INTO search_index (search_index, rank) VALUES ('automerge', 0);
+INSERT INTO search_index (search_index, rank) VALUES ('crisismerge', 64);
+INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 67108864);`
+	defaultSearchConfig = `INSERT INTO search_index (search_index, rank) VALUES ('automerge', 4);
+INSERT INTO search_index (search_index, rank) VALUES ('crisismerge', 16);
+INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 1048576);`
+)
 
 // optimizeSearch merges the index into one segment. After a bulk load the
 // index is many segments of every size, and FTS5's merges of the small
