@@ -14,7 +14,7 @@ import (
 type Theme struct {
 	color                                        bool
 	header, muted, accent, good, warn, bad, bold lipgloss.Style
-	hit                                          lipgloss.Style
+	hit, cursor                                  lipgloss.Style
 }
 
 // New returns a theme; color false gives plain text.
@@ -36,6 +36,7 @@ func New(color bool) *Theme {
 		bad:    s().Foreground(lipgloss.Color("1")).Bold(true),
 		bold:   s().Bold(true),
 		hit:    s().Bold(true).Underline(true).Foreground(lipgloss.Color("3")),
+		cursor: s().Reverse(true),
 	}
 }
 
@@ -66,6 +67,9 @@ func (t *Theme) Bad(s string) string { return t.render(t.bad, s) }
 
 // Hit styles the words of a text that a search matched.
 func (t *Theme) Hit(s string) string { return t.render(t.hit, s) }
+
+// Cursor styles the cell under a text input's cursor: reverse video.
+func (t *Theme) Cursor(s string) string { return t.render(t.cursor, s) }
 
 // Bold styles emphasis.
 func (t *Theme) Bold(s string) string { return t.render(t.bold, s) }
