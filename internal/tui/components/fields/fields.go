@@ -7,13 +7,12 @@ package fields
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/components/lineinput"
 )
 
 // Field is one input: its label, the hint shown while it is empty, and the
@@ -35,7 +34,7 @@ const (
 type Model struct {
 	c      common.Common
 	title  string
-	inputs []textinput.Model
+	inputs []lineinput.Model
 	label  int // cells of the widest label
 	cur    int
 }
@@ -47,11 +46,9 @@ func New(c common.Common, title string, fs ...Field) *Model {
 		f.label = max(f.label, match.Width(x.Label))
 	}
 	for _, x := range fs {
-		in := textinput.New()
+		in := lineinput.New(c.Theme)
 		in.Prompt = x.Label + strings.Repeat(" ", f.label-match.Width(x.Label)) + " "
 		in.Placeholder = x.Placeholder
-		// A steady cursor: no blink timer re-rendering the page twice a second.
-		in.Cursor.SetMode(cursor.CursorStatic)
 		in.CharLimit = 500
 		in.SetValue(x.Value)
 		f.inputs = append(f.inputs, in)
@@ -60,10 +57,11 @@ func New(c common.Common, title string, fs ...Field) *Model {
 	return f
 }
 
-// SetWidth fits the inputs in w cells.
+// SetWidth fits the form in w cells: a field's line is its label, padded
+// to the widest, a space and the input, and ends two cells short of w.
 func (f *Model) SetWidth(w int) {
 	for i := range f.inputs {
-		f.inputs[i].Width = max(w-f.label-4, 10)
+		f.inputs[i].Width = max(w-f.label-3, 11)
 	}
 }
 
@@ -71,35 +69,35 @@ func (f *Model) SetWidth(w int) {
 func (f *Model) Select(i int) { f.cur = min(max(i, 0), len(f.inputs)-1) }
 
 // Focus focuses the current field: call it when the form opens.
-func (f *Model) Focus() tea.Cmd {
+func (f *Model) Focus() {
 	for i := range f.inputs {
 		f.inputs[i].Blur()
 	}
-	return f.inputs[f.cur].Focus()
+	f.inputs[f.cur].Focus()
 }
 
 // Value is field i's text, trimmed.
 func (f *Model) Value(i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
 
 // Update handles a key and says whether it submitted or cancelled the form.
-func (f *Model) Update(msg tea.KeyMsg) (Outcome, tea.Cmd) {
+func (f *Model) Update(msg tea.KeyMsg) Outcome {
 	k := f.c.Keys
 	last := f.cur == len(f.inputs)-1
 	switch {
 	case key.Matches(msg, k.Save), msg.Type == tea.KeyEnter && last:
-		return Submit, nil
+		return Submit
 	case key.Matches(msg, k.Cancel):
-		return Cancel, nil
+		return Cancel
 	case key.Matches(msg, k.NextField), msg.Type == tea.KeyEnter, msg.Type == tea.KeyDown:
 		f.cur = (f.cur + 1) % len(f.inputs)
-		return Editing, f.Focus()
+		f.Focus()
 	case key.Matches(msg, k.PrevField), msg.Type == tea.KeyUp:
 		f.cur = (f.cur + len(f.inputs) - 1) % len(f.inputs)
-		return Editing, f.Focus()
+		f.Focus()
+	default:
+		f.inputs[f.cur].Update(msg)
 	}
-	var cmd tea.Cmd
-	f.inputs[f.cur], cmd = f.inputs[f.cur].Update(msg)
-	return Editing, cmd
+	return Editing
 }
 
 // View draws the title with the form's keys, then one line per field.

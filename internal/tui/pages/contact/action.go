@@ -46,13 +46,13 @@ type formAction struct {
 }
 
 func (a *formAction) Update(msg tea.KeyMsg) (bool, tea.Cmd) {
-	switch out, cmd := a.form.Update(msg); out {
+	switch a.form.Update(msg) {
 	case fields.Cancel:
 		return true, nil
 	case fields.Submit:
 		return false, a.save()
 	default:
-		return false, cmd
+		return false, nil
 	}
 }
 
@@ -60,8 +60,9 @@ func (a *formAction) View() string             { return a.form.View() }
 func (a *formAction) SetWidth(w int)           { a.form.SetWidth(w) }
 func (a *formAction) ShortHelp() []key.Binding { return a.form.ShortHelp() }
 
-// open returns the action and the command that focuses its first field.
-func (a *formAction) open() (Action, tea.Cmd) { return a, a.form.Focus() }
+// open focuses the action's first field and returns it, with no command
+// to run: the constructors share this shape with choosers that have one.
+func (a *formAction) open() (Action, tea.Cmd) { a.form.Focus(); return a, nil }
 
 func name(ct *crm.Contact) string { return iostreams.CleanLine(ct.Name) }
 

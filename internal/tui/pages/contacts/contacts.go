@@ -7,15 +7,14 @@ package contacts
 import (
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/components/lineinput"
 	"github.com/seedcrm/crm/internal/tui/components/table"
 )
 
@@ -40,7 +39,7 @@ type bookTotalMsg struct {
 type Model struct {
 	c         common.Common
 	table     *table.Model
-	input     textinput.Model
+	input     lineinput.Model
 	filtering bool
 	query     string // the query of the listing shown
 	seq       int
@@ -62,11 +61,9 @@ func (m *Model) Renders() int { return m.memo.Renders }
 
 // New returns the page.
 func New(c common.Common) *Model {
-	in := textinput.New()
+	in := lineinput.New(c.Theme)
 	in.Prompt = "/"
 	in.Placeholder = c.T("contacts.placeholder")
-	// A steady cursor: no blink timer re-rendering the page twice a second.
-	in.Cursor.SetMode(cursor.CursorStatic)
 	in.CharLimit = 100
 	m := &Model{c: c, input: in, bookTotal: -1}
 	cols := []table.Column{{Title: c.T("col.name"), Min: 12, Grow: 3}, {Title: c.T("col.account"), Min: 12, Grow: 3},
@@ -112,7 +109,7 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.table.Reset(), m.countBook()
 // SetSize gives the table all but the page's two lines (filter, count).
 func (m *Model) SetSize(w, h int) {
 	m.c.Width, m.c.Height = w, h
-	m.input.Width = max(w-10, 10)
+	m.input.Width = max(w-9, 11)
 	m.table.SetSize(w, h-2)
 	m.memo.Invalidate()
 }
@@ -176,7 +173,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, k.Filter):
 			m.filtering = true
-			return m, m.input.Focus()
+			m.input.Focus()
+			return m, nil
 		case key.Matches(msg, k.Back) && m.query != "":
 			m.input.SetValue("")
 			return m, m.apply()
@@ -212,11 +210,10 @@ func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	case msg.Type == tea.KeyUp || msg.Type == tea.KeyDown:
 		return m.table.Update(msg)
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
+	m.input.Update(msg)
 	m.seq++
 	seq := m.seq
-	return tea.Batch(cmd, tea.Tick(Debounce, func(time.Time) tea.Msg { return filterMsg{seq} }))
+	return tea.Tick(Debounce, func(time.Time) tea.Msg { return filterMsg{seq} })
 }
 
 // View draws the filter line, the count and the table, or the empty state

@@ -5,15 +5,14 @@
 package due
 
 import (
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/tui/common"
+	"github.com/seedcrm/crm/internal/tui/components/lineinput"
 	"github.com/seedcrm/crm/internal/tui/components/table"
 	"github.com/seedcrm/crm/internal/tui/pages/contact"
 	"github.com/seedcrm/crm/internal/when"
@@ -53,7 +52,7 @@ type Model struct {
 	overdue  int
 	loaded   bool
 	snoozing bool
-	input    textinput.Model
+	input    lineinput.Model
 	// memo is the page's view, drawn again only after a key, a resize, a
 	// new count or a change of the table's.
 	memo common.Memo
@@ -68,10 +67,9 @@ func (m *Model) Version() uint64 { return m.memo.Gen() }
 
 // New returns the page; Init loads the list.
 func New(c common.Common) *Model {
-	in := textinput.New()
+	in := lineinput.New(c.Theme)
 	in.Prompt = c.T("due.snoozeFor")
 	in.Placeholder = "1w, 10d, 2 weeks, 两周"
-	in.Cursor.SetMode(cursor.CursorStatic)
 	in.CharLimit = 30
 	m := &Model{c: c, input: in}
 	cols := []table.Column{{Title: c.T("col.name"), Min: 14}, {Title: c.T("col.account"), Min: 14},
@@ -123,7 +121,7 @@ func (m *Model) Init() tea.Cmd { return m.load() }
 // SetSize gives the table all but the count line (and the snooze input).
 func (m *Model) SetSize(w, h int) {
 	m.c.Width, m.c.Height = w, h
-	m.input.Width = max(w-match.Width(m.input.Prompt)-2, 10)
+	m.input.Width = max(w-match.Width(m.input.Prompt)-1, 11)
 	m.table.SetSize(w, max(h-2, 2))
 	m.memo.Invalidate()
 	if m.action != nil {
@@ -260,8 +258,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.snoozing = true
 			m.input.SetValue(DefaultSnooze)
-			m.input.CursorEnd()
-			return m, m.input.Focus()
+			m.input.Focus()
+			return m, nil
 		}
 	}
 	return m, m.table.Update(msg)
@@ -294,9 +292,8 @@ func (m *Model) updateSnooze(msg tea.KeyMsg) tea.Cmd {
 			return snoozedMsg{contact: ct, err: err}
 		}
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	return cmd
+	m.input.Update(msg)
+	return nil
 }
 
 // View draws the count line, the snooze input when it is open, and the
