@@ -7,12 +7,15 @@ import (
 )
 
 // heavyInit are packages whose init does work in every crm process (regular
-// expressions compiled, tables built) for something a one-line write never
+// expressions compiled, tables built, PATH searched) for something a one-line write never
 // uses; crm must not link them (docs/benchmarks.md, issue 10).
 var heavyInit = []string{
 	"github.com/russross/blackfriday/v2", // cobra/doc's markdown, for man pages: crm writes roff itself
 	"github.com/cpuguy83/go-md2man/v2/md2man",
 	"github.com/spf13/cobra/doc",
+	// bubbles/textinput's clipboard: its init looks up xclip, xsel and more
+	// over all of PATH; the TUI's own lineinput takes paste from the terminal
+	"github.com/atotto/clipboard",
 }
 
 func TestBinaryLinksNoHeavyInit(t *testing.T) {
