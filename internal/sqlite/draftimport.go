@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 
@@ -84,8 +85,11 @@ func (im *importer) createDraftContact(c *crm.Contact) error {
 	if err := im.contactIndexes(&crm.BookContact{Contact: *c}, false); err != nil {
 		return err
 	}
-	if err := writeBirthday(im.ctx, im.tx, c.ID, c.Birthday); err != nil {
-		return err
+	// A new contact has no key date to remove (ids are never reused).
+	if c.Birthday != "" {
+		if err := writeBirthday(im.ctx, im.tx, c.ID, c.Birthday); err != nil {
+			return err
+		}
 	}
 	_, err = im.exec(`INSERT INTO stage_changes (contact_id, ladder, from_stage, to_stage, at, note, created_at) VALUES (?, ?, '', ?, ?, '', ?)`,
 		c.ID, c.Ladder, c.Stage, now, now)
@@ -245,6 +249,16 @@ func (im *importer) matchDraft(c *crm.Contact) (int64, crm.MatchKind, error) {
 	return 0, "", nil
 }
 
+// query runs a query prepared once per import, as exec does; its rows
+// must be closed before the same query runs again, which would reset them.
+func (im *importer) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := im.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(context.WithoutCancel(im.ctx), args...) // see stmtContext; step checks im.ctx
+}
+
 // phoneProbes are the phone keys (see contactKeys) that a number of the
 // same phone may be stored under: its digits, its national number (the
 // last 11 digits), and the digits without an international prefix (00).
@@ -281,7 +295,7 @@ func (im *importer) addDraft(d *crm.ImportDraft, c *crm.Contact, defaults crm.Co
 	var same []int64
 	var sameName string
 	if f := match.Fold(c.Name); f != "" {
-		rows, err := im.tx.QueryContext(im.ctx, `SELECT DISTINCT c.id, c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
+		rows, err := im.query(`SELECT DISTINCT c.id, c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
 			WHERE k.key = ? AND c.archived_at IS NULL ORDER BY c.id`, f)
 		if err != nil {
 			return err
@@ -327,7 +341,11 @@ func (im *importer) draftDates(id int64, kds []crm.KeyDate) (bool, error) {
 	if len(kds) == 0 {
 		return false, nil
 	}
-	have, err := queryKeyDates(im.ctx, im.tx, keyDateSelect+` WHERE k.contact_id = ? ORDER BY k.id`, id)
+	rows, err := im.query(keyDateSelect+` WHERE k.contact_id = ? ORDER BY k.id`, id)
+	if err != nil {
+		return false, err
+	}
+	have, err := scanKeyDates(rows)
 	if err != nil {
 		return false, err
 	}

@@ -134,6 +134,11 @@ func queryKeyDates(ctx context.Context, q querier, query string, args ...any) ([
 	if err != nil {
 		return nil, mapError(err)
 	}
+	return scanKeyDates(rows)
+}
+
+// scanKeyDates reads the key dates of rows of keyDateSelect, and closes them.
+func scanKeyDates(rows *sql.Rows) ([]*crm.KeyDate, error) {
 	defer rows.Close()
 	out := []*crm.KeyDate{}
 	for rows.Next() {
