@@ -246,7 +246,7 @@ func (im *importer) draft(d *crm.ImportDraft, defaults crm.ContactDefaults) erro
 // crm.DraftMatchOrder; 0 when none is.
 func (im *importer) matchDraft(c *crm.Contact) (int64, crm.MatchKind, error) {
 	const byKey = `SELECT c.id FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
-		WHERE k.key = ? AND c.archived_at IS NULL ORDER BY c.id LIMIT 1`
+		WHERE k.key = ? AND c.archived_at IS NULL ORDER BY k.contact_id LIMIT 1` // in the key's index order, sorting nothing
 	for _, by := range crm.DraftMatchOrder {
 		switch by {
 		case crm.MatchUID:
@@ -330,8 +330,10 @@ func (im *importer) addDraft(d *crm.ImportDraft, c *crm.Contact, defaults crm.Co
 	var same []int64
 	var sameName string
 	if f := match.Fold(c.Name); f != "" {
-		rows, err := im.query(`SELECT DISTINCT c.id, c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
-			WHERE k.key = ? AND c.archived_at IS NULL ORDER BY c.id`, f)
+		// A contact has a key once (the key's primary key): the rows come
+		// distinct, and in contact order from the key's index.
+		rows, err := im.query(`SELECT c.id, c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
+			WHERE k.key = ? AND c.archived_at IS NULL ORDER BY k.contact_id`, f)
 		if err != nil {
 			return err
 		}
