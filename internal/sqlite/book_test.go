@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -363,5 +365,51 @@ func TestDraftImportAccountsByName(t *testing.T) {
 		if a == nil || b == nil || a.AccountID != b.AccountID {
 			t.Fatalf("%s and %s are not of one account", pair[0], pair[1])
 		}
+	}
+}
+
+// TestImportCancelled: an import whose context ends midway (Ctrl-C) stops
+// at the next record, reports the cancellation and writes nothing, journal
+// included; the statements of a write do not watch the context themselves
+// (stmtContext), the importer checks it between records.
+func TestImportCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := openTest(t)
+	cs, js := sqlite.NewContactService(db), sqlite.NewJournalService(db)
+	mustAdd(t, cs, &crm.Contact{Name: "王科长"})
+	count := func() (contacts, changes int) {
+		t.Helper()
+		if err := cs.FindContacts(context.Background(), crm.ContactFilter{}, func(*crm.Contact) error { contacts++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		ch, err := js.Changes(context.Background(), 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return contacts, len(ch)
+	}
+	contacts, changes := count()
+	n := 0
+	_, err := sqlite.NewBookService(db).ImportDrafts(ctx, crm.ImportOptions{Name: "c.vcf"}, func(fn func(*crm.ImportDraft) error) error {
+		for i := 0; i < 100; i++ {
+			if i == 40 {
+				cancel()
+			}
+			if err := fn(&crm.ImportDraft{Line: i + 1, Contact: crm.Contact{Name: fmt.Sprintf("Person %d", i)}}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("import after cancel: %v, want context.Canceled", err)
+	}
+	if n != 40 {
+		t.Errorf("the import took %d records, want 40: it stops at the first after the cancel", n)
+	}
+	if c, ch := count(); c != contacts || ch != changes {
+		t.Errorf("after a cancelled import: %d contacts and %d changes, before %d and %d", c, ch, contacts, changes)
 	}
 }

@@ -160,22 +160,33 @@ func (im *importer) stmt(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-func (im *importer) exec(query string, args ...any) (sql.Result, error) {
+// prepared is query, prepared once per import, and the context to run it
+// with (see stmtContext): a cancelled import stops at its next statement.
+func (im *importer) prepared(query string) (*sql.Stmt, context.Context, error) {
+	ctx, err := stmtContext(im.ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	st, err := im.stmt(query)
+	return st, ctx, err
+}
+
+func (im *importer) exec(query string, args ...any) (sql.Result, error) {
+	st, ctx, err := im.prepared(query)
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(context.WithoutCancel(im.ctx), args...) // see stmtContext; step checks im.ctx
+	return st.ExecContext(ctx, args...)
 }
 
 // lookup runs a query of one id; false when it finds no row.
 func (im *importer) lookup(query string, args ...any) (int64, bool, error) {
-	st, err := im.stmt(query)
+	st, ctx, err := im.prepared(query)
 	if err != nil {
 		return 0, false, err
 	}
 	var id int64
-	err = st.QueryRowContext(context.WithoutCancel(im.ctx), args...).Scan(&id)
+	err = st.QueryRowContext(ctx, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}

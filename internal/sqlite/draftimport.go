@@ -287,11 +287,11 @@ func (im *importer) matchDraft(c *crm.Contact) (int64, crm.MatchKind, error) {
 // query runs a query prepared once per import, as exec does; its rows
 // must be closed before the same query runs again, which would reset them.
 func (im *importer) query(query string, args ...any) (*sql.Rows, error) {
-	st, err := im.stmt(query)
+	st, ctx, err := im.prepared(query)
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(context.WithoutCancel(im.ctx), args...) // see stmtContext; step checks im.ctx
+	return st.QueryContext(ctx, args...)
 }
 
 // phoneProbes are the phone keys (see contactKeys) that a number of the
