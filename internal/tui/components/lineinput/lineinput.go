@@ -13,9 +13,9 @@ import (
 	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/mattn/go-runewidth"
 
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/match"
 	"github.com/seedcrm/crm/internal/theme"
 )
 
@@ -159,12 +159,8 @@ func (m *Model) wordForward() int {
 	return i
 }
 
-// cells measures as x/ansi's wcwidth method does, the East Asian ambiguous
-// characters narrow whatever the locale, where go-runewidth's default
-// condition reads the locale: the input agrees with the rest of the TUI.
-var cells = &runewidth.Condition{StrictEmojiNeutral: true}
-
-func width(r rune) int { return cells.RuneWidth(r) }
+// width is the cells r takes, as the rest of the TUI counts them.
+func width(r rune) int { return match.Width(string(r)) }
 
 // cursorCells is the width of the cursor's cell: the rune under it, or the
 // blank after the value.
