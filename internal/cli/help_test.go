@@ -224,7 +224,7 @@ func TestSoleCommand(t *testing.T) {
 		{[]string{}, ""},
 		{nil, ""},
 	} {
-		c, ok := soleCommand(topCommands(), tc.args)
+		c, ok := soleCommand(topCommands(), testRoot().PersistentFlags(), tc.args)
 		got := ""
 		if ok {
 			got = c.words[0]

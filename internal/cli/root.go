@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -82,7 +83,7 @@ into scripts. The whole book is one SQLite file that you own.`,
 		&cobra.Group{ID: "keep", Title: "Keeping in touch:"}, &cobra.Group{ID: "book", Title: "The book:"},
 		&cobra.Group{ID: "shell", Title: "Shell integration:"})
 	cmds := topCommands()
-	if c, ok := soleCommand(cmds, app.Args); ok {
+	if c, ok := soleCommand(cmds, pf, app.Args); ok {
 		cmds = []topCommand{c}
 	}
 	for _, c := range cmds {
@@ -121,64 +122,79 @@ type topCommand struct {
 	tree bool
 }
 
+// runs adapts a constructor that takes a test's run function: the command
+// it builds runs itself.
+func runs[O any](newCmd func(*App, func(context.Context, *O) error) *cobra.Command) func(*App) *cobra.Command {
+	return func(a *App) *cobra.Command { return newCmd(a, nil) }
+}
+
 func topCommands() []topCommand {
 	top := func(group string, build func(*App) *cobra.Command, words ...string) topCommand {
 		return topCommand{group: group, words: words, build: build}
 	}
+	wholeTree := func(group string, build func(*App) *cobra.Command, word string) topCommand {
+		return topCommand{group: group, words: []string{word}, build: build, tree: true}
+	}
+	logAs := func(channel string) func(*App) *cobra.Command {
+		return func(a *App) *cobra.Command { return newLogShortcutCmd(a, channel, nil) }
+	}
+	closeAs := func(state string) func(*App) *cobra.Command {
+		return func(a *App) *cobra.Command { return newCloseTaskCmd(a, state, nil) }
+	}
 	return []topCommand{
-		top("contacts", func(a *App) *cobra.Command { return newAddCmd(a, nil) }, "add"),
-		top("contacts", func(a *App) *cobra.Command { return newEditCmd(a, nil) }, "edit"),
-		top("contacts", func(a *App) *cobra.Command { return newShowCmd(a, nil) }, "show"),
-		top("contacts", func(a *App) *cobra.Command { return newLsCmd(a, nil) }, "ls", "list"),
-		top("contacts", func(a *App) *cobra.Command { return newSearchCmd(a, nil) }, "search"),
-		top("contacts", func(a *App) *cobra.Command { return newRmCmd(a, nil) }, "rm"),
+		top("contacts", runs(newAddCmd), "add"),
+		top("contacts", runs(newEditCmd), "edit"),
+		top("contacts", runs(newShowCmd), "show"),
+		top("contacts", runs(newLsCmd), "ls", "list"),
+		top("contacts", runs(newSearchCmd), "search"),
+		top("contacts", runs(newRmCmd), "rm"),
 		top("contacts", newAccountCmd, "account", "accounts"),
-		top("contacts", func(a *App) *cobra.Command { return newDupesCmd(a, nil) }, "dupes"),
-		top("contacts", func(a *App) *cobra.Command { return newMergeCmd(a, nil) }, "merge"),
-		top("touches", func(a *App) *cobra.Command { return newLogVisitCmd(a, nil) }, "log-visit"),
-		top("touches", func(a *App) *cobra.Command { return newLogCmd(a, nil) }, "log"),
-		top("touches", func(a *App) *cobra.Command { return newLogShortcutCmd(a, "call", nil) }, "log-call"),
-		top("touches", func(a *App) *cobra.Command { return newLogShortcutCmd(a, "email", nil) }, "log-email"),
-		top("touches", func(a *App) *cobra.Command { return newLogShortcutCmd(a, "message", nil) }, "log-message"),
-		top("touches", func(a *App) *cobra.Command { return newTouchesCmd(a, nil) }, "touches"),
-		top("touches", func(a *App) *cobra.Command { return newStageCmd(a, nil) }, "stage"),
+		top("contacts", runs(newDupesCmd), "dupes"),
+		top("contacts", runs(newMergeCmd), "merge"),
+		top("touches", runs(newLogVisitCmd), "log-visit"),
+		top("touches", runs(newLogCmd), "log"),
+		top("touches", logAs("call"), "log-call"),
+		top("touches", logAs("email"), "log-email"),
+		top("touches", logAs("message"), "log-message"),
+		top("touches", runs(newTouchesCmd), "touches"),
+		top("touches", runs(newStageCmd), "stage"),
 		top("touches", newLadderCmd, "ladder"),
-		top("keep", func(a *App) *cobra.Command { return newDueCmd(a, nil) }, "due"),
-		top("keep", func(a *App) *cobra.Command { return newOverdueCmd(a, nil) }, "overdue"),
-		top("keep", func(a *App) *cobra.Command { return newSnoozeCmd(a, nil) }, "snooze"),
-		top("keep", func(a *App) *cobra.Command { return newUpcomingCmd(a, nil) }, "upcoming"),
-		top("keep", func(a *App) *cobra.Command { return newPromiseCmd(a, nil) }, "promise"),
-		top("keep", func(a *App) *cobra.Command { return newTasksCmd(a, nil) }, "tasks"),
-		top("keep", func(a *App) *cobra.Command { return newCloseTaskCmd(a, "done", nil) }, "done"),
-		top("keep", func(a *App) *cobra.Command { return newCloseTaskCmd(a, "dropped", nil) }, "drop"),
-		top("keep", func(a *App) *cobra.Command { return newDateCmd(a, nil) }, "date"),
-		top("keep", func(a *App) *cobra.Command { return newDatesCmd(a, nil) }, "dates"),
+		top("keep", runs(newDueCmd), "due"),
+		top("keep", runs(newOverdueCmd), "overdue"),
+		top("keep", runs(newSnoozeCmd), "snooze"),
+		top("keep", runs(newUpcomingCmd), "upcoming"),
+		top("keep", runs(newPromiseCmd), "promise"),
+		top("keep", runs(newTasksCmd), "tasks"),
+		top("keep", closeAs("done"), "done"),
+		top("keep", closeAs("dropped"), "drop"),
+		top("keep", runs(newDateCmd), "date"),
+		top("keep", runs(newDatesCmd), "dates"),
 		top("keep", newPlanCmd, "plan"),
 		top("keep", newReportCmd, "report"),
-		top("keep", func(a *App) *cobra.Command { return newTUICmd(a, nil) }, "tui"),
-		top("keep", func(a *App) *cobra.Command { return newReviewCmd(a, nil) }, "review"),
-		top("book", func(a *App) *cobra.Command { return newUndoCmd(a, nil) }, "undo"),
-		top("book", func(a *App) *cobra.Command { return newHistoryCmd(a, nil) }, "history"),
-		top("book", func(a *App) *cobra.Command { return newExportCmd(a, nil) }, "export"),
-		top("book", func(a *App) *cobra.Command { return newImportCmd(a, nil) }, "import"),
+		top("keep", runs(newTUICmd), "tui"),
+		top("keep", runs(newReviewCmd), "review"),
+		top("book", runs(newUndoCmd), "undo"),
+		top("book", runs(newHistoryCmd), "history"),
+		top("book", runs(newExportCmd), "export"),
+		top("book", runs(newImportCmd), "import"),
 		top("book", newConfigCmd, "config"),
-		top("book", func(a *App) *cobra.Command { return newDemoCmd(a, nil) }, "demo"),
-		top("book", func(a *App) *cobra.Command { return newBackupCmd(a, nil) }, "backup"),
-		top("book", func(a *App) *cobra.Command { return newRestoreCmd(a, nil) }, "restore"),
-		top("book", func(a *App) *cobra.Command { return newDoctorCmd(a, nil) }, "doctor"),
-		{group: "shell", words: []string{"completion"}, build: func(a *App) *cobra.Command { return newCompletionCmd(a, nil) }, tree: true},
-		{group: "shell", words: []string{"man"}, build: func(a *App) *cobra.Command { return newManCmd(a, nil) }, tree: true},
-		top("shell", func(a *App) *cobra.Command { return newVersionCmd(a, nil) }, "version"),
-		top("shell", func(a *App) *cobra.Command { return newMCPCmd(a, nil) }, "mcp"),
+		top("book", runs(newDemoCmd), "demo"),
+		top("book", runs(newBackupCmd), "backup"),
+		top("book", runs(newRestoreCmd), "restore"),
+		top("book", runs(newDoctorCmd), "doctor"),
+		wholeTree("shell", runs(newCompletionCmd), "completion"),
+		wholeTree("shell", runs(newManCmd), "man"),
+		top("shell", runs(newVersionCmd), "version"),
+		top("shell", runs(newMCPCmd), "mcp"),
 	}
 }
 
 // soleCommand is the one first-level command a known command line runs,
-// found as cobra finds it (the first argument that is not a flag of crm
-// itself): only it is built, since building all of them, with their flags,
-// costs more than a one-line write's own work. Help, completion, the man
-// pages and an unknown word get the whole tree.
-func soleCommand(cmds []topCommand, args []string) (topCommand, bool) {
+// found as cobra finds it (the first argument that is neither one of crm's
+// own flags, rootFlags, nor its value): only it is built, since building all
+// of them, with their flags, costs more than a one-line write's own work.
+// Help, completion, the man pages and an unknown word get the whole tree.
+func soleCommand(cmds []topCommand, rootFlags *pflag.FlagSet, args []string) (topCommand, bool) {
 	if args == nil || wantsCompletions(args) {
 		return topCommand{}, false
 	}
@@ -187,8 +203,10 @@ func soleCommand(cmds []topCommand, args []string) (topCommand, bool) {
 		switch {
 		case a == "--":
 			return topCommand{}, false
-		case a == "--db" || a == "--lang":
-			i++ // its value
+		case strings.HasPrefix(a, "--") && !strings.Contains(a, "="):
+			if f := rootFlags.Lookup(a[2:]); f != nil && f.NoOptDefVal == "" {
+				i++ // its value
+			}
 		case strings.HasPrefix(a, "-"):
 		default:
 			for _, c := range cmds {
