@@ -172,11 +172,11 @@ func (im *importer) prepared(query string) (*sql.Stmt, context.Context, error) {
 }
 
 func (im *importer) exec(query string, args ...any) (sql.Result, error) {
-	st, ctx, err := im.prepared(query)
+	st, err := im.stmt(query)
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	return execPrepared(im.ctx, st, args...)
 }
 
 // lookup runs a query of one id; false when it finds no row.

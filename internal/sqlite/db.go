@@ -463,6 +463,16 @@ func stmtContext(ctx context.Context) (context.Context, error) {
 	return context.WithoutCancel(ctx), nil
 }
 
+// execPrepared runs st, a statement prepared in a write transaction, under
+// stmtContext.
+func execPrepared(ctx context.Context, st *sql.Stmt, args ...any) (sql.Result, error) {
+	ctx, err := stmtContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
 // ExecContext is sql.Tx's, with the statement kept prepared in a bulk write
 // and run under stmtContext.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -241,11 +241,7 @@ func fileRows(ctx context.Context, tx *Tx, rows []journalRow) error {
 		if r.contact != nil {
 			contact = *r.contact
 		}
-		quiet, err := stmtContext(ctx)
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(quiet, tx.change, r.table, r.op, rowKey(r.rowid), contact,
+		if _, err := execPrepared(ctx, st, tx.change, r.table, r.op, rowKey(r.rowid), contact,
 			rowJSON(r.before), rowJSON(r.after)); err != nil {
 			return err
 		}

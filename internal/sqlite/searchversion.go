@@ -146,11 +146,7 @@ func rebuildSearch(ctx context.Context, tx *Tx) error {
 				break
 			}
 			for _, d := range docs {
-				quiet, err := stmtContext(ctx)
-				if err != nil {
-					return err
-				}
-				if _, err := ins.ExecContext(quiet, searchRow(searchRowid(b.kind, d.id), d.texts)...); err != nil {
+				if _, err := execPrepared(ctx, ins, searchRow(searchRowid(b.kind, d.id), d.texts)...); err != nil {
 					return err
 				}
 				after = d.id
