@@ -58,6 +58,18 @@ type journaledTable struct {
 	nameCol    int // index of the column naming a record without an id (see nameColumn), -1 when none
 }
 
+// named names a row's values by the table's columns; keep says which
+// columns to keep (nil: all).
+func (t *journaledTable) named(vals []any, keep []bool) map[string]any {
+	m := make(map[string]any, len(vals))
+	for i, c := range t.cols {
+		if keep == nil || keep[i] {
+			m[c] = vals[i]
+		}
+	}
+	return m
+}
+
 // journalRow is one changed row, its values as column → value: as the
 // transaction names what the hook recorded (see recorder.name), and as undo
 // reads it back (contact unset).
@@ -120,19 +132,9 @@ func (r *recorder) name(ctx context.Context, tx *Tx, rows []journalRow) error {
 		if n := max(len(row.oldVals), len(row.newVals)); n != len(t.cols) {
 			return fmt.Errorf("journal %s: %d values for %d columns", row.table, n, len(t.cols))
 		}
-		// toMap names the values; keep says which columns to keep (nil: all).
-		toMap := func(vals []any, keep []bool) map[string]any {
-			m := make(map[string]any, len(vals))
-			for i, c := range t.cols {
-				if keep == nil || keep[i] {
-					m[c] = vals[i]
-				}
-			}
-			return m
-		}
 		switch row.op {
 		case "insert":
-			row.after = toMap(row.newVals, nil)
+			row.after = t.named(row.newVals, nil)
 		case "update":
 			// An update keeps only the columns it changed (and the contact
 			// id, for history): recomputing the due dates of a whole book
@@ -144,9 +146,9 @@ func (r *recorder) name(ctx context.Context, tx *Tx, rows []journalRow) error {
 			for i := range t.cols {
 				keep[i] = i == t.contactCol || i == t.nameCol || !sameValue(row.oldVals[i], row.newVals[i])
 			}
-			row.before, row.after = toMap(row.oldVals, keep), toMap(row.newVals, keep)
+			row.before, row.after = t.named(row.oldVals, keep), t.named(row.newVals, keep)
 		case "delete":
-			row.before = toMap(row.oldVals, nil)
+			row.before = t.named(row.oldVals, nil)
 		}
 		switch {
 		case row.table == "contacts":
