@@ -29,10 +29,7 @@ type manHeader struct {
 // named by the command path joined with "-" (crm-log-visit.1), skipping help
 // and help topics as --help's list does.
 func writeManTree(root *cobra.Command, dir string, h manHeader) error {
-	for _, c := range root.Commands() {
-		if !c.IsAvailableCommand() || c.IsAdditionalHelpTopicCommand() {
-			continue
-		}
+	for _, c := range manSubcommands(root) {
 		if err := writeManTree(c, dir, h); err != nil {
 			return err
 		}
@@ -49,6 +46,18 @@ func writeManTree(root *cobra.Command, dir string, h manHeader) error {
 		return err
 	}
 	return f.Close()
+}
+
+// manSubcommands are the subcommands of c that have a page: those --help
+// lists, help and the help topics left out.
+func manSubcommands(c *cobra.Command) []*cobra.Command {
+	var out []*cobra.Command
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() && !sub.IsAdditionalHelpTopicCommand() {
+			out = append(out, sub)
+		}
+	}
+	return out
 }
 
 func manName(c *cobra.Command) string {
@@ -83,10 +92,8 @@ func writeManPage(w io.Writer, c *cobra.Command, h manHeader) {
 	if c.HasParent() {
 		related = append(related, manName(c.Parent()))
 	}
-	for _, sub := range c.Commands() {
-		if sub.IsAvailableCommand() && !sub.IsAdditionalHelpTopicCommand() {
-			related = append(related, manName(sub))
-		}
+	for _, sub := range manSubcommands(c) {
+		related = append(related, manName(sub))
 	}
 	if len(related) > 0 {
 		fmt.Fprintf(w, ".SH SEE ALSO\n")
