@@ -413,3 +413,51 @@ func TestImportCancelled(t *testing.T) {
 		t.Errorf("after a cancelled import: %d contacts and %d changes, before %d and %d", c, ch, contacts, changes)
 	}
 }
+
+// TestBookImportUndoInAFullBook: an import into a book that already has
+// records adds some, updates others (a renamed contact, a touch that gains
+// a contact) and is undone as one change: the book is exactly as it was,
+// and the book's integrity holds.
+func TestBookImportUndoInAFullBook(t *testing.T) {
+	ctx := context.Background()
+	src := demoBook(t)
+	var touchUID string
+	src.QueryRowForTest(`SELECT t.uid FROM touches t JOIN touch_contacts x ON x.touch_id = t.id WHERE x.contact_id = 2 ORDER BY t.id LIMIT 1`).Scan(&touchUID)
+	dst := openTest(t)
+	importBook(t, dst, exportBook(t, src, true, crm.BookFilter{ContactID: 2}), false)
+	before := exportBook(t, dst, true, crm.BookFilter{})
+
+	// The whole book, with contact 2 renamed and one of its touches now
+	// also with contact 3.
+	uid2, uid3 := contactUID(t, src, 2), contactUID(t, src, 3)
+	var lines [][]byte
+	for _, l := range bytes.Split(exportBook(t, src, true, crm.BookFilter{}), []byte("\n")) {
+		if bytes.Contains(l, []byte(`"uid":"`+uid2+`","name":"`)) {
+			l = bytes.Replace(l, []byte(`"name":"`), []byte(`"name":"Renamed `), 1)
+		}
+		if bytes.Contains(l, []byte(`"uid":"`+touchUID+`"`)) {
+			l = bytes.Replace(l, []byte(`"contact_uids":["`+uid2+`"]`), []byte(`"contact_uids":["`+uid2+`","`+uid3+`"]`), 1)
+		}
+		lines = append(lines, l)
+	}
+	rep := importBook(t, dst, bytes.Join(lines, []byte("\n")), false)
+	if rep.Count("contact").Added == 0 || rep.Count("contact").Updated != 1 || rep.Count("touch").Updated == 0 {
+		t.Fatalf("import: contacts %+v, touches %+v", *rep.Count("contact"), *rep.Count("touch"))
+	}
+	var linked int
+	dst.QueryRowForTest(`SELECT count(*) FROM touch_contacts x JOIN touches t ON t.id = x.touch_id WHERE t.uid = ?`, touchUID).Scan(&linked)
+	if linked != 2 {
+		t.Fatalf("the touch has %d contacts after the import, want 2", linked)
+	}
+	if _, err := sqlite.NewJournalService(dst).Undo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := exportBook(t, dst, true, crm.BookFilter{}); !bytes.Equal(got, before) {
+		t.Fatalf("undo left:\n%s", firstDiff(before, got))
+	}
+	var integrity string
+	dst.QueryRowForTest(`PRAGMA integrity_check`).Scan(&integrity)
+	if integrity != "ok" {
+		t.Fatalf("integrity_check after the undo: %s", integrity)
+	}
+}

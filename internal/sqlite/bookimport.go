@@ -41,9 +41,7 @@ const journalFlushRows = 8192
 // in one statement.
 const finishBatch = 4000
 
-// flushJournal files the rows the journal's recorder holds so far, all
-// but the last, which keeps the change from looking empty when the
-// transaction ends (see DB.inTx).
+// flushJournal files the rows the journal's recorder holds so far.
 func (d *DB) flushJournal(ctx context.Context, tx *Tx) error {
 	if !d.journal {
 		return nil
@@ -54,14 +52,18 @@ func (d *DB) flushJournal(ctx context.Context, tx *Tx) error {
 		r.mu.Unlock()
 		return nil
 	}
-	rows := r.rows[:len(r.rows)-1]
-	r.rows = append([]journalRow(nil), r.rows[len(r.rows)-1])
+	rows := r.rows
+	r.rows = nil
 	r.mu.Unlock()
 	if err := r.name(ctx, tx, rows); err != nil {
 		return err
 	}
 	return fileRows(ctx, tx, rows)
 }
+
+// importedTables are the tables whose new rows an import journals at its
+// end (see DB.journalAdded), parents before children.
+var importedTables = []string{"accounts", "contacts", "contact_aliases", "touches", "touch_contacts", "stage_changes", "tasks", "key_dates"}
 
 // runImport runs fn in one write transaction journaled under the report's
 // summary; a dry run, or a run that changed nothing, is rolled back.
@@ -73,6 +75,9 @@ func (s *BookService) runImport(ctx context.Context, o crm.ImportOptions, fn fun
 		im := &importer{ctx: ctx, tx: tx, db: s.db, rep: rep, stmts: map[string]*sql.Stmt{},
 			accounts: map[string]int64{}, contacts: map[string]int64{}, accountNames: map[string]int64{}}
 		defer im.close()
+		if err := s.db.journalAdded(ctx, tx, importedTables...); err != nil {
+			return err
+		}
 		if err := fn(im); err != nil {
 			return err
 		}

@@ -420,6 +420,9 @@ type Tx struct {
 	// ExecContext and QueryRowContext prepared once for the transaction
 	// instead of at every call; see cachedStmt.
 	stmts map[string]*sql.Stmt
+	// filed: rows of the journal were filed under the change (an import
+	// files them as it goes), so it is not empty.
+	filed bool
 }
 
 // maxTxStmts bounds the statements a transaction keeps prepared: queries
@@ -543,14 +546,18 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 		}
 		// A write that journaled no row (before a purge forgets its own)
 		// leaves no empty change to list or undo.
-		empty := len(rows) == 0
+		recorded := len(rows) > 0
 		if err == nil && tx.forget != nil {
 			rows = slices.DeleteFunc(rows, tx.forget)
 		}
-		if err == nil && empty {
-			_, err = tx.ExecContext(ctx, `DELETE FROM changes WHERE id = ?`, tx.change)
-		} else if err == nil {
+		if err == nil {
 			err = fileRows(ctx, tx, rows)
+		}
+		if err == nil {
+			err = d.fileAdded(ctx, tx)
+		}
+		if err == nil && !recorded && !tx.filed {
+			_, err = tx.ExecContext(ctx, `DELETE FROM changes WHERE id = ?`, tx.change)
 		}
 		if err != nil {
 			sqlTx.Rollback()

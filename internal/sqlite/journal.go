@@ -49,6 +49,17 @@ type recorder struct {
 	tables map[string]*journaledTable // the columns of the tables written so far in this process
 	rows   []journalRow
 	err    error
+	// added are the tables whose new rows this transaction journals as
+	// they are when it ends (see DB.journalAdded), by the highest rowid
+	// each held when it began.
+	added []addedRows
+}
+
+// addedRows are the rows a transaction adds to a table: those above the
+// highest rowid it held when the transaction began.
+type addedRows struct {
+	table string
+	above int64
 }
 
 // journaledTable is what the journal needs to know of a table.
@@ -105,6 +116,15 @@ func (r *recorder) hook(d sqlite.SQLitePreUpdateData) {
 			r.err = fmt.Errorf("journal %s: %w", d.TableName, err)
 		}
 		return vals
+	}
+	rowid := d.OldRowID
+	if d.Op == sqlite3.SQLITE_INSERT {
+		rowid = d.NewRowID
+	}
+	for _, a := range r.added {
+		if a.table == d.TableName && rowid > a.above {
+			return // a row new in this transaction: filed as it ends
+		}
 	}
 	row := journalRow{table: d.TableName, rowid: d.OldRowID}
 	switch d.Op {
@@ -179,7 +199,7 @@ func sameValue(a, b any) bool {
 // start begins recording a transaction's rows.
 func (r *recorder) start() {
 	r.mu.Lock()
-	r.on, r.rows, r.err = true, nil, nil
+	r.on, r.rows, r.err, r.added = true, nil, nil, nil
 	r.mu.Unlock()
 }
 
@@ -228,11 +248,82 @@ func (r *recorder) stop() ([]journalRow, error) {
 	return rows, err
 }
 
+// journalAdded makes the transaction journal the rows it adds to tables
+// (journaled ones, parents before children) not one write at a time, as
+// the hook sees them, but all at once as they are when fileAdded runs:
+// one insert each, whatever the transaction did to them before. That is
+// all an undo needs of a row that did not exist before the change, and an
+// import of a million touches is spared writing each row of the journal
+// through Go. A rowid above the table's highest when the transaction
+// began is a row it added: new rowids only grow while the transaction
+// holds the book, and a row it added below (after deleting the highest)
+// goes through the hook as any other write.
+func (d *DB) journalAdded(ctx context.Context, tx *Tx, tables ...string) error {
+	if !d.journal {
+		return nil
+	}
+	added := make([]addedRows, len(tables))
+	for i, t := range tables {
+		added[i].table = t
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM "`+t+`"`).Scan(&added[i].above); err != nil {
+			return err
+		}
+	}
+	d.rec.mu.Lock()
+	d.rec.added = added
+	d.rec.mu.Unlock()
+	return nil
+}
+
+// fileAdded files the rows the transaction added to the tables of
+// journalAdded, each table's in the order of its rowids, as rowJSON
+// would: the columns in sorted order. The transaction files them after
+// every other row of its change, so that an undo removes them first: a
+// row it restores may hold a key that one of them took.
+func (d *DB) fileAdded(ctx context.Context, tx *Tx) error {
+	r := &d.rec
+	r.mu.Lock()
+	added := r.added
+	r.added = nil
+	r.mu.Unlock()
+	for _, a := range added {
+		t, err := r.table(ctx, tx, a.table)
+		if err != nil {
+			return err
+		}
+		cols := slices.Sorted(slices.Values(t.cols))
+		fields := make([]string, len(cols))
+		for i, c := range cols {
+			fields[i] = `'` + c + `', "` + c + `"`
+		}
+		contact := `NULL`
+		switch {
+		case a.table == "contacts":
+			contact = `rowid`
+		case t.contactCol >= 0:
+			contact = `contact_id`
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO journal (change_id, tbl, op, key, contact_id, before, after)
+			SELECT ?, ?, 'insert', '{"rowid":' || rowid || '}', `+contact+`, NULL, json_object(`+strings.Join(fields, ", ")+`)
+			FROM "`+a.table+`" WHERE rowid > ? ORDER BY rowid`, tx.change, a.table, a.above)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", a.table, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n > 0 {
+			tx.filed = true
+		}
+	}
+	return nil
+}
+
 // fileRows writes a transaction's recorded rows into the journal.
 func fileRows(ctx context.Context, tx *Tx, rows []journalRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	tx.filed = true
 	st, err := tx.PrepareContext(ctx, `INSERT INTO journal (change_id, tbl, op, key, contact_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
