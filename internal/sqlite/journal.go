@@ -782,31 +782,31 @@ func changesSearch(r journalRow) bool {
 }
 
 // reindexRestored rewrites the search index rows of the records whose rows
-// an undo restored or removed.
+// an undo restored or removed: one by one, or in one pass over the book
+// when they are many (the undo of a large import), which also covers the
+// contacts of a renamed, restored or removed account.
 func reindexRestored(ctx context.Context, tx *Tx, rows []journalRow) error {
-	done := map[string]bool{}
+	var rowids, accounts []int64
 	for _, r := range rows {
-		k := r.table + fmt.Sprint(r.rowid)
-		if done[k] || !changesSearch(r) {
+		if !changesSearch(r) {
 			continue
 		}
-		done[k] = true
-		var err error
-		switch r.table {
-		case "contacts":
-			err = indexContact(ctx, tx, r.rowid)
-		case "touches":
-			err = indexTouch(ctx, tx, r.rowid)
-		case "tasks":
-			err = indexTask(ctx, tx, r.rowid)
-		case "accounts":
-			if err = indexAccount(ctx, tx, r.rowid); err == nil {
-				if _, renamed := r.before["name"]; renamed || r.op != "update" {
-					err = indexAccountContacts(ctx, tx, r.rowid)
-				}
-			}
+		rowids = append(rowids, searchRowid(slices.Index(kindTables[:], r.table), r.rowid))
+		if _, renamed := r.before["name"]; r.table == "accounts" && (renamed || r.op != "update") {
+			accounts = append(accounts, r.rowid)
 		}
-		if err != nil {
+	}
+	slices.Sort(rowids)
+	rowids = slices.Compact(rowids)
+	if len(rowids) > reindexRebuild {
+		return rebuildSearch(ctx, tx)
+	}
+	if err := reindexSearch(ctx, tx, rowids); err != nil {
+		return err
+	}
+	slices.Sort(accounts)
+	for _, id := range slices.Compact(accounts) {
+		if err := indexAccountContacts(ctx, tx, id); err != nil {
 			return err
 		}
 	}
