@@ -577,6 +577,13 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 			if err := revertRow(ctx, &stmts, rows[i]); err != nil {
 				return fmt.Errorf("undo #%d: %s %s: %w", target.ID, rows[i].op, rows[i].table, err)
 			}
+			// The undo of an import journals as many rows as it reverts:
+			// filed as it goes, as the import's own are, not all held.
+			if i%4096 == 0 {
+				if err := s.db.flushJournal(ctx, tx); err != nil {
+					return err
+				}
+			}
 		}
 		if err := rebuildDerived(ctx, tx, rows); err != nil {
 			return err
