@@ -789,35 +789,28 @@ func changesSearch(r journalRow) bool {
 }
 
 // reindexRestored rewrites the search index rows of the records whose rows
-// an undo restored or removed: one by one, or in one pass over the book
-// when they are many (the undo of a large import), which also covers the
-// contacts of a renamed, restored or removed account.
+// an undo restored or removed, and of the contacts of a renamed, restored
+// or removed account (their rows hold its name): one by one, or in one
+// pass over the book when they are many, as reindexSearch decides.
 func reindexRestored(ctx context.Context, tx *Tx, rows []journalRow) error {
-	var rowids, accounts []int64
+	var rowids []int64
 	for _, r := range rows {
 		if !changesSearch(r) {
 			continue
 		}
 		rowids = append(rowids, searchRowid(slices.Index(kindTables[:], r.table), r.rowid))
 		if _, renamed := r.before["name"]; r.table == "accounts" && (renamed || r.op != "update") {
-			accounts = append(accounts, r.rowid)
+			ids, err := accountContacts(ctx, tx, r.rowid)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				rowids = append(rowids, searchRowid(kindContact, id))
+			}
 		}
 	}
 	slices.Sort(rowids)
-	rowids = slices.Compact(rowids)
-	if len(rowids) > reindexRebuild {
-		return rebuildSearch(ctx, tx)
-	}
-	if err := reindexSearch(ctx, tx, rowids); err != nil {
-		return err
-	}
-	slices.Sort(accounts)
-	for _, id := range slices.Compact(accounts) {
-		if err := indexAccountContacts(ctx, tx, id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return reindexSearch(ctx, tx, slices.Compact(rowids))
 }
 
 // rebuildDerived recomputes the search keys and tags of the contacts and

@@ -193,7 +193,7 @@ func indexContact(ctx context.Context, tx execer, id int64) error {
 // indexAccountContacts reindexes the contacts of an account (after its
 // name changed, or they moved).
 func indexAccountContacts(ctx context.Context, tx execer, accountID int64) error {
-	ids, err := queryIDs(ctx, tx, `SELECT id FROM contacts WHERE account_id = ?`, accountID)
+	ids, err := accountContacts(ctx, tx, accountID)
 	if err != nil {
 		return err
 	}
@@ -203,6 +203,12 @@ func indexAccountContacts(ctx context.Context, tx execer, accountID int64) error
 		}
 	}
 	return nil
+}
+
+// accountContacts are the ids of an account's contacts, whose search rows
+// hold its name.
+func accountContacts(ctx context.Context, q querier, accountID int64) ([]int64, error) {
+	return queryIDs(ctx, q, `SELECT id FROM contacts WHERE account_id = ?`, accountID)
 }
 
 // indexTouch (re)indexes a touch, or removes its row when it is gone.
