@@ -461,3 +461,38 @@ func TestBookImportUndoInAFullBook(t *testing.T) {
 		t.Fatalf("integrity_check after the undo: %s", integrity)
 	}
 }
+
+// TestBookImportKeepsTheIndexes: an import into an empty book drops the
+// indexes it does not read (deferredIndexes) while it writes and builds
+// them again at its end; the book then has every index it had, as it was
+// defined, and so does a book whose import failed half-way.
+func TestBookImportKeepsTheIndexes(t *testing.T) {
+	indexes := func(db *sqlite.DB) string {
+		t.Helper()
+		var s string
+		if err := db.QueryRowForTest(`SELECT group_concat(name || ': ' || sql, char(10)) FROM
+			(SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	file := exportBook(t, demoBook(t), true, crm.BookFilter{})
+	dst := openTest(t)
+	want := indexes(dst)
+	if !strings.Contains(want, "touches_at: CREATE INDEX touches_at ON touches(at)") {
+		t.Fatalf("a new book's indexes:\n%s", want)
+	}
+	broken := append(bytes.Clone(file), []byte(`{"type":"touch","uid":"t-bad","at":"2026-01-01T00:00:00Z","channel":"call","summary":"x","contact_uids":["nobody"]}`+"\n")...)
+	if _, err := sqlite.NewBookService(dst).ImportBook(context.Background(), crm.ImportOptions{Name: "book.ndjson"}, func(s crm.BookSink) error {
+		return interop.DecodeBook(bytes.NewReader(broken), s)
+	}); err == nil {
+		t.Fatal("an import naming an unknown contact succeeded")
+	}
+	if got := indexes(dst); got != want {
+		t.Fatalf("after a failed import the indexes are:\n%s\nwant:\n%s", got, want)
+	}
+	importBook(t, dst, file, false)
+	if got := indexes(dst); got != want {
+		t.Fatalf("after an import the indexes are:\n%s\nwant:\n%s", got, want)
+	}
+}
