@@ -31,7 +31,7 @@ var jsonDocProbes = map[string][]jsonProbe{
 	"Touch":          {{[]string{"touches", "--json"}, ".[]"}, {[]string{"log-call", "王科长", "priced it", "--next", "send terms", "--follow-up", "fri", "--json"}, "."}},
 	"Stage change":   {{[]string{"show", "王科长", "--json"}, ".stage_changes[]"}},
 	"Stage position": {{[]string{"stage", "王科长", "--json"}, "."}},
-	"Account":        {{[]string{"account", "ls", "--json"}, ".[]"}},
+	"Account":        {{[]string{"account", "ls", "--json"}, ".[]"}, {[]string{"account", "add", "新单位", "--json"}, "."}},
 	"Account map":    {{[]string{"account", "show", "1", "--json"}, "."}},
 	"Ladder":         {{[]string{"ladder", "ls", "--json"}, ".[]"}},
 	"Ladder stage":   {{[]string{"ladder", "ls", "--json"}, ".[].stages[]"}},
@@ -95,7 +95,8 @@ func TestJSONDocumented(t *testing.T) {
 	run := func(args ...string) string {
 		t.Helper()
 		cmd := crm(book, args...)
-		cmd.Env = append(cmd.Env, "CRM_NOW=2026-11-22T09:00:00+08:00", "TZ=Asia/Shanghai")
+		// A rep's name, so that what the probes add has an owner and a logger.
+		cmd.Env = append(cmd.Env, "CRM_NOW=2026-11-22T09:00:00+08:00", "TZ=Asia/Shanghai", "CRM_USER=alice")
 		out, err := cmd.Output()
 		if ee, ok := err.(*exec.ExitError); ok {
 			t.Fatalf("crm %s: %v\n%s", strings.Join(args, " "), err, ee.Stderr)

@@ -53,6 +53,7 @@ Exit status: 0 added; 2 invalid name; 1 failure (also: the name exists).`,
 	f.StringVar(&a.Website, "website", "", "website")
 	f.StringVar(&a.Address, "address", "", "address")
 	f.StringVar(&a.Notes, "note", "", "notes")
+	f.StringVar(&a.Owner, "owner", "", "the rep who owns the account: a short `NAME` (default: you)")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
@@ -167,7 +168,7 @@ func printAccountCard(app *App, m *crm.AccountMap) error {
 	th, a := app.Theme(), m.Account
 	w := newCardWriter(app)
 	w.hang(th.Bold(iostreams.CleanLine(a.Name))+" "+th.Muted(fmt.Sprintf("#%d", a.ID)), "", "")
-	for _, kv := range [][2]string{{"industry", a.Industry}, {"website", a.Website}, {"address", a.Address}, {"notes", a.Notes}} {
+	for _, kv := range [][2]string{{"industry", a.Industry}, {"website", a.Website}, {"address", a.Address}, {"notes", a.Notes}, {"owner", a.Owner}} {
 		if kv[1] != "" {
 			w.hang(th.Muted(fmt.Sprintf("%-9s", kv[0]))+" ", iostreams.CleanLine(kv[1]), "")
 		}
@@ -273,10 +274,10 @@ type accountEditOptions struct {
 
 func newAccountEditCmd(app *App, runF func(context.Context, *accountEditOptions) error) *cobra.Command {
 	opts := &accountEditOptions{App: app}
-	var name, industry, website, address, notes string
+	var name, industry, website, address, notes, owner string
 	cmd := &cobra.Command{
 		Use:   "edit REF [flags]",
-		Short: "Change an account's name, industry, website, address or notes",
+		Short: "Change an account's name, industry, website, address, notes or owner",
 		Long: `Change the fields named by flags; others stay as they are. An empty value
 clears a field (the name excepted). ` + accountRefHelp + `
 
@@ -297,9 +298,9 @@ unknown/ambiguous REF; 1 failure (also: another account has the new name).`,
 			}
 			opts.Ref = args[0]
 			opts.Update = crm.AccountUpdate{Name: str(&name, "name"), Industry: str(&industry, "industry"), Website: str(&website, "website"),
-				Address: str(&address, "address"), Notes: str(&notes, "notes", "note")}
+				Address: str(&address, "address"), Notes: str(&notes, "notes", "note"), Owner: str(&owner, "owner")}
 			if opts.Update == (crm.AccountUpdate{}) {
-				return &usageError{msg: "nothing to change: give --name, --industry, --website, --address or --notes",
+				return &usageError{msg: "nothing to change: give --name, --industry, --website, --address, --notes or --owner",
 					hint: "Run 'crm account edit --help' for the flags."}
 			}
 			return runCmd(cmd, opts, runF, runAccountEdit)
@@ -311,6 +312,7 @@ unknown/ambiguous REF; 1 failure (also: another account has the new name).`,
 	f.StringVar(&website, "website", "", "website")
 	f.StringVar(&address, "address", "", "address")
 	f.StringVar(&notes, "notes", "", "notes")
+	f.StringVar(&owner, "owner", "", "the rep who owns the account (`NAME`)")
 	f.StringVar(&notes, "note", "", "notes (as in crm account add)")
 	_ = f.MarkHidden("note")
 	addJSONFlags(cmd, &opts.jsonOptions)

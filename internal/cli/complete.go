@@ -126,6 +126,17 @@ func completeContacts(app *App) cobra.CompletionFunc {
 	}
 }
 
+// completeAfter completes every argument from the nth on with fn, and
+// offers nothing before (crm handover FROM TO REF...: names of reps).
+func completeAfter(app *App, n int, fn values) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) < n {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return complete(app, cmd, args, prefix, fn)
+	}
+}
+
 // completeFlag gives one flag of cmd its values.
 func completeFlag(app *App, cmd *cobra.Command, name string, fn values) {
 	_ = cmd.RegisterFlagCompletionFunc(name, func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -476,6 +487,7 @@ func argValues(app *App) map[string]cobra.CompletionFunc {
 		"date rm":       completeArgs(app, keyDateValues),
 		"help":          completeArgs(app, commandValues),
 		"merge":         completeArgs(app, contactValues, contactValues),
+		"handover":      completeAfter(app, 2, contactValues),
 	}
 }
 

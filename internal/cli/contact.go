@@ -425,6 +425,7 @@ type lsOptions struct {
 	Query, Sort                                           string
 	Archived                                              bool
 	Limit                                                 int
+	owner                                                 ownerFlags
 	jsonOptions
 }
 
@@ -450,7 +451,8 @@ Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`
   crm ls --tier A,B --tag 钢铁 --tag key
   crm ls --account 宝山钢铁 --sort stage
   crm ls --query wang --json | jq -r '.[].name'
-  crm ls --tag fair --sort last-touch`,
+  crm ls --tag fair --sort last-touch
+  crm ls --mine --tier A`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCmd(cmd, opts, runF, runLs)
@@ -467,6 +469,7 @@ Exit status: 0 listed (also when nothing matches); 2 invalid filter; 1 failure.`
 	f.StringVar(&opts.Query, "query", "", "names (also pinyin), titles, accounts and notes containing `TEXT`")
 	f.StringVar(&opts.Sort, "sort", "", "order: "+strings.Join(crm.ContactSorts, ", ")+" (default: name; with --json: created, i.e. by id)")
 	f.BoolVar(&opts.Archived, "archived", false, "list archived contacts instead")
+	opts.owner.register(f, "contacts")
 	countFlag(f, &opts.Limit, "limit", 0, "at most `N` contacts (0: all)")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
@@ -537,6 +540,9 @@ func runLs(ctx context.Context, opts *lsOptions) error {
 		return err
 	}
 	book := cc.Book
+	if f.Owner, err = opts.owner.filter(ctx, book); err != nil {
+		return err
+	}
 	for _, ref := range opts.Accounts {
 		a, err := book.Accounts.ResolveAccount(ctx, ref)
 		if err != nil {

@@ -18,6 +18,7 @@ type dueOptions struct {
 	Count   bool
 	Overdue bool
 	Limit   int
+	owner   ownerFlags
 	jsonOptions
 	// Filter is what --within and the command ask for, as of now.
 	Filter crm.DueFilter
@@ -80,6 +81,7 @@ Exit status: 0 listed; 2 invalid input; 1 failure.`,
 func (o *dueOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.Count, "count", false, "print only the number of contacts")
 	countFlag(cmd.Flags(), &o.Limit, "limit", 0, "at most `N` contacts (0: all)")
+	o.owner.register(cmd.Flags(), "contacts")
 	addJSONFlags(cmd, &o.jsonOptions)
 }
 
@@ -111,6 +113,9 @@ func runDue(ctx context.Context, opts *dueOptions) error {
 		return err
 	}
 	asJSON, book, f := cc.JSON, cc.Book, opts.Filter
+	if f.Owner, err = opts.owner.filter(ctx, book); err != nil {
+		return err
+	}
 	if opts.Count && !asJSON {
 		n, err := book.Due.CountDue(ctx, f)
 		if err != nil {

@@ -19,7 +19,7 @@ import (
 
 // listedInRoot are commands a new user looks for in crm --help (issue 9).
 var listedInRoot = []string{"completion", "man", "tui", "review", "version", "log-email", "export", "due",
-	"search", "dupes", "merge", "import", "mcp"}
+	"search", "dupes", "merge", "handover", "import", "mcp"}
 
 func testRoot() *cobra.Command {
 	ios, _, _, _ := iostreams.Test()

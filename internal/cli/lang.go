@@ -150,6 +150,7 @@ var countWords = map[string]string{
 	"day": "天", "follow-up": "个跟进", "key date": "个重要日期", "task": "个任务",
 	"likely duplicate": "个可能的重复", "touch": "次接触", "stage change": "次阶段变化", "tag": "个标签",
 	"reporting line": "条汇报关系",
+	"account":        "个单位", "open task": "个未完成任务",
 }
 
 func (c counted) Text(lang string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -17,15 +18,16 @@ import (
 func newReportCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report",
-		Short: "Reports: week",
+		Short: "Reports: week, team",
 		Args:  exactArgs(),
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newReportWeekCmd(app, nil))
+	cmd.AddCommand(newReportWeekCmd(app, nil), newReportTeamCmd(app, nil))
 	return cmd
 }
 
-type reportWeekOptions struct {
+// reportOptions are a report's: the span, from --since to now.
+type reportOptions struct {
 	*App
 	Since string
 	jsonOptions
@@ -33,8 +35,8 @@ type reportWeekOptions struct {
 	From time.Time
 }
 
-func newReportWeekCmd(app *App, runF func(context.Context, *reportWeekOptions) error) *cobra.Command {
-	opts := &reportWeekOptions{App: app}
+func newReportWeekCmd(app *App, runF func(context.Context, *reportOptions) error) *cobra.Command {
+	opts := &reportOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "week [--since WHEN]",
 		Short: "The week in numbers: touches, stage moves, new contacts, promises, due",
@@ -59,7 +61,7 @@ Exit status: 0 reported; 2 bad --since; 1 failure.`,
 }
 
 // parse reads --since as of now.
-func (o *reportWeekOptions) parse() error {
+func (o *reportOptions) parse() error {
 	now, err := o.Now()
 	if err != nil {
 		return err
@@ -76,7 +78,7 @@ func (o *reportWeekOptions) parse() error {
 	return nil
 }
 
-func runReportWeek(ctx context.Context, opts *reportWeekOptions) error {
+func runReportWeek(ctx context.Context, opts *reportOptions) error {
 	cc, err := opts.begin(ctx, &opts.jsonOptions)
 	if err != nil {
 		return err
@@ -114,14 +116,7 @@ func printWeekReport(app *App, r *crm.WeekReport) error {
 
 	if len(r.ByChannel) > 0 {
 		fmt.Fprintf(w, "\n%s\n", th.Header(app.tr("By channel")))
-		var chans []string
-		for ch := range r.ByChannel {
-			chans = append(chans, ch)
-		}
-		sort.Slice(chans, func(i, j int) bool {
-			return r.ByChannel[chans[i]] > r.ByChannel[chans[j]] || (r.ByChannel[chans[i]] == r.ByChannel[chans[j]] && chans[i] < chans[j])
-		})
-		for _, ch := range chans {
+		for _, ch := range channelsByCount(r.ByChannel) {
 			fmt.Fprintf(w, "  %s %3d %s\n", match.PadRight(nounText(app.lang(), ch), 8), r.ByChannel[ch], bar(r.ByChannel[ch]))
 		}
 	}
@@ -145,6 +140,82 @@ func printWeekReport(app *App, r *crm.WeekReport) error {
 		}
 	}
 	return nil
+}
+
+func newReportTeamCmd(app *App, runF func(context.Context, *reportOptions) error) *cobra.Command {
+	opts := &reportOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "team [--since WHEN]",
+		Short: "Each rep's follow-up: touches by channel, overdue by tier, promises, stage moves",
+		Long: `Report on the last 7 days (or from --since to now), one line per rep, for a
+manager's review of whether each rep follows up regularly (docs/team.md):
+the touches the rep logged, by channel; and of the contacts the rep owns,
+how many there are, how many are overdue now (by tier), the promises kept
+and broken in the span (as crm report week counts them), and the stage
+moves up and down. Contacts and touches of nobody make a last line, "-".
+
+Exit status: 0 reported; 2 bad --since; 1 failure.`,
+		Example: "  crm report team\n  crm report team --since 2026-11-01 --json",
+		Args:    exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.parse(); err != nil {
+				return err
+			}
+			return runCmd(cmd, opts, runF, runReportTeam)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Since, "since", "", "start of the span (`WHEN`; default 7 days ago)")
+	addJSONFlags(cmd, &opts.jsonOptions)
+	return cmd
+}
+
+func runReportTeam(ctx context.Context, opts *reportOptions) error {
+	cc, err := opts.begin(ctx, &opts.jsonOptions)
+	if err != nil {
+		return err
+	}
+	today := crm.Today(cc.Now)
+	r, err := cc.Book.Reports.Team(ctx, opts.From, today.AddDate(0, 0, 1), today)
+	if err != nil {
+		return err
+	}
+	if cc.JSON {
+		return opts.printJSON(opts.IO, r)
+	}
+	app := opts.App
+	fmt.Fprintf(app.IO.ErrOut, "%s  %s → %s\n", app.Theme().Bold(app.tr("Team review")), fmtDate(r.Since), fmtDate(r.Until.Add(-time.Second)))
+	t := newTable(app.IO, app.Theme(), "REP", "CONTACTS", "TOUCHES", "BY CHANNEL", "OVERDUE", "A/B/C", "KEPT", "BROKEN", "UP", "DOWN").WhenEmpty("no contacts")
+	for _, rep := range r.Reps {
+		name := rep.Rep
+		if name == "" {
+			name = crm.Nobody
+		}
+		tiers := fmt.Sprintf("%d/%d/%d", rep.OverdueByTier["A"], rep.OverdueByTier["B"], rep.OverdueByTier["C"])
+		t.Row(iostreams.CleanLine(name), fmt.Sprint(rep.Contacts), fmt.Sprint(rep.Touches), channelCounts(app, rep.ByChannel),
+			fmt.Sprint(rep.Overdue), tiers, fmt.Sprint(rep.PromisesKept), fmt.Sprint(rep.PromisesBroken), fmt.Sprint(rep.StagesUp), fmt.Sprint(rep.StagesDown))
+	}
+	return t.Flush()
+}
+
+// channelCounts says touches by channel in one cell, most first: "call 5,
+// visit 3".
+func channelCounts(app *App, by map[string]int) string {
+	chans := channelsByCount(by)
+	parts := make([]string, len(chans))
+	for i, ch := range chans {
+		parts[i] = fmt.Sprintf("%s %d", nounText(app.lang(), ch), by[ch])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// channelsByCount are the channels of by, most touches first, then by name.
+func channelsByCount(by map[string]int) []string {
+	chans := make([]string, 0, len(by))
+	for ch := range by {
+		chans = append(chans, ch)
+	}
+	sort.Slice(chans, func(i, j int) bool { return by[chans[i]] > by[chans[j]] || (by[chans[i]] == by[chans[j]] && chans[i] < chans[j]) })
+	return chans
 }
 
 // bar draws a count as a row of blocks, capped at 40.

@@ -57,7 +57,15 @@ into scripts. The whole book is one SQLite file that you own.`,
 			if err := checkUTF8Args(cmd, args); err != nil {
 				return err
 			}
-			cmd.SetContext(crm.WithChangeSummary(cmd.Context(), commandLine(app.Args)))
+			ctx := crm.WithChangeSummary(cmd.Context(), commandLine(app.Args))
+			if u := app.Getenv(crm.UserEnv); u != "" {
+				name, err := crm.CheckUserName(u)
+				if err != nil {
+					return crm.Errorf(crm.EINVALID, "$%s: %s", crm.UserEnv, crm.ErrorMessage(err))
+				}
+				ctx = crm.WithUser(ctx, name)
+			}
+			cmd.SetContext(ctx)
 			return nil
 		},
 	}
@@ -151,6 +159,7 @@ func topCommands() []topCommand {
 		top("contacts", newAccountCmd, "account", "accounts"),
 		top("contacts", runs(newDupesCmd), "dupes"),
 		top("contacts", runs(newMergeCmd), "merge"),
+		top("contacts", runs(newHandoverCmd), "handover"),
 		top("touches", runs(newLogVisitCmd), "log-visit"),
 		top("touches", runs(newLogCmd), "log"),
 		top("touches", logAs("call"), "log-call"),

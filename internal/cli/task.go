@@ -89,6 +89,7 @@ type tasksOptions struct {
 	*App
 	Contact, Kind string
 	Overdue, Done bool
+	owner         ownerFlags
 	jsonOptions
 	// Filter is what the flags ask for, as of now; --contact is resolved
 	// once the book is open.
@@ -120,6 +121,7 @@ Exit status: 0 listed; 2 invalid input; 1 failure.`,
 	f.StringVar(&opts.Kind, "kind", "", "only followup or promise")
 	f.BoolVar(&opts.Overdue, "overdue", false, "only open tasks past their day")
 	f.BoolVar(&opts.Done, "done", false, "closed tasks instead of open ones")
+	opts.owner.register(f, "tasks of contacts")
 	addJSONFlags(cmd, &opts.jsonOptions)
 	return cmd
 }
@@ -147,6 +149,9 @@ func runTasks(ctx context.Context, opts *tasksOptions) error {
 	}
 	asJSON, book, f, today := cc.JSON, cc.Book, opts.Filter, crm.Today(cc.Now)
 	if f.ContactID, err = book.contactID(ctx, opts.Contact); err != nil {
+		return err
+	}
+	if f.Owner, err = opts.owner.filter(ctx, book); err != nil {
 		return err
 	}
 	tasks, err := book.Tasks.FindTasks(ctx, f)

@@ -15,6 +15,7 @@ type Account struct {
 	Website   string    `json:"website,omitempty"`
 	Address   string    `json:"address,omitempty"`
 	Notes     string    `json:"notes,omitempty"`
+	Owner     string    `json:"owner,omitempty"` // the rep it belongs to (METHOD.md §10); "": nobody
 	Contacts  int       `json:"contacts"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -27,6 +28,10 @@ func (a *Account) Validate() error {
 		return err
 	}
 	a.Name = strings.TrimSpace(a.Name)
+	var err error
+	if a.Owner, err = CheckUserName(a.Owner); err != nil {
+		return err
+	}
 	return ValidateName(a.Name)
 }
 
@@ -39,7 +44,7 @@ type AccountMap struct {
 
 // AccountUpdate holds the account fields to change; nil leaves a field as it is.
 type AccountUpdate struct {
-	Name, Industry, Website, Address, Notes *string
+	Name, Industry, Website, Address, Notes, Owner *string
 }
 
 // AccountService stores accounts. An account reference is resolved the same

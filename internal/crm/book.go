@@ -144,6 +144,7 @@ func BookAccountJSON(b []byte, a *Account) []byte {
 	b = appendKeyString(b, "website", a.Website)
 	b = appendKeyString(b, "address", a.Address)
 	b = appendKeyString(b, "notes", a.Notes)
+	b = appendKeyString(b, "owner", a.Owner)
 	b = appendKeyTime(b, "created_at", a.CreatedAt)
 	b = appendKeyTime(b, "updated_at", a.UpdatedAt)
 	return append(b, '}')
@@ -230,6 +231,7 @@ func (t *BookTouch) AppendJSON(b []byte) []byte {
 		b = appendFloat(b, float64(*t.Cost))
 	}
 	b = appendKeyList(b, "contact_uids", t.ContactUIDs)
+	b = appendKeyString(b, "logged_by", t.LoggedBy)
 	b = appendKeyTime(b, "created_at", t.CreatedAt)
 	return append(b, '}')
 }

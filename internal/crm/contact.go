@@ -40,6 +40,7 @@ type Contact struct {
 	Notes        string            `json:"notes,omitempty"`
 	Tags         []string          `json:"tags"`
 	Fields       map[string]string `json:"fields,omitempty"`
+	Owner        string            `json:"owner,omitempty"`        // the rep it belongs to (METHOD.md §10); "": nobody
 	CadenceDays  int               `json:"cadence_days,omitempty"` // own rhythm; 0: the tier's
 	LastTouchAt  *time.Time        `json:"last_touch_at"`
 	DueAt        *time.Time        `json:"due_at"`
@@ -79,8 +80,12 @@ func (c *Contact) Validate() error {
 	}
 	c.Stage = st.Key
 	for _, f := range ProfileFields {
+		check := f.Check
 		if f.Enum != nil {
-			if *f.Value(c), err = f.Enum.Check(*f.Value(c)); err != nil {
+			check = f.Enum.Check
+		}
+		if check != nil {
+			if *f.Value(c), err = check(*f.Value(c)); err != nil {
 				return err
 			}
 		}
@@ -177,7 +182,7 @@ type ContactUpdate struct {
 	Name, Account, Title, Tier, Ladder, Stage        *string
 	Style, Level, Role, Attitude, ReportsTo          *string
 	WeChat, Address, Hometown, School, Family        *string
-	Interests, Source, Birthday, Notes               *string
+	Interests, Source, Birthday, Notes, Owner        *string
 	CadenceDays                                      *int // 0 returns to the tier's rhythm
 	AddTags, RemoveTags                              []string
 	AddPhones, RemovePhones, AddEmails, RemoveEmails []string
@@ -212,7 +217,8 @@ type ContactFilter struct {
 	// the account's name or pinyin, or a tag. Index ranges only, so it stays
 	// fast on a large book (Query reads every row for the text it contains).
 	Match         string
-	Archived      bool // list archived contacts instead of active ones
+	Owner         OwnerFilter // one rep's contacts (crm ls --mine, --owner)
+	Archived      bool        // list archived contacts instead of active ones
 	Sort          ContactSort
 	Offset, Limit int
 }
@@ -288,6 +294,11 @@ type ContactService interface {
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, id int64, u ContactUpdate) (*Contact, error)
 	ArchiveContact(ctx context.Context, id int64) (*Contact, error)
+	// Handover moves the contacts h selects from h.From to h.To in one
+	// journaled change, adding HandoverNote to each one's notes. A contact
+	// named in h.ContactIDs that h.From does not own is EINVALID; a
+	// selection with no contact of h.From's is ENOTFOUND.
+	Handover(ctx context.Context, h Handover) (*HandoverReport, error)
 	// FindLookalikes lists the active contacts other than c that carry its
 	// name (folded: case and width aside), one of its phone numbers (in any
 	// format) or one of its emails: likely the same person twice.

@@ -40,6 +40,9 @@ type ProfileField struct {
 	// Values, Add and Remove are set for KindList.
 	Values      func(*Contact) *[]string
 	Add, Remove func(*ContactUpdate) *[]string
+	// Check, when set, returns a Single field's value in its canonical
+	// form, or EINVALID.
+	Check func(string) (string, error)
 }
 
 // ProfileFields are the profile fields of a contact in the order of its
@@ -81,6 +84,8 @@ var ProfileFields = []ProfileField{
 	{Key: "tags", Flag: "tag", Help: "tag (repeatable)", Kind: KindList, Values: func(c *Contact) *[]string { return &c.Tags },
 		Add: func(u *ContactUpdate) *[]string { return &u.AddTags }, Remove: func(u *ContactUpdate) *[]string { return &u.RemoveTags }},
 	{Key: "fields", Flag: "field", Help: "custom field as `key=value` (repeatable; key= removes on edit)", Kind: KindFields, OmitEmpty: true},
+	{Key: "owner", Flag: "owner", Help: "the rep who owns the contact: a short `NAME` (default: you, as user.name or $CRM_USER say)", Kind: KindText, OmitEmpty: true,
+		Check: CheckUserName, Value: func(c *Contact) *string { return &c.Owner }, Update: func(u *ContactUpdate) **string { return &u.Owner }},
 	{Key: "cadence_days", Flag: "every", Help: "the contact's own rhythm (`DUR`: 2w, 45d; tier: the tier's)", Kind: KindCadence, OmitEmpty: true},
 }
 

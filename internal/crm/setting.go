@@ -66,6 +66,7 @@ func init() {
 		}
 		return l.Key, nil
 	})
+	defineSetting("user.name", "", "your name as a rep: the owner of what you add, and who logged your touches ($CRM_USER overrides it)", CheckUserName)
 	defineSetting("lang", "", "interface language: en or zh (empty: from the locale)", func(s string) (string, error) {
 		switch s = strings.TrimSpace(s); s {
 		case "", "en", "zh":
@@ -79,6 +80,9 @@ func init() {
 // the book's settings default.tier and default.ladder.
 type ContactDefaults struct {
 	Tier, Ladder string
+	// Owner is the rep who adds the contact (see WithUser), filled by the
+	// service: it is no default.* setting.
+	Owner string
 }
 
 // DefaultContactDefaults are those of a book that never set them: the
@@ -97,8 +101,8 @@ func (d *ContactDefaults) Set(key, value string) {
 }
 
 // Apply gives a new contact the book's defaults where it leaves them
-// empty: the tier, and the ladder when it names neither a ladder nor a
-// stage (a stage alone is a stage of the method's ladder, as Validate
+// empty: the tier, the owner, and the ladder when it names neither a
+// ladder nor a stage (a stage alone is a stage of the method's ladder, as Validate
 // reads it). ContactService.CreateContact applies them before Validate.
 func (d ContactDefaults) Apply(c *Contact) {
 	if c.Tier == "" {
@@ -106,6 +110,9 @@ func (d ContactDefaults) Apply(c *Contact) {
 	}
 	if c.Ladder == "" && c.Stage == "" {
 		c.Ladder = d.Ladder
+	}
+	if c.Owner == "" {
+		c.Owner = d.Owner
 	}
 }
 

@@ -97,8 +97,9 @@ func (t *Task) Overdue(today time.Time) bool {
 type TaskFilter struct {
 	ContactID int64
 	Kind      string
-	Done      bool      // closed tasks (done or dropped) instead of open ones
-	Before    time.Time // open tasks due before this instant (overdue: start of today)
+	Done      bool        // closed tasks (done or dropped) instead of open ones
+	Before    time.Time   // open tasks due before this instant (overdue: start of today)
+	Owner     OwnerFilter // tasks of one rep's contacts (crm tasks --mine, --owner)
 	Limit     int
 }
 
@@ -163,9 +164,10 @@ type PlanService interface {
 
 // DueFilter selects due contacts.
 type DueFilter struct {
-	Horizon time.Time // due before this instant: the start of the day after today (+ --within)
-	Overdue bool      // only contacts past their due day
-	Today   time.Time // local midnight of today, for overdue and the reasons
+	Horizon time.Time   // due before this instant: the start of the day after today (+ --within)
+	Overdue bool        // only contacts past their due day
+	Today   time.Time   // local midnight of today, for overdue and the reasons
+	Owner   OwnerFilter // one rep's contacts (crm due --mine, --owner)
 }
 
 // DueService answers who needs a touch.
@@ -222,4 +224,7 @@ type ReportService interface {
 	// Week reports on [since, until) against the same span before since;
 	// horizon is the due horizon for DueNow.
 	Week(ctx context.Context, since, until, horizon time.Time) (*WeekReport, error)
+	// Team reports on [since, until) for each rep (see TeamReport); today
+	// is the start of today, before which a contact is overdue.
+	Team(ctx context.Context, since, until, today time.Time) (*TeamReport, error)
 }

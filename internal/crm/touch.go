@@ -19,6 +19,7 @@ type Touch struct {
 	Notes     string        `json:"notes,omitempty"`
 	Cost      *Cost         `json:"cost,omitempty"`
 	Contacts  []TouchPerson `json:"contacts"`
+	LoggedBy  string        `json:"logged_by,omitempty"` // the rep who logged it (METHOD.md §10); "": nobody
 	CreatedAt time.Time     `json:"created_at"`
 	// Next, when set, is the follow-up to create with the touch, one per
 	// contact; Tasks are the ones created.
@@ -53,6 +54,9 @@ func (t *Touch) Validate() error {
 		return Errorf(EINVALID, "summary is empty")
 	}
 	var err error
+	if t.LoggedBy, err = CheckUserName(t.LoggedBy); err != nil {
+		return err
+	}
 	if t.Channel, err = Channels.Check(t.Channel); err != nil {
 		return err
 	}

@@ -19,13 +19,13 @@ func NewAccountService(db *DB) *AccountService { return &AccountService{db} }
 
 var _ crm.AccountService = (*AccountService)(nil)
 
-const accountSelect = `SELECT a.id, a.uid, a.name, a.industry, a.website, a.address, a.notes,
+const accountSelect = `SELECT a.id, a.uid, a.name, a.industry, a.website, a.address, a.notes, a.owner,
 	(SELECT count(*) FROM contacts c WHERE c.account_id = a.id AND c.archived_at IS NULL), a.created_at, a.updated_at FROM accounts a`
 
 func scanAccount(row scanner) (*crm.Account, error) {
 	var a crm.Account
 	var created, updated string
-	if err := row.Scan(&a.ID, &a.UID, &a.Name, &a.Industry, &a.Website, &a.Address, &a.Notes, &a.Contacts, &created, &updated); err != nil {
+	if err := row.Scan(&a.ID, &a.UID, &a.Name, &a.Industry, &a.Website, &a.Address, &a.Notes, &a.Owner, &a.Contacts, &created, &updated); err != nil {
 		return nil, err
 	}
 	a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
@@ -185,8 +185,14 @@ func createAccount(ctx context.Context, tx *Tx, a *crm.Account) error {
 		a.UID = newUID()
 	}
 	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
-	res, err := tx.ExecContext(ctx, `INSERT INTO accounts (uid, name, industry, website, address, notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, formatTime(tx.now), formatTime(tx.now))
+	if a.Owner == "" {
+		var err error
+		if a.Owner, err = actingUser(ctx, tx); err != nil {
+			return err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO accounts (uid, name, industry, website, address, notes, owner, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, a.Owner, formatTime(tx.now), formatTime(tx.now))
 	if err != nil {
 		return err
 	}
@@ -250,7 +256,7 @@ func (s *AccountService) UpdateAccount(ctx context.Context, id int64, u crm.Acco
 		}
 		before := *a
 		for _, f := range []struct{ dst, v *string }{{&a.Name, u.Name}, {&a.Industry, u.Industry},
-			{&a.Website, u.Website}, {&a.Address, u.Address}, {&a.Notes, u.Notes}} {
+			{&a.Website, u.Website}, {&a.Address, u.Address}, {&a.Notes, u.Notes}, {&a.Owner, u.Owner}} {
 			if f.v != nil {
 				*f.dst = strings.TrimSpace(*f.v)
 			}
@@ -270,8 +276,8 @@ func (s *AccountService) UpdateAccount(ctx context.Context, id int64, u crm.Acco
 				return crm.Errorf(crm.ECONFLICT, "account %q exists already; crm account merge joins two accounts", a.Name)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET name = ?, industry = ?, website = ?, address = ?, notes = ?, updated_at = ? WHERE id = ?`,
-			a.Name, a.Industry, a.Website, a.Address, a.Notes, formatTime(tx.now), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET name = ?, industry = ?, website = ?, address = ?, notes = ?, owner = ?, updated_at = ? WHERE id = ?`,
+			a.Name, a.Industry, a.Website, a.Address, a.Notes, a.Owner, formatTime(tx.now), id); err != nil {
 			return err
 		}
 		if err := writeAccountKeys(ctx, tx, id); err != nil {

@@ -92,9 +92,9 @@ func exportAccounts(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.Bo
 	}
 	var a crm.Account
 	var created, updated string
-	return each(ctx, tx, `SELECT uid, name, industry, website, address, notes, created_at, updated_at FROM accounts WHERE `+where+` ORDER BY id`, args,
+	return each(ctx, tx, `SELECT uid, name, industry, website, address, notes, owner, created_at, updated_at FROM accounts WHERE `+where+` ORDER BY id`, args,
 		func(rows *sql.Rows) error {
-			if err := rows.Scan(&a.UID, &a.Name, &a.Industry, &a.Website, &a.Address, &a.Notes, &created, &updated); err != nil {
+			if err := rows.Scan(&a.UID, &a.Name, &a.Industry, &a.Website, &a.Address, &a.Notes, &a.Owner, &created, &updated); err != nil {
 				return err
 			}
 			a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
@@ -167,7 +167,7 @@ func exportTouches(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.Boo
 	if sc.since != "" {
 		where, args = append(where, "t.at >= ?"), append(args, sc.since)
 	}
-	q := `SELECT t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
+	q := `SELECT t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.logged_by, t.created_at,
 		(SELECT json_group_array(uid) FROM (` + people + ` ORDER BY c.id)) FROM touches t`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -176,7 +176,7 @@ func exportTouches(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.Boo
 	var at, created, uids string
 	var cost sql.NullFloat64
 	return each(ctx, tx, q+" ORDER BY t.id", args, func(rows *sql.Rows) error {
-		if err := rows.Scan(&t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &created, &uids); err != nil {
+		if err := rows.Scan(&t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &t.LoggedBy, &created, &uids); err != nil {
 			return err
 		}
 		t.At, t.CreatedAt = parseTime(at), parseTime(created)

@@ -352,15 +352,15 @@ func (im *importer) Account(line int, a *crm.Account) error {
 	created, updated := im.orNow(formatTime(a.CreatedAt)), im.orNow(formatTime(a.UpdatedAt))
 	var old crm.Account
 	var oldCreated, oldUpdated string
-	st, err := im.stmt(`SELECT id, name, industry, website, address, notes, created_at, updated_at FROM accounts WHERE uid = ?`)
+	st, err := im.stmt(`SELECT id, name, industry, website, address, notes, owner, created_at, updated_at FROM accounts WHERE uid = ?`)
 	if err != nil {
 		return err
 	}
-	err = st.QueryRowContext(im.ctx, a.UID).Scan(&old.ID, &old.Name, &old.Industry, &old.Website, &old.Address, &old.Notes, &oldCreated, &oldUpdated)
+	err = st.QueryRowContext(im.ctx, a.UID).Scan(&old.ID, &old.Name, &old.Industry, &old.Website, &old.Address, &old.Notes, &old.Owner, &oldCreated, &oldUpdated)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		res, err := im.exec(`INSERT INTO accounts (uid, name, industry, website, address, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, created, updated)
+		res, err := im.exec(`INSERT INTO accounts (uid, name, industry, website, address, notes, owner, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, a.Owner, created, updated)
 		if err != nil {
 			return err
 		}
@@ -379,10 +379,10 @@ func (im *importer) Account(line int, a *crm.Account) error {
 	default:
 		a.ID = old.ID
 		same := old.Name == a.Name && old.Industry == a.Industry && old.Website == a.Website && old.Address == a.Address &&
-			old.Notes == a.Notes && oldCreated == created && oldUpdated == updated
+			old.Notes == a.Notes && old.Owner == a.Owner && oldCreated == created && oldUpdated == updated
 		if !same {
-			if _, err := im.exec(`UPDATE accounts SET name = ?, industry = ?, website = ?, address = ?, notes = ?, created_at = ?, updated_at = ? WHERE id = ?`,
-				a.Name, a.Industry, a.Website, a.Address, a.Notes, created, updated, a.ID); err != nil {
+			if _, err := im.exec(`UPDATE accounts SET name = ?, industry = ?, website = ?, address = ?, notes = ?, owner = ?, created_at = ?, updated_at = ? WHERE id = ?`,
+				a.Name, a.Industry, a.Website, a.Address, a.Notes, a.Owner, created, updated, a.ID); err != nil {
 				return err
 			}
 			if old.Name != a.Name {
@@ -589,16 +589,16 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 			im.counted("touch", false, false)
 			return im.step()
 		}
-		if _, err := im.exec(`UPDATE touches SET at = ?, channel = ?, direction = ?, summary = ?, notes = ?, cost = ?, created_at = ? WHERE id = ?`,
-			at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), created, id); err != nil {
+		if _, err := im.exec(`UPDATE touches SET at = ?, channel = ?, direction = ?, summary = ?, notes = ?, cost = ?, logged_by = ?, created_at = ? WHERE id = ?`,
+			at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), t.LoggedBy, created, id); err != nil {
 			return err
 		}
 		if _, err := im.exec(`DELETE FROM touch_contacts WHERE touch_id = ?`, id); err != nil {
 			return err
 		}
 	} else {
-		res, err := im.exec(`INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), created)
+		res, err := im.exec(`INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, logged_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), t.LoggedBy, created)
 		if err != nil {
 			return err
 		}
@@ -619,7 +619,7 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 
 // bookTouchByID reads a touch of the book as a book file holds it.
 func (im *importer) bookTouchByID(id int64) (*crm.BookTouch, error) {
-	st, err := im.stmt(`SELECT t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
+	st, err := im.stmt(`SELECT t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.logged_by, t.created_at,
 		(SELECT json_group_array(uid) FROM (SELECT c.uid FROM touch_contacts x JOIN contacts c ON c.id = x.contact_id WHERE x.touch_id = t.id ORDER BY c.id))
 		FROM touches t WHERE t.id = ?`)
 	if err != nil {
@@ -628,7 +628,7 @@ func (im *importer) bookTouchByID(id int64) (*crm.BookTouch, error) {
 	var t crm.BookTouch
 	var at, created, uids string
 	var cost sql.NullFloat64
-	if err := st.QueryRowContext(im.ctx, id).Scan(&t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &created, &uids); err != nil {
+	if err := st.QueryRowContext(im.ctx, id).Scan(&t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &t.LoggedBy, &created, &uids); err != nil {
 		return nil, err
 	}
 	t.At, t.CreatedAt = parseTime(at), parseTime(created)

@@ -483,6 +483,9 @@ func contactWhere(f crm.ContactFilter) (string, []any) {
 	in("c.stage", f.Stages)
 	in("c.style", f.Styles)
 	in("c.role", f.Roles)
+	if f.Owner.Set {
+		add("c.owner = ?", f.Owner.Name)
+	}
 	if len(f.AccountIDs) > 0 {
 		add("c.account_id IN ("+marks(len(f.AccountIDs))+")", anySlice(f.AccountIDs)...)
 	}
@@ -596,6 +599,10 @@ func (s *ContactService) CreateContact(ctx context.Context, c *crm.Contact) erro
 	return s.db.inTx(ctx, func(tx *Tx) error {
 		d := crm.DefaultContactDefaults
 		if err := readSettings(ctx, tx, "default.", d.Set); err != nil {
+			return err
+		}
+		var err error
+		if d.Owner, err = actingUser(ctx, tx); err != nil {
 			return err
 		}
 		d.Apply(c)

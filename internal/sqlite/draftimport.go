@@ -23,6 +23,9 @@ func (s *BookService) ImportDrafts(ctx context.Context, o crm.ImportOptions, dec
 		if err := readSettings(ctx, im.tx, "default.", defaults.Set); err != nil {
 			return err
 		}
+		if defaults.Owner, err = actingUser(ctx, im.tx); err != nil {
+			return err
+		}
 		if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&im.firstNew); err != nil {
 			return err
 		}

@@ -131,6 +131,10 @@ func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeigh
 func (s *DueService) CountDue(ctx context.Context, f crm.DueFilter) (int, error) {
 	var n int
 	below, args, edge, more := beginsBeforeParts("c.due_at", dueHorizon(f))
+	if f.Owner.Set {
+		below, args = below+" AND c.owner = ?", append(args, f.Owner.Name)
+		edge, more = edge+" AND c.owner = ?", append(more, f.Owner.Name)
+	}
 	err := s.db.db.QueryRowContext(ctx, countDueSQL(below, edge), append(args, more...)...).Scan(&n)
 	return n, mapError(err)
 }
@@ -160,12 +164,16 @@ func (s *DueService) FindDue(ctx context.Context, f crm.DueFilter) ([]*crm.DueIt
 	h := dueHorizon(f)
 	taskDue, args := beginsBefore("t.due_at", h)
 	due, more := beginsBefore("c.due_at", h)
+	owned, ownerArgs := "", []any(nil)
+	if f.Owner.Set {
+		owned, ownerArgs = " AND c.owner = ?", []any{f.Owner.Name}
+	}
 	rows, err := s.db.db.QueryContext(ctx, `SELECT c.id, c.name, coalesce(a.name, ''), c.tier, c.stage, c.due_at,
 		coalesce(c.cadence_days, 0), c.last_touch_at, c.snoozed_until, c.created_at,
 		(SELECT json_group_array(json_array(t.id, t.kind, t.title, t.due_at)) FROM tasks t
 			WHERE t.contact_id = c.id AND `+dueTask+` AND `+taskDue+`)
 		FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-		WHERE c.archived_at IS NULL AND `+due, append(args, more...)...)
+		WHERE c.archived_at IS NULL AND `+due+owned, append(append(args, more...), ownerArgs...)...)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -99,4 +100,18 @@ func (s *SettingService) SetReviewState(ctx context.Context, st crm.ReviewState)
 	_, err = s.db.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, reviewStateKey, string(b))
 	return mapError(err)
+}
+
+// actingUser is the rep who writes in ctx: crm.WithUser's name, else the
+// book's user.name setting, else "" (nobody).
+func actingUser(ctx context.Context, q querier) (string, error) {
+	if u := crm.UserFrom(ctx); u != "" {
+		return u, nil
+	}
+	var u string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'user.name'`).Scan(&u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return u, err
 }

@@ -108,6 +108,9 @@ func (s *TaskService) FindTasks(ctx context.Context, f crm.TaskFilter) ([]*crm.T
 	if f.Kind != "" {
 		where, args = append(where, "t.kind = ?"), append(args, f.Kind)
 	}
+	if f.Owner.Set {
+		where, args = append(where, "c.owner = ?"), append(args, f.Owner.Name)
+	}
 	if !f.Before.IsZero() {
 		cond, a := beginsBefore("t.due_at", f.Before)
 		where, args = append(where, cond), append(args, a...)

@@ -41,8 +41,13 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), formatTime(tx.now))
+	if t.LoggedBy == "" {
+		if t.LoggedBy, err = actingUser(ctx, tx); err != nil {
+			return err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, logged_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), t.LoggedBy, formatTime(tx.now))
 	if err != nil {
 		return err
 	}
@@ -127,7 +132,7 @@ func (s *TouchService) CountTouches(ctx context.Context, f crm.TouchFilter) (int
 // reader's connection of its own (see DB), so fn may call services.
 func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn func(*crm.Touch) error) error {
 	from, args, order := touchQuery(f)
-	q := `SELECT t.id, t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.created_at,
+	q := `SELECT t.id, t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.logged_by, t.created_at,
 		(SELECT json_group_array(json_array(c.id, c.name)) FROM touch_contacts x JOIN contacts c ON c.id = x.contact_id WHERE x.touch_id = t.id)
 		FROM ` + from + ` ORDER BY ` + order + page(f.Offset, f.Limit)
 	rows, err := s.db.db.QueryContext(ctx, q, args...)
@@ -139,7 +144,7 @@ func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn fu
 		var t crm.Touch
 		var at, created, people string
 		var cost sql.NullFloat64
-		if err := rows.Scan(&t.ID, &t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &created, &people); err != nil {
+		if err := rows.Scan(&t.ID, &t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &t.LoggedBy, &created, &people); err != nil {
 			return mapError(err)
 		}
 		t.At, t.CreatedAt = parseTime(at), parseTime(created)

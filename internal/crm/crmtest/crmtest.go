@@ -41,6 +41,9 @@ func Run(t *testing.T, newServices func(t *testing.T) *crm.Services) {
 		{"FindDuplicates", testFindDuplicates},
 		{"MergeMovesEverything", testMergeMovesEverything},
 		{"MergeChainsAliases", testMergeChainsAliases},
+		{"OwnersFollowTheUser", testOwnersFollowTheUser},
+		{"HandoverMovesContactsWithTheirHistory", testHandoverMovesContactsWithTheirHistory},
+		{"TeamReport", testTeamReport},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, newServices(t)) })
 	}
