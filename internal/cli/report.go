@@ -214,7 +214,9 @@ func channelsByCount(by map[string]int) []string {
 	for ch := range by {
 		chans = append(chans, ch)
 	}
-	sort.Slice(chans, func(i, j int) bool { return by[chans[i]] > by[chans[j]] || (by[chans[i]] == by[chans[j]] && chans[i] < chans[j]) })
+	sort.Slice(chans, func(i, j int) bool {
+		return by[chans[i]] > by[chans[j]] || (by[chans[i]] == by[chans[j]] && chans[i] < chans[j])
+	})
 	return chans
 }
 
