@@ -106,6 +106,7 @@ var csvHeaders = map[string][]string{
 	"notes":      {"备注", "说明", "note", "comments", "comment"},
 	"tags":       {"标签", "分组", "labels", "categories", "groupmembership"},
 	"fields":     {"自定义字段"},
+	"owner":      {"负责人", "客户经理", "业务员", "跟进人", "accountmanager", "salesrep", "rep"},
 }
 
 var headerField = func() map[string]string {
