@@ -45,6 +45,7 @@ var en = map[string]string{
 	"key.ladder":    "next ladder",
 	"key.walk":      "walk the due",
 	"key.skip":      "skip",
+	"key.team":      "team / week",
 
 	"tab.contacts": "Contacts",
 	"tab.due":      "Due",
@@ -184,6 +185,10 @@ var en = map[string]string{
 	"week.resumeDue":        " (%d due)",
 	"week.walk":             "w walks through the %s, one at a time",
 	"week.dueContacts":      "%d due contacts",
+	"team.title":            "Team review",
+	"team.columns":          "REP|CONTACTS|TOUCHES|OVERDUE|A/B/C|KEPT|BROKEN|UP|DOWN",
+	"team.nobody":           "nobody",
+	"team.hint":             "t: the week · touches by who logged them, the rest by owner",
 	"weekday.Sunday":        "Sun",
 	"weekday.Monday":        "Mon",
 	"weekday.Tuesday":       "Tue",

@@ -45,6 +45,7 @@ var zh = map[string]string{
 	"key.ladder":    "下一阶梯",
 	"key.walk":      "逐个处理待跟进",
 	"key.skip":      "跳过",
+	"key.team":      "团队 / 本周",
 
 	"tab.contacts": "联系人",
 	"tab.due":      "待跟进",
@@ -184,6 +185,10 @@ var zh = map[string]string{
 	"week.resumeDue":        "（%d 位待跟进）",
 	"week.walk":             "w 逐个处理 %s",
 	"week.dueContacts":      "%d 位待跟进联系人",
+	"team.title":            "团队回顾",
+	"team.columns":          "客户经理|联系人数|接触数|逾期数|A/B/C|兑现|违背|前进|后退",
+	"team.nobody":           "无人负责",
+	"team.hint":             "t：本周 · 接触按记录人，其余按负责人",
 	"weekday.Sunday":        "周日",
 	"weekday.Monday":        "周一",
 	"weekday.Tuesday":       "周二",

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +207,31 @@ func TestReviewWalkTaskAndStage(t *testing.T) {
 	run(m, press(tea.KeyEsc))
 	if m.current().(Capturer).Capturing() || walkName(t, m) != "赵总" {
 		t.Errorf("esc did not close the chooser, or stopped the walk:\n%s", m.View())
+	}
+}
+
+// TestReviewTeam: t shows the week by rep, as crm report team counts it,
+// and t again the week in numbers.
+func TestReviewTeam(t *testing.T) {
+	s := demoBook(t)
+	ctx := crm.WithUser(context.Background(), "alice")
+	if err := s.Contacts.CreateContact(ctx, &crm.Contact{Name: "新客户", Tier: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	m := newTest(t, s, 80, 24)
+	run(m, typed("5t")...)
+	v := m.View()
+	for _, want := range []string{"Team review  2026-11-16 → 2026-11-22", "REP", "CONTACTS", "alice", "nobody", "t: the week"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q in the team review:\n%s", want, v)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^alice +1 +0 +0 `).MatchString(v) || !regexp.MustCompile(`(?m)^nobody +40 +3 +7 +4/3/0 `).MatchString(v) {
+		t.Errorf("the lines do not count alice's one contact and the demo's 40 of nobody:\n%s", v)
+	}
+	checkView(t, v, 80, 24)
+	run(m, typed("t")...)
+	if v := m.View(); !strings.Contains(v, "Week in review") || strings.Contains(v, "REP") {
+		t.Errorf("t again does not show the week:\n%s", v)
 	}
 }

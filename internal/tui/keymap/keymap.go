@@ -24,7 +24,7 @@ type KeyMap struct {
 	Wider, Narrower                          key.Binding
 	// Board and Review.
 	Left, Right, MoveNext, MoveBack, Ladder key.Binding
-	Walk, Skip                              key.Binding
+	Walk, Skip, Team                        key.Binding
 	// WalkStage opens the stage chooser in the walk, where s is skip.
 	WalkStage key.Binding
 }
@@ -78,6 +78,7 @@ func Default(lang string) *KeyMap {
 		Ladder:    b("L", "ladder", "L"),
 		Walk:      b("w", "walk", "w"),
 		Skip:      b("s", "skip", "s"),
+		Team:      b("t", "team", "t"),
 		WalkStage: b("S", "stage", "S"),
 	}
 }

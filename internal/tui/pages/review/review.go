@@ -1,7 +1,8 @@
 // Package review is the Review page: the week in numbers as crm report
 // week computes them, then a walk through the due contacts (crm due's
 // ranking), one at a time, that can be stopped and resumed within the ISO
-// week: where it stands is stored in the book (crm.ReviewState).
+// week: where it stands is stored in the book (crm.ReviewState). t shows
+// the same week by rep instead, as crm report team does, for a manager.
 package review
 
 import (
@@ -25,9 +26,10 @@ import (
 // SnoozeFor is how long z keeps a contact off the due list.
 const SnoozeFor = 7 // days: crm snooze --for 1w
 
-// reportMsg is the week's report and the stored walk.
+// reportMsg is the week's report, by rep too, and the stored walk.
 type reportMsg struct {
 	r     *crm.WeekReport
+	team  *crm.TeamReport
 	state crm.ReviewState
 	err   error
 }
@@ -72,6 +74,8 @@ type Model struct {
 	day  time.Time
 	// action is the open stage chooser (the contact page's), nil when none.
 	action contact.Action
+	// team: the week is shown by rep (t), not in numbers.
+	team bool
 }
 
 // Version counts the changes to the page's view and help.
@@ -91,6 +95,9 @@ func (m *Model) load() tea.Cmd {
 		tomorrow := today.AddDate(0, 0, 1)
 		msg := &reportMsg{}
 		if msg.r, msg.err = c.Services.Reports.Week(c.Ctx, today.AddDate(0, 0, -6), tomorrow, tomorrow); msg.err != nil {
+			return msg
+		}
+		if msg.team, msg.err = c.Services.Reports.Team(c.Ctx, today.AddDate(0, 0, -6), tomorrow, today); msg.err != nil {
 			return msg
 		}
 		msg.state, msg.err = c.Services.Settings.ReviewState(c.Ctx)
@@ -216,10 +223,10 @@ func (m *Model) Capturing() bool { return m.action != nil }
 // differs from the one shown: the 5 s refresh of an unchanged book leaves
 // it be.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	report, walking, items, pos, contact, done := m.report, m.walking, m.items, m.pos, m.contact, m.done
+	report, walking, items, pos, contact, done, team := m.report, m.walking, m.items, m.pos, m.contact, m.done, m.team
 	_, cmd := m.update(msg)
 	_, key := msg.(tea.KeyMsg)
-	if today := m.today(); key || !today.Equal(m.day) || walking != m.walking || pos != m.pos || done != m.done ||
+	if today := m.today(); key || !today.Equal(m.day) || walking != m.walking || pos != m.pos || done != m.done || team != m.team ||
 		!reflect.DeepEqual(report, m.report) || !reflect.DeepEqual(items, m.items) || !reflect.DeepEqual(contact, m.contact) {
 		m.day = today
 		m.memo.Invalidate()
@@ -293,8 +300,12 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if !m.walking {
-			if key.Matches(msg, k.Walk) {
+			switch {
+			case key.Matches(msg, k.Walk):
+				m.team = false
 				return m, m.startWalk()
+			case key.Matches(msg, k.Team):
+				m.team = !m.team
 			}
 			return m, nil
 		}
@@ -343,9 +354,12 @@ func (m *Model) View() string { return m.memo.View(m.render) }
 
 func (m *Model) render() string {
 	var lines []string
-	if m.walking {
+	switch {
+	case m.walking:
 		lines = m.walkView()
-	} else {
+	case m.team:
+		lines = m.teamView()
+	default:
 		lines = m.weekView()
 	}
 	for i, l := range lines {
@@ -465,6 +479,48 @@ func (m *Model) weekView() []string {
 	return append(lines, "", m.walkHint())
 }
 
+// teamView is the week by rep: crm report team's table.
+func (m *Model) teamView() []string {
+	th := m.c.Theme
+	if m.report == nil || m.report.team == nil {
+		return []string{th.Muted(m.c.T("tui.loading"))}
+	}
+	r := m.report.team
+	lines := []string{fmt.Sprintf("%s  %s → %s", th.Bold(m.c.T("team.title")), r.Since.Local().Format("2006-01-02"),
+		r.Until.Add(-time.Second).Local().Format("2006-01-02")), ""}
+	rows := [][]string{strings.Split(m.c.T("team.columns"), "|")}
+	for _, rep := range r.Reps {
+		name := rep.Rep
+		if name == "" {
+			name = m.c.T("team.nobody")
+		}
+		rows = append(rows, []string{iostreams.CleanLine(name), fmt.Sprint(rep.Contacts), fmt.Sprint(rep.Touches), fmt.Sprint(rep.Overdue),
+			fmt.Sprintf("%d/%d/%d", rep.OverdueByTier["A"], rep.OverdueByTier["B"], rep.OverdueByTier["C"]),
+			fmt.Sprint(rep.PromisesKept), fmt.Sprint(rep.PromisesBroken), fmt.Sprint(rep.StagesUp), fmt.Sprint(rep.StagesDown)})
+	}
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, cell := range row {
+			widths[i] = max(widths[i], match.Width(cell))
+		}
+	}
+	for i, row := range rows {
+		cells := make([]string, len(row))
+		for j, cell := range row {
+			cells[j] = match.PadRight(cell, widths[j])
+		}
+		line := strings.TrimRight(strings.Join(cells, "  "), " ")
+		switch {
+		case i == 0:
+			line = th.Header(line)
+		case r.Reps[i-1].PromisesBroken > 0 || r.Reps[i-1].OverdueByTier["A"] > 0:
+			line = th.Bad(line) // a broken promise, or an A overdue: the manager's first question
+		}
+		lines = append(lines, line)
+	}
+	return append(lines, "", th.Muted(m.c.T("team.hint")))
+}
+
 // walkHint says what w does: start the walk, resume it, or walk again.
 func (m *Model) walkHint() string {
 	th, r, st := m.c.Theme, m.report.r, m.report.state
@@ -488,13 +544,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.walking { // S and d are on the walk's hint line: this one fits 80 columns
 		return []key.Binding{k.Log, k.Snooze, k.MoveNext, k.Skip, k.Back}
 	}
-	return []key.Binding{k.Walk, k.Refresh}
+	return []key.Binding{k.Walk, k.Team, k.Refresh}
 }
 
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return [][]key.Binding{{k.Walk, k.Refresh}, {k.Log, k.Snooze, k.MoveNext, k.WalkStage, k.Done, k.Skip, k.Back}}
+	return [][]key.Binding{{k.Walk, k.Team, k.Refresh}, {k.Log, k.Snooze, k.MoveNext, k.WalkStage, k.Done, k.Skip, k.Back}}
 }
 
 // dueContacts counts due contacts ("3 due contacts").
