@@ -143,3 +143,8 @@ func BackupTime(book, name string) (t time.Time, seq int, ok bool) {
 	t, err := time.ParseInLocation(StampLayout, stamp, time.Local)
 	return t, seq, err == nil
 }
+
+// BookMarker marks a store as a crm book ("CRM1"): a SQLite file's
+// application_id, a PostgreSQL database's crm_book row. A store without it
+// is refused untouched (ENOTBOOK).
+const BookMarker = 0x43524d31

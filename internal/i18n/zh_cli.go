@@ -7,6 +7,14 @@ package i18n
 // 跟进, 承诺, 到期, 阶梯, 阶段.
 func zhCLI() map[string]string {
 	return map[string]string{
+		"PostgreSQL at %s has no database %q":                                                  "%s 上的 PostgreSQL 没有数据库 %q",
+		"PostgreSQL at %s refused user %q: %s":                                                 "%s 上的 PostgreSQL 拒绝了用户 %q：%s",
+		"PostgreSQL at %s: %s":                                                                 "%s 上的 PostgreSQL：%s",
+		"cannot reach PostgreSQL at %s: %s":                                                    "无法连接 %s 上的 PostgreSQL：%s",
+		"invalid PostgreSQL URL: %s":                                                           "PostgreSQL URL 无效：%s",
+		"the database has %d tables but no crm book: refused, nothing changed":                 "该数据库有 %d 张表，但不是 crm 账本：已拒绝，未作修改",
+		"the database's crm_book table does not mark a crm book: refused, nothing changed":     "该数据库的 crm_book 表没有标记 crm 账本：已拒绝，未作修改",
+		"this book has schema %d, newer than this crm writes (%d): upgrade crm":                "此账本的结构版本为 %d，比此 crm 写入的（%d）新：请升级 crm",
 		"Change an account's name, industry, website, address, notes or owner":                 "修改单位的名称、行业、网站、地址、备注或负责人",
 		"nothing to change: give --name, --industry, --website, --address, --notes or --owner": "没有要修改的：请给出 --name、--industry、--website、--address、--notes 或 --owner",
 		"the rep who owns the account (`NAME`)":                                                "单位的负责人（`NAME`）",

@@ -15,19 +15,18 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/schema"
 	"modernc.org/sqlite"
 )
 
 // ApplicationID marks a SQLite file as a crm book ("CRM1"); a file with
 // another id is refused without being touched.
-const ApplicationID = 0x43524d31
+const ApplicationID = crm.BookMarker
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
@@ -259,37 +258,9 @@ func syncDir(dir string) error {
 	return f.Sync()
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = schema.Migration
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		n, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: bad number", e.Name())
-		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{n, e.Name(), string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
+func migrations() ([]migration, error) { return schema.Load(migrationFS, "migrations") }
 
 // SchemaVersion is the schema version this binary writes: the number of
 // migrations (migrations checks that they are numbered 1 to N).
@@ -377,8 +348,8 @@ func (d *DB) applyMigrations(ctx context.Context, ms []migration) (err error) {
 	// Migrations are not changes to undo: the journal is off while they
 	// run (d.journal is set after).
 	for _, m := range ms[v:] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
 	if v == 0 { // a new book: its keys will all be made the current way

@@ -104,7 +104,7 @@ func TestFailedMigrationLeavesTheBook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad := migration{len(ms) + 1, "9999_bad.sql", `CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);`}
+	bad := migration{Version: len(ms) + 1, Name: "9999_bad.sql", SQL: `CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);`}
 	d, err := openDSN(path, time.Now, bookParams)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,203 @@
+// Package postgres keeps a book in a PostgreSQL database, for a team that
+// shares one (docs/team.md): the second backend of the crm services, next
+// to internal/sqlite. Its SQL stays here; the rules stay in internal/crm.
+//
+// A book is a database (or the schema a connection's search_path names)
+// holding the crm_book marker row. Opening one that has neither the marker
+// nor any table makes it a book; any other database is refused untouched.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/schema"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// ConnectTimeout bounds how long opening a book waits for the server.
+const ConnectTimeout = 5 * time.Second
+
+// migrationLock is the key of the advisory lock under which a process
+// checks and migrates the schema, so that two starting at once do not race.
+const migrationLock = crm.BookMarker
+
+// DB is an open book on a PostgreSQL server. Now is the clock: every row a
+// transaction writes carries the same instant, read from it once.
+type DB struct {
+	pool *pgxpool.Pool
+	Now  func() time.Time
+}
+
+// IsURL reports whether a --db value names a PostgreSQL book rather than a
+// file: a postgres:// or postgresql:// URL.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Open connects to the book at url and brings its schema up to date.
+// An unreachable server or a refused login is one line naming the server
+// (never the password); a database that is not a book, or a book of a newer
+// crm, is ENOTBOOK and is left as it is.
+func Open(ctx context.Context, url string, now func() time.Time) (*DB, error) {
+	if now == nil {
+		now = time.Now
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, crm.Errorf(crm.EINVALID, "invalid PostgreSQL URL: %s", redact(err.Error(), url))
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > ConnectTimeout {
+		cfg.ConnConfig.ConnectTimeout = ConnectTimeout
+	}
+	// Statements are described once per connection and run unprepared:
+	// that works behind PgBouncer in transaction mode, where a prepared
+	// statement may meet another server connection.
+	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	cctx, cancel := context.WithTimeout(ctx, ConnectTimeout)
+	defer cancel()
+	pool, err := pgxpool.NewWithConfig(cctx, cfg)
+	if err == nil {
+		err = pool.Ping(cctx)
+	}
+	if err != nil {
+		if pool != nil {
+			pool.Close()
+		}
+		return nil, connectError(cfg.ConnConfig, err)
+	}
+	d := &DB{pool: pool, Now: now}
+	if err := d.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close closes the book's connections.
+func (d *DB) Close() error {
+	d.pool.Close()
+	return nil
+}
+
+// server names the server of a connection as host:port.
+func server(c *pgx.ConnConfig) string {
+	return net.JoinHostPort(c.Host, strconv.Itoa(int(c.Port)))
+}
+
+// connectError is the one line for a failed connection: the server it
+// tried, and why, without the password.
+func connectError(c *pgx.ConnConfig, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "28P01" || pgErr.Code == "28000":
+			return crm.Errorf(crm.EINTERNAL, "PostgreSQL at %s refused user %q: %s", server(c), c.User, pgErr.Message)
+		case pgErr.Code == "3D000":
+			return crm.Errorf(crm.EINTERNAL, "PostgreSQL at %s has no database %q", server(c), c.Database)
+		}
+		return crm.Errorf(crm.EINTERNAL, "PostgreSQL at %s: %s", server(c), pgErr.Message)
+	}
+	why := "no answer within " + ConnectTimeout.String()
+	var sysErr *os.SyscallError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &sysErr): // connection refused, no route to host
+		why = sysErr.Err.Error()
+	case errors.As(err, &dnsErr):
+		why = "no such host"
+	case !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "timeout"):
+		why = redact(err.Error(), c.Password)
+	}
+	return crm.Errorf(crm.EINTERNAL, "cannot reach PostgreSQL at %s: %s", server(c), why)
+}
+
+// redact removes secret from a message.
+func redact(msg, secret string) string {
+	if secret == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, secret, "********")
+}
+
+func migrations() ([]schema.Migration, error) { return schema.Load(migrationFS, "migrations") }
+
+// SchemaVersion is the schema this binary writes: its last migration.
+func SchemaVersion() int {
+	ms, _ := migrations()
+	return len(ms)
+}
+
+// migrate checks the marker and applies the migrations the book lacks, in
+// one transaction under the advisory lock: a second process waits, then
+// finds the schema current.
+func (d *DB) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+			return err
+		}
+		v, err := bookVersion(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if v > len(ms) {
+			return crm.Errorf(crm.ENOTBOOK, "this book has schema %d, newer than this crm writes (%d): upgrade crm", v, len(ms))
+		}
+		for _, m := range ms[v:] {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
+			}
+		}
+		if v == 0 {
+			_, err = tx.Exec(ctx, `INSERT INTO crm_book (marker, schema_version) VALUES ($1, $2)`, crm.BookMarker, len(ms))
+		} else if v < len(ms) {
+			_, err = tx.Exec(ctx, `UPDATE crm_book SET schema_version = $1`, len(ms))
+		}
+		return err
+	})
+}
+
+// bookVersion is the schema version of the book tx sees: 0 for a database
+// with no table yet (a new book); ENOTBOOK for one that has tables but no
+// marker, or a marker that is not crm's.
+func bookVersion(ctx context.Context, tx pgx.Tx) (int, error) {
+	var marked bool
+	if err := tx.QueryRow(ctx, `SELECT to_regclass('crm_book') IS NOT NULL`).Scan(&marked); err != nil {
+		return 0, err
+	}
+	if !marked {
+		var tables int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables); err != nil {
+			return 0, err
+		}
+		if tables > 0 {
+			return 0, crm.Errorf(crm.ENOTBOOK, "the database has %d tables but no crm book: refused, nothing changed", tables)
+		}
+		return 0, nil
+	}
+	var marker int64
+	var v int
+	err := tx.QueryRow(ctx, `SELECT marker, schema_version FROM crm_book`).Scan(&marker, &v)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && marker != crm.BookMarker {
+		return 0, crm.Errorf(crm.ENOTBOOK, "the database's crm_book table does not mark a crm book: refused, nothing changed")
+	}
+	return v, err
+}

@@ -1,0 +1,223 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/postgres"
+)
+
+// testServer is the URL of the server the tests may make databases on
+// (.ci/run starts one and sets CRM_TEST_PG); without it they skip.
+func testServer(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("CRM_TEST_PG")
+	if u == "" {
+		t.Skip("CRM_TEST_PG is unset: no PostgreSQL server to test on (.ci/run starts one)")
+	}
+	return u
+}
+
+// newDatabase makes an empty database on the test server, dropped when the
+// test ends, and returns its URL.
+func newDatabase(t *testing.T) string {
+	t.Helper()
+	admin := testServer(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	name := fmt.Sprintf("crm_test_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			return
+		}
+		defer conn.Close(ctx)
+		conn.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func exec(t *testing.T, dbURL, sql string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tables(t *testing.T, dbURL string) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var s string
+	if err := conn.QueryRow(ctx, `SELECT coalesce(string_agg(tablename, ',' ORDER BY tablename), '') FROM pg_tables WHERE schemaname = current_schema()`).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestOpenMakesABook: an empty database becomes a book, marked and at
+// this crm's schema; opening it again changes nothing.
+func TestOpenMakesABook(t *testing.T) {
+	u := newDatabase(t)
+	for range 2 {
+		db, err := postgres.Open(context.Background(), u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	conn, err := pgx.Connect(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var marker int64
+	var v, rows int
+	if err := conn.QueryRow(context.Background(), `SELECT min(marker), min(schema_version), count(*) FROM crm_book`).Scan(&marker, &v, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if marker != crm.BookMarker || v != postgres.SchemaVersion() || rows != 1 {
+		t.Fatalf("crm_book: marker %#x, schema %d, %d rows; want %#x, %d, 1", marker, v, rows, crm.BookMarker, postgres.SchemaVersion())
+	}
+}
+
+// TestOpenRefusesWhatIsNoBook: a database with tables of its own, and a
+// book of a newer crm, are refused and left as they were.
+func TestOpenRefusesWhatIsNoBook(t *testing.T) {
+	u := newDatabase(t)
+	exec(t, u, `CREATE TABLE invoices (id int)`)
+	_, err := postgres.Open(context.Background(), u, nil)
+	if crm.ErrorCode(err) != crm.ENOTBOOK || !strings.Contains(crm.ErrorMessage(err), "no crm book") {
+		t.Errorf("opening a database of invoices: %v, want ENOTBOOK", err)
+	}
+	if got := tables(t, u); got != "invoices" {
+		t.Errorf("the refused database now has tables %s", got)
+	}
+
+	u = newDatabase(t)
+	db, err := postgres.Open(context.Background(), u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	exec(t, u, `UPDATE crm_book SET schema_version = 99`)
+	if _, err := postgres.Open(context.Background(), u, nil); crm.ErrorCode(err) != crm.ENOTBOOK || !strings.Contains(crm.ErrorMessage(err), "newer than this crm") {
+		t.Errorf("opening a book of schema 99: %v, want ENOTBOOK", err)
+	}
+}
+
+// TestOpenAtOnce: processes that open a new book at the same moment wait
+// for each other's migration (the advisory lock): all succeed, one book.
+func TestOpenAtOnce(t *testing.T) {
+	u := newDatabase(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := postgres.Open(context.Background(), u, nil)
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestOpenAServerThatIsNotThere: a port nobody listens on, and one that
+// never answers, are one line naming the server, within the timeout.
+func TestOpenAServerThatIsNotThere(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() { // accept, and say nothing
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	for _, tc := range []struct{ addr, why string }{{closed, "connection refused"}, {silent.Addr().String(), "no answer within 5s"}} {
+		start := time.Now()
+		_, err := postgres.Open(context.Background(), "postgres://rep:s3cret-pw@"+tc.addr+"/book?sslmode=disable", nil)
+		took := time.Since(start)
+		msg := crm.ErrorMessage(err)
+		if want := "cannot reach PostgreSQL at " + tc.addr + ": " + tc.why; msg != want {
+			t.Errorf("open %s: %q, want %q", tc.addr, msg, want)
+		}
+		if crm.ErrorCode(err) != crm.EINTERNAL || strings.Contains(msg, "s3cret") || strings.Contains(msg, "\n") {
+			t.Errorf("open %s: code %s, message %q: want a failure of one line without the password", tc.addr, crm.ErrorCode(err), msg)
+		}
+		if took > postgres.ConnectTimeout+time.Second {
+			t.Errorf("open %s took %v, more than the %v timeout", tc.addr, took, postgres.ConnectTimeout)
+		}
+	}
+}
+
+// TestOpenWithAWrongPassword: the server's refusal, in one line, without
+// the password.
+func TestOpenWithAWrongPassword(t *testing.T) {
+	u, err := url.Parse(testServer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), "wrong-pw-7781")
+	_, err = postgres.Open(context.Background(), u.String(), nil)
+	if err == nil {
+		t.Skip("the test server does not check passwords (trust authentication)")
+	}
+	msg := crm.ErrorMessage(err)
+	if !strings.HasPrefix(msg, "PostgreSQL at "+u.Host+" refused user \""+u.User.Username()+"\": ") || strings.Contains(msg, "wrong-pw-7781") {
+		t.Errorf("wrong password: %q", msg)
+	}
+}
