@@ -496,3 +496,47 @@ func TestBookImportKeepsTheIndexes(t *testing.T) {
 		t.Fatalf("after an import the indexes are:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestBookImportWritesTouchesInBatches: an import into a book without
+// touches writes them a batch at a time; each touch gets its own contacts
+// (a touch of more contacts than one statement links, too), and the ids of
+// a batch follow each other.
+func TestBookImportWritesTouchesInBatches(t *testing.T) {
+	db := openTest(t)
+	const contacts, touches = 700, 150
+	_, err := sqlite.NewBookService(db).ImportBook(context.Background(), crm.ImportOptions{Name: "gen.ndjson"}, func(s crm.BookSink) error {
+		var all []string
+		for i := range contacts {
+			uid := fmt.Sprintf("c%d", i)
+			all = append(all, uid)
+			if err := s.Contact(i+1, &crm.BookContact{Contact: crm.Contact{UID: uid, Name: fmt.Sprintf("Person %d", i), Tier: "B"}}); err != nil {
+				return err
+			}
+		}
+		for i := range touches {
+			who := []string{all[i%contacts]}
+			if i == 70 {
+				who = all // one touch reaches everybody: more links than one statement takes
+			}
+			at := time.Date(2026, 11, 1, 0, 0, i, 0, time.UTC)
+			if err := s.Touch(contacts+i+1, &crm.BookTouch{Touch: crm.Touch{UID: fmt.Sprintf("t%d", i), At: at, Channel: "call", Summary: fmt.Sprintf("touch %d", i)},
+				ContactUIDs: who}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n, links, wrong, everybody int
+	db.QueryRowForTest(`SELECT count(*), (SELECT count(*) FROM touch_contacts) FROM touches`).Scan(&n, &links)
+	// Touch i is t<i>, has id i+1 and reaches contact i%700 (id i%700+1).
+	db.QueryRowForTest(`SELECT count(*) FROM touches t WHERE t.uid != 't' || (t.id - 1)
+		OR NOT EXISTS (SELECT 1 FROM touch_contacts x WHERE x.touch_id = t.id AND x.contact_id = (t.id - 1) % 700 + 1)`).Scan(&wrong)
+	db.QueryRowForTest(`SELECT count(*) FROM touch_contacts x JOIN touches t ON t.id = x.touch_id WHERE t.uid = 't70'`).Scan(&everybody)
+	if n != touches || links != touches-1+contacts || wrong != 0 || everybody != contacts {
+		t.Fatalf("%d touches, %d links, %d touches with a wrong uid or contact, t70 reaches %d; want %d, %d, 0, %d",
+			n, links, wrong, everybody, touches, touches-1+contacts, contacts)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -168,8 +169,11 @@ type importer struct {
 	newAccounts map[string]int64
 	touched     bool // a touch was written: last touches are recomputed
 	// noTouches: the book had no touch when the import began, so a touch's
-	// uid needs no lookup (one the file repeats fails as a duplicate).
+	// uid needs no lookup, and new touches are written in batches (touches,
+	// queueTouch); touchUIDs are hashes of the uids seen.
 	noTouches bool
+	touches   []queuedTouch
+	touchUIDs map[uint64]struct{}
 	n         int
 	// reindex are the search rowids (searchRowid) of the records written,
 	// indexed again when the import ends (finish).
@@ -343,6 +347,9 @@ func (im *importer) Header(crm.BookHeader) error { return nil }
 
 // Account implements crm.BookSink.
 func (im *importer) Account(line int, a *crm.Account) error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	if err := needUID("account", a.UID); err != nil {
 		return err
 	}
@@ -447,6 +454,9 @@ func (im *importer) bookContactByID(id int64) (*crm.BookContact, error) {
 // Contact implements crm.BookSink: the file's version of the contact
 // replaces the book's.
 func (im *importer) Contact(line int, c *crm.BookContact) error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	if err := needUID("contact", c.UID); err != nil {
 		return err
 	}
@@ -571,13 +581,16 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 		return within("touch "+t.UID, err)
 	}
 	at, created := formatTime(t.At), im.orNow(formatTime(t.CreatedAt))
-	var id int64
-	exists := false
-	if !im.noTouches {
-		var err error
-		if id, exists, err = im.lookup(`SELECT id FROM touches WHERE uid = ?`, t.UID); err != nil {
+	if im.noTouches {
+		if err := im.queueTouch(t, ids, at, created); err != nil {
 			return err
 		}
+		im.counted("touch", true, false)
+		return im.step()
+	}
+	id, exists, err := im.lookup(`SELECT id FROM touches WHERE uid = ?`, t.UID)
+	if err != nil {
+		return err
 	}
 	if exists {
 		old, err := im.bookTouchByID(id)
@@ -617,6 +630,104 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 	return im.step()
 }
 
+// touchBatch is how many touches of an import into a book without touches
+// go into one INSERT (and their links into another): a statement per row
+// was most of what such an import spent on a touch.
+const touchBatch = 64
+
+// queuedTouch is a touch waiting for its batch: its contacts' ids and its
+// times as stored.
+type queuedTouch struct {
+	t           *crm.BookTouch
+	contacts    []int64
+	at, created string
+}
+
+// queueTouch holds a new touch for the next batch. A uid the file gave a
+// touch before is refused here, with the line of its second touch: the
+// import keeps a hash of each uid, and looks in the book only on a hash
+// it has seen.
+func (im *importer) queueTouch(t *crm.BookTouch, contacts []int64, at, created string) error {
+	if im.touchUIDs == nil {
+		im.touchUIDs = map[uint64]struct{}{}
+	}
+	h := maphash.String(touchSeed, t.UID)
+	if _, seen := im.touchUIDs[h]; seen {
+		if err := im.flushTouches(); err != nil {
+			return err
+		}
+		if _, dup, err := im.lookup(`SELECT id FROM touches WHERE uid = ?`, t.UID); err != nil {
+			return err
+		} else if dup {
+			return crm.Errorf(crm.EINVALID, "touch %s is in the file twice", t.UID)
+		}
+	}
+	im.touchUIDs[h] = struct{}{}
+	im.touches = append(im.touches, queuedTouch{t, contacts, at, created})
+	if len(im.touches) >= touchBatch {
+		return im.flushTouches()
+	}
+	return nil
+}
+
+var touchSeed = maphash.MakeSeed()
+
+// flushTouches writes the queued touches and their links, two statements
+// for the batch. The touches get consecutive ids: the transaction holds
+// the book, and each new row of the table takes the next id.
+func (im *importer) flushTouches() error {
+	q := im.touches
+	if len(q) == 0 {
+		return nil
+	}
+	im.touches = im.touches[:0]
+	args := make([]any, 0, 9*len(q))
+	links := 0
+	for _, x := range q {
+		t := x.t
+		args = append(args, t.UID, x.at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), t.LoggedBy, x.created)
+		links += len(x.contacts)
+	}
+	res, err := im.exec(`INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, logged_by, created_at) VALUES `+rowMarks(len(q), 9), args...)
+	if err != nil {
+		return err
+	}
+	last, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	// The links, at most linkBatch a statement: a touch may reach many.
+	const linkBatch = 512
+	args = make([]any, 0, 3*min(links, linkBatch))
+	insertLinks := func() error {
+		_, err := im.exec(`INSERT OR IGNORE INTO touch_contacts (contact_id, touch_id, at) VALUES `+rowMarks(len(args)/3, 3), args...)
+		args = args[:0]
+		return err
+	}
+	for i, x := range q {
+		id := last - int64(len(q)-1-i)
+		for _, c := range x.contacts {
+			if args = append(args, c, id, x.at); len(args) == 3*linkBatch {
+				if err := insertLinks(); err != nil {
+					return err
+				}
+			}
+		}
+		im.written(kindTouch, id)
+	}
+	im.touched = true
+	if len(args) == 0 {
+		return nil
+	}
+	return insertLinks()
+}
+
+// rowMarks are the placeholders of n rows of cols values: (?, ?), (?, ?).
+func rowMarks(n, cols int) string {
+	row := "(" + marks(cols) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
 // bookTouchByID reads a touch of the book as a book file holds it.
 func (im *importer) bookTouchByID(id int64) (*crm.BookTouch, error) {
 	st, err := im.stmt(`SELECT t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.logged_by, t.created_at,
@@ -643,6 +754,9 @@ func (im *importer) bookTouchByID(id int64) (*crm.BookTouch, error) {
 // StageChange implements crm.BookSink: a stage change is known by its
 // contact, ladder, stages and time (crm.StageChangeKey).
 func (im *importer) StageChange(line int, sc *crm.BookStageChange) error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	cid, err := im.needContact("stage change", sc.ContactUID)
 	if err != nil {
 		return err
@@ -680,6 +794,9 @@ func (im *importer) StageChange(line int, sc *crm.BookStageChange) error {
 
 // Task implements crm.BookSink.
 func (im *importer) Task(line int, t *crm.BookTask) error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	if err := needUID("task", t.UID); err != nil {
 		return err
 	}
@@ -744,6 +861,9 @@ func (im *importer) Task(line int, t *crm.BookTask) error {
 
 // KeyDate implements crm.BookSink.
 func (im *importer) KeyDate(line int, k *crm.BookKeyDate) error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	if err := needUID("key date", k.UID); err != nil {
 		return err
 	}
@@ -782,6 +902,9 @@ func (im *importer) KeyDate(line int, k *crm.BookKeyDate) error {
 
 // Plan implements crm.BookSink.
 func (im *importer) Plan(line int, p *crm.BookPlan) error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	if err := validatePlan(&p.Plan); err != nil {
 		return err
 	}
@@ -802,6 +925,9 @@ func (im *importer) Plan(line int, p *crm.BookPlan) error {
 
 // Setting implements crm.BookSink: a key this crm does not know is skipped.
 func (im *importer) Setting(line int, s *crm.Setting) error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	if !crm.ExportedSetting(s.Key) {
 		return nil
 	}
@@ -830,6 +956,9 @@ func (im *importer) Setting(line int, s *crm.Setting) error {
 // Alias implements crm.BookSink: an alias is known by its uid, and the
 // file's names the contact the book's finds.
 func (im *importer) Alias(line int, a *crm.BookAlias) error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	if err := needUID("alias", a.UID); err != nil {
 		return err
 	}
@@ -861,6 +990,9 @@ func (im *importer) Alias(line int, a *crm.BookAlias) error {
 // finish resolves the reporting lines to contacts that came later in the
 // file and recomputes what is derived: last touches and due dates.
 func (im *importer) finish() error {
+	if err := im.flushTouches(); err != nil {
+		return err
+	}
 	for _, p := range im.pending {
 		id, ok, err := im.contactID(p.uid)
 		if err != nil {
