@@ -133,14 +133,22 @@ func decodeRecord(typ string, raw []byte, line int, sink crm.BookSink) error {
 		}
 	case "touch":
 		var t crm.BookTouch
-		if err = json.Unmarshal(raw, &t); err == nil {
+		if !decodeTouchFast(raw, &t) {
+			t = crm.BookTouch{} // what the fast path set before it gave up
+			err = json.Unmarshal(raw, &t)
+		}
+		if err == nil {
 			err = sinkError(line, sink.Touch(line, &t))
 		} else {
 			err = bad(err)
 		}
 	case "stage_change":
 		var sc crm.BookStageChange
-		if err = json.Unmarshal(raw, &sc); err == nil {
+		if !decodeStageChangeFast(raw, &sc) {
+			sc = crm.BookStageChange{}
+			err = json.Unmarshal(raw, &sc)
+		}
+		if err == nil {
 			err = sinkError(line, sink.StageChange(line, &sc))
 		} else {
 			err = bad(err)
