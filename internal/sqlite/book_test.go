@@ -540,3 +540,37 @@ func TestBookImportWritesTouchesInBatches(t *testing.T) {
 			n, links, wrong, everybody, touches, touches-1+contacts, contacts)
 	}
 }
+
+// TestBookImportKeysOfARepeatedContact: an import into an empty book holds
+// the contacts' search keys until its end; a contact the file gives twice
+// is found by its second name only, and the others by theirs.
+func TestBookImportKeysOfARepeatedContact(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	_, err := sqlite.NewBookService(db).ImportBook(ctx, crm.ImportOptions{Name: "twice.ndjson"}, func(s crm.BookSink) error {
+		for i, c := range []crm.Contact{{UID: "c1", Name: "王科长", Tier: "B"}, {UID: "c2", Name: "李处长", Tier: "B"}, {UID: "c1", Name: "Zhao Min", Tier: "B"}, {UID: "c3", Name: "Anna", Tier: "C"}} {
+			if err := s.Contact(i+1, &crm.BookContact{Contact: c}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := sqlite.NewContactService(db)
+	for ref, want := range map[string]string{"Zhao Min": "c1", "李处长": "c2", "lcz": "c2", "Anna": "c3", "王科长": ""} {
+		c, err := cs.ResolveContact(ctx, ref)
+		switch {
+		case want == "" && crm.ErrorCode(err) != crm.ENOTFOUND:
+			t.Errorf("%s: %v %v, want not found (the contact's first name)", ref, c, err)
+		case want != "" && (err != nil || c.UID != want):
+			t.Errorf("%s: %v %v, want %s", ref, c, err, want)
+		}
+	}
+	var n int
+	db.QueryRowForTest(`SELECT count(*) FROM sqlite_temp_schema WHERE name = 'import_keys'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("the import left its table of pending keys")
+	}
+}
