@@ -78,7 +78,7 @@ func runUndo(ctx context.Context, opts *undoOptions) error {
 	if asJSON {
 		return opts.committed(opts.printJSON(opts.IO, c))
 	}
-	opts.notef("undid #%d (%s): %s restored", c.ID, iostreams.CleanLine(c.Summary), counted{n: len(c.Records), word: "record"})
+	opts.notef("undid #%d (%s): %s restored", c.ID, iostreams.CleanLine(c.Summary), counted{n: len(c.Records) + c.Unlisted, word: "record"})
 	return nil
 }
 

@@ -17,7 +17,15 @@ type Change struct {
 	UndoneBy int64          `json:"undone_by,omitempty"` // set on a change that was undone
 	PurgedBy int64          `json:"purged_by,omitempty"` // the purge that took rows of this change out of the journal: it cannot be undone
 	Records  []RecordChange `json:"changes,omitempty"`
+	// Unlisted counts the record changes left out of Records: a change
+	// lists those of its first ListedRows journal rows (an import of a
+	// whole book changes a million records).
+	Unlisted int `json:"unlisted,omitempty"`
 }
+
+// ListedRows bounds the rows of one change that a listing, history or an
+// undo's report reads for its Records.
+const ListedRows = 1000
 
 // The entities a RecordChange names.
 const (

@@ -7,6 +7,7 @@ package i18n
 // 跟进, 承诺, 到期, 阶梯, 阶段.
 func zhCLI() map[string]string {
 	return map[string]string{
+		"touch %s is in the file twice":                                                        "接触 %s 在文件中出现了两次",
 		"PostgreSQL at %s has no database %q":                                                  "%s 上的 PostgreSQL 没有数据库 %q",
 		"PostgreSQL at %s refused user %q: %s":                                                 "%s 上的 PostgreSQL 拒绝了用户 %q：%s",
 		"PostgreSQL at %s: %s":                                                                 "%s 上的 PostgreSQL：%s",

@@ -574,3 +574,68 @@ func TestBookImportKeysOfARepeatedContact(t *testing.T) {
 		t.Errorf("the import left its table of pending keys")
 	}
 }
+
+// TestUndoOfALargeImport: an import of more rows than an undo reverts at
+// once (a page) is undone whole; its listing and the undo's report name the
+// first records and count the others, without reading every row.
+func TestUndoOfALargeImport(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	empty := exportBook(t, db, true, crm.BookFilter{})
+	const contacts, touches = 50, 5000
+	_, err := sqlite.NewBookService(db).ImportBook(ctx, crm.ImportOptions{Name: "big.ndjson"}, func(s crm.BookSink) error {
+		for i := range contacts {
+			if err := s.Contact(i+1, &crm.BookContact{Contact: crm.Contact{UID: fmt.Sprintf("c%d", i), Name: fmt.Sprintf("Person %d", i), Tier: "B"}}); err != nil {
+				return err
+			}
+		}
+		for i := range touches {
+			at := time.Date(2026, 11, 1, 0, 0, i, 0, time.UTC)
+			if err := s.Touch(i, &crm.BookTouch{Touch: crm.Touch{UID: fmt.Sprintf("t%d", i), At: at, Channel: "call", Summary: fmt.Sprintf("touch %d", i)},
+				ContactUIDs: []string{fmt.Sprintf("c%d", i%contacts)}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := sqlite.NewJournalService(db)
+	list, err := js.Changes(ctx, 0, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Records: the contacts, the touches (each with its link folded in), and
+	// the setting internal.search_version, which rebuilding the index writes.
+	const records = contacts + touches + 1
+	if len(list) != 1 || len(list[0].Records) == 0 || len(list[0].Records) > crm.ListedRows || len(list[0].Records)+list[0].Unlisted != records {
+		t.Fatalf("the listing of the import: %d changes, %d records listed and %d unlisted; want %d in all", len(list), len(list[0].Records), list[0].Unlisted, records)
+	}
+	done, err := js.Undo(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done.Records)+done.Unlisted != records {
+		t.Errorf("the undo reports %d records and %d more, want %d", len(done.Records), done.Unlisted, records)
+	}
+	if got := exportBook(t, db, true, crm.BookFilter{}); !bytes.Equal(got, empty) {
+		t.Fatalf("undo left:\n%s", firstDiff(empty, got))
+	}
+	var integrity string
+	var index int
+	db.QueryRowForTest(`PRAGMA integrity_check`).Scan(&integrity)
+	db.QueryRowForTest(`SELECT count(*) FROM search_index`).Scan(&index)
+	if integrity != "ok" || index != 0 {
+		t.Fatalf("after the undo: integrity_check %s, %d search rows", integrity, index)
+	}
+	// And the undo of the undo brings every touch back, linked.
+	if _, err := js.Undo(ctx, done.UndoneBy); err != nil {
+		t.Fatal(err)
+	}
+	var n, links int
+	db.QueryRowForTest(`SELECT count(*), (SELECT count(*) FROM touch_contacts) FROM touches`).Scan(&n, &links)
+	if n != touches || links != touches {
+		t.Fatalf("after redo: %d touches, %d links; want %d each", n, links, touches)
+	}
+}

@@ -2,11 +2,14 @@ package sqlite
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -85,6 +88,7 @@ func (t *journaledTable) named(vals []any, keep []bool) map[string]any {
 // transaction names what the hook recorded (see recorder.name), and as undo
 // reads it back (contact unset).
 type journalRow struct {
+	id            int64 // in the journal, as undo reads it back
 	table, op     string
 	rowid         int64
 	contact       *int64
@@ -451,26 +455,56 @@ func (s *JournalService) Changes(ctx context.Context, contactID int64, limit int
 			out = out[:limit]
 		}
 		for _, c := range out {
-			rows, err := changeRows(ctx, tx, c.ID, contactID)
-			if err != nil {
+			if err := listRecords(ctx, tx, c, contactID); err != nil {
 				return err
 			}
-			c.Records = records(rows)
 		}
 		return nil
 	})
 	return out, err
 }
 
-// changeRows loads the rows of a change. contactID != 0 keeps the rows of
+// listRecords sets c's Records from its first crm.ListedRows journal rows
+// (of contactID's, when it is set), and Unlisted to the record changes of
+// the others.
+func listRecords(ctx context.Context, q querier, c *crm.Change, contactID int64) error {
+	rows, err := changeRows(ctx, q, c.ID, contactID, crm.ListedRows+1)
+	if err != nil {
+		return err
+	}
+	if len(rows) <= crm.ListedRows {
+		c.Records = records(rows)
+		return nil
+	}
+	c.Records = records(rows[:crm.ListedRows])
+	// One record change a journaled row, but for the links of touches, which
+	// records folds into their touch.
+	var total int
+	cond, args := `change_id = ?`, []any{c.ID}
+	if contactID != 0 {
+		cond, args = cond+` AND contact_id = ?`, append(args, contactID)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM journal WHERE `+cond+` AND tbl IN (SELECT value FROM json_each(?))`,
+		append(args, encodeJSON(slices.Sorted(maps.Keys(recordTables))))...).Scan(&total); err != nil {
+		return err
+	}
+	c.Unlisted = max(total-len(c.Records), 0)
+	return nil
+}
+
+// changeRows loads the rows of a change, at most limit of them (0: all). contactID != 0 keeps the rows of
 // that contact, and of the touches that reached it: the touch's own row and
 // all its links, which name no contact of their own.
-func changeRows(ctx context.Context, q querier, change, contactID int64) ([]journalRow, error) {
-	const cols = `SELECT tbl, op, key, before, after FROM journal WHERE change_id = ?1`
-	if contactID == 0 {
-		return queryJournalRows(ctx, q, cols+` ORDER BY id`, change)
+func changeRows(ctx context.Context, q querier, change, contactID int64, limit int) ([]journalRow, error) {
+	const cols = `SELECT id, tbl, op, key, before, after FROM journal WHERE change_id = ?1`
+	lim := ""
+	if limit > 0 {
+		lim = fmt.Sprintf(" LIMIT %d", limit)
 	}
-	rows, err := queryJournalRows(ctx, q, cols+` AND contact_id = ?2 ORDER BY id`, change, contactID)
+	if contactID == 0 {
+		return queryJournalRows(ctx, q, cols+` ORDER BY id`+lim, change)
+	}
+	rows, err := queryJournalRows(ctx, q, cols+` AND contact_id = ?2 ORDER BY id`+lim, change, contactID)
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +524,7 @@ func changeRows(ctx context.Context, q querier, change, contactID int64) ([]jour
 	return queryJournalRows(ctx, q, cols+` AND (contact_id = ?2
 		OR tbl = 'touches' AND key IN (SELECT value FROM json_each(?3))
 		OR tbl = 'touch_contacts' AND json_object('rowid', coalesce(json_extract(after, '$.touch_id'), json_extract(before, '$.touch_id'))) IN (SELECT value FROM json_each(?3)))
-		ORDER BY id`, change, contactID, encodeJSON(touches))
+		ORDER BY id`+lim, change, contactID, encodeJSON(touches))
 }
 
 // linkTouch is the touch a touch_contacts row links.
@@ -514,7 +548,7 @@ func queryJournalRows(ctx context.Context, q querier, query string, args ...any)
 		var r journalRow
 		var key string
 		var before, after sql.NullString
-		if err := rows.Scan(&r.table, &r.op, &key, &before, &after); err != nil {
+		if err := rows.Scan(&r.id, &r.table, &r.op, &key, &before, &after); err != nil {
 			return nil, err
 		}
 		r.rowid, _ = decodeRow(key)["rowid"].(int64)
@@ -567,32 +601,46 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 			return err
 		}
-		rows, err := changeRows(ctx, tx, target.ID, 0)
-		if err != nil {
+		// The report lists the change's first rows (see listRecords),
+		// read before they are reverted.
+		if err := listRecords(ctx, tx, target, 0); err != nil {
 			return err
 		}
 		stmts := stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}
 		defer stmts.close()
-		for i := len(rows) - 1; i >= 0; i-- {
-			if err := revertRow(ctx, &stmts, rows[i]); err != nil {
-				return fmt.Errorf("undo #%d: %s %s: %w", target.ID, rows[i].op, rows[i].table, err)
+		// The rows are reverted last first, a page at a time: the undo of a
+		// whole-book import holds one page, not the millions of rows the
+		// import journaled. Its own journal is filed as it goes, as the
+		// import's was.
+		var d derived
+		below := int64(math.MaxInt64)
+		for {
+			rows, err := queryJournalRows(ctx, tx, `SELECT id, tbl, op, key, before, after FROM journal
+				WHERE change_id = ? AND id < ? ORDER BY id DESC LIMIT 4096`, target.ID, below)
+			if err != nil {
+				return err
 			}
-			// The undo of an import journals as many rows as it reverts:
-			// filed as it goes, as the import's own are, not all held.
-			if i%4096 == 0 {
-				if err := s.db.flushJournal(ctx, tx); err != nil {
-					return err
+			if len(rows) == 0 {
+				break
+			}
+			for _, r := range rows {
+				if err := revertRow(ctx, &stmts, r); err != nil {
+					return fmt.Errorf("undo #%d: %s %s: %w", target.ID, r.op, r.table, err)
 				}
+				d.add(r)
+			}
+			below = rows[len(rows)-1].id
+			if err := s.db.flushJournal(ctx, tx); err != nil {
+				return err
 			}
 		}
-		if err := rebuildDerived(ctx, tx, rows); err != nil {
+		if err := d.rebuild(ctx, tx); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET undone_by = ? WHERE id = ?`, tx.change, target.ID); err != nil {
 			return err
 		}
 		target.UndoneBy = tx.change
-		target.Records = records(rows)
 		done = target
 		return nil
 	})
@@ -788,48 +836,60 @@ func changesSearch(r journalRow) bool {
 	return false
 }
 
-// reindexRestored rewrites the search index rows of the records whose rows
-// an undo restored or removed, and of the contacts of a renamed, restored
-// or removed account (their rows hold its name): one by one, or in one
-// pass over the book when they are many, as reindexSearch decides.
-func reindexRestored(ctx context.Context, tx *Tx, rows []journalRow) error {
-	var rowids []int64
-	for _, r := range rows {
-		if !changesSearch(r) {
-			continue
-		}
-		rowids = append(rowids, searchRowid(slices.Index(kindTables[:], r.table), r.rowid))
-		if _, renamed := r.before["name"]; r.table == "accounts" && (renamed || r.op != "update") {
-			ids, err := accountContacts(ctx, tx, r.rowid)
-			if err != nil {
-				return err
-			}
-			for _, id := range ids {
-				rowids = append(rowids, searchRowid(kindContact, id))
-			}
-		}
-	}
-	slices.Sort(rowids)
-	return reindexSearch(ctx, tx, slices.Compact(rowids))
+// derived is what an undo recomputes once its rows are back, gathered
+// from them as it reverts them: the search index of every record it
+// restored or removed (and of the contacts of an account restored,
+// removed or renamed), and the search keys and tags of the contacts and
+// accounts it restored; deleted ones lost theirs by cascade.
+type derived struct {
+	search   []int64 // search rowids
+	accounts []int64 // accounts whose contacts' search rows name them
+	keys     map[[2]int64]bool
 }
 
-// rebuildDerived recomputes the search keys and tags of the contacts and
-// accounts whose rows an undo restored; deleted ones lost theirs by cascade.
-// Then the full-text index of every record it restored or removed.
-func rebuildDerived(ctx context.Context, tx *Tx, rows []journalRow) error {
-	if err := reindexRestored(ctx, tx, rows); err != nil {
+// The kinds of derived.keys.
+const (
+	keysOfContact = iota
+	keysOfAccount
+)
+
+func (d *derived) add(r journalRow) {
+	if changesSearch(r) {
+		d.search = append(d.search, searchRowid(slices.Index(kindTables[:], r.table), r.rowid))
+		if _, renamed := r.before["name"]; r.table == "accounts" && (renamed || r.op != "update") {
+			d.accounts = append(d.accounts, r.rowid)
+		}
+	}
+	if (r.table == "contacts" || r.table == "accounts") && changesKeys(r) {
+		if d.keys == nil {
+			d.keys = map[[2]int64]bool{}
+		}
+		kind := keysOfContact
+		if r.table == "accounts" {
+			kind = keysOfAccount
+		}
+		d.keys[[2]int64{int64(kind), r.rowid}] = true
+	}
+}
+
+// rebuild recomputes what add gathered, from the rows as they are now.
+func (d *derived) rebuild(ctx context.Context, tx *Tx) error {
+	for _, a := range d.accounts {
+		ids, err := accountContacts(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			d.search = append(d.search, searchRowid(kindContact, id))
+		}
+	}
+	slices.Sort(d.search)
+	if err := reindexSearch(ctx, tx, slices.Compact(d.search)); err != nil {
 		return err
 	}
-	done := map[string]bool{}
-	for _, r := range rows {
-		id := r.rowid
-		k := r.table + fmt.Sprint(id)
-		if done[k] || (r.table != "contacts" && r.table != "accounts") || !changesKeys(r) {
-			continue
-		}
-		done[k] = true
-		switch r.table {
-		case "contacts":
+	for _, k := range slices.SortedFunc(maps.Keys(d.keys), func(a, b [2]int64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) }) {
+		switch id := k[1]; k[0] {
+		case keysOfContact:
 			c, err := findContactByID(ctx, tx, id)
 			if crm.ErrorCode(err) == crm.ENOTFOUND {
 				continue
@@ -842,7 +902,7 @@ func rebuildDerived(ctx context.Context, tx *Tx, rows []journalRow) error {
 			if err := writeContactTags(ctx, tx, c.ID, c.Tags); err != nil {
 				return err
 			}
-		case "accounts":
+		case keysOfAccount:
 			if err := writeAccountKeys(ctx, tx, id); err != nil {
 				return err
 			}
