@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -130,6 +131,23 @@ func TestJSONDocumented(t *testing.T) {
 	run("add", "孙丽", "--account", "上海宝山", "--title", "采购", "--tag", "key")   // 44, merged into 4 by the Merge probe
 	run("add", "孙丽丽", "--tier", "B")                                         // 45, merged into 3: an alias for the book's aliases
 	run("merge", "3", "45", "--yes")
+	// A change of more journal rows than a listing reads (crm.ListedRows):
+	// 1,100 touches, each with its link, in one import.
+	var uid struct {
+		UID string `json:"uid"`
+	}
+	json.Unmarshal([]byte(run("show", "王科长", "--json")), &uid)
+	var file strings.Builder
+	file.WriteString(`{"type":"book","format":"crm-book","version":1}` + "\n")
+	for i := range 1100 {
+		fmt.Fprintf(&file, `{"type":"touch","uid":"probe-%d","at":"2026-10-01T00:00:00Z","channel":"call","summary":"probe %d","contact_uids":[%q]}`+"\n", i, i, uid.UID)
+	}
+	file.WriteString(`{"type":"end"}` + "\n")
+	big := filepath.Join(t.TempDir(), "big.ndjson")
+	if err := os.WriteFile(big, []byte(file.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run("import", big)
 
 	for section, keys := range doc {
 		probes, ok := jsonDocProbes[section]
