@@ -126,17 +126,6 @@ func completeContacts(app *App) cobra.CompletionFunc {
 	}
 }
 
-// completeAfter completes every argument from the nth on with fn, and
-// offers nothing before (crm handover FROM TO REF...: names of reps).
-func completeAfter(app *App, n int, fn values) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(args) < n {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return complete(app, cmd, args, prefix, fn)
-	}
-}
-
 // completeFlag gives one flag of cmd its values.
 func completeFlag(app *App, cmd *cobra.Command, name string, fn values) {
 	_ = cmd.RegisterFlagCompletionFunc(name, func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -239,6 +228,36 @@ func refCompletion(ct *crm.Contact, prefix string) (word string, rare bool) {
 		}
 	}
 	return rareKey, rareKey != ""
+}
+
+// completeHandover completes crm handover FROM TO REF...: reps, then
+// contacts.
+func completeHandover(app *App) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		fn := contactValues
+		if len(args) < 2 {
+			fn = ownerValues
+		}
+		return complete(app, cmd, args, prefix, fn)
+	}
+}
+
+// ownerValues offers the reps of the book, with their contacts, and -
+// for nobody.
+func ownerValues(c *completion, prefix string) []cobra.Completion {
+	b := c.book()
+	if b == nil {
+		return nil
+	}
+	owners, err := b.Contacts.Owners(c.ctx)
+	if err != nil {
+		return nil
+	}
+	out := []cobra.Completion{cobra.CompletionWithDesc(crm.Nobody, "nobody")}
+	for _, o := range owners {
+		out = append(out, cobra.CompletionWithDesc(o.Owner, crm.Plural(o.Contacts, "contact")))
+	}
+	return withPrefix(out, prefix)
 }
 
 // accountValues offers the accounts whose name, pinyin or initials begin
@@ -448,6 +467,7 @@ func flagValues() map[string]values {
 		"contact":    contactValues,
 		"reports-to": contactValues,
 		"account":    accountValues,
+		"owner":      ownerValues,
 		"kind":       words(crm.TaskFollowup, crm.TaskPromise),
 		"sort":       words(crm.ContactSorts...),
 		"lang":       words("en", "zh"),
@@ -487,7 +507,7 @@ func argValues(app *App) map[string]cobra.CompletionFunc {
 		"date rm":       completeArgs(app, keyDateValues),
 		"help":          completeArgs(app, commandValues),
 		"merge":         completeArgs(app, contactValues, contactValues),
-		"handover":      completeAfter(app, 2, contactValues),
+		"handover":      completeHandover(app),
 	}
 }
 

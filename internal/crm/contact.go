@@ -299,6 +299,9 @@ type ContactService interface {
 	// named in h.ContactIDs that h.From does not own is EINVALID; a
 	// selection with no contact of h.From's is ENOTFOUND.
 	Handover(ctx context.Context, h Handover) (*HandoverReport, error)
+	// Owners lists the reps who own a contact or an account, by name, with
+	// how many active contacts each owns.
+	Owners(ctx context.Context) ([]OwnerCount, error)
 	// FindLookalikes lists the active contacts other than c that carry its
 	// name (folded: case and width aside), one of its phone numbers (in any
 	// format) or one of its emails: likely the same person twice.

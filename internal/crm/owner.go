@@ -218,3 +218,9 @@ func StageMoveUp(ladder, from, to string) bool {
 	l, err := FindLadder(ladder)
 	return err == nil && l.Index(to) > l.Index(from)
 }
+
+// OwnerCount is a rep and the active contacts the rep owns.
+type OwnerCount struct {
+	Owner    string `json:"owner"`
+	Contacts int    `json:"contacts"`
+}

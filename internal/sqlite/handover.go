@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 
 	"github.com/seedcrm/crm/internal/crm"
@@ -122,4 +123,27 @@ func handOverAccounts(ctx context.Context, tx *Tx, h crm.Handover, rep *crm.Hand
 		}
 	}
 	return nil
+}
+
+// Owners implements crm.ContactService.
+func (s *ContactService) Owners(ctx context.Context) ([]crm.OwnerCount, error) {
+	out := []crm.OwnerCount{}
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT owner, sum(n) FROM (
+			SELECT owner, count(*) AS n FROM contacts WHERE owner != '' AND archived_at IS NULL GROUP BY owner
+			UNION ALL SELECT owner, 0 FROM accounts WHERE owner != '' GROUP BY owner) GROUP BY owner ORDER BY owner`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var o crm.OwnerCount
+			if err := rows.Scan(&o.Owner, &o.Contacts); err != nil {
+				return err
+			}
+			out = append(out, o)
+		}
+		return rows.Err()
+	})
+	return out, mapError(err)
 }

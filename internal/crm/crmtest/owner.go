@@ -2,6 +2,7 @@ package crmtest
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,6 +26,12 @@ func testOwnersFollowTheUser(t *testing.T, s *crm.Services) {
 	}
 	if a, err := s.Accounts.ResolveAccount(alice, "宝山钢铁"); err != nil || a.Owner != "alice" {
 		t.Errorf("the account a contact of alice's created: %+v, %v", a, err)
+	}
+	if err := s.Accounts.CreateAccount(alice, &crm.Account{Name: "Dave's Co", Owner: "dave"}); err != nil {
+		t.Fatal(err)
+	}
+	if owners, err := s.Contacts.Owners(alice); err != nil || fmt.Sprint(owners) != "[{alice 1} {bob 1} {carol 1} {dave 0}]" {
+		t.Errorf("owners: %v %v, want alice, bob and carol with a contact each, and dave with an account", owners, err)
 	}
 	touch := &crm.Touch{Channel: "visit", Summary: "拜访", Contacts: []crm.TouchPerson{{ID: w.ID}}}
 	if err := s.Touches.CreateTouch(bob, touch); err != nil {
