@@ -140,7 +140,11 @@ func printContactCard(app *App, v *crm.ContactCard, now time.Time) error {
 		w.blank()
 		w.hang(th.Header(app.tr("Recent touches")), "", "")
 		for _, t := range v.RecentTouches {
-			w.hang(fmt.Sprintf("  %s  %s  ", th.Muted(fmtTime(t.At)), match.PadRight(words.ChannelLabel(t.Channel), 7)), clean(t.Summary), "")
+			summary := clean(t.Summary)
+			if t.LoggedBy != "" && t.LoggedBy != v.Contact.Owner { // in a team's book: who did it, when not the owner
+				summary += th.Muted(" · " + clean(t.LoggedBy))
+			}
+			w.hang(fmt.Sprintf("  %s  %s  ", th.Muted(fmtTime(t.At)), match.PadRight(words.ChannelLabel(t.Channel), 7)), summary, "")
 		}
 	}
 	if len(v.StageChanges) > 0 {
