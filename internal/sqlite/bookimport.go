@@ -569,7 +569,7 @@ func (im *importer) contactIndexes(c *crm.BookContact, again bool) error {
 	if im.pendingKeys {
 		keys = "temp." + pendingKeysTable
 	}
-	if err := insertContactPairs(im.ctx, im.tx, keys, "key", c.ID, contactKeys(&c.Contact)); err != nil {
+	if err := insertContactPairs(im.ctx, im.tx, keys, "key", c.ID, crm.ContactKeys(&c.Contact)); err != nil {
 		return err
 	}
 	return insertContactPairs(im.ctx, im.tx, "contact_tags", "tag", c.ID, c.Tags)

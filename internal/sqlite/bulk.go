@@ -164,7 +164,7 @@ func (b *bulkWriter) AddContact(c *crm.Contact) error {
 	if c.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	for _, k := range contactKeys(c) {
+	for _, k := range crm.ContactKeys(c) {
 		if _, err := b.contactKey.ExecContext(b.ctx, k, c.ID); err != nil {
 			return err
 		}

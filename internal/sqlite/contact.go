@@ -279,7 +279,7 @@ func resolveContactRef(ctx context.Context, q querier, ref string) (int64, crm.R
 				where = keyEquals
 			}
 			if st.By == crm.RefByRareKey {
-				ns = rareKeyMark
+				ns = crm.RareKeyMark
 			}
 			ms, err = queryMatches(ctx, q, pick+where+active+` ORDER BY c.sort_key, c.id LIMIT 21`, ns+folded, ns+key, ns+folded+maxRune, ns+key+maxRune)
 		default:
@@ -351,7 +351,7 @@ func refMatch(st crm.RefStep, c *crm.Contact, ref string) crm.RefMatch {
 		return m
 	}
 	for _, e := range c.Emails {
-		if hit(emailKey(e)) {
+		if hit(crm.EmailKey(e)) {
 			m.By = crm.MatchEmail
 			return m
 		}
@@ -441,7 +441,7 @@ func notFound(ctx context.Context, q querier, noun, ref, query string) error {
 // with key", and its arguments. Rare readings count only when no common key
 // has the prefix.
 func keyPrefixMatch(key string) (string, []any) {
-	rare := rareKeyMark + key
+	rare := crm.RareKeyMark + key
 	return `(c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
 			OR (c.id IN (SELECT contact_id FROM contact_keys WHERE key >= ? AND key < ?)
 				AND NOT EXISTS (SELECT 1 FROM contact_keys WHERE key >= ? AND key < ?)))`,
@@ -674,66 +674,11 @@ func nonNil(s []string) []string {
 
 func newUID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// rareKeyMark begins the stored form of a key of a rare reading
-// (match.Key.Rare), which puts those keys in a range of contact_keys of
-// their own, looked up only when the common keys match nobody. Fold drops
-// control characters, so no reference and no other key begins with it.
-const rareKeyMark = "\x1e"
-
-// contactKeys are the stored search keys of a contact: its name's keys,
-// emails and phone digits.
-func contactKeys(c *crm.Contact) []string {
-	nk := match.NameKeys(c.Name)
-	keys := make([]string, 0, len(nk)+len(c.Emails)+len(c.Phones))
-	for _, k := range nk {
-		if k.Rare {
-			keys = append(keys, rareKeyMark+k.Text)
-		} else {
-			keys = append(keys, k.Text)
-		}
-	}
-	for _, e := range c.Emails {
-		keys = append(keys, emailKey(e))
-	}
-	for _, p := range c.Phones {
-		if d := phoneDigits(p); d != "" {
-			keys = append(keys, d)
-			if len(d) > 11 { // also the national number, as people dial it
-				keys = append(keys, d[len(d)-11:])
-			}
-		}
-	}
-	for _, k := range dupCandidate(c).DuplicateKeys() {
-		keys = append(keys, dupKeyMark+k)
-	}
-	return keys
-}
-
-// dupKeyMark begins the stored form of a duplicate key
-// (crm.DuplicateCandidate.DuplicateKeys): they are a range of contact_keys
-// of their own, which crm dupes reads and no reference ever matches (Fold
-// drops control characters).
-const dupKeyMark = "\x1d"
-
-// dupCandidate is what the duplicate rules read of c.
-func dupCandidate(c *crm.Contact) *crm.DuplicateCandidate {
-	d := &crm.DuplicateCandidate{ID: c.ID, Name: c.Name, AccountID: c.AccountID, Account: c.Account,
-		Phones: c.Phones, Emails: c.Emails, Folded: strings.ReplaceAll(match.Fold(c.Name), " ", "")}
-	for _, k := range match.NameKeys(c.Name) {
-		if k.Kind == match.KeyPinyin && !k.Rare {
-			d.Pinyin = append(d.Pinyin, k.Text)
-		}
-	}
-	return d
-}
-
-func emailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
-
 func writeContactKeys(ctx context.Context, tx *Tx, c *crm.Contact) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_keys WHERE contact_id = ?`, c.ID); err != nil {
 		return err
 	}
-	if err := insertContactPairs(ctx, tx, "contact_keys", "key", c.ID, contactKeys(c)); err != nil {
+	if err := insertContactPairs(ctx, tx, "contact_keys", "key", c.ID, crm.ContactKeys(c)); err != nil {
 		return err
 	}
 	return writeDupes(ctx, tx, c.ID)
@@ -786,7 +731,7 @@ func writeDupes(ctx context.Context, tx *Tx, id int64) error {
 		SELECT min(?1, o.contact_id), max(?1, o.contact_id) FROM contact_keys k JOIN contact_keys o ON o.key = k.key
 		WHERE k.contact_id = ?1 AND k.key > ?2 AND k.key < ?3 AND o.contact_id != ?1
 			AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?4`,
-		id, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+		id, crm.DuplicateKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
 	return err
 }
 
@@ -798,13 +743,13 @@ func writeAllDupes(ctx context.Context, tx interface {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_dupes`); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b) `+allDupesSQL, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b) `+allDupesSQL, crm.DuplicateKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
 	return err
 }
 
 // allDupesSQL selects every pair (a < b) of contacts that share a duplicate
 // key of no more than ?3 contacts; ?1 and ?2 bound the keys' range
-// (dupKeyMark, dupKeyEnd). What contact_dupes must hold.
+// (crm.DuplicateKeyMark, dupKeyEnd). What contact_dupes must hold.
 const allDupesSQL = `SELECT DISTINCT k.contact_id AS a, o.contact_id AS b FROM contact_keys k
 	JOIN contact_keys o ON o.key = k.key AND o.contact_id > k.contact_id
 	WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?3`

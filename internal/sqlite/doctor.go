@@ -653,7 +653,7 @@ var contactTags = &dataCheck{
 	},
 }
 
-// searchKeys: contact_keys holds exactly contactKeys of every contact. The
+// searchKeys: contact_keys holds exactly crm.ContactKeys of every contact. The
 // keys are computed in Go (pinyin), so both tables are read in contact
 // order and merged.
 var searchKeys = &dataCheck{
@@ -677,7 +677,7 @@ var dupePairs = &dataCheck{
 		return queryIDs(ctx, q, `WITH want AS (`+allDupesSQL+`)
 			SELECT a FROM (SELECT a, b FROM want EXCEPT SELECT a, b FROM contact_dupes)
 			UNION SELECT a FROM (SELECT a, b FROM contact_dupes EXCEPT SELECT a, b FROM want)
-			ORDER BY 1`, dupKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+			ORDER BY 1`, crm.DuplicateKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
 	},
 	fix: func(ctx context.Context, tx *Tx, ids []int64) error {
 		for _, id := range ids {
@@ -742,7 +742,7 @@ func staleKeys(ctx context.Context, q querier) ([]int64, error) {
 				return nil, err
 			}
 		}
-		want := contactKeys(c)
+		want := crm.ContactKeys(c)
 		slices.Sort(want)
 		if !slices.Equal(have, slices.Compact(want)) {
 			stale = append(stale, c.ID)

@@ -263,7 +263,7 @@ func (im *importer) matchDraft(c *crm.Contact) (int64, crm.MatchKind, error) {
 			return id, by, err
 		case crm.MatchEmail:
 			for _, e := range c.Emails {
-				if e = emailKey(e); e == "" {
+				if e = crm.EmailKey(e); e == "" {
 					continue
 				}
 				if id, ok, err := im.lookup(byKey, e); err != nil || ok {
@@ -297,7 +297,7 @@ func (im *importer) query(query string, args ...any) (*sql.Rows, error) {
 	return st.QueryContext(ctx, args...)
 }
 
-// phoneProbes are the phone keys (see contactKeys) that a number of the
+// phoneProbes are the phone keys (see crm.ContactKeys) that a number of the
 // same phone may be stored under: its digits, its national number (the
 // last 11 digits), and the digits without an international prefix (00).
 func phoneProbes(p string) []string {

@@ -88,7 +88,7 @@ func dupCandidates(ctx context.Context, q querier, ids map[int64]bool) (map[int6
 			return nil, err
 		}
 		c.Phones, c.Emails = decodeList(phones), decodeList(emails)
-		out[c.ID] = dupCandidate(&c)
+		out[c.ID] = crm.DuplicateCandidateOf(&c)
 	}
 	return out, rows.Err()
 }

@@ -4,16 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/seedcrm/crm/internal/crm"
 )
 
-// keysVersion names the way contactKeys derives the stored keys of a
+// keysVersion names the way crm.ContactKeys derives the stored keys of a
 // contact. A book whose keys were made another way (or before the version
 // was recorded) has them rebuilt when it is opened, once: keys are computed
 // in Go (pinyin), so no migration's SQL can write them. Change it whenever
-// contactKeys or match.NameKeys changes what they return.
+// crm.ContactKeys or match.NameKeys changes what they return.
 //
-// 2: keys of rare readings stored apart, under rareKeyMark.
-// 3: the duplicate keys of crm dupes, under dupKeyMark.
+// 2: keys of rare readings stored apart, under crm.RareKeyMark.
+// 3: the duplicate keys of crm dupes, under crm.DuplicateKeyMark.
 const keysVersion = "3"
 
 // keysVersionKey is the settings row holding keysVersion. It is no
@@ -70,7 +72,7 @@ func (d *DB) ensureKeys(ctx context.Context) error {
 					rows.Close()
 					return err
 				}
-				batch = append(batch, &keyedRow{c.ID, contactKeys(c)})
+				batch = append(batch, &keyedRow{c.ID, crm.ContactKeys(c)})
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {

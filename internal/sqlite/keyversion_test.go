@@ -27,9 +27,9 @@ func TestOpenRebuildsOldKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if count(db, "yukezhang") != 0 || count(db, rareKeyMark+"yukezhang") != 1 || count(db, "wangkezhang") != 1 {
+	if count(db, "yukezhang") != 0 || count(db, crm.RareKeyMark+"yukezhang") != 1 || count(db, "wangkezhang") != 1 {
 		t.Errorf("keys of 王科长 not rebuilt: yukezhang %d, rare %d, wangkezhang %d",
-			count(db, "yukezhang"), count(db, rareKeyMark+"yukezhang"), count(db, "wangkezhang"))
+			count(db, "yukezhang"), count(db, crm.RareKeyMark+"yukezhang"), count(db, "wangkezhang"))
 	}
 	changes, err := NewJournalService(db).Changes(ctx, 0, 10)
 	if err != nil || len(changes) != 0 {
