@@ -88,17 +88,21 @@ func (m *Model) today() time.Time { return crm.Today(m.c.Now()) }
 func (m *Model) week() string     { return crm.ReviewWeek(m.today()) }
 
 // load reads the week as crm report week does: the seven days to today
-// against the seven before, due counted before tomorrow.
+// against the seven before, due counted before tomorrow; and by rep, as
+// crm report team does, only while the team view is shown (the page
+// reloads every few seconds).
 func (m *Model) load() tea.Cmd {
-	c, today := m.c, m.today()
+	c, today, team := m.c, m.today(), m.team
 	return func() tea.Msg {
 		tomorrow := today.AddDate(0, 0, 1)
 		msg := &reportMsg{}
 		if msg.r, msg.err = c.Services.Reports.Week(c.Ctx, today.AddDate(0, 0, -6), tomorrow, tomorrow); msg.err != nil {
 			return msg
 		}
-		if msg.team, msg.err = c.Services.Reports.Team(c.Ctx, today.AddDate(0, 0, -6), tomorrow, today); msg.err != nil {
-			return msg
+		if team {
+			if msg.team, msg.err = c.Services.Reports.Team(c.Ctx, today.AddDate(0, 0, -6), tomorrow, today); msg.err != nil {
+				return msg
+			}
 		}
 		msg.state, msg.err = c.Services.Settings.ReviewState(c.Ctx)
 		return msg
@@ -305,7 +309,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.team = false
 				return m, m.startWalk()
 			case key.Matches(msg, k.Team):
-				m.team = !m.team
+				if m.team = !m.team; m.team {
+					return m, m.load()
+				}
 			}
 			return m, nil
 		}
