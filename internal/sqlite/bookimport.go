@@ -770,12 +770,6 @@ func (im *importer) flushTouches() error {
 	return insertLinks()
 }
 
-// rowMarks are the placeholders of n rows of cols values: (?, ?), (?, ?).
-func rowMarks(n, cols int) string {
-	row := "(" + marks(cols) + ")"
-	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
-}
-
 // bookTouchByID reads a touch of the book as a book file holds it.
 func (im *importer) bookTouchByID(id int64) (*crm.BookTouch, error) {
 	st, err := im.stmt(`SELECT t.uid, t.at, t.channel, t.direction, t.summary, t.notes, t.cost, t.logged_by, t.created_at,

@@ -580,6 +580,12 @@ func stageOrderSQL(alias string) string {
 // marks returns n comma-separated placeholders, for an IN list.
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
+// rowMarks are the placeholders of n rows of cols values: (?, ?), (?, ?).
+func rowMarks(n, cols int) string {
+	row := "(" + marks(cols) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
 // anySlice converts values to query arguments.
 func anySlice[T any](vals []T) []any {
 	out := make([]any, len(vals))
@@ -692,17 +698,11 @@ func insertContactPairs(ctx context.Context, tx *Tx, table, col string, id int64
 	if len(vals) == 0 {
 		return nil
 	}
-	q := make([]byte, 0, 64+10*len(vals))
-	q = append(q, "INSERT OR IGNORE INTO "+table+" ("+col+", contact_id) VALUES "...)
 	args := make([]any, 0, 2*len(vals))
-	for i, v := range vals {
-		if i > 0 {
-			q = append(q, ", "...)
-		}
-		q = append(q, "(?, ?)"...)
+	for _, v := range vals {
 		args = append(args, v, id)
 	}
-	_, err := tx.ExecContext(ctx, string(q), args...)
+	_, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO "+table+" ("+col+", contact_id) VALUES "+rowMarks(len(vals), 2), args...)
 	return err
 }
 
