@@ -28,29 +28,29 @@ func testServer(t *testing.T) string {
 	return u
 }
 
-// newDatabase makes an empty database on the test server, dropped when the
-// test ends, and returns its URL.
-func newDatabase(t *testing.T) string {
+// connect opens a connection to dbURL for the test, closed when it ends.
+func connect(t *testing.T, dbURL string) *pgx.Conn {
 	t.Helper()
-	admin := testServer(t)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
+	conn, err := pgx.Connect(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// newDatabase makes an empty database on the test server, dropped when the
+// test ends (before the connections the test opened to it are closed:
+// hence FORCE), and returns its URL.
+func newDatabase(t *testing.T) string {
+	t.Helper()
+	admin := testServer(t)
+	conn := connect(t, admin)
 	name := fmt.Sprintf("crm_test_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+	if _, err := conn.Exec(context.Background(), `CREATE DATABASE `+name); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			return
-		}
-		defer conn.Close(ctx)
-		conn.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-	})
+	t.Cleanup(func() { conn.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`) })
 	u, err := url.Parse(admin)
 	if err != nil {
 		t.Fatal(err)
@@ -61,27 +61,15 @@ func newDatabase(t *testing.T) string {
 
 func exec(t *testing.T, dbURL, sql string) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
+	if _, err := connect(t, dbURL).Exec(context.Background(), sql); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func tables(t *testing.T, dbURL string) string {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	var s string
-	if err := conn.QueryRow(ctx, `SELECT coalesce(string_agg(tablename, ',' ORDER BY tablename), '') FROM pg_tables WHERE schemaname = current_schema()`).Scan(&s); err != nil {
+	if err := connect(t, dbURL).QueryRow(context.Background(), `SELECT coalesce(string_agg(tablename, ',' ORDER BY tablename), '') FROM pg_tables WHERE schemaname = current_schema()`).Scan(&s); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -98,11 +86,7 @@ func TestOpenMakesABook(t *testing.T) {
 		}
 		db.Close()
 	}
-	conn, err := pgx.Connect(context.Background(), u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := connect(t, u)
 	var marker int64
 	var v, rows int
 	if err := conn.QueryRow(context.Background(), `SELECT min(marker), min(schema_version), count(*) FROM crm_book`).Scan(&marker, &v, &rows); err != nil {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite" // the SQLite book's schema, read as a plain database
 
 	"github.com/seedcrm/crm/internal/postgres"
@@ -91,11 +90,7 @@ func TestSchemasAgree(t *testing.T) {
 	}
 	rows.Close()
 
-	conn, err := pgx.Connect(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := connect(t, u)
 	var pgCols, pgIdx []string
 	prows, err := conn.Query(ctx, `SELECT table_name, column_name, data_type, is_nullable = 'NO' FROM information_schema.columns
 		WHERE table_schema = current_schema() ORDER BY 1, 2`)
