@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -22,13 +24,13 @@ var _ crm.AccountService = (*AccountService)(nil)
 const accountSelect = `SELECT a.id, a.uid, a.name, a.industry, a.website, a.address, a.notes, a.owner,
 	(SELECT count(*) FROM contacts c WHERE c.account_id = a.id AND c.archived_at IS NULL), a.created_at, a.updated_at FROM accounts a`
 
-func scanAccount(row scanner) (*crm.Account, error) {
+func scanAccount(row schema.Scanner) (*crm.Account, error) {
 	var a crm.Account
 	var created, updated string
 	if err := row.Scan(&a.ID, &a.UID, &a.Name, &a.Industry, &a.Website, &a.Address, &a.Notes, &a.Owner, &a.Contacts, &created, &updated); err != nil {
 		return nil, err
 	}
-	a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
+	a.CreatedAt, a.UpdatedAt = schema.ParseTime(created), schema.ParseTime(updated)
 	return &a, nil
 }
 
@@ -182,7 +184,7 @@ func (s *AccountService) CreateAccount(ctx context.Context, a *crm.Account) erro
 
 func createAccount(ctx context.Context, tx *Tx, a *crm.Account) error {
 	if a.UID == "" {
-		a.UID = newUID()
+		a.UID = schema.NewUID()
 	}
 	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
 	if a.Owner == "" {
@@ -192,7 +194,7 @@ func createAccount(ctx context.Context, tx *Tx, a *crm.Account) error {
 		}
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO accounts (uid, name, industry, website, address, notes, owner, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, a.Owner, formatTime(tx.now), formatTime(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, a.Owner, schema.FormatTime(tx.now), schema.FormatTime(tx.now))
 	if err != nil {
 		return err
 	}
@@ -238,7 +240,7 @@ func (s *AccountService) AccountMap(ctx context.Context, id int64) (*crm.Account
 		return streamContacts(ctx, tx, func(c *crm.Contact) error {
 			m.Contacts = append(m.Contacts, c)
 			return nil
-		}, `SELECT `+contactColumns+contactFrom+` WHERE c.account_id = ? AND c.archived_at IS NULL
+		}, `SELECT `+schema.ContactColumns+schema.ContactFrom+` WHERE c.account_id = ? AND c.archived_at IS NULL
 			ORDER BY CASE c.level WHEN 'executive' THEN 0 WHEN 'management' THEN 1 WHEN 'operational' THEN 2 ELSE 3 END,
 			CASE c.role WHEN 'decider' THEN 0 WHEN 'influencer' THEN 1 WHEN 'technical' THEN 2 WHEN 'procurement' THEN 3
 			WHEN 'user' THEN 4 WHEN 'coach' THEN 5 ELSE 6 END, c.sort_key, c.id`, id)
@@ -277,7 +279,7 @@ func (s *AccountService) UpdateAccount(ctx context.Context, id int64, u crm.Acco
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET name = ?, industry = ?, website = ?, address = ?, notes = ?, owner = ?, updated_at = ? WHERE id = ?`,
-			a.Name, a.Industry, a.Website, a.Address, a.Notes, a.Owner, formatTime(tx.now), id); err != nil {
+			a.Name, a.Industry, a.Website, a.Address, a.Notes, a.Owner, schema.FormatTime(tx.now), id); err != nil {
 			return err
 		}
 		if err := writeAccountKeys(ctx, tx, id); err != nil {
@@ -331,7 +333,7 @@ func (s *AccountService) DeleteAccount(ctx context.Context, id int64, detach boo
 // none), rewrites their search keys, whose duplicate keys name the account,
 // and reindexes them under its name.
 func moveContacts(ctx context.Context, tx *Tx, from, to int64) error {
-	ids, err := queryIDs(ctx, tx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ? RETURNING id`, to, formatTime(tx.now), from)
+	ids, err := queryIDs(ctx, tx, `UPDATE contacts SET account_id = nullif(?, 0), updated_at = ? WHERE account_id = ? RETURNING id`, to, schema.FormatTime(tx.now), from)
 	if err != nil {
 		return err
 	}
@@ -366,7 +368,7 @@ func (s *AccountService) MergeAccounts(ctx context.Context, keep, other int64) (
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET industry = coalesce(nullif(industry, ''), ?), website = coalesce(nullif(website, ''), ?),
 			address = coalesce(nullif(address, ''), ?), notes = coalesce(nullif(notes, ''), ?), updated_at = ? WHERE id = ?`,
-			o.Industry, o.Website, o.Address, o.Notes, formatTime(tx.now), k.ID); err != nil {
+			o.Industry, o.Website, o.Address, o.Notes, schema.FormatTime(tx.now), k.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE id = ?`, o.ID); err != nil {

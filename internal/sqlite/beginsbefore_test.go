@@ -4,10 +4,12 @@ import (
 	"database/sql"
 	"testing"
 	"time"
+
+	"github.com/seedcrm/crm/internal/schema"
 )
 
 // TestBeginsBeforeIsTheDayRule checks the SQL condition of beginsBefore
-// against the rule it stands for, parseTime(v) before h, for calendar days
+// against the rule it stands for, schema.ParseTime(v) before h, for calendar days
 // and moments around midnight, in zones east and west of UTC and across a
 // daylight saving change (whose midnight is 23 or 25 hours from the next).
 func TestBeginsBeforeIsTheDayRule(t *testing.T) {
@@ -25,14 +27,14 @@ func TestBeginsBeforeIsTheDayRule(t *testing.T) {
 		}
 		time.Local = loc
 		for _, day := range []string{"2026-03-08", "2026-09-06", "2026-11-01", "2026-11-27"} {
-			mid := parseTime(day)
+			mid := schema.ParseTime(day)
 			var horizons []time.Time
 			for _, d := range []time.Duration{-25 * time.Hour, -time.Hour, -time.Second, 0, time.Second, time.Hour, 23 * time.Hour, 24 * time.Hour, 25 * time.Hour} {
 				horizons = append(horizons, mid.Add(d))
 			}
-			values := []string{day, mid.AddDate(0, 0, -1).Format(dayLayout), mid.AddDate(0, 0, 1).Format(dayLayout)}
+			values := []string{day, mid.AddDate(0, 0, -1).Format(schema.DayLayout), mid.AddDate(0, 0, 1).Format(schema.DayLayout)}
 			for _, h := range horizons {
-				values = append(values, formatTime(h), formatTime(h.Add(-time.Second)), formatTime(h.Add(time.Second)))
+				values = append(values, schema.FormatTime(h), schema.FormatTime(h.Add(-time.Second)), schema.FormatTime(h.Add(time.Second)))
 			}
 			for _, h := range horizons {
 				cond, args := beginsBefore("v", h)
@@ -41,7 +43,7 @@ func TestBeginsBeforeIsTheDayRule(t *testing.T) {
 					if err := raw.QueryRow(`SELECT `+cond+` FROM (SELECT ? AS v)` /* cond's arguments come first */, append(args, v)...).Scan(&got); err != nil {
 						t.Fatal(err)
 					}
-					want := parseTime(v).Before(h)
+					want := schema.ParseTime(v).Before(h)
 					if got != want {
 						t.Errorf("%s: %q begins before %s: got %v, want %v", zone, v, h.Format(time.RFC3339), got, want)
 					}

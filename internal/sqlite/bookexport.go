@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -40,7 +42,7 @@ func newExportScope(f crm.BookFilter) exportScope {
 		s.sel, s.args = `SELECT contact_id FROM contact_tags WHERE tag = ?`, []any{f.Tag}
 	}
 	if f.Since != nil {
-		s.since = formatTime(*f.Since)
+		s.since = schema.FormatTime(*f.Since)
 	}
 	return s
 }
@@ -97,7 +99,7 @@ func exportAccounts(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.Bo
 			if err := rows.Scan(&a.UID, &a.Name, &a.Industry, &a.Website, &a.Address, &a.Notes, &a.Owner, &created, &updated); err != nil {
 				return err
 			}
-			a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
+			a.CreatedAt, a.UpdatedAt = schema.ParseTime(created), schema.ParseTime(updated)
 			return sink.Account(0, &a)
 		})
 }
@@ -142,15 +144,15 @@ func scanBookContact(rows *sql.Rows) (*crm.BookContact, error) {
 	var c crm.BookContact
 	var snoozed, archived sql.NullString
 	var created, updated string
-	stored := make([]string, storedProfileFields)
+	stored := make([]string, schema.StoredProfileFields)
 	dest := []any{&c.ReportsToUID, &c.UID, &c.Name, &c.AccountUID}
-	dest = profileDest(dest, &c.Contact, stored) // the reporting line is its uid, first
+	dest = schema.ProfileDest(dest, &c.Contact, stored) // the reporting line is its uid, first
 	if err := rows.Scan(append(dest, &snoozed, &created, &updated, &archived)...); err != nil {
 		return nil, err
 	}
-	decodeProfile(&c.Contact, stored)
-	c.SnoozedUntil, c.ArchivedAt = parseNullTime(snoozed), parseNullTime(archived)
-	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	schema.DecodeProfile(&c.Contact, stored)
+	c.SnoozedUntil, c.ArchivedAt = schema.ParseNullTime(snoozed), schema.ParseNullTime(archived)
+	c.CreatedAt, c.UpdatedAt = schema.ParseTime(created), schema.ParseTime(updated)
 	return &c, nil
 }
 
@@ -179,13 +181,13 @@ func exportTouches(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.Boo
 		if err := rows.Scan(&t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &t.LoggedBy, &created, &uids); err != nil {
 			return err
 		}
-		t.At, t.CreatedAt = parseTime(at), parseTime(created)
+		t.At, t.CreatedAt = schema.ParseTime(at), schema.ParseTime(created)
 		t.Cost = nil
 		if cost.Valid {
 			c := crm.Cost(cost.Float64)
 			t.Cost = &c
 		}
-		t.ContactUIDs = decodeList(uids)
+		t.ContactUIDs = schema.DecodeList(uids)
 		return sink.Touch(0, &t)
 	})
 }
@@ -203,7 +205,7 @@ func exportStageChanges(ctx context.Context, tx *sql.Tx, sc exportScope, sink cr
 			if err := rows.Scan(&x.ContactUID, &x.Ladder, &x.From, &x.To, &at, &x.Note, &created); err != nil {
 				return err
 			}
-			x.At, x.CreatedAt = parseTime(at), parseTime(created)
+			x.At, x.CreatedAt = schema.ParseTime(at), schema.ParseTime(created)
 			return sink.StageChange(0, &x)
 		})
 }
@@ -224,7 +226,7 @@ func exportTasks(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.BookS
 			if err := rows.Scan(&t.UID, &t.ContactUID, &t.Kind, &t.Title, &due, &t.TouchUID, &t.State, &done, &t.Note, &created); err != nil {
 				return err
 			}
-			t.DueAt, t.CreatedAt, t.DoneAt = parseTime(due), parseTime(created), parseNullTime(done)
+			t.DueAt, t.CreatedAt, t.DoneAt = schema.ParseTime(due), schema.ParseTime(created), schema.ParseNullTime(done)
 			return sink.Task(0, &t)
 		})
 }
@@ -239,7 +241,7 @@ func exportKeyDates(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.Bo
 			if err := rows.Scan(&k.UID, &k.ContactUID, &k.Kind, &k.Label, &k.Calendar, &k.Year, &k.Month, &k.Day, &k.Leap, &created); err != nil {
 				return err
 			}
-			k.CreatedAt = parseTime(created)
+			k.CreatedAt = schema.ParseTime(created)
 			return sink.KeyDate(0, &k)
 		})
 }
@@ -252,7 +254,7 @@ func exportPlans(ctx context.Context, tx *sql.Tx, _ exportScope, sink crm.BookSi
 			return err
 		}
 		_ = json.Unmarshal([]byte(steps), &p.Steps)
-		p.CreatedAt = parseTime(created)
+		p.CreatedAt = schema.ParseTime(created)
 		return sink.Plan(0, &p)
 	})
 }
@@ -281,7 +283,7 @@ func exportAliases(ctx context.Context, tx *sql.Tx, sc exportScope, sink crm.Boo
 		if err := rows.Scan(&a.UID, &a.ContactUID, &created); err != nil {
 			return err
 		}
-		a.CreatedAt = parseTime(created)
+		a.CreatedAt = schema.ParseTime(created)
 		return sink.Alias(0, &a)
 	})
 }

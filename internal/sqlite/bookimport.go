@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -313,7 +315,7 @@ func needUID(what, uid string) error {
 // orNow is a record's time from the file, the import's when it has none.
 func (im *importer) orNow(t string) string {
 	if t == "0001-01-01T00:00:00Z" {
-		return formatTime(im.tx.now)
+		return schema.FormatTime(im.tx.now)
 	}
 	return t
 }
@@ -361,7 +363,7 @@ func (im *importer) Account(line int, a *crm.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	created, updated := im.orNow(formatTime(a.CreatedAt)), im.orNow(formatTime(a.UpdatedAt))
+	created, updated := im.orNow(schema.FormatTime(a.CreatedAt)), im.orNow(schema.FormatTime(a.UpdatedAt))
 	var old crm.Account
 	var oldCreated, oldUpdated string
 	st, err := im.stmt(`SELECT id, name, industry, website, address, notes, owner, created_at, updated_at FROM accounts WHERE uid = ?`)
@@ -468,7 +470,7 @@ func (im *importer) Contact(line int, c *crm.BookContact) error {
 	if err := c.Contact.Validate(); err != nil {
 		return within("contact "+c.UID, err)
 	}
-	c.Phones, c.Emails, c.Tags = nonNil(c.Phones), nonNil(c.Emails), nonNil(c.Tags)
+	c.Phones, c.Emails, c.Tags = schema.NonNil(c.Phones), schema.NonNil(c.Emails), schema.NonNil(c.Tags)
 	var err error
 	if c.AccountID, err = im.accountID(c.AccountUID); err != nil {
 		return err
@@ -486,9 +488,9 @@ func (im *importer) Contact(line int, c *crm.BookContact) error {
 	if err != nil {
 		return err
 	}
-	created, updated := im.orNow(formatTime(c.CreatedAt)), im.orNow(formatTime(c.UpdatedAt))
+	created, updated := im.orNow(schema.FormatTime(c.CreatedAt)), im.orNow(schema.FormatTime(c.UpdatedAt))
 	if !exists {
-		res, err := im.exec(insertContactSQL, insertContactArgs(&c.Contact, created, updated)...)
+		res, err := im.exec(insertContactSQL, schema.InsertContactArgs(&c.Contact, created, updated)...)
 		if err != nil {
 			return err
 		}
@@ -516,7 +518,7 @@ func (im *importer) Contact(line int, c *crm.BookContact) error {
 			im.counted("contact", false, false)
 			im.item(&im.rep.Unchanged, "contact", c.Name, line, id)
 		} else {
-			args := append([]any{c.Name, match.SortKey(c.Name), c.AccountID}, profileArgs(&c.Contact)...)
+			args := append([]any{c.Name, match.SortKey(c.Name), c.AccountID}, schema.ProfileArgs(&c.Contact)...)
 			if _, err := im.exec(updateContactSQL, append(args, updated, id)...); err != nil {
 				return err
 			}
@@ -549,7 +551,7 @@ func nullTime(t *time.Time) any {
 	if t == nil {
 		return nil
 	}
-	return formatTime(*t)
+	return schema.FormatTime(*t)
 }
 
 // contactIndexes writes a contact's search keys and tags; again: replace
@@ -628,7 +630,7 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 	if err := t.Touch.Validate(); err != nil {
 		return within("touch "+t.UID, err)
 	}
-	at, created := formatTime(t.At), im.orNow(formatTime(t.CreatedAt))
+	at, created := schema.FormatTime(t.At), im.orNow(schema.FormatTime(t.CreatedAt))
 	if im.noTouches {
 		if err := im.queueTouch(t, ids, at, created); err != nil {
 			return err
@@ -645,7 +647,7 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 		if err != nil {
 			return err
 		}
-		t.CreatedAt = parseTime(created)
+		t.CreatedAt = schema.ParseTime(created)
 		if bytes.Equal(old.AppendJSON(nil), t.AppendJSON(nil)) {
 			im.counted("touch", false, false)
 			return im.step()
@@ -784,12 +786,12 @@ func (im *importer) bookTouchByID(id int64) (*crm.BookTouch, error) {
 	if err := st.QueryRowContext(im.ctx, id).Scan(&t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &t.LoggedBy, &created, &uids); err != nil {
 		return nil, err
 	}
-	t.At, t.CreatedAt = parseTime(at), parseTime(created)
+	t.At, t.CreatedAt = schema.ParseTime(at), schema.ParseTime(created)
 	if cost.Valid {
 		c := crm.Cost(cost.Float64)
 		t.Cost = &c
 	}
-	t.ContactUIDs = decodeList(uids)
+	t.ContactUIDs = schema.DecodeList(uids)
 	return &t, nil
 }
 
@@ -806,7 +808,7 @@ func (im *importer) StageChange(line int, sc *crm.BookStageChange) error {
 	if err := crm.CheckText("note", sc.Note); err != nil {
 		return err
 	}
-	at, created := formatTime(sc.At), im.orNow(formatTime(sc.CreatedAt))
+	at, created := schema.FormatTime(sc.At), im.orNow(schema.FormatTime(sc.CreatedAt))
 	st, err := im.stmt(`SELECT id, note, created_at FROM stage_changes WHERE contact_id = ? AND at = ? AND ladder = ? AND from_stage = ? AND to_stage = ?`)
 	if err != nil {
 		return err
@@ -865,8 +867,8 @@ func (im *importer) Task(line int, t *crm.BookTask) error {
 		}
 		touch = id
 	}
-	created := im.orNow(formatTime(t.CreatedAt))
-	vals := []any{t.ContactID, t.Kind, t.Title, formatTime(t.DueAt), touch, t.State, nullTime(t.DoneAt), t.Note, created}
+	created := im.orNow(schema.FormatTime(t.CreatedAt))
+	vals := []any{t.ContactID, t.Kind, t.Title, schema.FormatTime(t.DueAt), touch, t.State, nullTime(t.DoneAt), t.Note, created}
 	id, exists, err := im.lookup(`SELECT id FROM tasks WHERE uid = ?`, t.UID)
 	if err != nil {
 		return err
@@ -916,7 +918,7 @@ func (im *importer) KeyDate(line int, k *crm.BookKeyDate) error {
 	if err := k.KeyDate.Validate(); err != nil {
 		return within("key date "+k.UID, err)
 	}
-	vals := []any{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, k.Leap, im.orNow(formatTime(k.CreatedAt))}
+	vals := []any{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, k.Leap, im.orNow(schema.FormatTime(k.CreatedAt))}
 	id, exists, err := im.lookup(`SELECT id FROM key_dates WHERE uid = ?`, k.UID)
 	if err != nil {
 		return err
@@ -950,7 +952,7 @@ func (im *importer) Plan(line int, p *crm.BookPlan) error {
 	if err := validatePlan(&p.Plan); err != nil {
 		return err
 	}
-	steps, created := encodeJSON(p.Steps), im.orNow(formatTime(p.CreatedAt))
+	steps, created := schema.EncodeJSON(p.Steps), im.orNow(schema.FormatTime(p.CreatedAt))
 	_, exists, err := im.lookup(`SELECT rowid FROM plans WHERE name = ?`, p.Name)
 	if err != nil {
 		return err
@@ -1011,7 +1013,7 @@ func (im *importer) Alias(line int, a *crm.BookAlias) error {
 	if err != nil {
 		return err
 	}
-	created := im.orNow(formatTime(a.CreatedAt))
+	created := im.orNow(schema.FormatTime(a.CreatedAt))
 	_, exists, err := im.lookup(`SELECT id FROM contact_aliases WHERE uid = ?`, a.UID)
 	if err != nil {
 		return err

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -128,9 +130,9 @@ func (b *bulkWriter) AddAccount(a *crm.Account) error {
 		return err
 	}
 	if a.UID == "" {
-		a.UID = newUID()
+		a.UID = schema.NewUID()
 	}
-	created := formatTime(createdOr(a.CreatedAt, b.tx.now))
+	created := schema.FormatTime(createdOr(a.CreatedAt, b.tx.now))
 	res, err := b.account.ExecContext(b.ctx, a.UID, a.Name, a.Industry, a.Website, a.Address, a.Notes, created, created)
 	if err != nil {
 		return err
@@ -153,11 +155,11 @@ func (b *bulkWriter) AddContact(c *crm.Contact) error {
 		return err
 	}
 	if c.UID == "" {
-		c.UID = newUID()
+		c.UID = schema.NewUID()
 	}
-	created := formatTime(createdOr(c.CreatedAt, b.tx.now))
-	updated := formatTime(createdOr(c.UpdatedAt, createdOr(c.CreatedAt, b.tx.now)))
-	res, err := b.contact.ExecContext(b.ctx, insertContactArgs(c, created, updated)...)
+	created := schema.FormatTime(createdOr(c.CreatedAt, b.tx.now))
+	updated := schema.FormatTime(createdOr(c.UpdatedAt, createdOr(c.CreatedAt, b.tx.now)))
+	res, err := b.contact.ExecContext(b.ctx, schema.InsertContactArgs(c, created, updated)...)
 	if err != nil {
 		return err
 	}
@@ -187,10 +189,10 @@ func (b *bulkWriter) AddTouch(t *crm.Touch) error {
 		return err
 	}
 	if t.UID == "" {
-		t.UID = newUID()
+		t.UID = schema.NewUID()
 	}
-	at := formatTime(createdOr(t.At, b.tx.now))
-	res, err := b.touch.ExecContext(b.ctx, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), formatTime(createdOr(t.CreatedAt, b.tx.now)))
+	at := schema.FormatTime(createdOr(t.At, b.tx.now))
+	res, err := b.touch.ExecContext(b.ctx, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), schema.FormatTime(createdOr(t.CreatedAt, b.tx.now)))
 	if err != nil {
 		return err
 	}
@@ -207,7 +209,7 @@ func (b *bulkWriter) AddTouch(t *crm.Touch) error {
 }
 
 func (b *bulkWriter) AddStageChange(sc *crm.StageChange) error {
-	at := formatTime(createdOr(sc.At, b.tx.now))
+	at := schema.FormatTime(createdOr(sc.At, b.tx.now))
 	res, err := b.stage.ExecContext(b.ctx, sc.ContactID, sc.Ladder, sc.From, sc.To, at, sc.Note, at)
 	if err != nil {
 		return err

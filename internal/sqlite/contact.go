@@ -3,11 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
-	"github.com/google/uuid"
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -20,106 +20,9 @@ func NewContactService(db *DB) *ContactService { return &ContactService{db} }
 
 var _ crm.ContactService = (*ContactService)(nil)
 
-// contactColumns is the select list that scanContact reads, in order: the
-// identity, the profile (crm.ProfileFields), then the bookkeeping.
-var contactColumns = func() string {
-	cols := []string{"c.id", "c.uid", "c.name", "coalesce(c.account_id, 0)", "coalesce(a.name, '')"}
-	for _, f := range crm.ProfileFields {
-		switch f.Kind {
-		case crm.KindRef: // the id, then the name through the join
-			cols = append(cols, "coalesce(c."+f.Key+", 0)", "coalesce(r.name, '')")
-		case crm.KindCadence:
-			cols = append(cols, "coalesce(c."+f.Key+", 0)")
-		default:
-			cols = append(cols, "c."+f.Key)
-		}
-	}
-	cols = append(cols, "c.last_touch_at", "c.due_at", "c.snoozed_until", "c.created_at", "c.updated_at", "c.archived_at")
-	return strings.Join(cols, ", ")
-}()
-
-const contactFrom = ` FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id LEFT JOIN contacts r ON r.id = c.reports_to`
-
-type scanner interface{ Scan(...any) error }
-
-// storedProfileFields counts the profile fields stored as JSON text: the
-// lists and the custom fields.
-var storedProfileFields = func() int {
-	n := 0
-	for _, f := range crm.ProfileFields {
-		if f.Kind == crm.KindList || f.Kind == crm.KindFields {
-			n++
-		}
-	}
-	return n
-}()
-
-func scanContact(row scanner) (*crm.Contact, error) {
-	var c crm.Contact
-	var created, updated string
-	var last, due, snoozed, archived sql.NullString
-	stored := make([]string, storedProfileFields) // lists and custom fields as JSON, in table order
-	dest := make([]any, 0, 12+len(crm.ProfileFields))
-	dest = append(dest, &c.ID, &c.UID, &c.Name, &c.AccountID, &c.Account)
-	dest = profileDest(dest, &c, stored, &c.ReportsToID, &c.ReportsTo)
-	if err := row.Scan(append(dest, &last, &due, &snoozed, &created, &updated, &archived)...); err != nil {
-		return nil, err
-	}
-	decodeProfile(&c, stored)
-	c.LastTouchAt = parseNullTime(last)
-	c.DueAt = parseNullTime(due)
-	c.SnoozedUntil = parseNullTime(snoozed)
-	c.CreatedAt = parseTime(created)
-	c.UpdatedAt = parseTime(updated)
-	c.ArchivedAt = parseNullTime(archived)
-	return &c, nil
-}
-
-// profileDest appends to dest the scan destinations of the stored profile
-// columns of c, in table order: lists and custom fields into stored (as
-// JSON, for decodeProfile), the reporting line into ref (what each reader
-// selects for it; nothing when it selects it elsewhere).
-func profileDest(dest []any, c *crm.Contact, stored []string, ref ...any) []any {
-	j := 0
-	for i := range crm.ProfileFields {
-		f := &crm.ProfileFields[i]
-		switch f.Kind {
-		case crm.KindRef:
-			dest = append(dest, ref...)
-		case crm.KindList, crm.KindFields:
-			dest = append(dest, &stored[j])
-			j++
-		case crm.KindCadence:
-			dest = append(dest, &c.CadenceDays)
-		default:
-			dest = append(dest, f.Value(c))
-		}
-	}
-	return dest
-}
-
-// decodeProfile fills c's lists and custom fields from the JSON that
-// profileDest scanned into stored.
-func decodeProfile(c *crm.Contact, stored []string) {
-	j := 0
-	for i := range crm.ProfileFields {
-		f := &crm.ProfileFields[i]
-		switch f.Kind {
-		case crm.KindList:
-			*f.Values(c) = decodeList(stored[j])
-			j++
-		case crm.KindFields:
-			if stored[j] != "{}" && stored[j] != "" {
-				_ = json.Unmarshal([]byte(stored[j]), &c.Fields)
-			}
-			j++
-		}
-	}
-}
-
 // profileColumns are the stored columns of crm.ProfileFields, profileMarks
 // their placeholders and profileSet their assignments, in the order of the
-// values of profileArgs.
+// values of schema.ProfileArgs.
 var profileColumns, profileMarks, profileSet = func() (cols, marks, set string) {
 	var cs, ms, ss []string
 	for _, f := range crm.ProfileFields {
@@ -132,63 +35,15 @@ var profileColumns, profileMarks, profileSet = func() (cols, marks, set string) 
 	return strings.Join(cs, ", "), strings.Join(ms, ", "), strings.Join(ss, ", ")
 }()
 
-// profileArgs returns what is stored of c's profile fields: lists and
-// custom fields as JSON, the reporting line as the id.
-func profileArgs(c *crm.Contact) []any {
-	args := make([]any, 0, len(crm.ProfileFields))
-	for _, f := range crm.ProfileFields {
-		switch f.Kind {
-		case crm.KindRef:
-			args = append(args, c.ReportsToID)
-		case crm.KindList:
-			args = append(args, encodeJSON(nonNil(*f.Values(c))))
-		case crm.KindFields:
-			args = append(args, encodeJSON(c.Fields))
-		case crm.KindCadence:
-			args = append(args, c.CadenceDays)
-		default:
-			args = append(args, *f.Value(c))
-		}
-	}
-	return args
-}
-
 // insertContactSQL inserts a contact: uid, name, sort key, account id,
-// profileArgs, created and updated times.
+// schema.ProfileArgs, created and updated times.
 var insertContactSQL = `INSERT INTO contacts (uid, name, sort_key, account_id, ` + profileColumns + `, created_at, updated_at)
 	VALUES (?, ?, ?, nullif(?, 0), ` + profileMarks + `, ?, ?)`
 
 // updateContactSQL rewrites a contact: name, sort key, account id,
-// profileArgs, updated time, id.
+// schema.ProfileArgs, updated time, id.
 var updateContactSQL = `UPDATE contacts SET name = ?, sort_key = ?, account_id = nullif(?, 0), ` + profileSet + `,
 	updated_at = ? WHERE id = ?`
-
-// insertContactArgs are the values of insertContactSQL.
-func insertContactArgs(c *crm.Contact, created, updated string) []any {
-	args := append([]any{c.UID, c.Name, match.SortKey(c.Name), c.AccountID}, profileArgs(c)...)
-	return append(args, created, updated)
-}
-
-// decodeList reads a JSON array of strings as encodeJSON writes them; it
-// never returns nil so that JSON output shows [] rather than null. Arrays
-// without escapes (nearly all) are split by hand: listing a large book
-// decodes three of them per contact.
-func decodeList(s string) []string {
-	if s == "[]" || s == "" {
-		return []string{}
-	}
-	if len(s) >= 4 && s[0] == '[' && s[1] == '"' && s[len(s)-2] == '"' && s[len(s)-1] == ']' && !strings.Contains(s, `\`) {
-		return strings.Split(s[2:len(s)-2], `","`)
-	}
-	out := []string{}
-	_ = json.Unmarshal([]byte(s), &out)
-	return out
-}
-
-func encodeJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
 
 // FindContactByID returns the contact with id, archived or not.
 func (s *ContactService) FindContactByID(ctx context.Context, id int64) (*crm.Contact, error) {
@@ -201,7 +56,7 @@ type querier interface {
 }
 
 func findContactByID(ctx context.Context, q querier, id int64) (*crm.Contact, error) {
-	c, err := scanContact(q.QueryRowContext(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.id = ?`, id))
+	c, err := schema.ScanContact(q.QueryRowContext(ctx, `SELECT `+schema.ContactColumns+schema.ContactFrom+` WHERE c.id = ?`, id))
 	if err == sql.ErrNoRows {
 		return nil, crm.Errorf(crm.ENOTFOUND, "no contact with id %d", id)
 	}
@@ -461,7 +316,7 @@ func contactQuery(f crm.ContactFilter) (from string, args []any, order string) {
 	case crm.SortCreated:
 		order = "c.id"
 	}
-	return contactFrom + where, args, order
+	return schema.ContactFrom + where, args, order
 }
 
 // contactWhere is the WHERE clause of the contacts f selects (over
@@ -516,7 +371,7 @@ func contactWhere(f crm.ContactFilter) (string, []any) {
 // reader's connection of its own (see DB), so fn may call services.
 func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, fn func(*crm.Contact) error) error {
 	from, args, order := contactQuery(f)
-	query := `SELECT ` + contactColumns + from + ` ORDER BY ` + order + page(f.Offset, f.Limit)
+	query := `SELECT ` + schema.ContactColumns + from + ` ORDER BY ` + order + page(f.Offset, f.Limit)
 	return mapError(streamContacts(ctx, s.db.db, fn, query, args...))
 }
 
@@ -553,7 +408,7 @@ func streamContacts(ctx context.Context, q querier, fn func(*crm.Contact) error,
 	}
 	defer rows.Close()
 	for rows.Next() {
-		c, err := scanContact(rows)
+		c, err := schema.ScanContact(rows)
 		if err != nil {
 			return err
 		}
@@ -643,10 +498,10 @@ func createContact(ctx context.Context, tx *Tx, c *crm.Contact) error {
 		c.ReportsToID = id
 	}
 	if c.UID == "" {
-		c.UID = newUID()
+		c.UID = schema.NewUID()
 	}
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
-	res, err := tx.ExecContext(ctx, insertContactSQL, insertContactArgs(c, formatTime(c.CreatedAt), formatTime(c.UpdatedAt))...)
+	res, err := tx.ExecContext(ctx, insertContactSQL, schema.InsertContactArgs(c, schema.FormatTime(c.CreatedAt), schema.FormatTime(c.UpdatedAt))...)
 	if err != nil {
 		return err
 	}
@@ -670,15 +525,6 @@ func createContact(ctx context.Context, tx *Tx, c *crm.Contact) error {
 	}
 	return indexContact(ctx, tx, c.ID)
 }
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func newUID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func writeContactKeys(ctx context.Context, tx *Tx, c *crm.Contact) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_keys WHERE contact_id = ?`, c.ID); err != nil {
@@ -801,8 +647,8 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 			}
 		}
 		oldLadder, oldStage := before.Ladder, before.Stage
-		args := append([]any{c.Name, match.SortKey(c.Name), c.AccountID}, profileArgs(c)...)
-		_, err = tx.ExecContext(ctx, updateContactSQL, append(args, formatTime(tx.now), c.ID)...)
+		args := append([]any{c.Name, match.SortKey(c.Name), c.AccountID}, schema.ProfileArgs(c)...)
+		_, err = tx.ExecContext(ctx, updateContactSQL, append(args, schema.FormatTime(tx.now), c.ID)...)
 		if err != nil {
 			return err
 		}
@@ -940,7 +786,7 @@ func (s *ContactService) ArchiveContact(ctx context.Context, id int64) (*crm.Con
 		if c.ArchivedAt != nil {
 			return crm.Errorf(crm.ECONFLICT, "%s is already archived", c.Name)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET archived_at = ?, updated_at = ? WHERE id = ?`, formatTime(tx.now), formatTime(tx.now), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET archived_at = ?, updated_at = ? WHERE id = ?`, schema.FormatTime(tx.now), schema.FormatTime(tx.now), id); err != nil {
 			return err
 		}
 		if err := indexContact(ctx, tx, id); err != nil { // still found, marked archived
@@ -987,7 +833,7 @@ func (s *ContactService) PurgeContact(ctx context.Context, id int64) (string, er
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM touches WHERE id IN (SELECT value FROM json_each(?))`, encodeJSON(touches)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM touches WHERE id IN (SELECT value FROM json_each(?))`, schema.EncodeJSON(touches)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = ?`, id); err != nil {
@@ -1011,14 +857,14 @@ func (s *ContactService) PurgeContact(ctx context.Context, id int64) (string, er
 		const held = `contact_id = ?1 OR (tbl = 'touches' AND key IN (SELECT value FROM json_each(?2)))`
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET purged_by = ?3, summary = ?4
 			WHERE id IN (SELECT change_id FROM journal WHERE `+held+`) OR id = ?3`,
-			id, encodeJSON(keys), tx.change, fmt.Sprintf("(contact #%d was purged by change #%d)", id, tx.change)); err != nil {
+			id, schema.EncodeJSON(keys), tx.change, fmt.Sprintf("(contact #%d was purged by change #%d)", id, tx.change)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET summary = ? WHERE id = ?`,
 			fmt.Sprintf("crm rm --purge: contact #%d deleted for good", id), tx.change); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM journal WHERE `+held, id, encodeJSON(keys))
+		_, err = tx.ExecContext(ctx, `DELETE FROM journal WHERE `+held, id, schema.EncodeJSON(keys))
 		return err
 	})
 	if err != nil {

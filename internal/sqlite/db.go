@@ -552,29 +552,8 @@ func (d *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return mapError(fn(tx))
 }
 
-const timeLayout = "2006-01-02T15:04:05Z"
-
-// formatTime is how instants are stored: UTC text that sorts as time does.
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-// dayLayout is how a calendar day is stored (see formatDue).
-const dayLayout = "2006-01-02"
-
-// formatDue is how a due date or a snooze is stored: a calendar day
-// (crm.IsDay) as its date, "2026-11-27", so that it reads as the same day in
-// every time zone; a moment as formatTime. Books written before calendar
-// days were kept as dates hold local midnight as an instant; parseTime
-// reads both forms, and the SQL compares them through instantOf or
-// beginsBefore.
-func formatDue(t time.Time) string {
-	if crm.IsDay(t) {
-		return t.Local().Format(dayLayout)
-	}
-	return formatTime(t)
-}
-
-// instantOf is SQL for the instant where a stored value x (formatDue's or
-// formatTime's) begins: a day at local midnight, read in the process's time
+// instantOf is SQL for the instant where a stored value x (schema.FormatDue's or
+// schema.FormatTime's) begins: a day at local midnight, read in the process's time
 // zone as Go reads it (SQLite's 'utc' modifier honours TZ). x is evaluated
 // up to three times: pass a column, not a subquery.
 func instantOf(x string) string {
@@ -582,14 +561,14 @@ func instantOf(x string) string {
 }
 
 // beginsBefore is the SQL condition "col begins before h" for a column of
-// formatDue values, and its arguments. The first comparison is with a bound
+// schema.FormatDue values, and its arguments. The first comparison is with a bound
 // that every qualifying value of either form sorts below, so that an index
 // on col still gives a range; the second is exact and calls no function per
 // row: a moment qualifies when its text sorts before h's, a calendar day
 // when it sorts before the first day that does not begin before h
-// (dayBound), since a later day begins later.
+// (schema.DayBound), since a later day begins later.
 func beginsBefore(col string, h time.Time) (string, []any) {
-	day, inst := dayBound(h), formatTime(h)
+	day, inst := schema.DayBound(h), schema.FormatTime(h)
 	return `(` + col + ` < ? AND CASE WHEN length(` + col + `) = 10 THEN ` + col + ` < ? ELSE ` + col + ` < ? END)`,
 		[]any{max(day, inst), day, inst}
 }
@@ -601,66 +580,9 @@ func beginsBefore(col string, h time.Time) (string, []any) {
 // counts walks the index as one range with nothing evaluated per row;
 // joined with OR, the planner would scan the table instead.
 func beginsBeforeParts(col string, h time.Time) (below string, belowArgs []any, edge string, edgeArgs []any) {
-	day, inst := dayBound(h), formatTime(h)
+	day, inst := schema.DayBound(h), schema.FormatTime(h)
 	lo, hi := min(day, inst), max(day, inst)
 	return col + ` < ?`, []any{lo},
 		`(` + col + ` >= ? AND ` + col + ` < ? AND CASE WHEN length(` + col + `) = 10 THEN ` + col + ` < ? ELSE ` + col + ` < ? END)`,
 		[]any{lo, hi, day, inst}
-}
-
-// dayBound is the text that a stored calendar day sorts before exactly when
-// that day begins (parseTime: local midnight) before h: the last day that
-// begins before h, followed by "T". That day is h's local day, or a
-// neighbour when midnight falls in a daylight saving gap (Go then takes an
-// instant of the day before). parseTime and this read days the same way, in
-// the process's zone, so a listing never disagrees with the condition that
-// chose its rows.
-func dayBound(h time.Time) string {
-	l := h.Local()
-	y, m, d := l.Date()
-	day := func(n int) string { return time.Date(y, m, d+n, 12, 0, 0, 0, time.UTC).Format(dayLayout) }
-	n := 0
-	for parseTime(day(n + 1)).Before(h) {
-		n++
-	}
-	for !parseTime(day(n)).Before(h) {
-		n--
-	}
-	return day(n) + "T"
-}
-
-// parseTime reads formatTime's layout; digits are read by hand because a
-// listing parses three times per row. A calendar day (formatDue) is local
-// midnight of that day. Anything else goes to time.Parse.
-func parseTime(s string) time.Time {
-	if len(s) == len(dayLayout) {
-		t, _ := time.ParseInLocation(dayLayout, s, time.Local)
-		return t
-	}
-	if len(s) == len(timeLayout) && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' {
-		n := func(i, j int) int {
-			v := 0
-			for _, c := range []byte(s[i:j]) {
-				if c < '0' || c > '9' {
-					return -1
-				}
-				v = v*10 + int(c-'0')
-			}
-			return v
-		}
-		y, mo, d, h, mi, se := n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19)
-		if y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 60 {
-			return time.Date(y, time.Month(mo), d, h, mi, se, 0, time.UTC)
-		}
-	}
-	t, _ := time.Parse(timeLayout, s)
-	return t
-}
-
-func parseNullTime(s sql.NullString) *time.Time {
-	if !s.Valid || s.String == "" {
-		return nil
-	}
-	t := parseTime(s.String)
-	return &t
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -645,7 +647,7 @@ var contactTags = &dataCheck{
 			if err := tx.QueryRowContext(ctx, `SELECT tags FROM contacts WHERE id = ?`, id).Scan(&tags); err != nil {
 				return err
 			}
-			if err := writeContactTags(ctx, tx, id, decodeList(tags)); err != nil {
+			if err := writeContactTags(ctx, tx, id, schema.DecodeList(tags)); err != nil {
 				return err
 			}
 		}
@@ -689,13 +691,13 @@ var dupePairs = &dataCheck{
 	},
 }
 
-func keyedContact(row scanner) (*crm.Contact, error) {
+func keyedContact(row schema.Scanner) (*crm.Contact, error) {
 	var c crm.Contact
 	var emails, phones string
 	if err := row.Scan(&c.ID, &c.Name, &emails, &phones, &c.AccountID); err != nil {
 		return nil, err
 	}
-	c.Emails, c.Phones = decodeList(emails), decodeList(phones)
+	c.Emails, c.Phones = schema.DecodeList(emails), schema.DecodeList(phones)
 	return &c, nil
 }
 

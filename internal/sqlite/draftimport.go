@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -109,11 +111,11 @@ func (im *importer) createDraftContact(c *crm.Contact) error {
 		}
 	}
 	if c.UID == "" {
-		c.UID = newUID()
+		c.UID = schema.NewUID()
 	}
 	c.CreatedAt, c.UpdatedAt = im.tx.now, im.tx.now
-	now := formatTime(im.tx.now)
-	res, err := im.exec(insertContactSQL, insertContactArgs(c, now, now)...)
+	now := schema.FormatTime(im.tx.now)
+	res, err := im.exec(insertContactSQL, schema.InsertContactArgs(c, now, now)...)
 	if err != nil {
 		return err
 	}
@@ -211,8 +213,8 @@ func (im *importer) draft(d *crm.ImportDraft, defaults crm.ContactDefaults) erro
 				return err
 			}
 		}
-		args := append([]any{merged.Name, match.SortKey(merged.Name), merged.AccountID}, profileArgs(&merged)...)
-		if _, err := im.exec(updateContactSQL, append(args, formatTime(im.tx.now), id)...); err != nil {
+		args := append([]any{merged.Name, match.SortKey(merged.Name), merged.AccountID}, schema.ProfileArgs(&merged)...)
+		if _, err := im.exec(updateContactSQL, append(args, schema.FormatTime(im.tx.now), id)...); err != nil {
 			return err
 		}
 		if err := writeContactKeys(im.ctx, im.tx, &merged); err != nil {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -26,7 +28,7 @@ var _ crm.DueService = (*DueService)(nil)
 // and $SNOOZE stand for the last touch and the snooze: the columns, or the
 // values an UPDATE is about to give them (see dueAfter).
 //
-// Tasks and snoozes may be calendar days (formatDue), compared by the
+// Tasks and snoozes may be calendar days (schema.FormatDue), compared by the
 // instant they begin (instantOf); the winner is stored in its own form, so
 // a contact due because of a follow-up on Friday is due on Friday in every
 // zone. On a tie the task's own value wins: the same instant, and a day
@@ -187,8 +189,8 @@ func (s *DueService) FindDue(ctx context.Context, f crm.DueFilter) ([]*crm.DueIt
 		if err := rows.Scan(&it.ID, &it.Name, &it.Account, &it.Tier, &it.Stage, &due, &own, &last, &snoozed, &created, &tasks); err != nil {
 			return nil, mapError(err)
 		}
-		it.DueAt, it.CreatedAt = parseTime(due), parseTime(created)
-		it.LastTouchAt, it.SnoozedUntil = parseNullTime(last), parseNullTime(snoozed)
+		it.DueAt, it.CreatedAt = schema.ParseTime(due), schema.ParseTime(created)
+		it.LastTouchAt, it.SnoozedUntil = schema.ParseNullTime(last), schema.ParseNullTime(snoozed)
 		it.RhythmDays, it.OwnRhythm = cd.Rhythm(it.Tier, own), own > 0
 		it.Tasks = decodeDueTasks(tasks)
 		it.KeyDates = []crm.Occasion{}
@@ -212,7 +214,7 @@ func decodeDueTasks(s string) []crm.DueTask {
 		_ = json.Unmarshal(r[1], &t.Kind)
 		_ = json.Unmarshal(r[2], &t.Title)
 		_ = json.Unmarshal(r[3], &due)
-		t.DueAt = parseTime(due)
+		t.DueAt = schema.ParseTime(due)
 		out = append(out, t)
 	}
 	return out
@@ -227,7 +229,7 @@ func (s *DueService) Snooze(ctx context.Context, contactID int64, until time.Tim
 		}
 		var v any
 		if until.After(tx.now) {
-			v = formatDue(until)
+			v = schema.FormatDue(until)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET snoozed_until = ? WHERE id = ?`, v, contactID); err != nil {
 			return err

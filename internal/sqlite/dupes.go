@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -75,7 +77,7 @@ func dupCandidates(ctx context.Context, q querier, ids map[int64]bool) (map[int6
 	}
 	rows, err := q.QueryContext(ctx, `SELECT c.id, c.name, coalesce(c.account_id, 0), coalesce(a.name, ''), c.phones, c.emails
 		FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-		WHERE c.id IN (SELECT value FROM json_each(?)) AND c.archived_at IS NULL`, encodeJSON(list))
+		WHERE c.id IN (SELECT value FROM json_each(?)) AND c.archived_at IS NULL`, schema.EncodeJSON(list))
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +89,7 @@ func dupCandidates(ctx context.Context, q querier, ids map[int64]bool) (map[int6
 		if err := rows.Scan(&c.ID, &c.Name, &c.AccountID, &c.Account, &phones, &emails); err != nil {
 			return nil, err
 		}
-		c.Phones, c.Emails = decodeList(phones), decodeList(emails)
+		c.Phones, c.Emails = schema.DecodeList(phones), schema.DecodeList(emails)
 		out[c.ID] = crm.DuplicateCandidateOf(&c)
 	}
 	return out, rows.Err()

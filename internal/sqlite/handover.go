@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/seedcrm/crm/internal/crm"
+	"github.com/seedcrm/crm/internal/schema"
 )
 
 // Handover implements crm.ContactService in one transaction: the contacts
@@ -56,7 +57,7 @@ func (s *ContactService) Handover(ctx context.Context, h crm.Handover) (*crm.Han
 		if len(rep.Contacts) == 0 && len(rep.Accounts) == 0 {
 			return crm.Errorf(crm.ENOTFOUND, "%s owns no contact there to hand over", crm.OwnerName(h.From))
 		}
-		note, now := crm.HandoverNote(h.From, h.To, tx.now), formatTime(tx.now)
+		note, now := crm.HandoverNote(h.From, h.To, tx.now), schema.FormatTime(tx.now)
 		rowids := make([]int64, len(rep.Contacts))
 		for i, c := range rep.Contacts {
 			if _, err := tx.ExecContext(ctx, `UPDATE contacts SET owner = ?1, notes = CASE WHEN notes = '' THEN ?2 ELSE notes || char(10) || ?2 END,
@@ -118,7 +119,7 @@ func handOverAccounts(ctx context.Context, tx *Tx, h crm.Handover, rep *crm.Hand
 		return err
 	}
 	for _, a := range rep.Accounts {
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET owner = ?, updated_at = ? WHERE id = ?`, h.To, formatTime(tx.now), a.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET owner = ?, updated_at = ? WHERE id = ?`, h.To, schema.FormatTime(tx.now), a.ID); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -412,7 +414,7 @@ func (c hookConnector) Connect(ctx context.Context) (driver.Conn, error) {
 // beginChange records the change a write transaction makes; the journal's
 // triggers file every row under it.
 func beginChange(ctx context.Context, tx *Tx) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO changes (uid, at, summary) VALUES (?, ?, ?)`, newUID(), formatTime(tx.now), crm.ChangeSummary(ctx))
+	res, err := tx.ExecContext(ctx, `INSERT INTO changes (uid, at, summary) VALUES (?, ?, ?)`, schema.NewUID(), schema.FormatTime(tx.now), crm.ChangeSummary(ctx))
 	if err != nil {
 		return err
 	}
@@ -447,7 +449,7 @@ func (s *JournalService) Changes(ctx context.Context, contactID int64, limit int
 				rows.Close()
 				return err
 			}
-			c.At = parseTime(at)
+			c.At = schema.ParseTime(at)
 			out = append(out, c)
 		}
 		rows.Close()
@@ -485,7 +487,7 @@ func listRecords(ctx context.Context, q querier, c *crm.Change, contactID int64)
 		cond, args = cond+` AND contact_id = ?`, append(args, contactID)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM journal WHERE `+cond+` AND tbl IN (SELECT value FROM json_each(?))`,
-		append(args, encodeJSON(slices.Sorted(maps.Keys(recordTables))))...).Scan(&total); err != nil {
+		append(args, schema.EncodeJSON(slices.Sorted(maps.Keys(recordTables))))...).Scan(&total); err != nil {
 		return err
 	}
 	c.Unlisted = max(total-len(c.Records), 0)
@@ -524,7 +526,7 @@ func changeRows(ctx context.Context, q querier, change, contactID int64, limit i
 	return queryJournalRows(ctx, q, cols+` AND (contact_id = ?2
 		OR tbl = 'touches' AND key IN (SELECT value FROM json_each(?3))
 		OR tbl = 'touch_contacts' AND json_object('rowid', coalesce(json_extract(after, '$.touch_id'), json_extract(before, '$.touch_id'))) IN (SELECT value FROM json_each(?3)))
-		ORDER BY id`+lim, change, contactID, encodeJSON(touches))
+		ORDER BY id`+lim, change, contactID, schema.EncodeJSON(touches))
 }
 
 // linkTouch is the touch a touch_contacts row links.
@@ -668,7 +670,7 @@ func undoTarget(ctx context.Context, tx *Tx, id int64) (*crm.Change, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	c.At = parseTime(at)
+	c.At = schema.ParseTime(at)
 	if c.UndoneBy != 0 {
 		return nil, crm.Errorf(crm.EINVALID, "change #%d was undone already by #%d", c.ID, c.UndoneBy)
 	}

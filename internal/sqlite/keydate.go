@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/when"
 )
@@ -26,13 +28,13 @@ var _ crm.KeyDateService = (*KeyDateService)(nil)
 const keyDateSelect = `SELECT k.id, k.uid, k.contact_id, c.name, k.kind, k.label, k.calendar, k.year, k.month, k.day, k.leap,
 	k.created_at FROM key_dates k JOIN contacts c ON c.id = k.contact_id`
 
-func scanKeyDate(row scanner) (*crm.KeyDate, error) {
+func scanKeyDate(row schema.Scanner) (*crm.KeyDate, error) {
 	var k crm.KeyDate
 	var created string
 	if err := row.Scan(&k.ID, &k.UID, &k.ContactID, &k.Contact, &k.Kind, &k.Label, &k.Calendar, &k.Year, &k.Month, &k.Day, &k.Leap, &created); err != nil {
 		return nil, err
 	}
-	k.CreatedAt = parseTime(created)
+	k.CreatedAt = schema.ParseTime(created)
 	return &k, nil
 }
 
@@ -72,10 +74,10 @@ func insertKeyDate(ctx context.Context, tx *Tx, k *crm.KeyDate) error {
 		}
 	}
 	if k.UID == "" {
-		k.UID = newUID()
+		k.UID = schema.NewUID()
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO key_dates (uid, contact_id, kind, label, calendar, year, month, day, leap, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, k.UID, k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, k.Leap, formatTime(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, k.UID, k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, k.Leap, schema.FormatTime(tx.now))
 	if err != nil {
 		return err
 	}

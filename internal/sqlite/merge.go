@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -72,8 +74,8 @@ func mergeContacts(ctx context.Context, tx *Tx, keepID, otherID int64) (*crm.Mer
 			return nil, err
 		}
 	}
-	args := append([]any{keep.Name, match.SortKey(keep.Name), keep.AccountID}, profileArgs(keep)...)
-	if _, err := tx.ExecContext(ctx, updateContactSQL, append(args, formatTime(tx.now), keep.ID)...); err != nil {
+	args := append([]any{keep.Name, match.SortKey(keep.Name), keep.AccountID}, schema.ProfileArgs(keep)...)
+	if _, err := tx.ExecContext(ctx, updateContactSQL, append(args, schema.FormatTime(tx.now), keep.ID)...); err != nil {
 		return nil, err
 	}
 	if err := writeContactKeys(ctx, tx, keep); err != nil {
@@ -92,7 +94,7 @@ func mergeContacts(ctx context.Context, tx *Tx, keepID, otherID int64) (*crm.Mer
 	// settled by MergeProfile. A line that would now close a loop through
 	// keep is refused.
 	moved, err := queryIDs(ctx, tx, `UPDATE contacts SET reports_to = ?1, updated_at = ?3 WHERE reports_to = ?2 AND id != ?1 RETURNING id`,
-		keep.ID, other.ID, formatTime(tx.now))
+		keep.ID, other.ID, schema.FormatTime(tx.now))
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +110,10 @@ func mergeContacts(ctx context.Context, tx *Tx, keepID, otherID int64) (*crm.Mer
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO contact_aliases (uid, contact_id, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (uid) DO UPDATE SET contact_id = excluded.contact_id`, other.UID, keep.ID, formatTime(tx.now)); err != nil {
+		ON CONFLICT (uid) DO UPDATE SET contact_id = excluded.contact_id`, other.UID, keep.ID, schema.FormatTime(tx.now)); err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET archived_at = ?1, updated_at = ?1 WHERE id = ?2`, formatTime(tx.now), other.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET archived_at = ?1, updated_at = ?1 WHERE id = ?2`, schema.FormatTime(tx.now), other.ID); err != nil {
 		return nil, err
 	}
 	// Both are searched as they are now: keep with what it gained, other archived.
@@ -185,7 +187,7 @@ func mergeKeyDates(ctx context.Context, tx *Tx, keep, other int64, res *crm.Merg
 		return err
 	}
 	res.DroppedKeyDates = len(dups)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM key_dates WHERE id IN (SELECT value FROM json_each(?))`, encodeJSON(dups)); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM key_dates WHERE id IN (SELECT value FROM json_each(?))`, schema.EncodeJSON(dups)); err != nil {
 		return err
 	}
 	r, err := tx.ExecContext(ctx, `UPDATE key_dates SET contact_id = ?1 WHERE contact_id = ?2`, keep, other)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -21,7 +23,7 @@ func (s *ReportService) Week(ctx context.Context, since, until, horizon time.Tim
 	r := &crm.WeekReport{Since: since, Until: until, ByChannel: map[string]int{}, ByChannelPrev: map[string]int{}, ByDay: []crm.DayCount{}, Moves: []crm.StageMove{}}
 	before := since.Add(-until.Sub(since))
 	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
-		a, b, p := formatTime(since), formatTime(until), formatTime(before)
+		a, b, p := schema.FormatTime(since), schema.FormatTime(until), schema.FormatTime(before)
 		rows, err := tx.QueryContext(ctx, `SELECT at >= ?1, channel, at FROM touches WHERE at >= ?2 AND at < ?3`, a, p, b)
 		if err != nil {
 			return err
@@ -37,7 +39,7 @@ func (s *ReportService) Week(ctx context.Context, since, until, horizon time.Tim
 			if current {
 				r.Touches++
 				r.ByChannel[ch]++
-				days[parseTime(at).Local().Format("2006-01-02")]++
+				days[schema.ParseTime(at).Local().Format("2006-01-02")]++
 			} else {
 				r.TouchesBefore++
 				r.ByChannelPrev[ch]++
@@ -91,7 +93,7 @@ var (
 // Team implements crm.ReportService in one read transaction.
 func (s *ReportService) Team(ctx context.Context, since, until, today time.Time) (*crm.TeamReport, error) {
 	r := &crm.TeamReport{Since: since, Until: until, Reps: []*crm.RepReport{}}
-	a, b := formatTime(since), formatTime(until)
+	a, b := schema.FormatTime(since), schema.FormatTime(until)
 	overdue, overdueArgs := beginsBefore("due_at", today)
 	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []struct {
@@ -170,7 +172,7 @@ func (s *ReportService) stageMoves(ctx context.Context, tx *sql.Tx, r *crm.WeekR
 		if err := rows.Scan(&m.ContactID, &m.Contact, &ladder, &m.From, &m.To, &at); err != nil {
 			return err
 		}
-		m.At, m.Up = parseTime(at), crm.StageMoveUp(ladder, m.From, m.To)
+		m.At, m.Up = schema.ParseTime(at), crm.StageMoveUp(ladder, m.From, m.To)
 		current := at >= since
 		switch {
 		case current && m.Up:

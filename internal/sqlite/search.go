@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/match"
 )
@@ -440,7 +442,7 @@ func loadHit(ctx context.Context, q querier, kind int, id int64, terms []match.S
 			return nil, err
 		}
 		h.Archived = archived.Bool
-		t := parseTime(at)
+		t := schema.ParseTime(at)
 		h.At = &t
 		if kind == kindTouch {
 			texts = touchTexts(main, notes)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/seedcrm/crm/internal/schema"
 )
 
 // searchVersion names the way the search index is made (the texts of
@@ -93,8 +95,8 @@ func rebuildSearch(ctx context.Context, tx *Tx) error {
 		query string
 		scan  func(*sql.Rows) (doc, error)
 	}{
-		{kindContact, `SELECT ` + contactColumns + contactFrom + ` WHERE c.id > ? ORDER BY c.id LIMIT 1000`, func(r *sql.Rows) (doc, error) {
-			c, err := scanContact(r)
+		{kindContact, `SELECT ` + schema.ContactColumns + schema.ContactFrom + ` WHERE c.id > ? ORDER BY c.id LIMIT 1000`, func(r *sql.Rows) (doc, error) {
+			c, err := schema.ScanContact(r)
 			if err != nil {
 				return doc{}, err
 			}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -44,10 +46,10 @@ func (s *StageService) ChangeStage(ctx context.Context, contactID int64, to stri
 		if err := tx.QueryRowContext(ctx, `SELECT max(at) FROM stage_changes WHERE contact_id = ?`, c.ID).Scan(&since); err != nil {
 			return err
 		}
-		if err := crm.CheckMoveTime(c, at, parseTime(since)); err != nil {
+		if err := crm.CheckMoveTime(c, at, schema.ParseTime(since)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET stage = ?, updated_at = ? WHERE id = ?`, to, formatTime(tx.now), c.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET stage = ?, updated_at = ? WHERE id = ?`, to, schema.FormatTime(tx.now), c.ID); err != nil {
 			return err
 		}
 		sc, err = insertStageChange(ctx, tx, &crm.StageChange{ContactID: c.ID, Ladder: c.Ladder, From: c.Stage, To: to, At: at, Note: note})
@@ -59,7 +61,7 @@ func (s *StageService) ChangeStage(ctx context.Context, contactID int64, to stri
 func insertStageChange(ctx context.Context, tx *Tx, sc *crm.StageChange) (*crm.StageChange, error) {
 	sc.At = sc.At.UTC().Truncate(time.Second)
 	res, err := tx.ExecContext(ctx, `INSERT INTO stage_changes (contact_id, ladder, from_stage, to_stage, at, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, sc.ContactID, sc.Ladder, sc.From, sc.To, formatTime(sc.At), sc.Note, formatTime(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, sc.ContactID, sc.Ladder, sc.From, sc.To, schema.FormatTime(sc.At), sc.Note, schema.FormatTime(tx.now))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +84,7 @@ func (s *StageService) FindStageChanges(ctx context.Context, contactID int64) ([
 		if err := rows.Scan(&sc.ID, &sc.ContactID, &sc.Ladder, &sc.From, &sc.To, &at, &sc.Note); err != nil {
 			return nil, mapError(err)
 		}
-		sc.At = parseTime(at)
+		sc.At = schema.ParseTime(at)
 		out = append(out, &sc)
 	}
 	return out, mapError(rows.Err())
@@ -111,7 +113,7 @@ func (s *StageService) LastStageChanges(ctx context.Context, ids []int64) (map[i
 		if err := rows.Scan(&id, &at); err != nil {
 			return nil, mapError(err)
 		}
-		out[id] = parseTime(at)
+		out[id] = schema.ParseTime(at)
 	}
 	return out, mapError(rows.Err())
 }

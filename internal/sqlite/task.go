@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/when"
 )
@@ -25,7 +27,7 @@ var (
 const taskSelect = `SELECT t.id, t.uid, t.kind, t.title, t.contact_id, c.name, t.due_at, t.state, t.done_at, t.note,
 	t.touch_id, t.created_at FROM tasks t JOIN contacts c ON c.id = t.contact_id`
 
-func scanTask(row scanner) (*crm.Task, error) {
+func scanTask(row schema.Scanner) (*crm.Task, error) {
 	var t crm.Task
 	var due, created string
 	var done sql.NullString
@@ -33,7 +35,7 @@ func scanTask(row scanner) (*crm.Task, error) {
 	if err := row.Scan(&t.ID, &t.UID, &t.Kind, &t.Title, &t.ContactID, &t.Contact, &due, &t.State, &done, &t.Note, &touch, &created); err != nil {
 		return nil, err
 	}
-	t.DueAt, t.CreatedAt, t.DoneAt = parseTime(due), parseTime(created), parseNullTime(done)
+	t.DueAt, t.CreatedAt, t.DoneAt = schema.ParseTime(due), schema.ParseTime(created), schema.ParseNullTime(done)
 	if touch.Valid {
 		t.TouchID = &touch.Int64
 	}
@@ -70,11 +72,11 @@ func (s *TaskService) CreateTask(ctx context.Context, t *crm.Task) error {
 // createTask inserts an open task and moves its contact's due date.
 func createTask(ctx context.Context, tx *Tx, t *crm.Task) error {
 	if t.UID == "" {
-		t.UID = newUID()
+		t.UID = schema.NewUID()
 	}
 	t.State, t.CreatedAt = crm.TaskOpen, tx.now
 	res, err := tx.ExecContext(ctx, `INSERT INTO tasks (uid, contact_id, kind, title, due_at, touch_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.UID, t.ContactID, t.Kind, t.Title, formatDue(t.DueAt), t.TouchID, formatTime(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.UID, t.ContactID, t.Kind, t.Title, schema.FormatDue(t.DueAt), t.TouchID, schema.FormatTime(tx.now))
 	if err != nil {
 		return err
 	}
@@ -150,7 +152,7 @@ func (s *TaskService) CloseTask(ctx context.Context, id int64, state, note strin
 			return crm.Errorf(crm.EINVALID, "task %d is %s already (%s)", id, t.State, t.DoneAt.Local().Format("2006-01-02"))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET state = ?, done_at = ?, note = ? WHERE id = ?`,
-			state, formatTime(tx.now), note, id); err != nil {
+			state, schema.FormatTime(tx.now), note, id); err != nil {
 			return err
 		}
 		if err := refreshDue(ctx, tx, `id = ?5`, t.ContactID); err != nil {
@@ -172,7 +174,7 @@ func (s *TaskService) SavePlan(ctx context.Context, p *crm.Plan) error {
 	}
 	return s.db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO plans (name, steps, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET steps = excluded.steps`, p.Name, encodeJSON(p.Steps), formatTime(tx.now))
+			ON CONFLICT (name) DO UPDATE SET steps = excluded.steps`, p.Name, schema.EncodeJSON(p.Steps), schema.FormatTime(tx.now))
 		return err
 	})
 }
@@ -271,10 +273,10 @@ func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int6
 			if !again {
 				var id int64
 				err := tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE contact_id = ? AND kind = 'followup' AND title = ? AND due_at IN (?, ?)`,
-					contactID, t.Title, formatDue(t.DueAt), formatTime(t.DueAt)).Scan(&id) // a day, or as older books kept it
+					contactID, t.Title, schema.FormatDue(t.DueAt), schema.FormatTime(t.DueAt)).Scan(&id) // a day, or as older books kept it
 				if err == nil {
 					return crm.Errorf(crm.EINVALID, "plan %s was applied to %s from %s already (follow-up %d); give --again to apply it once more",
-						name, c.Name, from.Local().Format(dayLayout), id)
+						name, c.Name, from.Local().Format(schema.DayLayout), id)
 				} else if err != sql.ErrNoRows {
 					return err
 				}

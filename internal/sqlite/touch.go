@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seedcrm/crm/internal/schema"
+
 	"github.com/seedcrm/crm/internal/crm"
 )
 
@@ -29,14 +31,14 @@ func (s *TouchService) CreateTouch(ctx context.Context, t *crm.Touch) error {
 
 func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 	if t.UID == "" {
-		t.UID = newUID()
+		t.UID = schema.NewUID()
 	}
 	if t.At.IsZero() {
 		t.At = tx.now
 	}
 	t.At = t.At.UTC().Truncate(1e9)
 	t.CreatedAt = tx.now
-	at := formatTime(t.At)
+	at := schema.FormatTime(t.At)
 	cd, err := readCadence(ctx, tx)
 	if err != nil {
 		return err
@@ -47,7 +49,7 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 		}
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, logged_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), t.LoggedBy, formatTime(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.UID, at, t.Channel, t.Direction, t.Summary, t.Notes, costValue(t.Cost), t.LoggedBy, schema.FormatTime(tx.now))
 	if err != nil {
 		return err
 	}
@@ -106,10 +108,10 @@ func touchQuery(f crm.TouchFilter) (from string, args []any, order string) {
 		from, order = `touch_contacts tc JOIN touches t ON t.id = tc.touch_id`, `tc.at DESC, tc.touch_id DESC`
 		where, args = append(where, "tc.contact_id = ?"), append(args, f.ContactID)
 		if !f.Since.IsZero() {
-			where, args = append(where, "tc.at >= ?"), append(args, formatTime(f.Since))
+			where, args = append(where, "tc.at >= ?"), append(args, schema.FormatTime(f.Since))
 		}
 	} else if !f.Since.IsZero() {
-		where, args = append(where, "t.at >= ?"), append(args, formatTime(f.Since))
+		where, args = append(where, "t.at >= ?"), append(args, schema.FormatTime(f.Since))
 	}
 	if len(f.Channels) > 0 {
 		where, args = append(where, "t.channel IN ("+marks(len(f.Channels))+")"), append(args, anySlice(f.Channels)...)
@@ -147,7 +149,7 @@ func (s *TouchService) FindTouches(ctx context.Context, f crm.TouchFilter, fn fu
 		if err := rows.Scan(&t.ID, &t.UID, &at, &t.Channel, &t.Direction, &t.Summary, &t.Notes, &cost, &t.LoggedBy, &created, &people); err != nil {
 			return mapError(err)
 		}
-		t.At, t.CreatedAt = parseTime(at), parseTime(created)
+		t.At, t.CreatedAt = schema.ParseTime(at), schema.ParseTime(created)
 		if cost.Valid {
 			c := crm.Cost(cost.Float64)
 			t.Cost = &c
