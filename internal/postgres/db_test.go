@@ -19,7 +19,7 @@ import (
 
 // testServer is the URL of the server the tests may make databases on
 // (.ci/run starts one and sets CRM_TEST_PG); without it they skip.
-func testServer(t *testing.T) string {
+func testServer(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("CRM_TEST_PG")
 	if u == "" {
@@ -29,7 +29,7 @@ func testServer(t *testing.T) string {
 }
 
 // connect opens a connection to dbURL for the test, closed when it ends.
-func connect(t *testing.T, dbURL string) *pgx.Conn {
+func connect(t testing.TB, dbURL string) *pgx.Conn {
 	t.Helper()
 	conn, err := pgx.Connect(context.Background(), dbURL)
 	if err != nil {
@@ -42,7 +42,7 @@ func connect(t *testing.T, dbURL string) *pgx.Conn {
 // newDatabase makes an empty database on the test server, dropped when the
 // test ends (before the connections the test opened to it are closed:
 // hence FORCE), and returns its URL.
-func newDatabase(t *testing.T) string {
+func newDatabase(t testing.TB) string {
 	t.Helper()
 	admin := testServer(t)
 	conn := connect(t, admin)
