@@ -29,13 +29,33 @@ func TestMain(m *testing.M) {
 // work directory, the clock pinned to Sunday 2026-11-22 09:00 in Shanghai,
 // and no colour. Run with -update to rewrite the expected outputs.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
+	testscript.Run(t, scriptParams(func(env *testscript.Env) (string, error) {
+		return filepath.Join(env.WorkDir, "book", "crm.db"), nil
+	}, false))
+}
+
+// scriptParams are the parameters of a run of the scripts whose books are
+// what book returns (CRM_DB) for each script; postgres is the condition
+// [postgres], true when they are on a PostgreSQL server (a script that
+// checks the book's file skips there).
+func scriptParams(book func(*testscript.Env) (string, error), postgres bool) testscript.Params {
+	return testscript.Params{
 		Dir:           filepath.Join("..", "..", "testdata", "script"),
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
+		Condition: func(cond string) (bool, error) {
+			if cond == "postgres" {
+				return postgres, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
+			db, err := book(env)
+			if err != nil {
+				return err
+			}
+			env.Setenv("CRM_DB", db)
 			env.Setenv("CRM_NOW", "2026-11-22T09:00:00+08:00")
 			env.Setenv("TZ", "Asia/Shanghai")
-			env.Setenv("CRM_DB", filepath.Join(env.WorkDir, "book", "crm.db"))
 			env.Setenv("XDG_DATA_HOME", filepath.Join(env.WorkDir, "xdg-data"))
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, "xdg-config"))
 			env.Setenv("NO_COLOR", "1")
@@ -55,7 +75,7 @@ func TestScripts(t *testing.T) {
 			"quick":    cmdQuick,
 			"copybook": cmdCopyBook,
 		},
-	})
+	}
 }
 
 // cmdExits runs a command and checks its exact exit status:

@@ -59,8 +59,21 @@ type App struct {
 type Book struct {
 	*crm.Services
 	Path string
-	// File makes backups and checks the book file (crm backup, crm doctor).
+	// File makes backups and checks the book file (crm backup, crm doctor);
+	// nil for a book on a PostgreSQL server, which has no file of its own.
 	File crm.BookFile
+	// Team is a book a team shares on a PostgreSQL server (team mode):
+	// crm due shows the acting user's contacts unless told otherwise.
+	Team bool
+}
+
+// bookFile is the book's file, or EINVALID naming what to do instead when
+// the book is on a PostgreSQL server: what says which command asked.
+func (b *Book) bookFile(what string) (crm.BookFile, error) {
+	if b.File == nil {
+		return nil, crm.Errorf(crm.EINVALID, "%s works on a book file; this book is on a PostgreSQL server: back it up with pg_dump (docs/team.md)", what)
+	}
+	return b.File, nil
 }
 
 // Book opens the book once: --db, else CRM_DB, else the default path. It

@@ -14,6 +14,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/postgres"
 	"github.com/spf13/cobra"
 )
 
@@ -81,6 +82,10 @@ func runBackup(ctx context.Context, opts *backupOptions) error {
 		return err
 	}
 	asJSON, now, book := cc.JSON, cc.Now, cc.Book
+	file, err := book.bookFile("crm backup")
+	if err != nil {
+		return err
+	}
 	dir, path := opts.Dir, opts.Path
 	// A timestamped name that is taken (a backup in the same second) gets
 	// the next sequence number; a PATH the user named is never replaced.
@@ -94,7 +99,7 @@ func runBackup(ctx context.Context, opts *backupOptions) error {
 				path = filepath.Join(dir, filepath.Base(path))
 			}
 		}
-		res, err = book.File.Backup(ctx, path)
+		res, err = file.Backup(ctx, path)
 		if named || crm.ErrorCode(err) != crm.ECONFLICT || seq == maxBackupsPerSecond {
 			break
 		}
@@ -236,6 +241,9 @@ func runRestore(ctx context.Context, opts *restoreOptions) error {
 	if err != nil {
 		return err
 	}
+	if postgres.IsURL(bookPath) {
+		return crm.Errorf(crm.EINVALID, "crm restore replaces a book file; this book is on a PostgreSQL server: restore it with pg_restore (docs/team.md)")
+	}
 	aside, err := opts.Files.RestoreBook(ctx, opts.Path, bookPath, func() time.Time { return now })
 	if err != nil {
 		return err
@@ -304,7 +312,11 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		return err
 	}
 	asJSON, book := cc.JSON, cc.Book
-	r, err := book.File.Doctor(ctx, opts.Fix, opts.Full)
+	file, err := book.bookFile("crm doctor")
+	if err != nil {
+		return err
+	}
+	r, err := file.Doctor(ctx, opts.Fix, opts.Full)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func seamApp(t *testing.T) (*App, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
 	ios.SetWidth(80)
-	app := &App{IO: ios, Getenv: func(k string) string { return pinnedEnv[k] }, OpenBook: openSQLiteBook,
+	app := &App{IO: ios, Getenv: func(k string) string { return pinnedEnv[k] }, OpenBook: openBook,
 		Files: sqlite.Files{}, DBPath: filepath.Join(t.TempDir(), "crm.db")}
 	t.Cleanup(app.Close)
 	return app, out, errOut

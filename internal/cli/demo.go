@@ -9,6 +9,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	demo "github.com/seedcrm/crm/internal/demo"
+	"github.com/seedcrm/crm/internal/postgres"
 	"github.com/spf13/cobra"
 )
 
@@ -59,6 +60,9 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	path, err := expandHome(opts.DBPath, opts.Getenv)
 	if err != nil {
 		return err
+	}
+	if postgres.IsURL(path) {
+		return crm.Errorf(crm.EINVALID, "crm demo writes a book file; give --db a path, not a PostgreSQL URL")
 	}
 	open := path == "" && !synthetic && opts.onTerminal()
 	if path == "" {

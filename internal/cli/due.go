@@ -81,7 +81,7 @@ Exit status: 0 listed; 2 invalid input; 1 failure.`,
 func (o *dueOptions) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.Count, "count", false, "print only the number of contacts")
 	countFlag(cmd.Flags(), &o.Limit, "limit", 0, "at most `N` contacts (0: all)")
-	o.owner.register(cmd.Flags(), "contacts")
+	o.owner.registerMineInTeam(cmd.Flags(), "contacts")
 	addJSONFlags(cmd, &o.jsonOptions)
 }
 

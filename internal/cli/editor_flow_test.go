@@ -17,7 +17,7 @@ func runCLI(t *testing.T, env map[string]string, tty bool, stdin string, args ..
 	ios, in, _, errOut := iostreams.Test()
 	ios.SetTTY(tty)
 	in.WriteString(stdin)
-	app := &App{IO: ios, Args: args, Getenv: func(k string) string { return env[k] }, OpenBook: openSQLiteBook}
+	app := &App{IO: ios, Args: args, Getenv: func(k string) string { return env[k] }, OpenBook: openBook}
 	defer app.Close()
 	root := newRootCmd(app)
 	root.SetArgs(args)

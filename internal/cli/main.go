@@ -1,6 +1,6 @@
-// Package cli is the cobra command tree of crm. Main wires the sqlite
-// services and the hooks to the commands and decides exit codes; commands
-// use only the crm interfaces.
+// Package cli is the cobra command tree of crm. Main wires the services of
+// a backend (internal/sqlite, internal/postgres) and the hooks to the
+// commands and decides exit codes; commands use only the crm interfaces.
 package cli
 
 import (
@@ -22,6 +22,7 @@ import (
 	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
+	"github.com/seedcrm/crm/internal/postgres"
 	"github.com/seedcrm/crm/internal/sqlite"
 )
 
@@ -47,15 +48,9 @@ func Main() int {
 		IO:       iostreams.System(),
 		Args:     os.Args[1:],
 		Getenv:   os.Getenv,
-		OpenBook: openSQLiteBook,
-		OpenReader: func(ctx context.Context, path string, now func() time.Time, busy time.Duration) (*crm.Services, error) {
-			db, err := sqlite.OpenReadOnly(ctx, path, now, busy)
-			if err != nil {
-				return nil, err
-			}
-			return sqlite.NewServices(db), nil
-		},
-		Files: sqlite.Files{},
+		OpenBook:   openBook,
+		OpenReader: openReader,
+		Files:      sqlite.Files{},
 	}
 	app.Events = func(book string) crm.EventSink { return hooks.New(app.Getenv, book, app.IO.ErrOut) }
 	defer app.Close()
@@ -170,9 +165,18 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
-// openSQLiteBook opens the book at the path the App resolved: the one place
-// that picks the services' backend.
-func openSQLiteBook(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error) {
+// openBook opens the book at the path the App resolved: the one place that
+// picks the services' backend. A postgres:// URL is a team's book on a
+// PostgreSQL server (docs/team.md), which is made a book when its database
+// is empty; anything else is a SQLite file.
+func openBook(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error) {
+	if postgres.IsURL(path) {
+		db, err := postgres.Open(ctx, path, now)
+		if err != nil {
+			return nil, err
+		}
+		return &Book{Services: postgres.NewServices(db), Path: path, Team: true}, nil
+	}
 	open := sqlite.OpenExisting
 	if create {
 		open = sqlite.Open
@@ -186,6 +190,24 @@ func openSQLiteBook(ctx context.Context, path string, now func() time.Time, crea
 		Path:     path,
 		File:     sqlite.NewMaintenanceService(db),
 	}, nil
+}
+
+// openReader opens the book at path only to read it (completion): a SQLite
+// file read-only, waiting at most busy for a writer; a PostgreSQL book as
+// any other client of its server.
+func openReader(ctx context.Context, path string, now func() time.Time, busy time.Duration) (*crm.Services, error) {
+	if postgres.IsURL(path) {
+		db, err := postgres.Open(ctx, path, now)
+		if err != nil {
+			return nil, err
+		}
+		return postgres.NewServices(db), nil
+	}
+	db, err := sqlite.OpenReadOnly(ctx, path, now, busy)
+	if err != nil {
+		return nil, err
+	}
+	return sqlite.NewServices(db), nil
 }
 
 // defaultBookPath is $XDG_DATA_HOME/crm/crm.db, else ~/.local/share/crm/crm.db.

@@ -11,9 +11,23 @@ import (
 )
 
 // ownerFlags are --mine and --owner NAME: one rep's records of a listing.
+// A listing that is yours by default in team mode (crm due) also has
+// --all, every rep's.
 type ownerFlags struct {
 	Mine  bool
 	Owner string
+	All   bool
+	// mineInTeam: on a team's book, no flag means --mine (when crm knows
+	// who you are).
+	mineInTeam bool
+}
+
+// registerMineInTeam registers the flags of a listing that shows only your
+// records on a team's book unless --all or --owner says otherwise.
+func (o *ownerFlags) registerMineInTeam(f *pflag.FlagSet, what string) {
+	o.register(f, what)
+	o.mineInTeam = true
+	f.BoolVar(&o.All, "all", false, "every rep's "+what+" (on a team's book the default is yours)")
 }
 
 func (o *ownerFlags) register(f *pflag.FlagSet, what string) {
@@ -26,6 +40,8 @@ func (o *ownerFlags) filter(ctx context.Context, book *Book) (crm.OwnerFilter, e
 	switch {
 	case o.Mine && o.Owner != "":
 		return crm.OwnerFilter{}, usageErrorf("--mine and --owner cannot be combined")
+	case o.All && (o.Mine || o.Owner != ""):
+		return crm.OwnerFilter{}, usageErrorf("--all cannot be combined with --mine or --owner")
 	case o.Owner == crm.Nobody:
 		return crm.OwnedBy(crm.Nobody), nil
 	case o.Owner != "":
@@ -38,6 +54,12 @@ func (o *ownerFlags) filter(ctx context.Context, book *Book) (crm.OwnerFilter, e
 		}
 		if name == "" {
 			return crm.OwnerFilter{}, crm.Errorf(crm.EINVALID, "--mine needs your name: crm config set user.name NAME, or set $%s", crm.UserEnv)
+		}
+		return crm.OwnedBy(name), nil
+	case o.mineInTeam && book.Team && !o.All:
+		name, err := userName(ctx, book)
+		if err != nil || name == "" {
+			return crm.OwnerFilter{}, err
 		}
 		return crm.OwnedBy(name), nil
 	}

@@ -16,7 +16,7 @@ import (
 func testApp(t *testing.T, env map[string]string) *App {
 	t.Helper()
 	ios, _, _, _ := iostreams.Test()
-	app := &App{IO: ios, Getenv: func(k string) string { return env[k] }, OpenBook: openSQLiteBook,
+	app := &App{IO: ios, Getenv: func(k string) string { return env[k] }, OpenBook: openBook,
 		DBPath: filepath.Join(t.TempDir(), "crm.db")}
 	t.Cleanup(app.Close)
 	return app
@@ -103,7 +103,7 @@ func (r *recorder) kinds() []string {
 func TestEventsFireBelowTheFaces(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "crm.db")
-	book, err := openSQLiteBook(ctx, path, func() time.Time { return time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC) }, true)
+	book, err := openBook(ctx, path, func() time.Time { return time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC) }, true)
 	if err != nil {
 		t.Fatal(err)
 	}

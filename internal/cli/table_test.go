@@ -71,7 +71,7 @@ func TestLsOnTerminal(t *testing.T) {
 		ios.SetWidth(80)
 		app := &App{IO: ios, Getenv: func(k string) string {
 			return map[string]string{"CRM_NOW": "2026-11-22T09:00:00+08:00"}[k]
-		}, OpenBook: openSQLiteBook, Files: sqlite.Files{}}
+		}, OpenBook: openBook, Files: sqlite.Files{}}
 		app.colorForced = true
 		root := newRootCmd(app)
 		root.SetArgs(append([]string{"--db", filepath.Join(dir, "crm.db")}, args...))

@@ -40,7 +40,7 @@ func (b *ttyBook) try(stdin string, tty bool, args ...string) (string, string, e
 	ios.SetWidth(80)
 	app := &App{IO: ios, Getenv: func(k string) string {
 		return map[string]string{"CRM_NOW": "2026-11-22T09:00:00+08:00"}[k]
-	}, OpenBook: openSQLiteBook, Files: sqlite.Files{}}
+	}, OpenBook: openBook, Files: sqlite.Files{}}
 	app.Args = args
 	root := newRootCmd(app)
 	root.SetArgs(append([]string{"--db", filepath.Join(b.dir, "crm.db")}, args...))

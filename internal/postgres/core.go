@@ -3,10 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/schema"
@@ -42,19 +39,24 @@ func readCadence(ctx context.Context, q querier) (crm.Cadence, error) {
 	return cd, err
 }
 
-// actingUser is who writes: $CRM_USER (crm.WithUser), else the book's
-// user.name setting, else nobody.
+// actingUser is who writes: $CRM_USER (crm.WithUser), else the name set on
+// the database role the connection logged in as (userSetting), else nobody.
+// A team's book is shared, so it cannot keep each rep's name in its
+// settings as a SQLite book keeps user.name.
 func actingUser(ctx context.Context, q querier) (string, error) {
 	if u := crm.UserFrom(ctx); u != "" {
 		return u, nil
 	}
 	var u string
-	err := q.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'user.name'`).Scan(&u)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
+	err := q.QueryRow(ctx, `SELECT coalesce(current_setting('`+userSetting+`', true), '')`).Scan(&u)
 	return u, err
 }
+
+// userSetting is the parameter that names the rep a role is: set on the
+// role (ALTER ROLE alice SET crm.user = 'alice'), as crm config set
+// user.name does for the role one logs in as; every session of the role
+// starts with it.
+const userSetting = "crm.user"
 
 // insertStageChange records a move on a contact's ladder.
 func insertStageChange(ctx context.Context, tx *Tx, sc *crm.StageChange) (*crm.StageChange, error) {
