@@ -172,3 +172,54 @@ func SameKeyDate(a, b *KeyDate) bool {
 func StageChangeKey(contactUID string, sc *StageChange) string {
 	return strings.Join([]string{contactUID, sc.Ladder, sc.From, sc.To, sc.At.UTC().Format("2006-01-02T15:04:05Z")}, "\x00")
 }
+
+// CheckBookUID reports a record of a book file without a uid, which an
+// import cannot merge by.
+func CheckBookUID(what, uid string) error {
+	if strings.TrimSpace(uid) == "" {
+		return Errorf(EINVALID, "%s has no uid", what)
+	}
+	return nil
+}
+
+// ImportRecordError names the record an input error is about: "contact
+// c1: unknown tier "Z"". Other errors pass as they are.
+func ImportRecordError(what string, err error) error {
+	if code := ErrorCode(err); code == EINVALID || code == ENOTFOUND {
+		return Errorf(code, "%s: %s", what, ErrorMessage(err))
+	}
+	return err
+}
+
+// ImportLineError puts the line of a foreign file's record on an input
+// error, which it makes EINVALID (the file is what is wrong). Other
+// errors, and records without a line, pass as they are.
+func ImportLineError(line int, err error) error {
+	if line == 0 {
+		return err
+	}
+	switch ErrorCode(err) {
+	case EINVALID, ENOTFOUND, EAMBIGUOUS:
+		return Errorf(EINVALID, "line %d: %s", line, ErrorMessage(err))
+	}
+	return err
+}
+
+// PhoneProbes are the phone keys (see ContactKeys) that a number of the
+// same phone may be stored under, which a foreign contact's phone is
+// looked up by: its digits, its national number (the last 11 digits), and
+// the digits without an international prefix (00).
+func PhoneProbes(p string) []string {
+	d := PhoneDigits(p)
+	if d == "" {
+		return nil
+	}
+	out := []string{d}
+	if len(d) > 11 {
+		out = append(out, d[len(d)-11:])
+	}
+	if t := strings.TrimPrefix(d, "00"); t != d && len(t) >= 5 {
+		out = append(out, t)
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -77,6 +78,55 @@ type JournalService interface {
 	// (#42 or 42) or its uid.
 	ResolveChange(ctx context.Context, ref string) (int64, error)
 }
+
+// Stands reports whether c still holds in the book: it was not undone,
+// and it is no undo itself. Only a change that stands keeps an earlier one
+// whose rows it wrote from being undone (UndoConflict): an undo, or a
+// change undone since, left those rows as the earlier change made them.
+func (c *Change) Stands() bool { return c.UndoneBy == 0 && c.Undoes == 0 }
+
+// Undoable returns why c cannot be undone, nil when it can: it was undone
+// already, or a purge took rows of it out of the journal, so that what is
+// left of it would restore part of it, or bring a purged contact back.
+func (c *Change) Undoable() error {
+	switch {
+	case c.UndoneBy != 0:
+		return Errorf(EINVALID, "change #%d was undone already by #%d", c.ID, c.UndoneBy)
+	case c.PurgedBy == c.ID:
+		return Errorf(EINVALID, "change #%d deleted a contact for good (crm rm --purge): it cannot be undone", c.ID)
+	case c.PurgedBy != 0:
+		return Errorf(EINVALID, "change #%d held data of a contact that change #%d purged: it cannot be undone", c.ID, c.PurgedBy)
+	}
+	return nil
+}
+
+// NoChangeToUndo is the error of an undo that finds no change: id, or for
+// id 0 (the latest change) none that is neither undone nor an undo.
+func NoChangeToUndo(id int64) error {
+	if id == 0 {
+		return Errorf(EINVALID, "nothing to undo")
+	}
+	return Errorf(ENOTFOUND, "no change #%d (see crm undo --list)", id)
+}
+
+// UndoConflict refuses to undo change id when later changes that stand
+// wrote one of its rows: undoing it would lose their work. later are the
+// changes after id that wrote its rows, in order; nil when none stands.
+func UndoConflict(id int64, later []*Change) error {
+	var deps []string
+	for _, c := range later {
+		if c.Stands() {
+			deps = append(deps, fmt.Sprintf("#%d", c.ID))
+		}
+	}
+	if len(deps) == 0 {
+		return nil
+	}
+	return Errorf(ECONFLICT, "change #%d is built on by later changes %s; undo those first", id, strings.Join(deps, ", "))
+}
+
+// UndoSummary is the summary of the change that undoes c.
+func UndoSummary(c *Change) string { return fmt.Sprintf("undo #%d: %s", c.ID, c.Summary) }
 
 type summaryKey struct{}
 

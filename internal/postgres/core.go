@@ -53,10 +53,10 @@ func actingUser(ctx context.Context, q querier) (string, error) {
 }
 
 // userSetting is the parameter that names the rep a role is: set on the
-// role (ALTER ROLE alice SET crm.user = 'alice'), as crm config set
-// user.name does for the role one logs in as; every session of the role
-// starts with it.
-const userSetting = "crm.user"
+// role (ALTER ROLE alice SET crm.rep = 'alice'), as crm config set
+// user.name does for the role one logs in as, in the book's database;
+// every session of the role starts with it.
+const userSetting = "crm.rep"
 
 // insertStageChange records a move on a contact's ladder.
 func insertStageChange(ctx context.Context, tx *Tx, sc *crm.StageChange) (*crm.StageChange, error) {

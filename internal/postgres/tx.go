@@ -81,9 +81,18 @@ func (tx *Tx) beginChange(ctx context.Context) error {
 }
 
 // endChange drops the change when the transaction journaled no row: a
-// write that changed nothing leaves no empty change to list or undo.
+// write that changed nothing leaves no empty change to list or undo. A
+// change that other changes name stays: a purge, which forgot its own
+// rows (purged_by), or an undo that restored nothing (undone_by).
 func (tx *Tx) endChange(ctx context.Context) error {
-	_, err := tx.Exec(ctx, `DELETE FROM changes WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM journal WHERE change_id = $1)`, tx.change)
+	var journaled bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM journal WHERE change_id = $1)`, tx.change).Scan(&journaled); err != nil || journaled {
+		return err
+	}
+	// Rare (a write that changed nothing), so the look for changes that
+	// name this one may read the whole table.
+	_, err := tx.Exec(ctx, `DELETE FROM changes WHERE id = $1
+		AND NOT EXISTS (SELECT 1 FROM changes o WHERE o.purged_by = $1 OR o.undone_by = $1)`, tx.change)
 	return err
 }
 
@@ -111,6 +120,8 @@ func mapError(err error) error {
 		switch pgErr.Code[:2] {
 		case "23": // integrity constraint violation
 			return crm.Errorf(crm.ECONFLICT, "the change conflicts with the book: %s", pgErr.Message)
+		case "57", "08": // operator intervention (a restart, a terminated backend), connection exception
+			return crm.Errorf(crm.EINTERNAL, "the PostgreSQL server ended the connection; nothing of this change was written: %s", pgErr.Message)
 		case "53": // insufficient resources
 			return crm.Errorf(crm.EINTERNAL, "the PostgreSQL server is out of resources: %s", pgErr.Message)
 		case "42":

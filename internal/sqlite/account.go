@@ -56,59 +56,48 @@ func (s *AccountService) ResolveAccount(ctx context.Context, ref string) (*crm.A
 	return a, err
 }
 
-// resolveAccountID finds the account that ref names by walking crm.AccountRefSteps.
+// resolveAccountID finds the account that ref names by the steps of
+// crm.AccountRefSteps (crm.ResolveRef).
 func resolveAccountID(ctx context.Context, q querier, ref string) (int64, error) {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return 0, crm.Errorf(crm.EINVALID, "empty account reference")
-	}
-	folded, key := match.Fold(ref), match.QueryKey(ref)
 	const (
 		byKey = `SELECT DISTINCT a.id, a.name, '' FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE `
 		byAny = `SELECT a.id, a.name, '' FROM accounts a WHERE `
 	)
-	for _, st := range crm.AccountRefSteps {
-		pick, where := byKey, ""
-		switch st.By {
-		case crm.RefByID:
-			if !crm.IsNumericRef(ref) {
-				continue
-			}
+	id, _, err := crm.ResolveRef(ref, crm.AccountRefSteps, crm.RefLookup{
+		Noun: "account",
+		ByID: func(ref string) (int64, bool, error) {
 			var id int64
 			err := q.QueryRowContext(ctx, `SELECT id FROM accounts WHERE id = ?`, ref).Scan(&id)
 			if err == sql.ErrNoRows {
-				return 0, crm.Errorf(crm.ENOTFOUND, "no account with id %s", ref)
+				return 0, false, nil
 			}
-			return id, err
-		case crm.RefByUID:
-			if !crm.IsUIDRef(ref) {
-				continue
+			return id, err == nil, err
+		},
+		ByUID: func(uid string) (int64, error) {
+			return resolveRecord(ctx, q, "accounts", "account", "crm account ls --json", uid)
+		},
+		ByKeys: func(st crm.RefStep, folded, key string) ([]crm.Candidate, error) {
+			pick, where := byKey, ""
+			switch st.By {
+			case crm.RefByKey:
+				where = keyPrefix
+				if st.Exact {
+					where = keyEquals
+				}
+			case crm.RefByKeyPart:
+				// Few accounts: a scan of their keys stays cheap, provided the keys
+				// are scanned once, not once per account as the join would be.
+				pick, where = byAny, `a.id IN (SELECT account_id FROM account_keys WHERE instr(key, ?1) > 0 OR instr(key, ?2) > 0)`
+			default:
+				return nil, fmt.Errorf("account reference step %q: not a key of accounts", st.By)
 			}
-			return resolveRecord(ctx, q, "accounts", "account", "crm account ls --json", ref)
-		case crm.RefByKey:
-			where = keyPrefix
-			if st.Exact {
-				where = keyEquals
-			}
-		case crm.RefByKeyPart:
-			// Few accounts: a scan of their keys stays cheap, provided the keys
-			// are scanned once, not once per account as the join would be.
-			pick, where = byAny, `a.id IN (SELECT account_id FROM account_keys WHERE instr(key, ?1) > 0 OR instr(key, ?2) > 0)`
-		default:
-			return 0, fmt.Errorf("account reference step %q: not a key of accounts", st.By)
-		}
-		ms, err := queryMatches(ctx, q, pick+where+` ORDER BY a.name LIMIT 21`, folded, key, folded+maxRune, key+maxRune)
-		if err != nil {
-			return 0, err
-		}
-		if len(ms) == 1 {
-			return ms[0].ID, nil
-		}
-		if len(ms) > 1 {
-			return 0, ambiguous("account", ref, ms)
-		}
-	}
-	return 0, notFound(ctx, q, "account", ref, `SELECT DISTINCT a.name FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key >= ? AND k.key < ? LIMIT 500`)
+			return queryMatches(ctx, q, pick+where+` ORDER BY a.name LIMIT `+refLimit, folded, key, folded+maxRune, key+maxRune)
+		},
+		Near: func(first string) ([]string, error) {
+			return queryNames(ctx, q, `SELECT DISTINCT a.name FROM account_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key >= ? AND k.key < ? LIMIT 500`, first, first+maxRune)
+		},
+	})
+	return id, err
 }
 
 // accountIDForName returns the account that ref names, by the rules of

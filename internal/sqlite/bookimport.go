@@ -7,7 +7,6 @@ import (
 	"errors"
 	"hash/maphash"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/seedcrm/crm/internal/schema"
@@ -305,13 +304,6 @@ func (im *importer) needContact(what, uid string) (int64, error) {
 	return id, err
 }
 
-func needUID(what, uid string) error {
-	if strings.TrimSpace(uid) == "" {
-		return crm.Errorf(crm.EINVALID, "%s has no uid", what)
-	}
-	return nil
-}
-
 // orNow is a record's time from the file, the import's when it has none.
 func (im *importer) orNow(t string) string {
 	if t == "0001-01-01T00:00:00Z" {
@@ -357,7 +349,7 @@ func (im *importer) Account(line int, a *crm.Account) error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
-	if err := needUID("account", a.UID); err != nil {
+	if err := crm.CheckBookUID("account", a.UID); err != nil {
 		return err
 	}
 	if err := a.Validate(); err != nil {
@@ -464,11 +456,11 @@ func (im *importer) Contact(line int, c *crm.BookContact) error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
-	if err := needUID("contact", c.UID); err != nil {
+	if err := crm.CheckBookUID("contact", c.UID); err != nil {
 		return err
 	}
 	if err := c.Contact.Validate(); err != nil {
-		return within("contact "+c.UID, err)
+		return crm.ImportRecordError("contact "+c.UID, err)
 	}
 	c.Phones, c.Emails, c.Tags = schema.NonNil(c.Phones), schema.NonNil(c.Emails), schema.NonNil(c.Tags)
 	var err error
@@ -615,7 +607,7 @@ func (im *importer) sortKeys() error {
 
 // Touch implements crm.BookSink.
 func (im *importer) Touch(line int, t *crm.BookTouch) error {
-	if err := needUID("touch", t.UID); err != nil {
+	if err := crm.CheckBookUID("touch", t.UID); err != nil {
 		return err
 	}
 	ids := make([]int64, len(t.ContactUIDs))
@@ -628,7 +620,7 @@ func (im *importer) Touch(line int, t *crm.BookTouch) error {
 		t.Contacts[i].ID = ids[i]
 	}
 	if err := t.Touch.Validate(); err != nil {
-		return within("touch "+t.UID, err)
+		return crm.ImportRecordError("touch "+t.UID, err)
 	}
 	at, created := schema.FormatTime(t.At), im.orNow(schema.FormatTime(t.CreatedAt))
 	if im.noTouches {
@@ -841,7 +833,7 @@ func (im *importer) Task(line int, t *crm.BookTask) error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
-	if err := needUID("task", t.UID); err != nil {
+	if err := crm.CheckBookUID("task", t.UID); err != nil {
 		return err
 	}
 	var err error
@@ -849,7 +841,7 @@ func (im *importer) Task(line int, t *crm.BookTask) error {
 		return err
 	}
 	if err := t.Task.Validate(); err != nil {
-		return within("task "+t.UID, err)
+		return crm.ImportRecordError("task "+t.UID, err)
 	}
 	switch t.State {
 	case "open", "done", "dropped":
@@ -908,7 +900,7 @@ func (im *importer) KeyDate(line int, k *crm.BookKeyDate) error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
-	if err := needUID("key date", k.UID); err != nil {
+	if err := crm.CheckBookUID("key date", k.UID); err != nil {
 		return err
 	}
 	var err error
@@ -916,7 +908,7 @@ func (im *importer) KeyDate(line int, k *crm.BookKeyDate) error {
 		return err
 	}
 	if err := k.KeyDate.Validate(); err != nil {
-		return within("key date "+k.UID, err)
+		return crm.ImportRecordError("key date "+k.UID, err)
 	}
 	vals := []any{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, k.Leap, im.orNow(schema.FormatTime(k.CreatedAt))}
 	id, exists, err := im.lookup(`SELECT id FROM key_dates WHERE uid = ?`, k.UID)
@@ -982,7 +974,7 @@ func (im *importer) Setting(line int, s *crm.Setting) error {
 	}
 	v, err := def.Check(s.Value)
 	if err != nil {
-		return within("setting "+s.Key, err)
+		return crm.ImportRecordError("setting "+s.Key, err)
 	}
 	_, exists, err := im.lookup(`SELECT rowid FROM settings WHERE key = ?`, s.Key)
 	if err != nil {
@@ -1003,11 +995,11 @@ func (im *importer) Alias(line int, a *crm.BookAlias) error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
-	if err := needUID("alias", a.UID); err != nil {
+	if err := crm.CheckBookUID("alias", a.UID); err != nil {
 		return err
 	}
 	if err := crm.CheckText("uid", a.UID); err != nil {
-		return within("alias "+a.UID, err)
+		return crm.ImportRecordError("alias "+a.UID, err)
 	}
 	cid, err := im.needContact("alias "+a.UID, a.ContactUID)
 	if err != nil {
@@ -1151,13 +1143,4 @@ func (im *importer) mostOfBook(n int, query string) (bool, error) {
 		return false, err
 	}
 	return 2*n >= total, nil
-}
-
-// within names the record an input error is about: "contact c1: unknown
-// tier "Z"". Other errors pass as they are.
-func within(what string, err error) error {
-	if code := crm.ErrorCode(err); code == crm.EINVALID || code == crm.ENOTFOUND {
-		return crm.Errorf(code, "%s: %s", what, crm.ErrorMessage(err))
-	}
-	return err
 }

@@ -82,7 +82,7 @@ func (s *ContactService) MatchContact(ctx context.Context, ref string) (*crm.Con
 		if c, err = findContactByID(ctx, tx, id); err != nil {
 			return err
 		}
-		m = refMatch(t, c, ref)
+		m = crm.ContactRefMatch(t, c, ref)
 		return nil
 	})
 	return c, m, err
@@ -94,64 +94,42 @@ func resolveContactID(ctx context.Context, q querier, ref string) (int64, error)
 	return id, err
 }
 
-// resolveContactRef finds the one active contact that ref names by walking
-// crm.ContactRefSteps, and returns the step that found it.
+// resolveContactRef finds the one active contact that ref names by the
+// steps of crm.ContactRefSteps (crm.ResolveRef), and returns the step that
+// found it.
 func resolveContactRef(ctx context.Context, q querier, ref string) (int64, crm.RefStep, error) {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return 0, crm.RefStep{}, crm.Errorf(crm.EINVALID, "empty contact reference")
-	}
-	folded, key := refKeys(ref)
 	const active = ` AND c.archived_at IS NULL`
 	const pick = `SELECT DISTINCT c.id, c.name, coalesce(a.name, '') FROM contact_keys k JOIN contacts c ON c.id = k.contact_id LEFT JOIN accounts a ON a.id = c.account_id WHERE `
-	for _, st := range crm.ContactRefSteps {
-		var ms []crm.Candidate
-		var err error
-		switch st.By {
-		case crm.RefByID:
-			if !crm.IsNumericRef(ref) {
-				continue
-			}
+	return crm.ResolveRef(ref, crm.ContactRefSteps, crm.RefLookup{
+		Noun: "contact",
+		ByID: func(ref string) (int64, bool, error) {
 			var id int64
-			if err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE id = ?`, ref).Scan(&id); err == nil {
-				return id, st, nil
-			} else if err != sql.ErrNoRows {
-				return 0, st, err
+			err := q.QueryRowContext(ctx, `SELECT id FROM contacts WHERE id = ?`, ref).Scan(&id)
+			if err == sql.ErrNoRows {
+				return 0, false, nil
 			}
-			if !st.OrPhone || len(ref) < crm.MinPhoneRef {
-				return 0, st, crm.Errorf(crm.ENOTFOUND, "no contact with id %s", ref)
+			return id, err == nil, err
+		},
+		ByUID: func(uid string) (int64, error) { return contactIDByUID(ctx, q, uid) },
+		ByKeys: func(st crm.RefStep, folded, key string) ([]crm.Candidate, error) {
+			if st.By != crm.RefByKey && st.By != crm.RefByRareKey {
+				return nil, fmt.Errorf("contact reference step %q: not a key of contacts", st.By)
 			}
-			continue
-		case crm.RefByUID:
-			if !crm.IsUIDRef(ref) {
-				continue
-			}
-			id, err := contactIDByUID(ctx, q, ref)
-			return id, st, err
-		case crm.RefByKey, crm.RefByRareKey:
-			where, ns := keyPrefix, ""
+			where := keyPrefix
 			if st.Exact {
 				where = keyEquals
 			}
-			if st.By == crm.RefByRareKey {
-				ns = crm.RareKeyMark
-			}
-			ms, err = queryMatches(ctx, q, pick+where+active+` ORDER BY c.sort_key, c.id LIMIT 21`, ns+folded, ns+key, ns+folded+maxRune, ns+key+maxRune)
-		default:
-			return 0, st, fmt.Errorf("contact reference step %q: not a key of contacts", st.By)
-		}
-		if err != nil {
-			return 0, st, err
-		}
-		if len(ms) == 1 {
-			return ms[0].ID, st, nil
-		}
-		if len(ms) > 1 {
-			return 0, st, ambiguous("contact", ref, ms)
-		}
-	}
-	return 0, crm.RefStep{}, notFound(ctx, q, "contact", ref, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`)
+			return queryMatches(ctx, q, pick+where+active+` ORDER BY c.sort_key, c.id LIMIT `+refLimit, folded, key, folded+maxRune, key+maxRune)
+		},
+		Near: func(first string) ([]string, error) {
+			return queryNames(ctx, q, `SELECT DISTINCT c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id WHERE k.key >= ? AND k.key < ?`+active+` LIMIT 500`, first, first+maxRune)
+		},
+	})
 }
+
+// refLimit bounds the candidates a step of resolution reads: one more than
+// an ambiguous reference lists.
+var refLimit = fmt.Sprint(crm.MaxRefCandidates + 1)
 
 // contactIDByUID is the one way a contact's uid is looked up, for a REF as
 // for an import: the contact whose uid it is, or, when it is the uid of a
@@ -166,62 +144,6 @@ func contactIDByUID(ctx context.Context, q querier, uid string) (int64, error) {
 		return 0, crm.Errorf(crm.ENOTFOUND, "no contact with uid %s", uid)
 	}
 	return id.Int64, err
-}
-
-// refMatch says which key of c the reference matched at step st: the first
-// of c's keys, in their order, that the reference is (or begins).
-func refMatch(st crm.RefStep, c *crm.Contact, ref string) crm.RefMatch {
-	rare := st.By == crm.RefByRareKey
-	m := crm.RefMatch{Exact: st.Exact, Rare: rare, Ref: ref}
-	switch st.By {
-	case crm.RefByID:
-		m.By = crm.MatchID
-		return m
-	case crm.RefByUID:
-		m.By = crm.MatchUID
-		return m
-	}
-	folded, key := refKeys(strings.TrimSpace(ref))
-	hit := func(k string) bool {
-		if st.Exact {
-			return k == folded || k == key
-		}
-		return strings.HasPrefix(k, folded) || strings.HasPrefix(k, key)
-	}
-	for _, k := range match.NameKeys(c.Name) {
-		if k.Rare != rare || !hit(k.Text) {
-			continue
-		}
-		switch k.Kind {
-		case match.KeyName:
-			m.By = crm.MatchPrefix
-			if st.Exact {
-				m.By = crm.MatchName
-			}
-		case match.KeyPinyin:
-			m.By = crm.MatchPinyin
-		case match.KeyInitials:
-			m.By = crm.MatchInitials
-		}
-		return m
-	}
-	for _, e := range c.Emails {
-		if hit(crm.EmailKey(e)) {
-			m.By = crm.MatchEmail
-			return m
-		}
-	}
-	m.By = crm.MatchPhone
-	return m
-}
-
-// refKeys folds a reference the two ways keys are compared (see
-// match.QueryKey); phone-like references are reduced to their digits.
-func refKeys(ref string) (folded, key string) {
-	if d := phoneDigits(ref); d != "" {
-		return d, d
-	}
-	return match.Fold(ref), match.QueryKey(ref)
 }
 
 // maxRune sorts after every key that starts with a prefix, so that
@@ -253,43 +175,22 @@ func queryMatches(ctx context.Context, q querier, query string, args ...any) ([]
 	return ms, rows.Err()
 }
 
-func ambiguous(noun, ref string, ms []crm.Candidate) error {
-	more := ""
-	if len(ms) > 20 {
-		ms, more = ms[:20], "more than "
-	}
-	e := crm.Errorf(crm.EAMBIGUOUS, "%q matches %s%d %ss; use an id", ref, more, len(ms), noun)
-	e.Candidates = ms
-	return e
-}
-
-// notFound builds ENOTFOUND with the closest names: candidates share the
-// reference's first folded character and are ranked in Go (bounded by the LIMIT
-// of query, which takes a key range).
-func notFound(ctx context.Context, q querier, noun, ref, query string) error {
-	e := crm.Errorf(crm.ENOTFOUND, "no %s matches %q", noun, ref)
-	key := match.Fold(ref)
-	if key == "" {
-		return e
-	}
-	first := string([]rune(key)[:1])
-	rows, err := q.QueryContext(ctx, query, first, first+maxRune)
+// queryNames reads a column of names.
+func queryNames(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 	var names []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			return err
+			return nil, err
 		}
 		names = append(names, n)
 	}
-	if close := match.Closest(ref, names, 3); len(close) > 0 {
-		e = crm.Errorf(crm.ENOTFOUND, "no %s matches %q; closest: %s", noun, ref, strings.Join(close, ", "))
-	}
-	return e
+	return names, rows.Err()
 }
 
 // keyPrefixMatch is the condition "one of the contact's search keys starts
@@ -631,13 +532,8 @@ func (s *ContactService) UpdateContact(ctx context.Context, id int64, u crm.Cont
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		if crm.SameProfile(&before, c) {
-			e := crm.Errorf(crm.ENOCHANGE, "%s unchanged: every value is as given already", c.Name)
-			if details := before.Unapplied(u); len(details) > 0 {
-				e = crm.Errorf(crm.ENOCHANGE, "%s unchanged: nothing to remove", c.Name)
-				e.Details = details
-			}
-			return e
+		if err := crm.CheckChanged(&before, c, u); err != nil {
+			return err
 		}
 		if c.ReportsToID != before.ReportsToID {
 			if err := crm.CheckReportsTo(c.ID, c.ReportsToID, func(id int64) (string, int64, error) {
@@ -724,45 +620,24 @@ func reportsTo(ctx context.Context, q querier, id int64) (string, int64, error) 
 	return name, boss, err
 }
 
-// FindLookalikes implements crm.ContactService through the search keys: a
-// name's folded form, phone digits (also the national number) and emails
-// are keys, so each is one index look-up.
+// FindLookalikes implements crm.ContactService through the search keys:
+// each of crm.LookalikeProbes is a key, so one index look-up.
 func (s *ContactService) FindLookalikes(ctx context.Context, c *crm.Contact) ([]crm.Lookalike, error) {
-	type probe struct{ key, shared string }
-	var probes []probe
-	if f := match.Fold(c.Name); f != "" {
-		probes = append(probes, probe{f, "name"})
-	}
-	for _, p := range c.Phones {
-		if d := phoneDigits(p); d != "" {
-			if len(d) > 11 {
-				d = d[len(d)-11:]
-			}
-			probes = append(probes, probe{d, "phone " + strings.TrimSpace(p)})
-		}
-	}
-	for _, e := range c.Emails {
-		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
-			probes = append(probes, probe{e, "email " + e})
-		}
-	}
 	var out []crm.Lookalike
 	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
-		for _, p := range probes {
+		for _, p := range crm.LookalikeProbes(c) {
 			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT c.id, c.name FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
-				WHERE k.key = ? AND c.id != ? AND c.archived_at IS NULL ORDER BY c.id`, p.key, c.ID)
+				WHERE k.key = ? AND c.id != ? AND c.archived_at IS NULL ORDER BY c.id`, p.Key, c.ID)
 			if err != nil {
 				return err
 			}
 			for rows.Next() {
-				l := crm.Lookalike{Shared: p.shared}
+				l := crm.Lookalike{Shared: p.Shared}
 				if err := rows.Scan(&l.ID, &l.Name); err != nil {
 					rows.Close()
 					return err
 				}
-				// A name key may be another name's pinyin (汪 and 王 fold apart, but
-				// wangkezhang is both); only the very name counts.
-				if p.shared != "name" || match.Fold(l.Name) == match.Fold(c.Name) {
+				if p.Admits(c, l.Name) {
 					out = append(out, l)
 				}
 			}

@@ -36,7 +36,7 @@ func (s *BookService) ImportDrafts(ctx context.Context, o crm.ImportOptions, dec
 		}
 		err = decode(func(d *crm.ImportDraft) error {
 			if err := im.draft(d, defaults); err != nil {
-				return lineError(d.Line, err)
+				return crm.ImportLineError(d.Line, err)
 			}
 			return im.step()
 		})
@@ -165,18 +165,6 @@ func (im *importer) draftAccount(name string) (int64, error) {
 	return a.ID, nil
 }
 
-// lineError puts the line of the record on an input error.
-func lineError(line int, err error) error {
-	if line == 0 {
-		return err
-	}
-	switch crm.ErrorCode(err) {
-	case crm.EINVALID, crm.ENOTFOUND, crm.EAMBIGUOUS:
-		return crm.Errorf(crm.EINVALID, "line %d: %s", line, crm.ErrorMessage(err))
-	}
-	return err
-}
-
 // draft adds or merges one foreign contact.
 func (im *importer) draft(d *crm.ImportDraft, defaults crm.ContactDefaults) error {
 	c := d.Contact
@@ -274,7 +262,7 @@ func (im *importer) matchDraft(c *crm.Contact) (int64, crm.MatchKind, error) {
 			}
 		case crm.MatchPhone:
 			for _, p := range c.Phones {
-				for _, k := range phoneProbes(p) {
+				for _, k := range crm.PhoneProbes(p) {
 					id, ok, err := im.lookup(byKey, k)
 					if err != nil {
 						return 0, by, err
@@ -297,24 +285,6 @@ func (im *importer) query(query string, args ...any) (*sql.Rows, error) {
 		return nil, err
 	}
 	return st.QueryContext(ctx, args...)
-}
-
-// phoneProbes are the phone keys (see crm.ContactKeys) that a number of the
-// same phone may be stored under: its digits, its national number (the
-// last 11 digits), and the digits without an international prefix (00).
-func phoneProbes(p string) []string {
-	d := phoneDigits(p)
-	if d == "" {
-		return nil
-	}
-	out := []string{d}
-	if len(d) > 11 {
-		out = append(out, d[len(d)-11:])
-	}
-	if t := strings.TrimPrefix(d, "00"); t != d && len(t) >= 5 {
-		out = append(out, t)
-	}
-	return out
 }
 
 // hasPhone reports whether the contact has a phone that is p (crm.SamePhone).
@@ -399,7 +369,7 @@ func (im *importer) draftDates(id int64, kds []crm.KeyDate) (bool, error) {
 			k.Calendar = "solar"
 		}
 		if err := k.Validate(); err != nil {
-			return added, within(k.Kind, err)
+			return added, crm.ImportRecordError(k.Kind, err)
 		}
 		if slices.ContainsFunc(have, func(h *crm.KeyDate) bool {
 			return crm.SameKeyDate(h, &k) || (k.Kind == "birthday" && h.Kind == "birthday")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -119,20 +118,14 @@ func (s *DueService) Cadence(ctx context.Context) (crm.Cadence, crm.UrgencyWeigh
 	if err != nil {
 		return cd, w, mapError(err)
 	}
-	weights := map[string]*float64{"urgency.overdue": &w.Overdue, "urgency.tier": &w.Tier, "urgency.promise": &w.Promise,
-		"urgency.followup": &w.Followup, "urgency.date": &w.Date}
-	err = readSettings(ctx, s.db.db, "urgency.", func(k, v string) {
-		if p := weights[k]; p != nil {
-			*p, _ = strconv.ParseFloat(v, 64)
-		}
-	})
+	err = readSettings(ctx, s.db.db, "urgency.", w.SetWeight)
 	return cd, w, mapError(err)
 }
 
 // CountDue implements crm.DueService.
 func (s *DueService) CountDue(ctx context.Context, f crm.DueFilter) (int, error) {
 	var n int
-	below, args, edge, more := beginsBeforeParts("c.due_at", dueHorizon(f))
+	below, args, edge, more := beginsBeforeParts("c.due_at", f.Before())
 	if f.Owner.Set {
 		below, args = below+" AND c.owner = ?", append(args, f.Owner.Name)
 		edge, more = edge+" AND c.owner = ?", append(more, f.Owner.Name)
@@ -148,22 +141,13 @@ func countDueSQL(below, edge string) string {
 	return `SELECT ` + q + below + `) + ` + q + edge + `)`
 }
 
-// dueHorizon is the instant before which a due date counts: --overdue
-// lists only contacts due before today.
-func dueHorizon(f crm.DueFilter) time.Time {
-	if f.Overdue {
-		return f.Today
-	}
-	return f.Horizon
-}
-
 // FindDue implements crm.DueService.
 func (s *DueService) FindDue(ctx context.Context, f crm.DueFilter) ([]*crm.DueItem, error) {
 	cd, err := readCadence(ctx, s.db.db)
 	if err != nil {
 		return nil, mapError(err)
 	}
-	h := dueHorizon(f)
+	h := f.Before()
 	taskDue, args := beginsBefore("t.due_at", h)
 	due, more := beginsBefore("c.due_at", h)
 	owned, ownerArgs := "", []any(nil)

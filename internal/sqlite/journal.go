@@ -2,13 +2,11 @@ package sqlite
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -487,7 +485,7 @@ func listRecords(ctx context.Context, q querier, c *crm.Change, contactID int64)
 		cond, args = cond+` AND contact_id = ?`, append(args, contactID)
 	}
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM journal WHERE `+cond+` AND tbl IN (SELECT value FROM json_each(?))`,
-		append(args, schema.EncodeJSON(slices.Sorted(maps.Keys(recordTables))))...).Scan(&total); err != nil {
+		append(args, schema.EncodeJSON(schema.RecordTableNames))...).Scan(&total); err != nil {
 		return err
 	}
 	c.Unlisted = max(total-len(c.Records), 0)
@@ -513,7 +511,7 @@ func changeRows(ctx context.Context, q querier, change, contactID int64, limit i
 	var touches []string
 	for _, r := range rows {
 		if r.table == "touch_contacts" {
-			if id, ok := linkTouch(r); ok {
+			if id, ok := schema.LinkTouch(r.stored()); ok {
 				touches = append(touches, rowKey(id))
 			}
 		}
@@ -527,16 +525,6 @@ func changeRows(ctx context.Context, q querier, change, contactID int64, limit i
 		OR tbl = 'touches' AND key IN (SELECT value FROM json_each(?3))
 		OR tbl = 'touch_contacts' AND json_object('rowid', coalesce(json_extract(after, '$.touch_id'), json_extract(before, '$.touch_id'))) IN (SELECT value FROM json_each(?3)))
 		ORDER BY id`+lim, change, contactID, schema.EncodeJSON(touches))
-}
-
-// linkTouch is the touch a touch_contacts row links.
-func linkTouch(r journalRow) (int64, bool) {
-	row := r.after
-	if row == nil {
-		row = r.before
-	}
-	id, ok := row["touch_id"].(int64)
-	return id, ok
 }
 
 func queryJournalRows(ctx context.Context, q querier, query string, args ...any) ([]journalRow, error) {
@@ -560,29 +548,6 @@ func queryJournalRows(ctx context.Context, q querier, query string, args ...any)
 	return out, rows.Err()
 }
 
-// decodeRow reads a journaled row, keeping integers as int64.
-func decodeRow(s string) map[string]any {
-	if s == "" {
-		return nil
-	}
-	d := json.NewDecoder(bytes.NewReader([]byte(s)))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		return nil
-	}
-	for k, v := range m {
-		if n, ok := v.(json.Number); ok {
-			if i, err := n.Int64(); err == nil {
-				m[k] = i
-			} else {
-				m[k], _ = n.Float64()
-			}
-		}
-	}
-	return m
-}
-
 // Undo implements crm.JournalService.
 func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error) {
 	var done *crm.Change
@@ -595,7 +560,7 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET summary = ?, undoes = ? WHERE id = ?`,
-			fmt.Sprintf("undo #%d: %s", target.ID, target.Summary), target.ID, tx.change); err != nil {
+			crm.UndoSummary(target), target.ID, tx.change); err != nil {
 			return err
 		}
 		// Rows come back in any order within the transaction: a deleted
@@ -614,7 +579,7 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 		// whole-book import holds one page, not the millions of rows the
 		// import journaled. Its own journal is filed as it goes, as the
 		// import's was.
-		var d derived
+		var d schema.Derived
 		below := int64(math.MaxInt64)
 		for {
 			rows, err := queryJournalRows(ctx, tx, `SELECT id, tbl, op, key, before, after FROM journal
@@ -629,14 +594,14 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 				if err := revertRow(ctx, &stmts, r); err != nil {
 					return fmt.Errorf("undo #%d: %s %s: %w", target.ID, r.op, r.table, err)
 				}
-				d.add(r)
+				d.Add(r.stored())
 			}
 			below = rows[len(rows)-1].id
 			if err := s.db.flushJournal(ctx, tx); err != nil {
 				return err
 			}
 		}
-		if err := d.rebuild(ctx, tx); err != nil {
+		if err := rebuildDerived(ctx, tx, &d); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET undone_by = ? WHERE id = ?`, tx.change, target.ID); err != nil {
@@ -663,55 +628,41 @@ func undoTarget(ctx context.Context, tx *Tx, id int64) (*crm.Change, error) {
 	var at string
 	err := tx.QueryRowContext(ctx, q, args...).Scan(&c.ID, &c.UID, &at, &c.Summary, &c.Undoes, &c.UndoneBy, &c.PurgedBy)
 	if err == sql.ErrNoRows {
-		if id == 0 {
-			return nil, crm.Errorf(crm.EINVALID, "nothing to undo")
-		}
-		return nil, crm.Errorf(crm.ENOTFOUND, "no change #%d (see crm undo --list)", id)
+		return nil, crm.NoChangeToUndo(id)
 	} else if err != nil {
 		return nil, err
 	}
 	c.At = schema.ParseTime(at)
-	if c.UndoneBy != 0 {
-		return nil, crm.Errorf(crm.EINVALID, "change #%d was undone already by #%d", c.ID, c.UndoneBy)
-	}
-	// A purge took its rows out of the journal: what is left of the change
-	// would restore part of it, or bring back a purged contact.
-	switch {
-	case c.PurgedBy == c.ID:
-		return nil, crm.Errorf(crm.EINVALID, "change #%d deleted a contact for good (crm rm --purge): it cannot be undone", c.ID)
-	case c.PurgedBy != 0:
-		return nil, crm.Errorf(crm.EINVALID, "change #%d held data of a contact that change #%d purged: it cannot be undone", c.ID, c.PurgedBy)
+	if err := c.Undoable(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
 
-// checkNoDependents refuses to undo a change when a later change that
-// still stands wrote one of its rows: undoing it would lose that work.
+// checkNoDependents refuses to undo a change when a later change wrote one
+// of its rows (crm.UndoConflict: one that still stands).
 func checkNoDependents(ctx context.Context, tx *Tx, c *crm.Change) error {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT later.change_id FROM journal mine
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT lc.id, coalesce(lc.undoes, 0), coalesce(lc.undone_by, 0) FROM journal mine
 		JOIN journal later ON later.tbl = mine.tbl AND later.key = mine.key AND later.change_id > mine.change_id
 		JOIN changes lc ON lc.id = later.change_id
-		WHERE mine.change_id = ? AND lc.id != ? AND lc.undone_by IS NULL AND lc.undoes IS NULL
-		ORDER BY later.change_id`, c.ID, tx.change)
+		WHERE mine.change_id = ? AND lc.id != ?
+		ORDER BY lc.id`, c.ID, tx.change)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var deps []string
+	var later []*crm.Change
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		l := &crm.Change{}
+		if err := rows.Scan(&l.ID, &l.Undoes, &l.UndoneBy); err != nil {
 			return err
 		}
-		deps = append(deps, fmt.Sprintf("#%d", id))
+		later = append(later, l)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if len(deps) > 0 {
-		return crm.Errorf(crm.ECONFLICT, "change #%d is built on by later changes %s; undo those first", c.ID, strings.Join(deps, ", "))
-	}
-	return nil
+	return crm.UndoConflict(c.ID, later)
 }
 
 // stmtCache prepares each statement text once per transaction: undoing a
@@ -793,121 +744,46 @@ func sortedKeys(m map[string]any) []string {
 	return out
 }
 
-// keyColumns are the columns the search keys and tags are made from (the
-// account scopes the duplicate keys of names).
-var keyColumns = []string{"name", "emails", "phones", "tags", "account_id"}
-
-// changesKeys reports whether reverting r can change search keys or tags:
-// inserts and deletes always, updates when they touched a key column.
-func changesKeys(r journalRow) bool {
-	if r.op != "update" {
-		return true
-	}
-	for _, c := range keyColumns {
-		if _, ok := r.before[c]; ok {
-			return true
+// rebuildDerived recomputes what d gathered, from the rows as they are now:
+// the search index (the records' rows, the contacts of the accounts), then
+// the keys and tags of contacts and the keys of accounts.
+func rebuildDerived(ctx context.Context, tx *Tx, d *schema.Derived) error {
+	var search []int64
+	for kind, name := range kindNames {
+		for _, id := range d.Search(name) {
+			search = append(search, searchRowid(kind, id))
 		}
 	}
-	return false
-}
-
-// searchColumnsOf are the columns of each table whose values the search
-// index holds (see contactTexts and the others).
-var searchColumnsOf = map[string][]string{
-	"contacts": {"name", "account_id", "title", "tags", "notes", "wechat", "emails", "address", "hometown",
-		"school", "family", "interests", "source", "fields", "archived_at"},
-	"touches":  {"summary", "notes"},
-	"tasks":    {"title", "note"},
-	"accounts": {"name", "industry", "website", "address", "notes"},
-}
-
-// changesSearch reports whether reverting r can change the search index.
-func changesSearch(r journalRow) bool {
-	cols, ok := searchColumnsOf[r.table]
-	if !ok {
-		return false
-	}
-	if r.op != "update" {
-		return true
-	}
-	for _, c := range cols {
-		if _, ok := r.before[c]; ok {
-			return true
-		}
-	}
-	return false
-}
-
-// derived is what an undo recomputes once its rows are back, gathered
-// from them as it reverts them: the search index of every record it
-// restored or removed (and of the contacts of an account restored,
-// removed or renamed), and the search keys and tags of the contacts and
-// accounts it restored; deleted ones lost theirs by cascade.
-type derived struct {
-	search   []int64 // search rowids
-	accounts []int64 // accounts whose contacts' search rows name them
-	keys     map[[2]int64]bool
-}
-
-// The kinds of derived.keys.
-const (
-	keysOfContact = iota
-	keysOfAccount
-)
-
-func (d *derived) add(r journalRow) {
-	if changesSearch(r) {
-		d.search = append(d.search, searchRowid(slices.Index(kindTables[:], r.table), r.rowid))
-		if _, renamed := r.before["name"]; r.table == "accounts" && (renamed || r.op != "update") {
-			d.accounts = append(d.accounts, r.rowid)
-		}
-	}
-	if (r.table == "contacts" || r.table == "accounts") && changesKeys(r) {
-		if d.keys == nil {
-			d.keys = map[[2]int64]bool{}
-		}
-		kind := keysOfContact
-		if r.table == "accounts" {
-			kind = keysOfAccount
-		}
-		d.keys[[2]int64{int64(kind), r.rowid}] = true
-	}
-}
-
-// rebuild recomputes what add gathered, from the rows as they are now.
-func (d *derived) rebuild(ctx context.Context, tx *Tx) error {
-	for _, a := range d.accounts {
+	for _, a := range d.Accounts() {
 		ids, err := accountContacts(ctx, tx, a)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			d.search = append(d.search, searchRowid(kindContact, id))
+			search = append(search, searchRowid(kindContact, id))
 		}
 	}
-	slices.Sort(d.search)
-	if err := reindexSearch(ctx, tx, slices.Compact(d.search)); err != nil {
+	slices.Sort(search)
+	if err := reindexSearch(ctx, tx, slices.Compact(search)); err != nil {
 		return err
 	}
-	for _, k := range slices.SortedFunc(maps.Keys(d.keys), func(a, b [2]int64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) }) {
-		switch id := k[1]; k[0] {
-		case keysOfContact:
-			c, err := findContactByID(ctx, tx, id)
-			if crm.ErrorCode(err) == crm.ENOTFOUND {
-				continue
-			} else if err != nil {
-				return err
-			}
-			if err := writeContactKeys(ctx, tx, c); err != nil {
-				return err
-			}
-			if err := writeContactTags(ctx, tx, c.ID, c.Tags); err != nil {
-				return err
-			}
-		case keysOfAccount:
-			if err := writeAccountKeys(ctx, tx, id); err != nil {
-				return err
-			}
+	for _, id := range d.ContactKeys() {
+		c, err := findContactByID(ctx, tx, id)
+		if crm.ErrorCode(err) == crm.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if err := writeContactKeys(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := writeContactTags(ctx, tx, c.ID, c.Tags); err != nil {
+			return err
+		}
+	}
+	for _, id := range d.AccountKeys() {
+		if err := writeAccountKeys(ctx, tx, id); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,15 +1,10 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
-	"fmt"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/seedcrm/crm/internal/schema"
 
@@ -153,78 +148,40 @@ func scanKeyDates(rows *sql.Rows) ([]*crm.KeyDate, error) {
 	return out, mapError(rows.Err())
 }
 
-// monthList is the months of a set, in order, for an IN list.
-func monthList(months map[int]bool) string {
-	var out []string
-	for m := 1; m <= 12; m++ {
-		if months[m] {
-			out = append(out, strconv.Itoa(m))
-		}
+// intList is ints for an IN list.
+func intList(ns []int) string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.Itoa(n)
 	}
 	return strings.Join(out, ",")
 }
 
 // KeyDateOccasions implements crm.KeyDateService. Only the key dates whose
 // month and day can fall in the window are read, by index: the solar
-// (month, day) pairs of the window, and the lunar months it touches.
+// (month, day) pairs of the window, and the lunar months it touches
+// (crm.KeyDateWindow).
 func (s *KeyDateService) KeyDateOccasions(ctx context.Context, from when.Date, days int) ([]*crm.Occasion, error) {
 	if days <= 0 {
 		return []*crm.Occasion{}, nil
 	}
-	end := from.AddDays(days)
-	var solar []string
-	solarMonths, lunarMonths := map[int]bool{}, map[int]bool{}
-	for d := from; d.Before(end); d = d.AddDays(1) {
-		solar = append(solar, fmt.Sprint(int(d.Month)*100+d.Day))
-		solarMonths[int(d.Month)] = true
-		if d.Month == time.February && d.Day == 28 {
-			solar = append(solar, "229") // 29 February is kept on the 28th in common years
-		}
-		if _, m, _, _, err := when.SolarToLunar(d); err == nil {
-			lunarMonths[m] = true
-		}
-		if len(solar) > 400 {
-			solar = nil // a year or more: every date
-			break
-		}
-	}
+	w := crm.NewKeyDateWindow(from, days)
 	var conds []string
-	if solar == nil {
+	if w.AllSolar {
 		conds = append(conds, "k.calendar = 'solar'")
 	} else {
 		// The months give the index (calendar, month, day) a range; the
 		// pairs choose within them.
-		conds = append(conds, "(k.calendar = 'solar' AND k.month IN ("+monthList(solarMonths)+") AND k.month * 100 + k.day IN ("+strings.Join(solar, ",")+"))")
+		conds = append(conds, "(k.calendar = 'solar' AND k.month IN ("+intList(w.SolarMonths)+") AND k.month * 100 + k.day IN ("+intList(w.SolarDays)+"))")
 	}
-	if len(lunarMonths) > 0 {
-		conds = append(conds, "(k.calendar = 'lunar' AND k.month IN ("+monthList(lunarMonths)+"))")
+	if len(w.LunarMonths) > 0 {
+		conds = append(conds, "(k.calendar = 'lunar' AND k.month IN ("+intList(w.LunarMonths)+"))")
 	}
+	// Unordered: ORDER BY k.id would have the planner walk the whole table
+	// in that order rather than the index's few months.
 	kds, err := queryKeyDates(ctx, s.db.db, keyDateSelect+` WHERE c.archived_at IS NULL AND (`+strings.Join(conds, " OR ")+`)`)
 	if err != nil {
 		return nil, err
 	}
-	// In id order, sorted here: ORDER BY k.id would have the planner walk
-	// the whole table in that order rather than the index's few months.
-	slices.SortFunc(kds, func(a, b *crm.KeyDate) int { return cmp.Compare(a.ID, b.ID) })
-	out := []*crm.Occasion{}
-	for _, k := range kds {
-		// Every occurrence in the window: a window longer than a year holds
-		// a yearly date more than once.
-		for d, err := k.Next(from); err == nil && d.Before(end); d, err = k.Next(d.AddDays(1)) {
-			o := &crm.Occasion{Kind: k.Kind, Title: keyDateTitle(k), ContactID: k.ContactID, Contact: k.Contact,
-				Lunar: k.Calendar == "lunar", KeyDateID: k.ID, Years: k.YearsOn(d), Label: k.Label}
-			o.SetDate(d)
-			out = append(out, o)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Date < out[j].Date })
-	return out, nil
-}
-
-func keyDateTitle(k *crm.KeyDate) string {
-	t := k.Kind
-	if k.Label != "" {
-		t = k.Label
-	}
-	return k.Contact + "'s " + t
+	return crm.Occasions(kds, from, days), nil
 }

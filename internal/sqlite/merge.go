@@ -56,14 +56,7 @@ func mergeContacts(ctx context.Context, tx *Tx, keepID, otherID int64) (*crm.Mer
 	res := &crm.MergeResult{Alias: other.UID}
 	tagsBefore := slices.Clone(keep.Tags)
 	res.Filled = crm.MergeProfile(keep, other) // the birthday moves with its key date, below
-	for _, t := range keep.Tags {
-		if !slices.Contains(tagsBefore, t) {
-			res.Tags = append(res.Tags, t)
-		}
-	}
-	if res.Tags == nil {
-		res.Tags = []string{}
-	}
+	res.Tags = crm.GainedTags(tagsBefore, keep.Tags)
 	if err := keep.Validate(); err != nil {
 		return nil, err
 	}
@@ -209,24 +202,9 @@ func mergeKeyDates(ctx context.Context, tx *Tx, keep, other int64, res *crm.Merg
 			return err
 		}
 		if n, _ := r.RowsAffected(); n > 0 {
-			res.Filled = insertField(res.Filled, "birthday")
+			res.Filled = crm.AddFilledField(res.Filled, "birthday")
 		}
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE contacts SET birthday = '' WHERE id = ? AND birthday != ''`, other)
 	return err
-}
-
-// insertField adds key to the filled fields, in crm.ProfileFields order.
-func insertField(filled []string, key string) []string {
-	if slices.Contains(filled, key) {
-		return filled
-	}
-	pos := func(k string) int {
-		return slices.IndexFunc(crm.ProfileFields, func(f crm.ProfileField) bool { return f.Key == k })
-	}
-	i := slices.IndexFunc(filled, func(k string) bool { return pos(k) > pos(key) })
-	if i < 0 {
-		return append(filled, key)
-	}
-	return slices.Insert(filled, i, key)
 }

@@ -20,37 +20,27 @@ var _ crm.ReportService = (*ReportService)(nil)
 
 // Week implements crm.ReportService in one read transaction.
 func (s *ReportService) Week(ctx context.Context, since, until, horizon time.Time) (*crm.WeekReport, error) {
-	r := &crm.WeekReport{Since: since, Until: until, ByChannel: map[string]int{}, ByChannelPrev: map[string]int{}, ByDay: []crm.DayCount{}, Moves: []crm.StageMove{}}
+	r := crm.NewWeekReport(since, until)
 	before := since.Add(-until.Sub(since))
 	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
 		a, b, p := schema.FormatTime(since), schema.FormatTime(until), schema.FormatTime(before)
-		rows, err := tx.QueryContext(ctx, `SELECT at >= ?1, channel, at FROM touches WHERE at >= ?2 AND at < ?3`, a, p, b)
+		rows, err := tx.QueryContext(ctx, `SELECT channel, at FROM touches WHERE at >= ? AND at < ?`, p, b)
 		if err != nil {
 			return err
 		}
-		days := map[string]int{}
 		for rows.Next() {
-			var current bool
 			var ch, at string
-			if err := rows.Scan(&current, &ch, &at); err != nil {
+			if err := rows.Scan(&ch, &at); err != nil {
 				rows.Close()
 				return err
 			}
-			if current {
-				r.Touches++
-				r.ByChannel[ch]++
-				days[schema.ParseTime(at).Local().Format("2006-01-02")]++
-			} else {
-				r.TouchesBefore++
-				r.ByChannelPrev[ch]++
-			}
+			r.AddTouch(ch, schema.ParseTime(at))
 		}
 		rows.Close()
-		for d := since.Local(); d.Before(until); d = d.AddDate(0, 0, 1) {
-			k := d.Format("2006-01-02")
-			r.ByDay = append(r.ByDay, crm.DayCount{Date: k, Touches: days[k]})
+		if err := rows.Err(); err != nil {
+			return err
 		}
-		if err := s.stageMoves(ctx, tx, r, p, a, b); err != nil {
+		if err := s.stageMoves(ctx, tx, r, p, b); err != nil {
 			return err
 		}
 		dueNow, dueArgs := beginsBefore("due_at", horizon)
@@ -157,9 +147,9 @@ func teamCounts(ctx context.Context, tx *sql.Tx, r *crm.TeamReport, query string
 	return rows.Err()
 }
 
-// stageMoves counts moves up and down in both windows and lists the current
-// window's; a contact's first stage (from "") is not a move.
-func (s *ReportService) stageMoves(ctx context.Context, tx *sql.Tx, r *crm.WeekReport, before, since, until string) error {
+// stageMoves adds the moves of both windows to r; a contact's first stage
+// (from "") is not a move.
+func (s *ReportService) stageMoves(ctx context.Context, tx *sql.Tx, r *crm.WeekReport, before, until string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT s.contact_id, c.name, s.ladder, s.from_stage, s.to_stage, s.at FROM stage_changes s
 		JOIN contacts c ON c.id = s.contact_id WHERE s.from_stage != '' AND s.at >= ? AND s.at < ? ORDER BY s.at, s.id`, before, until)
 	if err != nil {
@@ -172,21 +162,8 @@ func (s *ReportService) stageMoves(ctx context.Context, tx *sql.Tx, r *crm.WeekR
 		if err := rows.Scan(&m.ContactID, &m.Contact, &ladder, &m.From, &m.To, &at); err != nil {
 			return err
 		}
-		m.At, m.Up = schema.ParseTime(at), crm.StageMoveUp(ladder, m.From, m.To)
-		current := at >= since
-		switch {
-		case current && m.Up:
-			r.StagesUp++
-		case current:
-			r.StagesDown++
-		case m.Up:
-			r.StagesUpPrev++
-		default:
-			r.StagesDownPrev++
-		}
-		if current {
-			r.Moves = append(r.Moves, m)
-		}
+		m.At = schema.ParseTime(at)
+		r.AddMove(ladder, m)
 	}
 	return rows.Err()
 }

@@ -1,10 +1,10 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/seedcrm/crm/internal/schema"
@@ -48,109 +48,34 @@ func searchRowid(kind int, id int64) int64 { return int64(kind)<<kindShift | id 
 func rowidKind(rowid int64) int { return int(rowid >> kindShift) }
 func rowidID(rowid int64) int64 { return rowid & (1<<kindShift - 1) }
 
-// The columns of search_index, in order.
-const (
-	colName = iota
-	colPinyin
-	colAccount
-	colTitle
-	colTags
-	colSummary
-	colNotes
-	colProfile
-	colFields
-	searchColumns
+// columnWeights are bm25's weights of the columns (crm.SearchColumnWeights).
+var columnWeights = func() string {
+	w := make([]string, len(crm.SearchColumnWeights))
+	for i, f := range crm.SearchColumnWeights {
+		w[i] = strconv.FormatFloat(f, 'f', 1, 64)
+	}
+	return strings.Join(w, ", ")
+}()
+
+// searchText is one text of a record that the index holds; contactTexts
+// and the others are crm's, which both backends index.
+type searchText = crm.SearchText
+
+var (
+	contactTexts = crm.ContactSearchTexts
+	touchTexts   = crm.TouchSearchTexts
+	taskTexts    = crm.TaskSearchTexts
+	accountTexts = crm.AccountSearchTexts
 )
-
-// columnWeights are bm25's weights of the columns, in order: a match in a
-// name counts ten times one in notes.
-const columnWeights = "10.0, 6.0, 3.0, 4.0, 4.0, 3.0, 1.0, 1.5, 1.5"
-
-// searchText is one text of a record that the index holds: the record's
-// field it comes from (its JSON key), and the column it goes in. Pinyin
-// texts are the keys of the name, reported as a match in the name.
-type searchText struct {
-	field  string
-	col    int
-	text   string
-	pinyin bool
-}
-
-func contactTexts(c *crm.Contact) []searchText {
-	out := []searchText{
-		{field: crm.FieldName, col: colName, text: c.Name},
-		{field: crm.FieldName, col: colPinyin, text: strings.Join(match.PinyinKeys(c.Name), " "), pinyin: true},
-		{field: crm.FieldAccount, col: colAccount, text: c.Account},
-		{field: crm.FieldTitle, col: colTitle, text: c.Title},
-		{field: crm.FieldTags, col: colTags, text: strings.Join(c.Tags, ", ")},
-		{field: crm.FieldNotes, col: colNotes, text: c.Notes},
-		{field: "wechat", col: colProfile, text: c.WeChat},
-		{field: "emails", col: colProfile, text: strings.Join(c.Emails, ", ")},
-		{field: "address", col: colProfile, text: c.Address},
-		{field: "hometown", col: colProfile, text: c.Hometown},
-		{field: "school", col: colProfile, text: c.School},
-		{field: "family", col: colProfile, text: c.Family},
-		{field: "interests", col: colProfile, text: c.Interests},
-		{field: "source", col: colProfile, text: c.Source},
-	}
-	keys := make([]string, 0, len(c.Fields))
-	for k := range c.Fields {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		out = append(out, searchText{field: crm.FieldCustom, col: colFields, text: k + ": " + c.Fields[k]})
-	}
-	return out
-}
-
-func touchTexts(summary, notes string) []searchText {
-	return []searchText{
-		{field: crm.FieldSummary, col: colSummary, text: summary},
-		{field: crm.FieldNotes, col: colNotes, text: notes},
-	}
-}
-
-func taskTexts(title, note string) []searchText {
-	return []searchText{
-		{field: crm.FieldTitle, col: colTitle, text: title},
-		{field: "note", col: colNotes, text: note},
-	}
-}
-
-func accountTexts(a *crm.Account) []searchText {
-	return []searchText{
-		{field: crm.FieldName, col: colName, text: a.Name},
-		{field: crm.FieldName, col: colPinyin, text: strings.Join(match.PinyinKeys(a.Name), " "), pinyin: true},
-		{field: "industry", col: colProfile, text: a.Industry},
-		{field: "website", col: colProfile, text: a.Website},
-		{field: "address", col: colProfile, text: a.Address},
-		{field: crm.FieldNotes, col: colNotes, text: a.Notes},
-	}
-}
 
 // searchRow is the values of an insertSearchSQL: the rowid, then each
 // column's index text.
 func searchRow(rowid int64, texts []searchText) []any {
-	var cols [searchColumns]strings.Builder
-	for _, t := range texts {
-		if t.text == "" {
-			continue
-		}
-		b := &cols[t.col]
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		if t.pinyin {
-			b.WriteString(t.text)
-		} else {
-			b.WriteString(match.IndexText(t.text))
-		}
-	}
-	out := make([]any, 0, searchColumns+1)
+	cols := crm.SearchColumnTexts(texts)
+	out := make([]any, 0, crm.SearchColumns+1)
 	out = append(out, rowid)
-	for i := range cols {
-		out = append(out, cols[i].String())
+	for _, c := range cols {
+		out = append(out, c)
 	}
 	return out
 }
@@ -268,21 +193,12 @@ func ftsQuery(terms []match.SearchTerm) string {
 	return b.String()
 }
 
-// maxSearchTerms bounds the terms of a query: FTS5 nests one level per AND.
-const maxSearchTerms = 32
-
 // parseSearch cuts a query into terms and its FTS5 query, or says why it
 // cannot be searched for.
 func parseSearch(query string) ([]match.SearchTerm, string, error) {
-	if err := crm.CheckSearchQuery(query); err != nil {
+	terms, err := crm.ParseSearch(query)
+	if err != nil {
 		return nil, "", err
-	}
-	terms := match.SearchTerms(query)
-	if len(terms) == 0 {
-		return nil, "", crm.Errorf(crm.EINVALID, "nothing to search for in %q: it has no letters or digits", query)
-	}
-	if len(terms) > maxSearchTerms {
-		return nil, "", crm.Errorf(crm.EINVALID, "the search text has %d terms; at most %d", len(terms), maxSearchTerms)
 	}
 	return terms, ftsQuery(terms), nil
 }
@@ -310,7 +226,7 @@ func (s *SearchService) Search(ctx context.Context, query string, opts crm.Searc
 	//
 	// A pass reads the rowid range of contacts and accounts apart from that
 	// of touches and tasks, the most recently added first, and ranks at
-	// most rankWindow matches of each: FTS5 reads matches in rowid order
+	// most crm.SearchRankWindow matches of each: FTS5 reads matches in rowid order
 	// and stops at the LIMIT, where ORDER BY bm25 computes and sorts the
 	// score of every match (a word of 50,000 touches took a quarter of a
 	// second). Fewer matches are ranked whole. Each statement costs a count
@@ -319,14 +235,14 @@ func (s *SearchService) Search(ctx context.Context, query string, opts crm.Searc
 		WHERE search_index MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`
 	var out []*crm.SearchHit
 	err = s.db.readTx(ctx, func(tx *sql.Tx) error {
-		var fs []found
+		var fs []crm.SearchMatch
 		seen := map[int64]bool{}
 		for pass, match := range []string{`{name pinyin} : (` + fts + `)`, fts} {
 			groups := [][2]int{{kindContact, kindAccount}, {kindTouch, kindTask}}
 			if pass == 0 {
 				groups = groups[:1]
 			}
-			var got []found
+			var got []crm.SearchMatch
 			for _, g := range groups {
 				for _, r := range kindRanges(want, g[0], g[1]) {
 					more, err := rankPass(ctx, tx, q, match, r)
@@ -336,40 +252,25 @@ func (s *SearchService) Search(ctx context.Context, query string, opts crm.Searc
 					got = append(got, more...)
 				}
 			}
-			slices.SortStableFunc(got, func(a, b found) int { return cmp.Compare(a.rank, b.rank) })
-			for _, f := range got {
-				if !seen[f.rowid] && len(fs) < opts.Limit {
-					seen[f.rowid] = true
-					fs = append(fs, f)
-				}
-			}
-			if len(fs) >= opts.Limit {
+			var full bool
+			if fs, full = crm.AddSearchPass(fs, seen, got, opts.Limit); full {
 				break
 			}
 		}
 		for _, f := range fs {
-			h, err := loadHit(ctx, tx, rowidKind(f.rowid), rowidID(f.rowid), terms)
+			h, err := loadHit(ctx, tx, rowidKind(f.Key), rowidID(f.Key), terms)
 			if err != nil {
 				return err
 			}
 			if h == nil {
 				continue // indexed, but gone (written by another tool): crm doctor says so
 			}
-			h.Rank = f.rank
+			h.Rank = f.Rank
 			out = append(out, h)
 		}
 		return nil
 	})
 	return out, err
-}
-
-// rankWindow is how many matches a pass of a search ranks at most.
-const rankWindow = 1000
-
-// found is a match: its index rowid and its bm25 score.
-type found struct {
-	rowid int64
-	rank  float64
 }
 
 // kindRanges are the rowid ranges [lo, hi) of the wanted kinds among the
@@ -387,18 +288,17 @@ func kindRanges(want [len(kindNames)]bool, a, b int) [][2]int64 {
 }
 
 // rankPass runs one pass of a search over one range of rowids and returns
-// its matches best first; of records that score the same (touches of the
-// same summary), the newer.
-func rankPass(ctx context.Context, tx *sql.Tx, q, match string, r [2]int64) ([]found, error) {
-	rows, err := tx.QueryContext(ctx, q, match, r[0], r[1], rankWindow)
+// its matches best first (crm.SortSearchMatches: the newer of equals).
+func rankPass(ctx context.Context, tx *sql.Tx, q, match string, r [2]int64) ([]crm.SearchMatch, error) {
+	rows, err := tx.QueryContext(ctx, q, match, r[0], r[1], crm.SearchRankWindow)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var fs []found
+	var fs []crm.SearchMatch
 	for rows.Next() {
-		var f found
-		if err := rows.Scan(&f.rowid, &f.rank); err != nil {
+		var f crm.SearchMatch
+		if err := rows.Scan(&f.Key, &f.Rank); err != nil {
 			return nil, err
 		}
 		fs = append(fs, f)
@@ -406,7 +306,7 @@ func rankPass(ctx context.Context, tx *sql.Tx, q, match string, r [2]int64) ([]f
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(fs, func(a, b found) int { return cmp.Compare(a.rank, b.rank) }) // stable: rowid DESC among equals
+	crm.SortSearchMatches(fs)
 	return fs, nil
 }
 
@@ -459,50 +359,6 @@ func loadHit(ctx context.Context, q querier, kind int, id int64, terms []match.S
 		h.Account = a.Name
 		texts = accountTexts(a)
 	}
-	h.Field, h.Snippet, h.Marks = bestText(texts, terms)
+	h.Field, h.Snippet, h.Marks = crm.BestSearchText(texts, terms)
 	return h, nil
-}
-
-// bestText picks the text of a record that shows best why it matched: the
-// one that holds the most terms, the first of those (the texts come in
-// order of weight), and returns its field and its snippet. A match in the
-// pinyin of a name shows the whole name as the match.
-func bestText(texts []searchText, terms []match.SearchTerm) (field, snippet string, marks [][2]int) {
-	best, bestN := -1, 0
-	var bestMarks [][2]int
-	for i, t := range texts {
-		if t.text == "" {
-			continue
-		}
-		n := 0
-		for _, term := range terms {
-			if len(match.FindTerms(t.text, []match.SearchTerm{term})) > 0 {
-				n++
-			}
-		}
-		if n > bestN {
-			best, bestN, bestMarks = i, n, match.FindTerms(t.text, terms)
-		}
-	}
-	if best < 0 {
-		// Nothing shows the match (the index is of another version of
-		// the record): the first text, unmarked.
-		for _, t := range texts {
-			if t.text != "" && !t.pinyin {
-				s, _ := crm.CutSnippet(t.text, nil)
-				return t.field, s, nil
-			}
-		}
-		return "", "", nil
-	}
-	t := texts[best]
-	if t.pinyin {
-		for _, n := range texts {
-			if n.field == t.field && !n.pinyin {
-				return t.field, n.text, [][2]int{{0, len(n.text)}}
-			}
-		}
-	}
-	s, m := crm.CutSnippet(t.text, bestMarks)
-	return t.field, s, m
 }

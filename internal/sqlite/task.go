@@ -10,7 +10,6 @@ import (
 	"github.com/seedcrm/crm/internal/schema"
 
 	"github.com/seedcrm/crm/internal/crm"
-	"github.com/seedcrm/crm/internal/when"
 )
 
 // TaskService implements crm.TaskService and crm.PlanService.
@@ -169,7 +168,7 @@ func (s *TaskService) CloseTask(ctx context.Context, id int64, state, note strin
 
 // SavePlan implements crm.PlanService; saving a name again replaces the plan.
 func (s *TaskService) SavePlan(ctx context.Context, p *crm.Plan) error {
-	if err := validatePlan(p); err != nil {
+	if err := p.Validate(); err != nil {
 		return err
 	}
 	return s.db.inTx(ctx, func(tx *Tx) error {
@@ -179,32 +178,8 @@ func (s *TaskService) SavePlan(ctx context.Context, p *crm.Plan) error {
 	})
 }
 
-func validatePlan(p *crm.Plan) error {
-	if err := crm.CheckText("plan name", p.Name); err != nil {
-		return err
-	}
-	for _, st := range p.Steps {
-		if err := crm.CheckText("plan step", st.After, st.Title); err != nil {
-			return err
-		}
-	}
-	p.Name = strings.TrimSpace(p.Name)
-	if p.Name == "" || strings.ContainsAny(p.Name, " \t\n") {
-		return crm.Errorf(crm.EINVALID, "invalid plan name %q (one word, e.g. after-first-order)", p.Name)
-	}
-	if len(p.Steps) == 0 {
-		return crm.Errorf(crm.EINVALID, "plan %s has no steps", p.Name)
-	}
-	for _, st := range p.Steps {
-		if _, err := when.ParseDuration(st.After); err != nil {
-			return crm.Errorf(crm.EINVALID, "plan step %q: %v", st.After+": "+st.Title, err)
-		}
-		if strings.TrimSpace(st.Title) == "" {
-			return crm.Errorf(crm.EINVALID, "plan step %q has no text", st.After)
-		}
-	}
-	return nil
-}
+// validatePlan is crm.Plan.Validate, as the book's import calls it.
+func validatePlan(p *crm.Plan) error { return p.Validate() }
 
 // FindPlans implements crm.PlanService: the book's plans and the presets it
 // does not replace, by name.
@@ -215,7 +190,6 @@ func (s *TaskService) FindPlans(ctx context.Context) ([]*crm.Plan, error) {
 	}
 	defer rows.Close()
 	var out []*crm.Plan
-	have := map[string]bool{}
 	for rows.Next() {
 		p := &crm.Plan{}
 		var steps string
@@ -223,15 +197,9 @@ func (s *TaskService) FindPlans(ctx context.Context) ([]*crm.Plan, error) {
 			return nil, mapError(err)
 		}
 		_ = json.Unmarshal([]byte(steps), &p.Steps)
-		have[p.Name] = true
 		out = append(out, p)
 	}
-	for _, p := range crm.PresetPlans {
-		if !have[p.Name] {
-			out = append(out, p)
-		}
-	}
-	return out, mapError(rows.Err())
+	return crm.WithPresets(out), mapError(rows.Err())
 }
 
 // FindPlan implements crm.PlanService.
@@ -240,14 +208,7 @@ func (s *TaskService) FindPlan(ctx context.Context, name string) (*crm.Plan, err
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for _, p := range plans {
-		if p.Name == name {
-			return p, nil
-		}
-		names = append(names, p.Name)
-	}
-	return nil, crm.Errorf(crm.ENOTFOUND, "no plan %q (plans: %s)", name, strings.Join(names, ", "))
+	return crm.PickPlan(plans, name)
 }
 
 // ApplyPlan implements crm.PlanService: all follow-ups in one transaction.
@@ -264,19 +225,17 @@ func (s *TaskService) ApplyPlan(ctx context.Context, name string, contactID int6
 		if err != nil {
 			return err
 		}
-		for _, st := range p.Steps {
-			sp, err := when.ParseDuration(st.After)
-			if err != nil {
-				return crm.Errorf(crm.EINVALID, "plan %s: %v", name, err)
-			}
-			t := &crm.Task{Kind: crm.TaskFollowup, Title: st.Title, ContactID: contactID, DueAt: sp.AddTo(from)}
+		planned, err := p.Tasks(contactID, from)
+		if err != nil {
+			return err
+		}
+		for _, t := range planned {
 			if !again {
 				var id int64
 				err := tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE contact_id = ? AND kind = 'followup' AND title = ? AND due_at IN (?, ?)`,
 					contactID, t.Title, schema.FormatDue(t.DueAt), schema.FormatTime(t.DueAt)).Scan(&id) // a day, or as older books kept it
 				if err == nil {
-					return crm.Errorf(crm.EINVALID, "plan %s was applied to %s from %s already (follow-up %d); give --again to apply it once more",
-						name, c.Name, from.Local().Format(schema.DayLayout), id)
+					return crm.PlanApplied(name, c.Name, from, id)
 				} else if err != sql.ErrNoRows {
 					return err
 				}

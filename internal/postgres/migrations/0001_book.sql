@@ -218,3 +218,20 @@ CREATE TABLE search_index (
 	fields  TEXT
 );
 
+
+-- Text compares by code point, as SQLite's BINARY collation does, whatever
+-- locale the server's database was made with: REF prefixes are ranges of
+-- keys, listings sort by sort_key, and stored times and days compare as
+-- text, all of which a linguistic collation (en_US, zh_CN: punctuation and
+-- case ignored at first) would get wrong.
+DO $$
+DECLARE
+	col record;
+BEGIN
+	FOR col IN SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND data_type = 'text'
+	LOOP
+		EXECUTE format('ALTER TABLE %I ALTER COLUMN %I TYPE text COLLATE "C"', col.table_name, col.column_name);
+	END LOOP;
+END
+$$;
