@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"context"
 	"fmt"
 	"net/url"
@@ -149,21 +150,29 @@ func TestKillImportPostgres(t *testing.T) {
 	src := dir + "/src.db"
 	mustRun(t, src, "demo", "--contacts", "300", "--touches", "3000")
 	export := dir + "/book.ndjson"
-	if err := os.WriteFile(export, []byte(mustRun(t, src, "export", "--ndjson")), 0o600); err != nil {
+	mustRun(t, src, "export", "--ndjson", "-o", export)
+	// A whole import, timed, says when to kill the others.
+	whole, drop, err := newDatabase(admin, pool)
+	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
+	mustRun(t, whole, "import", export)
+	full := time.Since(start)
+	drop()
+	r := rand.New(rand.NewPCG(7, 8))
 	outcomes := map[string]int{}
 	for i := range 6 {
 		book, drop, err := newDatabase(admin, pool)
 		if err != nil {
 			t.Fatal(err)
 		}
-		mustRun(t, book, "ls") // make the book, so that only the import is killed
+		mustRun(t, book, "config", "set", "lang", "en") // make the book, so that only the import is killed
 		cmd := crm(book, "import", export)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(200+i*300) * time.Millisecond)
+		time.Sleep(time.Duration(r.Int64N(int64(full) * 12 / 10)))
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		// The server notices the client is gone and rolls back; wait for
@@ -185,5 +194,5 @@ func TestKillImportPostgres(t *testing.T) {
 		}
 		drop()
 	}
-	t.Logf("after 6 kills: %v", outcomes)
+	t.Logf("after 6 kills: %v (a whole import: %v)", outcomes, full.Round(time.Millisecond))
 }

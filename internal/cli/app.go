@@ -11,6 +11,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/iostreams"
+	"github.com/seedcrm/crm/internal/postgres"
 	"github.com/seedcrm/crm/internal/theme"
 )
 
@@ -67,11 +68,12 @@ type Book struct {
 	Team bool
 }
 
-// bookFile is the book's file, or EINVALID naming what to do instead when
-// the book is on a PostgreSQL server: what says which command asked.
-func (b *Book) bookFile(what string) (crm.BookFile, error) {
+// bookFile is the book's file, or EINVALID when the book is on a
+// PostgreSQL server: what names the command that asked, instead what the
+// server offers for it.
+func (b *Book) bookFile(what, instead string) (crm.BookFile, error) {
 	if b.File == nil {
-		return nil, crm.Errorf(crm.EINVALID, "%s works on a book file; this book is on a PostgreSQL server: back it up with pg_dump (docs/team.md)", what)
+		return nil, crm.Errorf(crm.EINVALID, "%s works on a book file; this book is on a PostgreSQL server: %s (docs/team.md)", what, instead)
 	}
 	return b.File, nil
 }
@@ -100,7 +102,7 @@ func (a *App) openBook(ctx context.Context, create bool) (*Book, error) {
 		return nil, err
 	}
 	b, err := a.OpenBook(ctx, path, clock, create)
-	if crm.ErrorCode(err) == crm.ENOBOOK {
+	if crm.ErrorCode(err) == crm.ENOBOOK && !postgres.IsURL(path) { // a server's says which database
 		return nil, crm.Errorf(crm.ENOBOOK, "no book at %s; crm add creates one, crm restore brings back a backup", path)
 	} else if err != nil {
 		return nil, err

@@ -82,7 +82,7 @@ func runBackup(ctx context.Context, opts *backupOptions) error {
 		return err
 	}
 	asJSON, now, book := cc.JSON, cc.Now, cc.Book
-	file, err := book.bookFile("crm backup")
+	file, err := book.bookFile("crm backup", "back it up with pg_dump")
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		return err
 	}
 	asJSON, book := cc.JSON, cc.Book
-	file, err := book.bookFile("crm doctor")
+	file, err := book.bookFile("crm doctor", "the server keeps it whole; check it with amcheck")
 	if err != nil {
 		return err
 	}

@@ -171,7 +171,11 @@ func usageErrorf(format string, args ...any) error {
 // is empty; anything else is a SQLite file.
 func openBook(ctx context.Context, path string, now func() time.Time, create bool) (*Book, error) {
 	if postgres.IsURL(path) {
-		db, err := postgres.Open(ctx, path, now)
+		open := postgres.OpenExisting
+		if create {
+			open = postgres.Open
+		}
+		db, err := open(ctx, path, now)
 		if err != nil {
 			return nil, err
 		}
@@ -197,7 +201,7 @@ func openBook(ctx context.Context, path string, now func() time.Time, create boo
 // any other client of its server.
 func openReader(ctx context.Context, path string, now func() time.Time, busy time.Duration) (*crm.Services, error) {
 	if postgres.IsURL(path) {
-		db, err := postgres.Open(ctx, path, now)
+		db, err := postgres.OpenExisting(ctx, path, now)
 		if err != nil {
 			return nil, err
 		}

@@ -43,7 +43,10 @@ func (s *BookService) runImport(ctx context.Context, o crm.ImportOptions, fn fun
 			rolledBack = true
 			return errRollback
 		}
-		_, err := tx.Exec(ctx, `UPDATE changes SET summary = $1 WHERE id = $2`, rep.Summary(), tx.change)
+		change, err := tx.changeID(ctx)
+		if err == nil {
+			_, err = tx.Exec(ctx, `UPDATE changes SET summary = $1 WHERE id = $2`, rep.Summary(), change)
+		}
 		return err
 	})
 	if rolledBack {
@@ -598,12 +601,13 @@ type scanFirst struct {
 func (s scanFirst) Scan(dest ...any) error { return s.row.Scan(append([]any{s.id}, dest...)...) }
 
 // copyTouches writes new touches and their links by COPY, with ids
-// reserved from the table's identity first.
+// taken from the table's counter first, all at once (crm_next_ids).
 func (im *importer) copyTouches(ts []*crm.BookTouch) error {
 	if len(ts) == 0 {
 		return nil
 	}
-	ids, err := queryIDs(im.ctx, im.tx, `SELECT nextval(pg_get_serial_sequence('touches', 'id')) FROM generate_series(1, $1)`, len(ts))
+	ids, err := queryIDs(im.ctx, im.tx, `WITH r AS (SELECT crm_next_ids('touches', $1::bigint) AS last)
+		SELECT r.last - $1::bigint + g FROM r, generate_series(1, $1::bigint) g ORDER BY g`, len(ts))
 	if err != nil {
 		return err
 	}

@@ -751,14 +751,18 @@ func (s *ContactService) PurgeContact(ctx context.Context, id int64) (string, er
 		for i, t := range touches {
 			keys[i] = rowKey(t)
 		}
+		purge, err := tx.changeID(ctx)
+		if err != nil {
+			return err
+		}
 		const held = `contact_id = $1 OR (tbl = 'touches' AND key = ANY($2::text[]))`
 		if _, err := tx.Exec(ctx, `UPDATE changes SET purged_by = $3, summary = $4
 			WHERE id IN (SELECT change_id FROM journal WHERE `+held+`) OR id = $3`,
-			id, keys, tx.change, fmt.Sprintf("(contact #%d was purged by change #%d)", id, tx.change)); err != nil {
+			id, keys, purge, fmt.Sprintf("(contact #%d was purged by change #%d)", id, purge)); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE changes SET summary = $1 WHERE id = $2`,
-			fmt.Sprintf("crm rm --purge: contact #%d deleted for good", id), tx.change); err != nil {
+			fmt.Sprintf("crm rm --purge: contact #%d deleted for good", id), purge); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM journal WHERE `+held, id, keys)

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -39,8 +40,9 @@ const migrationLock = crm.BookMarker
 // DB is an open book on a PostgreSQL server. Now is the clock: every row a
 // transaction writes carries the same instant, read from it once.
 type DB struct {
-	pool *pgxpool.Pool
-	Now  func() time.Time
+	pool    *pgxpool.Pool
+	Now     func() time.Time
+	display string // the book's URL without its password (DisplayURL)
 }
 
 // IsURL reports whether a --db value names a PostgreSQL book rather than a
@@ -49,17 +51,28 @@ func IsURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
-// Open connects to the book at url and brings its schema up to date.
-// An unreachable server or a refused login is one line naming the server
-// (never the password); a database that is not a book, or a book of a newer
-// crm, is ENOTBOOK and is left as it is.
-func Open(ctx context.Context, url string, now func() time.Time) (*DB, error) {
+// Open connects to the book at url and brings its schema up to date, making
+// an empty database a book. An unreachable server or a refused login is
+// one line naming the server (never the password); a database that is not
+// a book, or a book of a newer crm, is ENOTBOOK and is left as it is.
+func Open(ctx context.Context, dbURL string, now func() time.Time) (*DB, error) {
+	return open(ctx, dbURL, now, true)
+}
+
+// OpenExisting is Open for a book that must exist already: an empty
+// database is ENOBOOK and stays empty (a command that only reads never
+// makes a book, as with a SQLite file).
+func OpenExisting(ctx context.Context, dbURL string, now func() time.Time) (*DB, error) {
+	return open(ctx, dbURL, now, false)
+}
+
+func open(ctx context.Context, dbURL string, now func() time.Time, mayCreate bool) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, err := pgxpool.ParseConfig(dbURL)
 	if err != nil {
-		return nil, crm.Errorf(crm.EINVALID, "invalid PostgreSQL URL: %s", redact(err.Error(), url))
+		return nil, crm.Errorf(crm.EINVALID, "invalid PostgreSQL URL: %s", redact(err.Error(), dbURL))
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > ConnectTimeout {
 		cfg.ConnConfig.ConnectTimeout = ConnectTimeout
@@ -80,8 +93,8 @@ func Open(ctx context.Context, url string, now func() time.Time) (*DB, error) {
 		}
 		return nil, connectError(cfg.ConnConfig, err)
 	}
-	d := &DB{pool: pool, Now: now}
-	if err := d.migrate(ctx); err != nil {
+	d := &DB{pool: pool, Now: now, display: DisplayURL(dbURL)}
+	if err := d.migrate(ctx, mayCreate); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -126,6 +139,23 @@ func connectError(c *pgx.ConnConfig, err error) error {
 	return crm.Errorf(crm.EINTERNAL, "cannot reach PostgreSQL at %s: %s", server(c), why)
 }
 
+// DisplayURL is url without its password, to show.
+func DisplayURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "the PostgreSQL URL"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Del("password")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
 // redact removes secret from a message.
 func redact(msg, secret string) string {
 	if secret == "" {
@@ -145,7 +175,7 @@ func SchemaVersion() int {
 // migrate checks the marker and applies the migrations the book lacks, in
 // one transaction under the advisory lock: a second process waits, then
 // finds the schema current.
-func (d *DB) migrate(ctx context.Context) error {
+func (d *DB) migrate(ctx context.Context, mayCreate bool) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
@@ -157,6 +187,9 @@ func (d *DB) migrate(ctx context.Context) error {
 		v, err := bookVersion(ctx, tx)
 		if err != nil {
 			return err
+		}
+		if v == 0 && !mayCreate {
+			return crm.Errorf(crm.ENOBOOK, "the database %s holds no crm book yet; crm add makes it one", d.display)
 		}
 		if v > len(ms) {
 			return crm.Errorf(crm.ENOTBOOK, "this book has schema %d, newer than this crm writes (%d): upgrade crm", v, len(ms))

@@ -223,8 +223,12 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 		if err := checkNoDependents(ctx, tx, target); err != nil {
 			return err
 		}
+		undo, err := tx.changeID(ctx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE changes SET summary = $1, undoes = $2 WHERE id = $3`,
-			crm.UndoSummary(target), target.ID, tx.change); err != nil {
+			crm.UndoSummary(target), target.ID, undo); err != nil {
 			return err
 		}
 		// Rows come back in any order within the transaction: the rows a
@@ -261,10 +265,10 @@ func (s *JournalService) Undo(ctx context.Context, id int64) (*crm.Change, error
 		if err := rebuildDerived(ctx, tx, &d); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE changes SET undone_by = $1 WHERE id = $2`, tx.change, target.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE changes SET undone_by = $1 WHERE id = $2`, undo, target.ID); err != nil {
 			return err
 		}
-		target.UndoneBy = tx.change
+		target.UndoneBy = undo
 		done = target
 		return nil
 	})
@@ -279,16 +283,16 @@ func undoTarget(ctx context.Context, tx *Tx, id int64) (*crm.Change, error) {
 		want := id
 		if id == 0 {
 			err := tx.QueryRow(ctx, `SELECT c.id FROM changes c
-				WHERE c.id <> $1 AND c.undone_by IS NULL AND c.undoes IS NULL
+				WHERE c.undone_by IS NULL AND c.undoes IS NULL
 					AND (EXISTS (SELECT 1 FROM journal j WHERE j.change_id = c.id) OR c.purged_by = c.id)
-				ORDER BY c.id DESC LIMIT 1`, tx.change).Scan(&want)
+				ORDER BY c.id DESC LIMIT 1`).Scan(&want)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return nil, crm.NoChangeToUndo(0)
 			} else if err != nil {
 				return nil, err
 			}
 		}
-		c, err := scanChange(tx.QueryRow(ctx, `SELECT `+changeColumns+` FROM changes c WHERE c.id = $1 AND c.id <> $2 FOR UPDATE`, want, tx.change))
+		c, err := scanChange(tx.QueryRow(ctx, `SELECT `+changeColumns+` FROM changes c WHERE c.id = $1 FOR UPDATE`, want))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, crm.NoChangeToUndo(id)
 		} else if err != nil {
@@ -342,8 +346,8 @@ func checkNoDependents(ctx context.Context, tx *Tx, c *crm.Change) error {
 	rows, err := tx.Query(ctx, `SELECT DISTINCT lc.id, coalesce(lc.undoes, 0), coalesce(lc.undone_by, 0) FROM journal mine
 		JOIN journal later ON later.tbl = mine.tbl AND later.key = mine.key AND later.change_id > mine.change_id
 		JOIN changes lc ON lc.id = later.change_id
-		WHERE mine.change_id = $1 AND lc.id <> $2
-		ORDER BY lc.id`, c.ID, tx.change)
+		WHERE mine.change_id = $1
+		ORDER BY lc.id`, c.ID)
 	if err != nil {
 		return err
 	}

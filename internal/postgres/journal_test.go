@@ -30,18 +30,16 @@ func journalBook(t *testing.T) (*crm.Services, *pgx.Conn) {
 }
 
 // asChange runs stmts in one transaction that is a change of the journal,
-// as a service's transaction is (the change row, named to the triggers by
-// crm.change), and returns the change's id.
+// as a service's transaction is (the settings that describe the change to
+// the triggers, see Tx.beginChange), and returns the change's id.
 func asChange(t *testing.T, conn *pgx.Conn, summary string, stmts ...string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var id int64
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO changes (uid, at, summary) VALUES ($1, $2, $3) RETURNING id`,
-			schema.NewUID(), schema.FormatTime(crmtest.Now), summary).Scan(&id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT set_config('crm.change', $1, true)`, fmt.Sprint(id)); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT set_config('crm.change', 'pending', true), set_config('crm.change_uid', $1, true),
+			set_config('crm.change_at', $2, true), set_config('crm.change_summary', $3, true)`,
+			schema.NewUID(), schema.FormatTime(crmtest.Now), summary); err != nil {
 			return err
 		}
 		for _, s := range stmts {
@@ -49,7 +47,7 @@ func asChange(t *testing.T, conn *pgx.Conn, summary string, stmts ...string) int
 				return fmt.Errorf("%s: %w", s, err)
 			}
 		}
-		return nil
+		return tx.QueryRow(ctx, `SELECT crm_change()`).Scan(&id)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -36,14 +36,15 @@ func (s *DuplicateService) MergeContacts(ctx context.Context, keepID, otherID in
 
 // rolledBack runs fn inside a savepoint of tx and rolls it back whatever
 // fn returns: a dry run makes the write, to report what it would do, and
-// keeps none of it (the change it leaves empty is dropped as it ends).
+// keeps none of it (nor the change, when the rows it rolled back were the
+// first the transaction journaled).
 func rolledBack(ctx context.Context, tx *Tx, fn func(*Tx) error) error {
 	sp, err := tx.Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer sp.Rollback(ctx)
-	return fn(&Tx{Tx: sp, now: tx.now, change: tx.change})
+	return fn(&Tx{Tx: sp, now: tx.now})
 }
 
 // mergeContacts merges other into keep: keep's profile filled from other's

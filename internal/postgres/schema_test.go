@@ -31,10 +31,10 @@ func kindOf(decl string) string {
 
 // ownTables and ownColumns are what one backend keeps that the other has
 // no need of: SQLite's internal tables and the FTS5 index's shadow tables,
-// the PostgreSQL book's marker, and the row ids that SQLite gives every
+// the PostgreSQL book's marker and id counters, and the row ids that SQLite gives every
 // table implicitly and PostgreSQL spells out.
 func ownTable(name string) bool {
-	return strings.HasPrefix(name, "sqlite_") || strings.HasPrefix(name, "search_index_") || name == "crm_book"
+	return strings.HasPrefix(name, "sqlite_") || strings.HasPrefix(name, "search_index_") || name == "crm_book" || name == "crm_ids"
 }
 
 var ownColumns = []string{"touch_contacts.id", "search_index.rowid"}

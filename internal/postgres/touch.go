@@ -35,17 +35,17 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 	t.At = t.At.UTC().Truncate(1e9)
 	t.CreatedAt = tx.now
 	at := schema.FormatTime(t.At)
-	var err error
+	cd, err := readCadence(ctx, tx)
+	if err != nil {
+		return err
+	}
 	if t.LoggedBy == "" {
 		if t.LoggedBy, err = actingUser(ctx, tx); err != nil {
 			return err
 		}
 	}
-	ids := make([]int64, len(t.Contacts))
-	for i, p := range t.Contacts {
-		ids[i] = p.ID
-	}
-	if err := touchContacts(ctx, tx, t, ids, at); err != nil {
+	people, err := lockTouchContacts(ctx, tx, t)
+	if err != nil {
 		return err
 	}
 	if err := tx.QueryRow(ctx, `INSERT INTO touches (uid, at, channel, direction, summary, notes, cost, logged_by, created_at)
@@ -53,18 +53,31 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 		costValue(t.Cost), t.LoggedBy, schema.FormatTime(tx.now)).Scan(&t.ID); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO touch_contacts (contact_id, touch_id, at)
-		SELECT id, $2, $3 FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY n
-		ON CONFLICT DO NOTHING`, ids, t.ID, at); err != nil {
+	if err := reindex(ctx, tx, crm.SearchTouch, t.ID); err != nil {
 		return err
 	}
-	if err := refreshDue(ctx, tx, `c.id = ANY($1::bigint[])`, ids); err != nil {
-		return err
-	}
-	if t.Next != nil {
-		for _, p := range t.Contacts {
+	for _, c := range t.Contacts {
+		if _, err := tx.Exec(ctx, `INSERT INTO touch_contacts (contact_id, touch_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			c.ID, t.ID, at); err != nil {
+			return err
+		}
+		// The rhythm restarts from the latest touch by when it happened, so
+		// a backdated touch only moves last_touch_at when it is the latest.
+		// A touch also ends a snooze. One UPDATE moves the due date with
+		// them, as SQLite's does: the journal holds one edit of the contact.
+		p := people[c.ID]
+		last := sql.NullString{String: at, Valid: true}
+		if p.last.Valid && p.last.String > at {
+			last = p.last
+		}
+		due := dueValue(cd, p.tier, p.own, last, p.created, sql.NullString{}, p.tasks)
+		if _, err := tx.Exec(ctx, `UPDATE contacts SET last_touch_at = $1, snoozed_until = NULL, due_at = $2 WHERE id = $3`,
+			last.String, due, c.ID); err != nil {
+			return err
+		}
+		if t.Next != nil {
 			task := *t.Next
-			task.ContactID, task.TouchID = p.ID, &t.ID
+			task.ContactID, task.TouchID = c.ID, &t.ID
 			if err := task.Validate(); err != nil {
 				return err
 			}
@@ -74,53 +87,55 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 			t.Tasks = append(t.Tasks, &task)
 		}
 	}
-	return reindex(ctx, tx, crm.SearchTouch, t.ID)
+	return nil
 }
 
-// touchContacts locks the contacts of t, fills in their names, and moves
-// their last touch to at where at is later: the rhythm restarts from the
-// latest touch by when it happened, so a backdated touch moves no last
-// touch but the latest. A touch also ends a snooze. The rows are locked in
-// id order, so that two touches of the same people cannot deadlock, and
-// before their last touch is read, so that neither loses the other's.
-func touchContacts(ctx context.Context, tx *Tx, t *crm.Touch, ids []int64, at string) error {
-	rows, err := tx.Query(ctx, `SELECT id, name, last_touch_at FROM contacts WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, ids)
+// touchedContact is what a touch reads of one of its contacts to move its
+// last touch and due date (see dueValue).
+type touchedContact struct {
+	tier, created string
+	own           int
+	last          sql.NullString
+	tasks         []string // the due dates of its open tasks
+}
+
+// lockTouchContacts locks the contacts of t and reads them, filling in
+// their names. The rows are locked in id order, so that two touches of the
+// same people cannot deadlock, and before their last touch is read, so
+// that neither loses the other's.
+func lockTouchContacts(ctx context.Context, tx *Tx, t *crm.Touch) (map[int64]touchedContact, error) {
+	ids := make([]int64, len(t.Contacts))
+	for i, p := range t.Contacts {
+		ids[i] = p.ID
+	}
+	rows, err := tx.Query(ctx, `SELECT c.id, c.name, c.tier, coalesce(c.cadence_days, 0), c.last_touch_at, c.created_at,
+		(SELECT array_agg(k.due_at) FROM tasks k WHERE k.contact_id = c.id AND k.state = '`+crm.DueTaskState+`')
+		FROM contacts c WHERE c.id = ANY($1::bigint[]) ORDER BY c.id FOR UPDATE OF c`, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	type person struct {
-		name string
-		last sql.NullString
-	}
-	people := map[int64]person{}
+	defer rows.Close()
+	people, names := map[int64]touchedContact{}, map[int64]string{}
 	for rows.Next() {
 		var id int64
-		var p person
-		if err := rows.Scan(&id, &p.name, &p.last); err != nil {
-			rows.Close()
-			return err
+		var name string
+		var p touchedContact
+		if err := rows.Scan(&id, &name, &p.tier, &p.own, &p.last, &p.created, &p.tasks); err != nil {
+			return nil, err
 		}
-		people[id] = p
+		people[id], names[id] = p, name
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	lasts := make([]string, len(t.Contacts))
 	for i, c := range t.Contacts {
-		p, ok := people[c.ID]
+		name, ok := names[c.ID]
 		if !ok {
-			return crm.Errorf(crm.ENOTFOUND, "no contact with id %d", c.ID)
+			return nil, crm.Errorf(crm.ENOTFOUND, "no contact with id %d", c.ID)
 		}
-		t.Contacts[i].Name = p.name
-		lasts[i] = at
-		if p.last.Valid && p.last.String > at {
-			lasts[i] = p.last.String
-		}
+		t.Contacts[i].Name = name
 	}
-	_, err = tx.Exec(ctx, `UPDATE contacts c SET last_touch_at = u.last, snoozed_until = NULL
-		FROM unnest($1::bigint[], $2::text[]) AS u(id, last) WHERE c.id = u.id`, ids, lasts)
-	return err
+	return people, nil
 }
 
 // touchQuery is the FROM and WHERE clauses of the touches f selects, with

@@ -20,13 +20,12 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// Tx is a write transaction: the instant all its rows carry and the change
-// of the journal it is. The journal's triggers (migration 0002) file every
-// row it writes under that change.
+// Tx is a write transaction: the instant all its rows carry. The
+// journal's triggers (migration 0002) file every row it writes under its
+// change, which is made with the first of them (see changeID).
 type Tx struct {
 	pgx.Tx
-	now    time.Time
-	change int64
+	now time.Time
 }
 
 // Now is the instant the transaction stamps its rows with.
@@ -37,9 +36,10 @@ func (tx *Tx) Now() time.Time { return tx.now }
 const maxAttempts = 8
 
 // inTx runs fn in one read-committed transaction recorded as one change of
-// the journal, committing when fn returns nil. A read that decides a
-// write locks its rows (SELECT … FOR UPDATE) so that concurrent writers
-// never lose an update; when the server breaks a deadlock or a conflict
+// the journal, committing when fn returns nil. Writers take turns (see
+// beginChange); a read that decides a write still locks its rows (SELECT …
+// FOR UPDATE), which keeps it right whoever else writes the book (a
+// script, another tool). When the server breaks a deadlock or a conflict
 // between two writers, the loser's whole transaction runs again, after a
 // short random pause: fn must be safe to run more than once (it is: all it
 // changes is in the transaction).
@@ -50,10 +50,7 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 			if err := tx.beginChange(ctx); err != nil {
 				return err
 			}
-			if err := fn(tx); err != nil {
-				return err
-			}
-			return tx.endChange(ctx)
+			return fn(tx)
 		})
 		if attempt < maxAttempts && retryable(err) {
 			pause := time.Duration(rand.IntN(10*attempt)+1) * time.Millisecond
@@ -68,32 +65,25 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 }
 
-// beginChange records the change the transaction makes and names it to the
-// journal's triggers, for this transaction only.
+// beginChange takes the book's turn to write (the lock on crm_book's
+// counter, see migration 0002) and describes the transaction's change to
+// the journal's triggers, for this transaction only; the change itself is
+// made when the first row is journaled, so a write that changes nothing
+// leaves none.
 func (tx *Tx) beginChange(ctx context.Context) error {
-	err := tx.QueryRow(ctx, `INSERT INTO changes (uid, at, summary) VALUES ($1, $2, $3) RETURNING id`,
-		schema.NewUID(), schema.FormatTime(tx.now), crm.ChangeSummary(ctx)).Scan(&tx.change)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `SELECT set_config('crm.change', $1, true)`, fmt.Sprint(tx.change))
+	_, err := tx.Exec(ctx, `SELECT set_config('crm.change', 'pending', true), set_config('crm.change_uid', $1, true),
+		set_config('crm.change_at', $2, true), set_config('crm.change_summary', $3, true)
+		FROM crm_book FOR UPDATE`, schema.NewUID(), schema.FormatTime(tx.now), crm.ChangeSummary(ctx))
 	return err
 }
 
-// endChange drops the change when the transaction journaled no row: a
-// write that changed nothing leaves no empty change to list or undo. A
-// change that other changes name stays: a purge, which forgot its own
-// rows (purged_by), or an undo that restored nothing (undone_by).
-func (tx *Tx) endChange(ctx context.Context) error {
-	var journaled bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM journal WHERE change_id = $1)`, tx.change).Scan(&journaled); err != nil || journaled {
-		return err
-	}
-	// Rare (a write that changed nothing), so the look for changes that
-	// name this one may read the whole table.
-	_, err := tx.Exec(ctx, `DELETE FROM changes WHERE id = $1
-		AND NOT EXISTS (SELECT 1 FROM changes o WHERE o.purged_by = $1 OR o.undone_by = $1)`, tx.change)
-	return err
+// changeID is the id of the transaction's change, made now if no row was
+// journaled yet: for the writes that name their own change (an undo, a
+// purge).
+func (tx *Tx) changeID(ctx context.Context) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT crm_change()`).Scan(&id)
+	return id, err
 }
 
 // readTx runs fn in a read-only transaction that sees one snapshot.

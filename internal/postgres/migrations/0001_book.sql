@@ -2,7 +2,8 @@
 -- (TestSchemasAgree compares the two). Times are text in RFC 3339 UTC, or
 -- a calendar day YYYY-MM-DD where the domain stores a day, as in SQLite:
 -- both sort as text, and the domain reads one format from both backends.
--- Ids are never reused (SQLite's AUTOINCREMENT: an identity column).
+-- Ids are never reused (SQLite's AUTOINCREMENT): identity columns here,
+-- which migration 0002 turns over to the book's counters.
 
 -- One row, written with the first migration (see migrate).
 CREATE TABLE crm_book (

@@ -1,7 +1,7 @@
 -- The journal's triggers: every row a write transaction inserts, updates or
 -- deletes in a journaled table is filed under the transaction's change
--- (the setting crm.change, see Tx.beginChange), as SQLite's pre-update hook
--- files it there. A write outside a change (a migration) is not journaled.
+-- (crm_change), as SQLite's pre-update hook files it there. A write outside
+-- a change (a migration) is not journaled.
 --
 -- A journal row holds the table, the op, the key naming the row, the
 -- contact it belongs to (for crm history) and the row before and after as
@@ -29,9 +29,66 @@
 -- by every other transaction (INITIALLY IMMEDIATE), and a migration that
 -- adds one declares it so. Cascades are never deferred.
 
+-- Ids are numbered by the book's counters, one per table (crm_ids), not by
+-- sequences, which never go back: a transaction that is rolled back (a
+-- dry run, a refused write) leaves no gap, so a book numbers its records
+-- 1, 2, 3 as SQLite's does, and an id is never given twice (a counter only
+-- grows, whatever is deleted). A write transaction locks the book's row in
+-- crm_book as it begins (Tx.beginChange), so writers take turns, as on
+-- SQLite (readers never wait): the counters add no wait of their own, and
+-- change ids follow the order in which changes committed, which undo
+-- relies on to know what a later change built on.
+CREATE TABLE crm_ids (
+	tbl  TEXT PRIMARY KEY,
+	last BIGINT NOT NULL -- the last id given
+);
+
+-- crm_next_ids takes n ids of table tbl and returns the last; a column's
+-- default takes one (crm_next_ids('touches', 1)), an import a batch.
+CREATE FUNCTION crm_next_ids(tbl text, n bigint) RETURNS bigint LANGUAGE sql AS $$
+	UPDATE crm_ids SET last = last + n WHERE crm_ids.tbl = crm_next_ids.tbl RETURNING last
+$$;
+
+DO $$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN SELECT table_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'
+	LOOP
+		EXECUTE format('ALTER TABLE %I ALTER COLUMN id DROP IDENTITY', t.table_name);
+		EXECUTE format('ALTER TABLE %I ALTER COLUMN id SET DEFAULT crm_next_ids(%L, 1)', t.table_name, t.table_name);
+		EXECUTE format('INSERT INTO crm_ids SELECT %L, coalesce(max(id), 0) FROM %I', t.table_name, t.table_name);
+	END LOOP;
+END
+$$;
+
+-- crm_change is the id of the transaction's change, made when the
+-- transaction first journals a row (or names its change): Tx.beginChange
+-- sets crm.change to 'pending' and the change's uid, time and summary in
+-- crm.change_uid, crm.change_at and crm.change_summary, for this
+-- transaction only. NULL outside a change.
+CREATE FUNCTION crm_change() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	current text := current_setting('crm.change', true);
+	id bigint;
+BEGIN
+	IF current IS NULL OR current = '' THEN
+		RETURN NULL;
+	ELSIF current <> 'pending' THEN
+		RETURN current::bigint;
+	END IF;
+	INSERT INTO changes (uid, at, summary)
+	VALUES (current_setting('crm.change_uid'), current_setting('crm.change_at'), current_setting('crm.change_summary'))
+	RETURNING changes.id INTO id;
+	PERFORM set_config('crm.change', id::text, true);
+	RETURN id;
+END
+$$;
+
 CREATE FUNCTION journal_row() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-	change_setting text := current_setting('crm.change', true);
+	change_id bigint := crm_change();
 	key_col text := TG_ARGV[0]; -- the column naming the row: id, or a setting's key, a plan's name
 	implicit boolean := TG_NARGS > 1 AND TG_ARGV[1] = 'implicit'; -- key_col is no column of SQLite's row
 	old_vals jsonb;
@@ -40,7 +97,7 @@ DECLARE
 	before_vals jsonb;
 	after_vals jsonb;
 BEGIN
-	IF change_setting IS NULL OR change_setting = '' THEN
+	IF change_id IS NULL THEN
 		RETURN NULL;
 	END IF;
 	IF TG_OP <> 'INSERT' THEN
@@ -68,7 +125,7 @@ BEGIN
 		after_vals := new_vals;
 	END IF;
 	INSERT INTO journal (change_id, tbl, op, key, contact_id, before, after)
-	VALUES (change_setting::bigint, TG_TABLE_NAME, lower(TG_OP), row_key,
+	VALUES (change_id, TG_TABLE_NAME, lower(TG_OP), row_key,
 		CASE WHEN TG_TABLE_NAME = 'contacts' THEN (coalesce(new_vals, old_vals)->>'id')::bigint
 			ELSE (coalesce(new_vals, old_vals)->>'contact_id')::bigint END,
 		before_vals::text, after_vals::text);
