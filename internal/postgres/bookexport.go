@@ -253,7 +253,7 @@ func exportKeyDates(ctx context.Context, tx pgx.Tx, sc exportScope, sink crm.Boo
 
 func exportPlans(ctx context.Context, tx pgx.Tx, _ exportScope, sink crm.BookSink) error {
 	var created, steps string
-	return each(ctx, tx, `SELECT name, steps, created_at FROM plans ORDER BY name COLLATE "C"`, nil, func(rows pgx.Rows) error {
+	return each(ctx, tx, `SELECT name, steps, created_at FROM plans ORDER BY name`, nil, func(rows pgx.Rows) error {
 		var p crm.BookPlan
 		if err := rows.Scan(&p.Name, &steps, &created); err != nil {
 			return err
@@ -265,10 +265,10 @@ func exportPlans(ctx context.Context, tx pgx.Tx, _ exportScope, sink crm.BookSin
 }
 
 // exportSettings writes the settings in SQLite's order of keys: by their
-// bytes (COLLATE "C"), whatever the database's collation.
+// bytes (every text column is COLLATE "C").
 func exportSettings(ctx context.Context, tx pgx.Tx, _ exportScope, sink crm.BookSink) error {
 	var st crm.Setting
-	return each(ctx, tx, `SELECT key, value FROM settings ORDER BY key COLLATE "C"`, nil, func(rows pgx.Rows) error {
+	return each(ctx, tx, `SELECT key, value FROM settings ORDER BY key`, nil, func(rows pgx.Rows) error {
 		if err := rows.Scan(&st.Key, &st.Value); err != nil {
 			return err
 		}

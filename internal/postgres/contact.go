@@ -21,9 +21,8 @@ var _ crm.ContactService = (*ContactService)(nil)
 
 // Keys, tags and sort keys are compared as ranges ([prefix, prefix+maxRune)
 // is the keys that begin with prefix) and listings ordered by sort key, so
-// that the btree indexes serve them. That needs the database's collation
-// to order text by code point, as C and C.UTF-8 do (SQLite's BINARY);
-// declaring the key and sort-key columns COLLATE "C" would lift it.
+// that the btree indexes serve them: text orders by code point, as
+// SQLite's BINARY does, since every text column is COLLATE "C" (0001).
 
 // profileColumns are the stored columns of crm.ProfileFields, in the order
 // of the values of schema.ProfileArgs.

@@ -141,7 +141,7 @@ func (s *ContactService) Owners(ctx context.Context) ([]crm.OwnerCount, error) {
 	rows, err := s.db.pool.Query(ctx, `SELECT owner, sum(n)::bigint FROM (
 			SELECT owner, count(*) AS n FROM contacts WHERE owner <> '' AND archived_at IS NULL GROUP BY owner
 			UNION ALL SELECT owner, 0 FROM accounts WHERE owner <> '' GROUP BY owner) o
-		GROUP BY owner ORDER BY owner COLLATE "C"`)
+		GROUP BY owner ORDER BY owner`)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -122,7 +122,7 @@ func (s *KeyDateService) FindKeyDates(ctx context.Context, contactID int64) ([]*
 	if contactID != 0 {
 		q, args = keyDateSelect+` WHERE k.contact_id = $1`, []any{contactID}
 	}
-	return queryKeyDates(ctx, s.db.pool, q+` ORDER BY k.calendar DESC, k.month, k.day, c.sort_key COLLATE "C", k.id`, args...)
+	return queryKeyDates(ctx, s.db.pool, q+` ORDER BY k.calendar DESC, k.month, k.day, c.sort_key, k.id`, args...)
 }
 
 // queryKeyDates reads the key dates of a query of keyDateSelect.

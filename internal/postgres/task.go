@@ -193,7 +193,7 @@ func (s *TaskService) SavePlan(ctx context.Context, p *crm.Plan) error {
 // FindPlans implements crm.PlanService: the book's plans and the presets it
 // does not replace, by name.
 func (s *TaskService) FindPlans(ctx context.Context) ([]*crm.Plan, error) {
-	rows, err := s.db.pool.Query(ctx, `SELECT name, steps FROM plans ORDER BY name COLLATE "C"`)
+	rows, err := s.db.pool.Query(ctx, `SELECT name, steps FROM plans ORDER BY name`)
 	if err != nil {
 		return nil, mapError(err)
 	}
