@@ -2,9 +2,9 @@ package main
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"strings"

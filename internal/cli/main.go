@@ -45,9 +45,9 @@ func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := &App{
-		IO:       iostreams.System(),
-		Args:     os.Args[1:],
-		Getenv:   os.Getenv,
+		IO:         iostreams.System(),
+		Args:       os.Args[1:],
+		Getenv:     os.Getenv,
 		OpenBook:   openBook,
 		OpenReader: openReader,
 		Files:      sqlite.Files{},
