@@ -205,3 +205,72 @@ func TestOpenWithAWrongPassword(t *testing.T) {
 		t.Errorf("wrong password: %q", msg)
 	}
 }
+
+// TestIDCounters: a transaction takes ids from the book's counters
+// (crm_ids) and writes each back once, at commit, however many it took;
+// one that rolls back leaves them as they were; and a row written by hand
+// in psql, outside crm, takes its id the same way.
+func TestIDCounters(t *testing.T) {
+	u := newDatabase(t)
+	db, err := postgres.Open(context.Background(), u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ctx := context.Background()
+	conn := connect(t, u)
+	last := func() (n int64) {
+		t.Helper()
+		if err := conn.QueryRow(ctx, `SELECT last FROM crm_ids WHERE tbl = 'touches'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var top int64
+	if err := tx.QueryRow(ctx, `SELECT max(crm_next_ids('touches', 1)) FROM generate_series(1, 1000)`).Scan(&top); err != nil {
+		t.Fatal(err)
+	}
+	// Firing the deferred write-back now, to count its updates: one.
+	var updates int64
+	if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.QueryRow(ctx, `SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'crm_ids'`).Scan(&updates); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if top != 1000 || updates != 1 || last() != 1000 {
+		t.Errorf("1000 ids in one transaction: last id %d, %d updates of crm_ids, counter %d; want 1000, 1, 1000", top, updates, last())
+	}
+
+	tx, err = conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT crm_next_ids('touches', 50)`); err != nil {
+		t.Fatal(err)
+	}
+	tx.Rollback(ctx)
+	if last() != 1000 {
+		t.Errorf("after a rollback the counter is %d, want 1000", last())
+	}
+
+	var id int64
+	if err := conn.QueryRow(ctx, `INSERT INTO touches (uid, at, channel, summary, created_at) VALUES ('by-hand', '2026-12-01 10:00:00', 'call', 'by hand', '2026-12-01 10:00:00') RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	var taken int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM crm_ids_taken`).Scan(&taken); err != nil {
+		t.Fatal(err)
+	}
+	if id != 1001 || last() != 1001 || taken != 0 {
+		t.Errorf("a touch inserted by hand: id %d, counter %d, %d rows left in crm_ids_taken; want 1001, 1001, 0", id, last(), taken)
+	}
+}

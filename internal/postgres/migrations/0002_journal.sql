@@ -45,9 +45,57 @@ CREATE TABLE crm_ids (
 
 -- crm_next_ids takes n ids of table tbl and returns the last; a column's
 -- default takes one (crm_next_ids('touches', 1)), an import a batch.
-CREATE FUNCTION crm_next_ids(tbl text, n bigint) RETURNS bigint LANGUAGE sql AS $$
-	UPDATE crm_ids SET last = last + n WHERE crm_ids.tbl = crm_next_ids.tbl RETURNING last
+--
+-- A transaction counts the ids it takes in a setting of its own
+-- (crm.ids_<tbl>), reading and locking the counter's row once, and writes
+-- the count back once, as it commits (crm_keep_ids). Updating the row for
+-- every id would make a large import quadratic: each update of a row
+-- leaves a version the rest of the transaction walks past.
+CREATE FUNCTION crm_next_ids(tbl text, n bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	setting text := 'crm.ids_' || tbl;
+	taken text := current_setting(setting, true);
+	last bigint;
+BEGIN
+	IF taken IS NULL OR taken = '' THEN
+		SELECT c.last INTO last FROM crm_ids c WHERE c.tbl = crm_next_ids.tbl FOR UPDATE;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'crm_ids has no counter of table %', tbl;
+		END IF;
+		INSERT INTO crm_ids_taken VALUES (tbl);
+	ELSE
+		last := taken::bigint;
+	END IF;
+	last := last + n;
+	PERFORM set_config(setting, last::text, true);
+	RETURN last;
+END
 $$;
+
+-- crm_ids_taken holds, while a transaction runs, the tables it took ids
+-- of; its deferred trigger writes each count back to crm_ids at commit and
+-- removes the row, so that the table is empty between transactions. A
+-- transaction that rolls back leaves its counters as they were: that is
+-- how no id is lost, whoever writes (crm, or a script in psql).
+CREATE TABLE crm_ids_taken (
+	tbl TEXT NOT NULL
+);
+
+CREATE FUNCTION crm_keep_ids() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	setting text := 'crm.ids_' || NEW.tbl;
+BEGIN
+	UPDATE crm_ids SET last = current_setting(setting)::bigint WHERE tbl = NEW.tbl;
+	-- A later id of this transaction (after SET CONSTRAINTS … IMMEDIATE)
+	-- reads the counter again, and is written back again.
+	PERFORM set_config(setting, '', true);
+	DELETE FROM crm_ids_taken WHERE ctid = (SELECT ctid FROM crm_ids_taken WHERE tbl = NEW.tbl LIMIT 1);
+	RETURN NULL;
+END
+$$;
+
+CREATE CONSTRAINT TRIGGER keep_ids AFTER INSERT ON crm_ids_taken
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION crm_keep_ids();
 
 DO $$
 DECLARE
