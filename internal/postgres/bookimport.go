@@ -521,27 +521,8 @@ func (im *importer) flushTouches() error {
 		return nil
 	}
 	im.touches = nil
-	uids := make([]string, len(q))
-	for i, t := range q {
-		uids[i] = t.UID
-	}
-	rows, err := im.tx.Query(im.ctx, `SELECT t.id, `+touchColumns("")+` FROM touches t WHERE t.uid = ANY($1) FOR UPDATE`, uids)
+	have, old, err := im.bookTouches(q)
 	if err != nil {
-		return err
-	}
-	have := map[string]int64{}
-	old := map[string]*crm.BookTouch{}
-	for rows.Next() {
-		var id int64
-		var t crm.BookTouch
-		if err := scanBookTouch(scanFirst{rows, &id}, &t); err != nil {
-			rows.Close()
-			return err
-		}
-		have[t.UID], old[t.UID] = id, &t
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	// The last of each uid in the batch is what the book keeps.
@@ -589,6 +570,35 @@ func (im *importer) flushTouches() error {
 		im.counted("touch", false, true)
 	}
 	return im.copyTouches(fresh)
+}
+
+// bookTouches finds the touches of the book with the uids of the batch q,
+// locked: their ids and records by uid. A book that had no touch has none
+// (checkTwice refused a uid the file gave twice): nothing to look up.
+func (im *importer) bookTouches(q []*crm.BookTouch) (map[string]int64, map[string]*crm.BookTouch, error) {
+	have := map[string]int64{}
+	old := map[string]*crm.BookTouch{}
+	if im.noTouches {
+		return have, old, nil
+	}
+	uids := make([]string, len(q))
+	for i, t := range q {
+		uids[i] = t.UID
+	}
+	rows, err := im.tx.Query(im.ctx, `SELECT t.id, `+touchColumns("")+` FROM touches t WHERE t.uid = ANY($1) FOR UPDATE`, uids)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var t crm.BookTouch
+		if err := scanBookTouch(scanFirst{rows, &id}, &t); err != nil {
+			return nil, nil, err
+		}
+		have[t.UID], old[t.UID] = id, &t
+	}
+	return have, old, rows.Err()
 }
 
 // scanFirst scans a row's first column into id and the rest as the
@@ -906,8 +916,8 @@ func (im *importer) indexWritten() error {
 	if err := im.flushKeys(); err != nil {
 		return err
 	}
-	for _, id := range im.newContacts {
-		if err := writeDupes(im.ctx, im.tx, id); err != nil {
+	if len(im.newContacts) > 0 {
+		if err := writeDupes(im.ctx, im.tx, im.newContacts...); err != nil {
 			return err
 		}
 	}

@@ -521,18 +521,25 @@ func rewriteContactKeys(ctx context.Context, tx *Tx, ids []int64) error {
 // dupKeyEnd sorts after every duplicate key.
 const dupKeyEnd = crm.RareKeyMark
 
-// writeDupes re-pairs contact id with the contacts that share one of its
-// duplicate keys now (contact_dupes): a few index look-ups per key. A key
-// that more than crm.MaxDuplicateGroup contacts share pairs nobody.
-func writeDupes(ctx context.Context, tx *Tx, id int64) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM contact_dupes WHERE a = $1 OR b = $1`, id); err != nil {
+// writeDupes re-pairs the contacts with the ids with the contacts that
+// share one of their duplicate keys now (contact_dupes), in two statements
+// however many they are: a few index look-ups per key. A key that more
+// than crm.MaxDuplicateGroup contacts share pairs nobody, and is counted
+// only that far.
+func writeDupes(ctx context.Context, tx *Tx, ids ...int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM contact_dupes WHERE a = ANY($1) OR b = ANY($1)`, ids); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO contact_dupes (a, b)
-		SELECT DISTINCT LEAST($1, o.contact_id), GREATEST($1, o.contact_id) FROM contact_keys k JOIN contact_keys o ON o.key = k.key
-		WHERE k.contact_id = $1 AND k.key > $2 AND k.key < $3 AND o.contact_id <> $1
-			AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= $4
-		ON CONFLICT DO NOTHING`, id, crm.DuplicateKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
+	_, err := tx.Exec(ctx, `WITH keys AS (
+			SELECT DISTINCT key FROM contact_keys WHERE contact_id = ANY($1) AND key > $2 AND key < $3
+		), small AS (
+			SELECT k.key FROM keys k WHERE (SELECT count(*) FROM (SELECT FROM contact_keys n WHERE n.key = k.key LIMIT $4 + 1) g) <= $4
+		)
+		INSERT INTO contact_dupes (a, b)
+		SELECT DISTINCT LEAST(m.contact_id, o.contact_id), GREATEST(m.contact_id, o.contact_id)
+		FROM small s JOIN contact_keys m ON m.key = s.key AND m.contact_id = ANY($1)
+			JOIN contact_keys o ON o.key = s.key AND o.contact_id <> m.contact_id
+		ON CONFLICT DO NOTHING`, ids, crm.DuplicateKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
 	return err
 }
 

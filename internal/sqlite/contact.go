@@ -477,7 +477,7 @@ func writeDupes(ctx context.Context, tx *Tx, id int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_dupes (a, b)
 		SELECT min(?1, o.contact_id), max(?1, o.contact_id) FROM contact_keys k JOIN contact_keys o ON o.key = k.key
 		WHERE k.contact_id = ?1 AND k.key > ?2 AND k.key < ?3 AND o.contact_id != ?1
-			AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?4`,
+			AND (SELECT count(*) FROM (SELECT 1 FROM contact_keys n WHERE n.key = k.key LIMIT ?4 + 1)) <= ?4`,
 		id, crm.DuplicateKeyMark, dupKeyEnd, crm.MaxDuplicateGroup)
 	return err
 }
@@ -495,11 +495,12 @@ func writeAllDupes(ctx context.Context, tx interface {
 }
 
 // allDupesSQL selects every pair (a < b) of contacts that share a duplicate
-// key of no more than ?3 contacts; ?1 and ?2 bound the keys' range
+// key of no more than ?3 contacts (counted only that far: a switchboard's
+// phone may be shared by thousands); ?1 and ?2 bound the keys' range
 // (crm.DuplicateKeyMark, dupKeyEnd). What contact_dupes must hold.
 const allDupesSQL = `SELECT DISTINCT k.contact_id AS a, o.contact_id AS b FROM contact_keys k
 	JOIN contact_keys o ON o.key = k.key AND o.contact_id > k.contact_id
-	WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM contact_keys n WHERE n.key = k.key) <= ?3`
+	WHERE k.key > ?1 AND k.key < ?2 AND (SELECT count(*) FROM (SELECT 1 FROM contact_keys n WHERE n.key = k.key LIMIT ?3 + 1)) <= ?3`
 
 func writeContactTags(ctx context.Context, tx *Tx, id int64, tags []string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_tags WHERE contact_id = ?`, id); err != nil {
