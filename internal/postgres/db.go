@@ -77,28 +77,52 @@ func open(ctx context.Context, dbURL string, now func() time.Time, mayCreate boo
 	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > ConnectTimeout {
 		cfg.ConnConfig.ConnectTimeout = ConnectTimeout
 	}
-	// Statements are described once per connection and run unprepared:
-	// that works behind PgBouncer in transaction mode, where a prepared
-	// statement may meet another server connection.
-	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	// Statements run unprepared, each in one round trip (parse, bind and
+	// execute sent at once, the parameters' types taken from their Go
+	// values): nothing is kept on the server connection, so that PgBouncer
+	// in transaction mode works, and a command that runs each statement
+	// once (every crm command) does not pay a round trip to describe it.
+	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
 	cctx, cancel := context.WithTimeout(ctx, ConnectTimeout)
 	defer cancel()
 	pool, err := pgxpool.NewWithConfig(cctx, cfg)
-	if err == nil {
-		err = pool.Ping(cctx)
-	}
 	if err != nil {
-		if pool != nil {
-			pool.Close()
-		}
 		return nil, connectError(cfg.ConnConfig, err)
 	}
 	d := &DB{pool: pool, Now: now, display: DisplayURL(dbURL)}
-	if err := d.migrate(ctx, mayCreate); err != nil {
+	current, err := d.current(cctx)
+	if err != nil {
 		pool.Close()
-		return nil, err
+		return nil, connectError(cfg.ConnConfig, err)
+	}
+	if !current {
+		if err := d.migrate(ctx, mayCreate); err != nil {
+			pool.Close()
+			return nil, err
+		}
 	}
 	return d, nil
+}
+
+// current connects, and reports whether the database holds a crm book at
+// this binary's schema, in one query: the check every command pays. Any
+// other answer (no book, another schema, no marker) is migrate's to give,
+// under its lock. The error is a failure to connect, or a server's other
+// than that the marker's table is missing.
+func (d *DB) current(ctx context.Context) (bool, error) {
+	conn, err := d.pool.Acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Release()
+	var marker int64
+	var v int
+	err = conn.QueryRow(ctx, `SELECT marker, schema_version FROM crm_book`, pgx.QueryExecModeSimpleProtocol).Scan(&marker, &v)
+	var pgErr *pgconn.PgError
+	if errors.Is(err, pgx.ErrNoRows) || errors.As(err, &pgErr) && pgErr.Code == "42P01" { // undefined_table
+		return false, nil
+	}
+	return err == nil && marker == crm.BookMarker && v == SchemaVersion(), err
 }
 
 // Close closes the book's connections.
