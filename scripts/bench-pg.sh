@@ -23,6 +23,9 @@ dir=${BENCH_DIR:-/tmp/crm-bench}
 runs=${RUNS:-30}
 mkdir -p "$dir"
 CGO_ENABLED=0 go build -o "$dir/crm" ./cmd/crm
+# The build's writes reach the disk now, not while the server's commits
+# wait for it.
+sync
 crm="$dir/crm"
 book=${BOOK:-$dir/book.ndjson}
 if [ ! -f "$book" ]; then
