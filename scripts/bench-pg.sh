@@ -60,8 +60,9 @@ else
   psql -q "$server" -c "CREATE DATABASE $name"
   echo "importing $(basename "$book") into PostgreSQL…" >&2
   /usr/bin/time -f "  took %e s, peak %M KB" "$crm" import "$book" >/dev/null
-  # What autovacuum would do in the minutes after a bulk load, done now,
-  # so that it does not run alongside the timed commands.
+  # What autovacuum would do in the minutes after a bulk load (the import
+  # analyzes the tables itself, but does not vacuum them), done now, so
+  # that it does not run alongside the timed commands.
   /usr/bin/time -f "  VACUUM ANALYZE took %e s" psql -q "$CRM_DB" -c "VACUUM ANALYZE"
 fi
 ref=$("$crm" ls --json --limit 1 | jq -r '.[0].id // empty')

@@ -394,3 +394,48 @@ func TestBookImportInBatches(t *testing.T) {
 		t.Errorf("due within a year: %d, %v", due, err)
 	}
 }
+
+// TestBookImportRefreshesStatistics: an import of analyzeLoad records or
+// more leaves the planner knowing how large the tables now are (ANALYZE);
+// a small one leaves that to autovacuum.
+func TestBookImportRefreshesStatistics(t *testing.T) {
+	u := newDatabase(t)
+	db, err := postgres.Open(context.Background(), u, func() time.Time { return crmtest.Now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s := postgres.NewServices(db)
+	book := func(first, touches int) []byte {
+		var b bytes.Buffer
+		w := interop.NewBookWriter(&b, true)
+		w.Header(crm.BookHeader{ExportedAt: crmtest.Now})
+		contact := "0190aaaa-0000-7000-8000-c000000000001"
+		w.Contact(0, &crm.BookContact{Contact: crm.Contact{UID: contact, Name: "王科长", Tier: "A", Ladder: crm.DefaultLadder,
+			Stage: "cold", Phones: []string{}, Emails: []string{}, Tags: []string{}, CreatedAt: crmtest.Now, UpdatedAt: crmtest.Now}})
+		for i := first; i < first+touches; i++ {
+			w.Touch(0, &crm.BookTouch{Touch: crm.Touch{UID: fmt.Sprintf("0190aaaa-0000-7000-8000-t%011d", i), At: crmtest.Now.Add(-time.Duration(i) * time.Minute),
+				Channel: "call", Direction: "out", Summary: fmt.Sprintf("call %d", i), CreatedAt: crmtest.Now}, ContactUIDs: []string{contact}})
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	conn := connect(t, u)
+	touchRows := func() (n float64) {
+		t.Helper()
+		if err := conn.QueryRow(context.Background(), `SELECT reltuples FROM pg_class WHERE relname = 'touches'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	importBook(t, s, book(0, 100))
+	if n := touchRows(); n != -1 {
+		t.Errorf("after importing 100 touches the planner counts %v: want -1, never analyzed", n)
+	}
+	importBook(t, s, book(100, postgres.AnalyzeLoad))
+	if n := touchRows(); n < postgres.AnalyzeLoad {
+		t.Errorf("after importing %d touches the planner counts %v", postgres.AnalyzeLoad, n)
+	}
+}

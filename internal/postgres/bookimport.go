@@ -59,8 +59,31 @@ func (s *BookService) runImport(ctx context.Context, o crm.ImportOptions, fn fun
 		for _, it := range rep.Added {
 			it.ID = 0
 		}
+		return rep, nil
 	}
+	s.analyzeAfter(ctx, rep)
 	return rep, nil
+}
+
+// analyzeLoad is how many records an import writes before it refreshes
+// the planner's statistics itself.
+const analyzeLoad = 10_000
+
+// analyzeAfter refreshes the planner's statistics of the book after an
+// import that wrote many records, as PostgreSQL advises after a bulk
+// load: until autovacuum gets to it, the planner would take the tables for
+// as small as they were, and the next commands could scan where they
+// should look up. The import has committed by then, so a failure is not
+// the import's: it is left to autovacuum. (A rep's role, not the tables'
+// owner, gets a warning per table from ANALYZE and no statistics.)
+func (s *BookService) analyzeAfter(ctx context.Context, rep *crm.ImportReport) {
+	written := 0
+	for _, n := range rep.Counts {
+		written += n.Added + n.Updated
+	}
+	if written >= analyzeLoad {
+		s.db.pool.Exec(ctx, `ANALYZE`)
+	}
 }
 
 // importer is one import's state inside its transaction.
