@@ -34,7 +34,7 @@ func kindOf(decl string) string {
 // the PostgreSQL book's marker and id counters, and the row ids that SQLite gives every
 // table implicitly and PostgreSQL spells out.
 func ownTable(name string) bool {
-	return strings.HasPrefix(name, "sqlite_") || strings.HasPrefix(name, "search_index_") || name == "crm_book" || name == "crm_ids" || name == "crm_ids_taken"
+	return strings.HasPrefix(name, "sqlite_") || strings.HasPrefix(name, "search_index_") || name == "crm_book" || name == "crm_ids" || name == "crm_ids_taken" || name == "search_totals"
 }
 
 var ownColumns = []string{"touch_contacts.id", "search_index.rowid"}

@@ -307,17 +307,12 @@ type searchStats struct {
 	idf   [2][]float64
 }
 
-// readSearchStats reads them in one statement: the totals in one pass
-// over the index (FTS5 keeps them; here a row's size is its spaces and one
-// for each column that is not empty), each term's rows by the trigram
-// indexes.
+// readSearchStats reads them in one statement: the totals as the index's
+// triggers keep them (search_totals, migration 0003), each term's rows by
+// the trigram indexes.
 func readSearchStats(ctx context.Context, q querier, terms []match.SearchTerm) (*searchStats, error) {
-	var size []string
-	for _, c := range searchColumnNames {
-		size = append(size, `CASE WHEN `+c+` = '' THEN 0 ELSE length(`+c+`) - length(replace(`+c+`, ' ', '')) + 1 END`)
-	}
-	totals := `(SELECT count(*) AS n, coalesce(sum(` + strings.Join(size, " + ") + `), 0) AS size FROM search_index) totals`
-	sel := []string{`totals.n`, `totals.size`}
+	totals := `search_totals totals`
+	sel := []string{`totals.rows`, `totals.tokens`}
 	var args sqlArgs
 	for _, t := range terms {
 		p := args.add(likePattern(t))

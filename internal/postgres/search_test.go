@@ -131,16 +131,26 @@ func showHits(hs []*crm.SearchHit) string {
 }
 
 // The index follows every write: an edit, an undo, an account's rename,
-// a purge; a write that fails leaves no row.
+// a purge; a write that fails leaves no row. Its totals (search_totals)
+// stay what a count of the index gives.
 func TestSearchFollowsWrites(t *testing.T) {
 	ctx := context.Background()
-	s := pgServices(t)
+	s, conn := openBookURL(t)
 	ids := searchBook(t, s)
 	found := func(q string) int {
 		t.Helper()
 		hits, err := s.Search.Search(ctx, q, crm.SearchOptions{Limit: 20})
 		if err != nil {
 			t.Fatal(err)
+		}
+		var kept, counted [2]int64
+		if err := conn.QueryRow(ctx, `SELECT t.rows, t.tokens, c.rows, c.tokens FROM search_totals t,
+			(SELECT count(*) AS rows, coalesce(sum(search_row_tokens(s)), 0) AS tokens FROM search_index s) c`).
+			Scan(&kept[0], &kept[1], &counted[0], &counted[1]); err != nil {
+			t.Fatal(err)
+		}
+		if kept != counted || kept[0] == 0 {
+			t.Errorf("searching %q: the index's totals (rows, tokens) are kept as %v, counted %v", q, kept, counted)
 		}
 		return len(hits)
 	}
