@@ -439,3 +439,40 @@ func TestBookImportRefreshesStatistics(t *testing.T) {
 		t.Errorf("after importing %d touches the planner counts %v", postgres.AnalyzeLoad, n)
 	}
 }
+
+// TestBookImportOfStageChanges: a book with no stage changes takes the
+// file's in a batch, and the same move given twice is decided as SQLite
+// decides it (the second updates the first's note), a touch between two
+// moves included. Both backends end with the same book and the same
+// report.
+func TestBookImportOfStageChanges(t *testing.T) {
+	var b bytes.Buffer
+	w := interop.NewBookWriter(&b, true)
+	w.Header(crm.BookHeader{ExportedAt: crmtest.Now})
+	const contact = "0190aaaa-0000-7000-8000-c000000000001"
+	w.Contact(0, &crm.BookContact{Contact: crm.Contact{UID: contact, Name: "王科长", Tier: "A", Ladder: crm.DefaultLadder,
+		Stage: "credible", Phones: []string{}, Emails: []string{}, Tags: []string{}, CreatedAt: crmtest.Now, UpdatedAt: crmtest.Now}})
+	move := func(from, to, note string, day int) {
+		w.StageChange(0, &crm.BookStageChange{StageChange: crm.StageChange{Ladder: crm.DefaultLadder, From: from, To: to,
+			At: crmtest.Now.AddDate(0, 0, -day), Note: note}, ContactUID: contact, CreatedAt: crmtest.Now})
+	}
+	move("", "cold", "", 30)
+	move("cold", "icebreak", "first tea", 20)
+	w.Touch(0, &crm.BookTouch{Touch: crm.Touch{UID: "0190aaaa-0000-7000-8000-t00000000001", At: crmtest.Now.AddDate(0, 0, -15),
+		Channel: "visit", Direction: "out", Summary: "plant visit", CreatedAt: crmtest.Now}, ContactUIDs: []string{contact}})
+	move("icebreak", "credible", "", 10)
+	move("cold", "icebreak", "first tea, and he talked fishing", 20)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file := b.Bytes()
+	pg, lite := pgServices(t), sqliteBook(t)
+	want := importBook(t, lite, file)
+	got := importBook(t, pg, file)
+	if g, w := got.Counts["stage_change"], want.Counts["stage_change"]; g == nil || *g != *w || w.Added != 3 || w.Updated != 1 {
+		t.Errorf("stage changes: %+v on PostgreSQL, %+v on SQLite; want 3 added, 1 updated", g, w)
+	}
+	if g, w := exportBook(t, pg), exportBook(t, lite); !bytes.Equal(g, w) {
+		t.Errorf("the books differ:\n%s", diffLines(g, w))
+	}
+}
