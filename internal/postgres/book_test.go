@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -443,8 +444,8 @@ func TestBookImportRefreshesStatistics(t *testing.T) {
 // TestBookImportOfStageChanges: a book with no stage changes takes the
 // file's in a batch, and the same move given twice is decided as SQLite
 // decides it (the second updates the first's note), a touch between two
-// moves included. Both backends end with the same book and the same
-// report.
+// moves included. Both backends end with the same book, the same report
+// and the same record of the import in the journal.
 func TestBookImportOfStageChanges(t *testing.T) {
 	var b bytes.Buffer
 	w := interop.NewBookWriter(&b, true)
@@ -474,5 +475,22 @@ func TestBookImportOfStageChanges(t *testing.T) {
 	}
 	if g, w := exportBook(t, pg), exportBook(t, lite); !bytes.Equal(g, w) {
 		t.Errorf("the books differ:\n%s", diffLines(g, w))
+	}
+	// The import's change lists each record it added once, as it ended
+	// up, parents first, on both.
+	history := func(s *crm.Services) string {
+		t.Helper()
+		cs, err := s.Journal.Changes(context.Background(), 0, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(cs[0].Records)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if g, w := history(pg), history(lite); g != w {
+		t.Errorf("the import's change on PostgreSQL:\n%s\non SQLite:\n%s", g, w)
 	}
 }

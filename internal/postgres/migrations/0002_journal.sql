@@ -144,9 +144,25 @@ DECLARE
 	row_key text;
 	before_vals jsonb;
 	after_vals jsonb;
+	added_above text := current_setting('crm.added_above_' || TG_TABLE_NAME, true);
+	row_id bigint;
 BEGIN
 	IF change_id IS NULL THEN
 		RETURN NULL;
+	END IF;
+	-- A row an import added (its id above the table's largest when the
+	-- import began) is filed once, as it ends up, when the import ends
+	-- (fileAdded in bookimport.go), as SQLite's journal does: not here, nor
+	-- any edit of it the import makes.
+	IF added_above IS NOT NULL AND added_above <> '' AND key_col = 'id' THEN
+		IF TG_OP = 'DELETE' THEN
+			row_id := OLD.id;
+		ELSE
+			row_id := NEW.id;
+		END IF;
+		IF row_id > added_above::bigint THEN
+			RETURN NULL;
+		END IF;
 	END IF;
 	IF TG_OP <> 'INSERT' THEN
 		old_vals := to_jsonb(OLD);
