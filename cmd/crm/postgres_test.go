@@ -5,27 +5,23 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 )
 
 // pgServer is the test server of CRM_TEST_PG (.ci/run starts one) and a
 // pool on it; the test skips without one.
 func pgServer(t *testing.T) (string, *pgxpool.Pool) {
 	t.Helper()
-	admin := os.Getenv("CRM_TEST_PG")
-	if admin == "" {
-		t.Skip("CRM_TEST_PG is unset: no PostgreSQL server to test on (.ci/run starts one)")
-	}
+	admin := pgtest.Server(t)
 	pool, err := pgxpool.New(context.Background(), admin)
 	if err != nil {
 		t.Fatal(err)
@@ -34,22 +30,10 @@ func pgServer(t *testing.T) (string, *pgxpool.Pool) {
 	return admin, pool
 }
 
-var databases atomic.Int64
-
 // newDatabase makes an empty database on the server and returns its URL;
 // drop removes it.
 func newDatabase(admin string, pool *pgxpool.Pool) (dbURL string, drop func(), err error) {
-	ctx := context.Background()
-	name := fmt.Sprintf("crm_cmd_%d_%d", time.Now().UnixNano(), databases.Add(1))
-	if _, err := pool.Exec(ctx, `CREATE DATABASE `+name); err != nil {
-		return "", nil, err
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	return u.String(), func() { pool.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`) }, nil
+	return pgtest.Create(pool, admin, "crm_cmd")
 }
 
 // TestScriptsPostgres runs every script again with its book on the

@@ -12,6 +12,7 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/crm/crmtest"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 	"github.com/seedcrm/crm/internal/when"
 )
 
@@ -32,7 +33,7 @@ func activityBook(t *testing.T) (s *crm.Services, a, b *crm.Contact) {
 // activityBookAt is activityBook, and the URL of its database.
 func activityBookAt(t *testing.T) (s *crm.Services, a, b *crm.Contact, url string) {
 	t.Helper()
-	url = newDatabase(t)
+	url = pgtest.NewDatabase(t, "crm_test")
 	db, err := postgres.Open(context.Background(), url, func() time.Time { return crmtest.Now })
 	if err != nil {
 		t.Fatal(err)

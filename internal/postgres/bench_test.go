@@ -10,6 +10,7 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 )
 
 // BenchmarkConcurrentWriters is 8 writers that each keep their book open
@@ -22,7 +23,7 @@ import (
 // on (scripts/pg-test-server.sh with FSYNC=on) for honest figures.
 func BenchmarkConcurrentWriters(b *testing.B) {
 	const writers = 8
-	u := newDatabase(b)
+	u := pgtest.NewDatabase(b, "crm_test")
 	ctx := context.Background()
 	books := make([]*crm.Services, writers)
 	contacts := make([]int64, writers)

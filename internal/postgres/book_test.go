@@ -15,6 +15,7 @@ import (
 	"github.com/seedcrm/crm/internal/crm/crmtest"
 	"github.com/seedcrm/crm/internal/interop"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 	"github.com/seedcrm/crm/internal/sqlite"
 )
 
@@ -400,7 +401,7 @@ func TestBookImportInBatches(t *testing.T) {
 // more leaves the planner knowing how large the tables now are (ANALYZE);
 // a small one leaves that to autovacuum.
 func TestBookImportRefreshesStatistics(t *testing.T) {
-	u := newDatabase(t)
+	u := pgtest.NewDatabase(t, "crm_test")
 	db, err := postgres.Open(context.Background(), u, func() time.Time { return crmtest.Now })
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/crm/crmtest"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 )
 
 // TestCompliance runs the compliance suite of the services on PostgreSQL
@@ -19,7 +20,7 @@ func TestCompliance(t *testing.T) {
 // openBook opens a book in a new database whose clock reads crmtest.Now.
 func openBook(t testing.TB) *postgres.DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), newDatabase(t), func() time.Time { return crmtest.Now })
+	db, err := postgres.Open(context.Background(), pgtest.NewDatabase(t, "crm_test"), func() time.Time { return crmtest.Now })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,12 +12,13 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/crm/crmtest"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 )
 
 // openBookURL is openBook, with the database's URL for looking at its rows.
 func openBookURL(t *testing.T) (*crm.Services, *pgx.Conn) {
 	t.Helper()
-	dbURL := newDatabase(t)
+	dbURL := pgtest.NewDatabase(t, "crm_test")
 	db, err := postgres.Open(context.Background(), dbURL, func() time.Time { return crmtest.Now })
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,8 @@ package postgres_test
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,18 +13,8 @@ import (
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 )
-
-// testServer is the URL of the server the tests may make databases on
-// (.ci/run starts one and sets CRM_TEST_PG); without it they skip.
-func testServer(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("CRM_TEST_PG")
-	if u == "" {
-		t.Skip("CRM_TEST_PG is unset: no PostgreSQL server to test on (.ci/run starts one)")
-	}
-	return u
-}
 
 // connect opens a connection to dbURL for the test, closed when it ends.
 func connect(t testing.TB, dbURL string) *pgx.Conn {
@@ -37,26 +25,6 @@ func connect(t testing.TB, dbURL string) *pgx.Conn {
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
-}
-
-// newDatabase makes an empty database on the test server, dropped when the
-// test ends (before the connections the test opened to it are closed:
-// hence FORCE), and returns its URL.
-func newDatabase(t testing.TB) string {
-	t.Helper()
-	admin := testServer(t)
-	conn := connect(t, admin)
-	name := fmt.Sprintf("crm_test_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(context.Background(), `CREATE DATABASE `+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`) })
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 func exec(t *testing.T, dbURL, sql string) {
@@ -78,7 +46,7 @@ func tables(t *testing.T, dbURL string) string {
 // TestOpenMakesABook: an empty database becomes a book, marked and at
 // this crm's schema; opening it again changes nothing.
 func TestOpenMakesABook(t *testing.T) {
-	u := newDatabase(t)
+	u := pgtest.NewDatabase(t, "crm_test")
 	for range 2 {
 		db, err := postgres.Open(context.Background(), u, nil)
 		if err != nil {
@@ -100,7 +68,7 @@ func TestOpenMakesABook(t *testing.T) {
 // TestOpenRefusesWhatIsNoBook: a database with tables of its own, and a
 // book of a newer crm, are refused and left as they were.
 func TestOpenRefusesWhatIsNoBook(t *testing.T) {
-	u := newDatabase(t)
+	u := pgtest.NewDatabase(t, "crm_test")
 	exec(t, u, `CREATE TABLE invoices (id int)`)
 	_, err := postgres.Open(context.Background(), u, nil)
 	if crm.ErrorCode(err) != crm.ENOTBOOK || !strings.Contains(crm.ErrorMessage(err), "no crm book") {
@@ -110,7 +78,7 @@ func TestOpenRefusesWhatIsNoBook(t *testing.T) {
 		t.Errorf("the refused database now has tables %s", got)
 	}
 
-	u = newDatabase(t)
+	u = pgtest.NewDatabase(t, "crm_test")
 	db, err := postgres.Open(context.Background(), u, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +93,7 @@ func TestOpenRefusesWhatIsNoBook(t *testing.T) {
 // TestOpenAtOnce: processes that open a new book at the same moment wait
 // for each other's migration (the advisory lock): all succeed, one book.
 func TestOpenAtOnce(t *testing.T) {
-	u := newDatabase(t)
+	u := pgtest.NewDatabase(t, "crm_test")
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for range 8 {
@@ -191,7 +159,7 @@ func TestOpenAServerThatIsNotThere(t *testing.T) {
 // TestOpenWithAWrongPassword: the server's refusal, in one line, without
 // the password.
 func TestOpenWithAWrongPassword(t *testing.T) {
-	u, err := url.Parse(testServer(t))
+	u, err := url.Parse(pgtest.Server(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +179,7 @@ func TestOpenWithAWrongPassword(t *testing.T) {
 // one that rolls back leaves them as they were; and a row written by hand
 // in psql, outside crm, takes its id the same way.
 func TestIDCounters(t *testing.T) {
-	u := newDatabase(t)
+	u := pgtest.NewDatabase(t, "crm_test")
 	db, err := postgres.Open(context.Background(), u, nil)
 	if err != nil {
 		t.Fatal(err)

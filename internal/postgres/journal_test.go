@@ -13,6 +13,7 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/crm/crmtest"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 	"github.com/seedcrm/crm/internal/schema"
 )
 
@@ -20,7 +21,7 @@ import (
 // test's own to its database.
 func journalBook(t *testing.T) (*crm.Services, *pgx.Conn) {
 	t.Helper()
-	u := newDatabase(t)
+	u := pgtest.NewDatabase(t, "crm_test")
 	db, err := postgres.Open(context.Background(), u, func() time.Time { return crmtest.Now })
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/crm/crmtest"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 )
 
 // TestKilledConnectionLeavesNothingHalfWritten: the server ends the
@@ -18,7 +19,7 @@ import (
 // next write as if nothing had happened.
 func TestKilledConnectionLeavesNothingHalfWritten(t *testing.T) {
 	ctx := crm.WithChangeSummary(context.Background(), "test")
-	dbURL := newDatabase(t)
+	dbURL := pgtest.NewDatabase(t, "crm_test")
 	db, err := postgres.Open(ctx, dbURL, func() time.Time { return crmtest.Now })
 	if err != nil {
 		t.Fatal(err)

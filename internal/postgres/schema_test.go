@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite" // the SQLite book's schema, read as a plain database
 
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 	"github.com/seedcrm/crm/internal/sqlite"
 )
 
@@ -50,7 +51,7 @@ func TestSchemasAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	lite.Close()
-	u := newDatabase(t)
+	u := pgtest.NewDatabase(t, "crm_test")
 	pg, err := postgres.Open(ctx, u, nil)
 	if err != nil {
 		t.Fatal(err)

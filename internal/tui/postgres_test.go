@@ -4,18 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/interop"
 	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 	"github.com/seedcrm/crm/internal/tui/common"
 )
 
@@ -27,12 +24,9 @@ import (
 // page, the Due page, the Board and the walk; after each step the two
 // frames, at 120×40, are the same byte for byte.
 func TestPagesAgreeOnPostgres(t *testing.T) {
-	admin := os.Getenv("CRM_TEST_PG")
-	if admin == "" {
-		t.Skip("CRM_TEST_PG is unset: no PostgreSQL server to test on (.ci/run starts one)")
-	}
+	pgtest.Server(t) // skips without a server, before any book is made
 	lite := datesBook(t)
-	pg := postgresCopy(t, admin, lite)
+	pg := postgresCopy(t, lite)
 	const w, h = 120, 40
 	onLite, onPG := newTest(t, lite, w, h), newTest(t, pg, w, h)
 
@@ -112,32 +106,13 @@ func TestPagesAgreeOnPostgres(t *testing.T) {
 	}
 }
 
-// postgresCopy makes a new database on the server admin names, copies the
-// book from into it through a book file, as crm export | crm import does,
-// and opens it on the tests' clock. The database is dropped when the test
-// ends, WITH (FORCE) so that no connection left open can keep it.
-func postgresCopy(t *testing.T, admin string, from *crm.Services) *crm.Services {
+// postgresCopy copies the book from into a new database of the test
+// server, through a book file, as crm export | crm import does, and opens
+// it on the tests' clock. The database is dropped when the test ends.
+func postgresCopy(t *testing.T, from *crm.Services) *crm.Services {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := fmt.Sprintf("crm_tui_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
-		conn.Close(ctx)
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-		conn.Close(ctx)
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	db, err := postgres.Open(ctx, u.String(), clock)
+	db, err := postgres.Open(ctx, pgtest.NewDatabase(t, "crm_tui"), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
