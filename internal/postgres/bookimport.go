@@ -94,40 +94,28 @@ func (s *BookService) analyzeAfter(ctx context.Context, rep *crm.ImportReport) {
 	}
 }
 
-// importedTables are the tables whose new rows an import journals at its
-// end (fileAdded), parents before children, as SQLite's import does.
-var importedTables = []string{"accounts", "contacts", "contact_aliases", "touches", "touch_contacts", "stage_changes", "tasks", "key_dates"}
-
 // journalAdded notes, for the journal's trigger, the largest id of each
-// of importedTables as the import begins: a row above it is the import's,
-// journaled by fileAdded (migration 0002, journal_row). It returns them.
+// of schema.ImportedTables as the import begins (a row above it is the
+// import's, filed by fileAdded: migration 0002, journal_row), and returns
+// them.
 func journalAdded(ctx context.Context, tx *Tx) ([]int64, error) {
-	var sel []string
-	for _, t := range importedTables {
-		sel = append(sel, `(SELECT coalesce(max(id), 0) FROM `+t+`)`)
+	var set []string
+	for _, t := range schema.ImportedTables {
+		set = append(set, `set_config('crm.added_above_`+t+`', (SELECT coalesce(max(id), 0) FROM `+t+`)::text, true)::bigint`)
 	}
-	above := make([]int64, len(importedTables))
+	above := make([]int64, len(schema.ImportedTables))
 	dest := make([]any, len(above))
 	for i := range above {
 		dest[i] = &above[i]
 	}
-	if err := tx.QueryRow(ctx, `SELECT `+strings.Join(sel, ", ")).Scan(dest...); err != nil {
-		return nil, err
-	}
-	var set []string
-	args := make([]any, len(above))
-	for i, t := range importedTables {
-		set = append(set, fmt.Sprintf(`set_config('crm.added_above_%s', $%d::bigint::text, true)`, t, i+1))
-		args[i] = above[i]
-	}
-	_, err := tx.Exec(ctx, `SELECT `+strings.Join(set, ", "), args...)
+	err := tx.QueryRow(ctx, `SELECT `+strings.Join(set, ", ")).Scan(dest...)
 	return above, err
 }
 
-// fileAdded journals the rows the import added to importedTables, each
-// table's in the order of its ids, as the trigger would have filed their
-// inserts had the rows been written as they are now: after every other
-// row of the change, so that an undo removes them first (a row it
+// fileAdded journals the rows the import added to schema.ImportedTables,
+// each table's in the order of its ids, as the trigger would have filed
+// their inserts had the rows been written as they are now: after every
+// other row of the change, so that an undo removes them first (a row it
 // restores may hold a key one of them took). Then the trigger journals
 // every row again, for what the transaction writes after.
 func fileAdded(ctx context.Context, tx *Tx, above []int64) error {
@@ -135,25 +123,21 @@ func fileAdded(ctx context.Context, tx *Tx, above []int64) error {
 	if err != nil {
 		return err
 	}
-	for i, t := range importedTables {
-		after, contact := `to_jsonb(r)`, `NULL`
+	var reset []string
+	for i, t := range schema.ImportedTables {
+		// The row's values and its contact as journal_row takes them.
+		after, contact := `to_jsonb(r)`, `(to_jsonb(r)->>'contact_id')::bigint`
 		switch t {
 		case "touch_contacts": // its id is no column of SQLite's row ('implicit' in migration 0002)
-			after, contact = `to_jsonb(r) - 'id'`, `r.contact_id`
+			after = `to_jsonb(r) - 'id'`
 		case "contacts":
 			contact = `r.id`
-		case "accounts", "touches":
-		default:
-			contact = `r.contact_id`
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO journal (change_id, tbl, op, key, contact_id, before, after)
 			SELECT $1, $2, 'insert', '{"rowid":' || r.id || '}', `+contact+`, NULL, (`+after+`)::text
 			FROM `+t+` r WHERE r.id > $3 ORDER BY r.id`, change, t, above[i]); err != nil {
 			return fmt.Errorf("journal %s: %w", t, err)
 		}
-	}
-	var reset []string
-	for _, t := range importedTables {
 		reset = append(reset, `set_config('crm.added_above_`+t+`', '', true)`)
 	}
 	_, err = tx.Exec(ctx, `SELECT `+strings.Join(reset, ", "))

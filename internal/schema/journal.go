@@ -40,6 +40,12 @@ type RecordTable struct {
 	name   string            // the column that names a record without a numeric id
 }
 
+// ImportedTables are the tables whose new rows an import journals once,
+// as they end up, when it ends (not row by row as it writes them),
+// parents before children: both backends file them so, and undo removes
+// them first.
+var ImportedTables = []string{"accounts", "contacts", "contact_aliases", "touches", "touch_contacts", "stage_changes", "tasks", "key_dates"}
+
 // RecordTables covers every journaled table but touch_contacts, which is
 // folded into its touch (see Records).
 var RecordTables = map[string]RecordTable{

@@ -63,10 +63,6 @@ func (d *DB) flushJournal(ctx context.Context, tx *Tx) error {
 	return fileRows(ctx, tx, rows)
 }
 
-// importedTables are the tables whose new rows an import journals at its
-// end (see DB.journalAdded), parents before children.
-var importedTables = []string{"accounts", "contacts", "contact_aliases", "touches", "touch_contacts", "stage_changes", "tasks", "key_dates"}
-
 // runImport runs fn in one write transaction journaled under the report's
 // summary; a dry run, or a run that changed nothing, is rolled back.
 func (s *BookService) runImport(ctx context.Context, o crm.ImportOptions, fn func(*importer) error) (*crm.ImportReport, error) {
@@ -77,7 +73,7 @@ func (s *BookService) runImport(ctx context.Context, o crm.ImportOptions, fn fun
 		im := &importer{ctx: ctx, tx: tx, db: s.db, rep: rep, stmts: map[string]*sql.Stmt{},
 			accounts: map[string]int64{}, contacts: map[string]int64{}, accountNames: map[string]int64{}}
 		defer im.close()
-		if err := s.db.journalAdded(ctx, tx, importedTables...); err != nil {
+		if err := s.db.journalAdded(ctx, tx, schema.ImportedTables...); err != nil {
 			return err
 		}
 		rebuild, err := deferIndexes(ctx, tx)
