@@ -165,8 +165,26 @@ func runDue(ctx context.Context, opts *dueOptions) error {
 		return err
 	}
 	if len(items) == 0 && opts.IO.IsStdoutTTY() {
-		opts.notef("nobody is due; well kept")
+		return noteNoneDue(ctx, opts, book, f)
 	}
+	return nil
+}
+
+// noteNoneDue says on a terminal that the list is empty, and, when it is
+// only yours by the team's default, how many of the other reps' are due.
+func noteNoneDue(ctx context.Context, opts *dueOptions, book *Book, f crm.DueFilter) error {
+	if !opts.owner.yoursByDefault(book, f.Owner) {
+		opts.notef("nobody is due; well kept")
+		return nil
+	}
+	mine := f.Owner.Name
+	f.Owner = crm.OwnerFilter{}
+	n, err := book.Due.CountDue(ctx, f)
+	if err != nil || n == 0 {
+		opts.notef("nobody is due; well kept")
+		return err
+	}
+	opts.notef("none of %s's contacts is due; crm due --all shows the team's %d", mine, n)
 	return nil
 }
 

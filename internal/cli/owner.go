@@ -66,6 +66,13 @@ func (o *ownerFlags) filter(ctx context.Context, book *Book) (crm.OwnerFilter, e
 	return crm.OwnerFilter{}, nil
 }
 
+// yoursByDefault reports whether the flags left filter to the team's
+// default of your records (no --all, --mine or --owner), so that a listing
+// it empties can say that other reps' are not shown.
+func (o *ownerFlags) yoursByDefault(book *Book, filter crm.OwnerFilter) bool {
+	return o.mineInTeam && book.Team && !o.All && !o.Mine && o.Owner == "" && filter.Set
+}
+
 // userName is the rep using crm: $CRM_USER (checked when the command
 // began, see newRootCmd), else the book's user.name, else "".
 func userName(ctx context.Context, book *Book) (string, error) {

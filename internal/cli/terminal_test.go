@@ -3,24 +3,34 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/seedcrm/crm/internal/sqlite"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/seedcrm/crm/internal/sqlite"
+
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 )
 
 // ttyBook runs commands against one book as on a terminal 80 columns wide
 // (stdin, stdout and stderr all terminals), without colour, the clock
 // pinned as in the scripts.
 type ttyBook struct {
-	t   *testing.T
-	dir string
+	t  *testing.T
+	db string // a book file, or a PostgreSQL URL
 }
 
-func newTTYBook(t *testing.T) *ttyBook { return &ttyBook{t: t, dir: t.TempDir()} }
+func newTTYBook(t *testing.T) *ttyBook {
+	return &ttyBook{t: t, db: filepath.Join(t.TempDir(), "crm.db")}
+}
+
+// newTTYTeamBook is newTTYBook on a new database of the PostgreSQL test
+// server: a team's book.
+func newTTYTeamBook(t *testing.T) *ttyBook {
+	return &ttyBook{t: t, db: pgtest.NewDatabase(t, "crm_cli")}
+}
 
 // run returns stdout and stderr, failing the test on an error.
 func (b *ttyBook) run(args ...string) (string, string) {
@@ -43,7 +53,7 @@ func (b *ttyBook) try(stdin string, tty bool, args ...string) (string, string, e
 	}, OpenBook: openBook, Files: sqlite.Files{}}
 	app.Args = args
 	root := newRootCmd(app)
-	root.SetArgs(append([]string{"--db", filepath.Join(b.dir, "crm.db")}, args...))
+	root.SetArgs(append([]string{"--db", b.db}, args...))
 	root.SetOut(ios.ErrOut)
 	root.SetErr(ios.ErrOut)
 	err := root.ExecuteContext(context.Background())
@@ -185,7 +195,7 @@ func TestChangesOnTerminal(t *testing.T) {
 func TestEmptyListsSaySo(t *testing.T) {
 	b := newTTYBook(t)
 	// An empty book: reads never create one.
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.dir, "crm.db"), nil)
+	db, err := sqlite.Open(context.Background(), b.db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,5 +256,21 @@ func TestTouchesOnTerminalShowTheLatest50(t *testing.T) {
 	}
 	if _, _, err := b.try("", true, "touches", "--all", "--limit", "3"); err == nil {
 		t.Errorf("--all with --limit accepted")
+	}
+}
+
+// TestDueOnATeamBookSaysWhatIsHidden: on a team's book crm due lists your
+// contacts; when none of yours is due, a terminal is told how many of the
+// team's are, not that the book is well kept.
+func TestDueOnATeamBookSaysWhatIsHidden(t *testing.T) {
+	b := newTTYTeamBook(t)
+	b.run("add", "王科长", "--tier", "A")
+	b.run("config", "set", "user.name", "alice")
+	if out, errOut := b.run("due", "--within", "40d"); out != "" || errOut != "none of alice's contacts is due; crm due --all shows the team's 1\n" {
+		t.Errorf("crm due of alice, who owns nothing: stdout %q, stderr %q", out, errOut)
+	}
+	b.run("edit", "王科长", "--owner", "alice")
+	if _, errOut := b.run("due"); errOut != "nobody is due; well kept\n" {
+		t.Errorf("crm due with nothing due: stderr %q", errOut)
 	}
 }
