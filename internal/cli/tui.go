@@ -52,6 +52,13 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 	if !app.onTerminal() {
 		return fmt.Errorf("the interface needs a terminal: stdin and stdout must be one")
 	}
+	// On a team's book the due lists are yours, as crm due's are.
+	var me string
+	if book.Team {
+		if me, err = userName(ctx, book); err != nil {
+			return err
+		}
+	}
 	return tui.Run(ctx, tui.Options{
 		Services: book.Services,
 		Clock:    clock,
@@ -60,6 +67,7 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 		In:       app.IO.In,
 		Out:      app.IO.Out,
 		Start:    opts.Start,
+		Me:       me,
 	})
 }
 

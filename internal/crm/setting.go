@@ -174,6 +174,16 @@ type ReviewState struct {
 	Next int64  `json:"next"`
 }
 
+// ReviewStateKey is the settings row that holds rep's ReviewState as JSON
+// (a checked name, or "" for a book of one). It is no SettingDef: its
+// internal. prefix keeps it out of crm config.
+func ReviewStateKey(rep string) string {
+	if rep == "" {
+		return "internal.review_walk"
+	}
+	return "internal.review_walk." + rep
+}
+
 // ReviewWeek names the ISO week of t as a review state stores it: 2026-W47.
 func ReviewWeek(t time.Time) string {
 	y, w := t.ISOWeek()

@@ -189,8 +189,10 @@ type SettingService interface {
 	GetSetting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 	Settings(ctx context.Context) ([]Setting, error)
-	// ReviewState reads where the weekly review's walk stands: the zero
-	// state when it never ran. SetReviewState stores it, unjournaled.
-	ReviewState(ctx context.Context) (ReviewState, error)
-	SetReviewState(ctx context.Context, s ReviewState) error
+	// ReviewState reads where rep's weekly review walk stands (rep "":
+	// the walk of a book of one): the zero state when it never ran.
+	// SetReviewState stores it, unjournaled. Each rep of a team's book has
+	// a walk of their own (ReviewStateKey).
+	ReviewState(ctx context.Context, rep string) (ReviewState, error)
+	SetReviewState(ctx context.Context, rep string, s ReviewState) error
 }

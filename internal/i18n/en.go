@@ -46,6 +46,7 @@ var en = map[string]string{
 	"key.walk":      "walk the due",
 	"key.skip":      "skip",
 	"key.team":      "team / week",
+	"key.scope":     "yours / team's",
 
 	"tab.contacts": "Contacts",
 	"tab.due":      "Due",
@@ -145,6 +146,9 @@ var en = map[string]string{
 	"due.snoozed":           "snoozed %s",
 	"due.badSnooze":         "snooze: %v",
 	"due.count":             "%d due · %d overdue",
+	"due.scopeMine":         "%s's · t: the team's",
+	"due.scopeTeam":         "the team's · t: %s's",
+	"due.noneMine":          "none of %s's contacts is due — t shows the team's",
 	"upcoming.none":         "nothing coming up; + looks a week further",
 	"upcoming.count":        "next %d days · %d coming up",
 	"upcoming.overdue":      " · %d overdue",

@@ -46,6 +46,7 @@ var zh = map[string]string{
 	"key.walk":      "逐个处理待跟进",
 	"key.skip":      "跳过",
 	"key.team":      "团队 / 本周",
+	"key.scope":     "我的 / 团队",
 
 	"tab.contacts": "联系人",
 	"tab.due":      "待跟进",
@@ -145,6 +146,9 @@ var zh = map[string]string{
 	"due.snoozed":           "已推迟 %s",
 	"due.badSnooze":         "推迟：%v",
 	"due.count":             "%d 位待跟进 · %d 位逾期",
+	"due.scopeMine":         "%s 的 · t：团队的",
+	"due.scopeTeam":         "团队的 · t：%s 的",
+	"due.noneMine":          "%s 的联系人都不需要跟进——按 t 看团队的",
 	"upcoming.none":         "近期没有安排；+ 多看一周",
 	"upcoming.count":        "未来 %d 天 · %d 项",
 	"upcoming.overdue":      " · %d 项逾期",

@@ -482,15 +482,15 @@ func TestSettings(t *testing.T) {
 		t.Errorf("user.name after unsetting it: %q, %v", v, err)
 	}
 
-	if st, err := s.Settings.ReviewState(ctx); err != nil || st != (crm.ReviewState{}) {
+	if st, err := s.Settings.ReviewState(ctx, ""); err != nil || st != (crm.ReviewState{}) {
 		t.Errorf("review state of a new book: %+v, %v", st, err)
 	}
 	before := countChanges(t, url)
 	st := crm.ReviewState{Week: "2026-W47", Next: 3}
-	if err := s.Settings.SetReviewState(ctx, st); err != nil {
+	if err := s.Settings.SetReviewState(ctx, "", st); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.Settings.ReviewState(ctx); err != nil || got != st {
+	if got, err := s.Settings.ReviewState(ctx, ""); err != nil || got != st {
 		t.Errorf("review state: %+v, %v; want %+v", got, err, st)
 	}
 	if n := countChanges(t, url); n != before {

@@ -187,7 +187,7 @@ func TestJournalTriggersFileRows(t *testing.T) {
 func TestJournalSkipsWhatIsNoChange(t *testing.T) {
 	s, conn := journalBook(t)
 	ctx := context.Background()
-	if err := s.Settings.SetReviewState(ctx, crm.ReviewState{}); err != nil {
+	if err := s.Settings.SetReviewState(ctx, "", crm.ReviewState{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.KeyDates.DeleteKeyDate(ctx, 42); crm.ErrorCode(err) != crm.ENOTFOUND {

@@ -126,16 +126,12 @@ func (s *SettingService) Settings(ctx context.Context) ([]crm.Setting, error) {
 	return out, nil
 }
 
-// reviewStateKey is the settings row holding the review's crm.ReviewState
-// as JSON. It is no crm.SettingDef, so crm config neither lists nor sets it.
-const reviewStateKey = "internal.review_walk"
-
 // ReviewState implements crm.SettingService: the zero state when unset or
 // unreadable (a walk that starts again is no loss).
-func (s *SettingService) ReviewState(ctx context.Context) (crm.ReviewState, error) {
+func (s *SettingService) ReviewState(ctx context.Context, rep string) (crm.ReviewState, error) {
 	var st crm.ReviewState
 	var v string
-	err := s.db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, reviewStateKey).Scan(&v)
+	err := s.db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, crm.ReviewStateKey(rep)).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, nil
 	} else if err != nil {
@@ -151,10 +147,10 @@ func (s *SettingService) ReviewState(ctx context.Context) (crm.ReviewState, erro
 // rather than one of inTx: where the walk stands is no change to list in
 // crm history or to undo (crm undo after a snooze in the walk undoes the
 // snooze, not the walk's step).
-func (s *SettingService) SetReviewState(ctx context.Context, st crm.ReviewState) error {
+func (s *SettingService) SetReviewState(ctx context.Context, rep string, st crm.ReviewState) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	return mapError(pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error { return putSetting(ctx, tx, reviewStateKey, string(b)) }))
+	return mapError(pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error { return putSetting(ctx, tx, crm.ReviewStateKey(rep), string(b)) }))
 }

@@ -16,16 +16,16 @@ func TestReviewState(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	ss, js := sqlite.NewSettingService(db), sqlite.NewJournalService(db)
-	if st, err := ss.ReviewState(ctx); err != nil || st != (crm.ReviewState{}) {
+	if st, err := ss.ReviewState(ctx, ""); err != nil || st != (crm.ReviewState{}) {
 		t.Fatalf("unset state %+v, %v; want the zero state", st, err)
 	}
 	want := crm.ReviewState{Week: "2026-W47", Next: 42}
 	for _, st := range []crm.ReviewState{{Week: "2026-W47", Next: 7}, want} {
-		if err := ss.SetReviewState(ctx, st); err != nil {
+		if err := ss.SetReviewState(ctx, "", st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if st, err := sqlite.NewSettingService(db).ReviewState(ctx); err != nil || st != want {
+	if st, err := sqlite.NewSettingService(db).ReviewState(ctx, ""); err != nil || st != want {
 		t.Errorf("state %+v, %v; want %+v", st, err, want)
 	}
 	if changes, err := js.Changes(ctx, 0, 10); err != nil || len(changes) != 0 {

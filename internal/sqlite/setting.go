@@ -65,16 +65,12 @@ func (s *SettingService) Settings(ctx context.Context) ([]crm.Setting, error) {
 	return out, nil
 }
 
-// reviewStateKey is the settings row holding the review's crm.ReviewState
-// as JSON. It is no crm.SettingDef, so crm config neither lists nor sets it.
-const reviewStateKey = "internal.review_walk"
-
 // ReviewState implements crm.SettingService: the zero state when unset or
 // unreadable (a walk that starts again is no loss).
-func (s *SettingService) ReviewState(ctx context.Context) (crm.ReviewState, error) {
+func (s *SettingService) ReviewState(ctx context.Context, rep string) (crm.ReviewState, error) {
 	var st crm.ReviewState
 	var v string
-	err := s.db.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, reviewStateKey).Scan(&v)
+	err := s.db.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, crm.ReviewStateKey(rep)).Scan(&v)
 	if err == sql.ErrNoRows {
 		return st, nil
 	} else if err != nil {
@@ -90,7 +86,7 @@ func (s *SettingService) ReviewState(ctx context.Context) (crm.ReviewState, erro
 // is no transaction of inTx: where the walk stands is no change to list in
 // crm history or to undo (crm undo after a snooze in the walk undoes the
 // snooze, not the walk's step).
-func (s *SettingService) SetReviewState(ctx context.Context, st crm.ReviewState) error {
+func (s *SettingService) SetReviewState(ctx context.Context, rep string, st crm.ReviewState) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -98,7 +94,7 @@ func (s *SettingService) SetReviewState(ctx context.Context, st crm.ReviewState)
 	s.db.writeMu.Lock()
 	defer s.db.writeMu.Unlock()
 	_, err = s.db.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, reviewStateKey, string(b))
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, crm.ReviewStateKey(rep), string(b))
 	return mapError(err)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -211,5 +212,61 @@ func TestDueEmpty(t *testing.T) {
 	run(m, tea.KeyMsg{Type: tea.KeyEnter})
 	if len(m.stack) != 0 || strings.Contains(m.View(), "snooze for") {
 		t.Errorf("z or enter acted on an empty list:\n%s", m.View())
+	}
+}
+
+// TestDueOnATeamBookIsYours: with a rep at the keyboard (a team's book),
+// the Due page and the review's walk list that rep's contacts, as crm due
+// does; t on the Due page switches to the team's list and back, and a rep
+// with nothing due is told the team's list is one key away.
+func TestDueOnATeamBookIsYours(t *testing.T) {
+	s := datesBook(t)
+	ctx := context.Background()
+	alice := "alice"
+	for _, id := range []int64{1, 2} { // 赵总, overdue, and one more
+		if _, err := s.Contacts.UpdateContact(ctx, id, crm.ContactUpdate{Owner: &alice}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mine, err := crm.RankedDue(ctx, s.Due, s.KeyDates, crm.DueFilter{Today: crm.Today(testNow),
+		Horizon: crm.Today(testNow).AddDate(0, 0, 1), Owner: crm.OwnedBy(alice)})
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("alice has %d due (%v); the test needs some", len(mine), err)
+	}
+	open := func(me string) *Model {
+		m := New(ctx, Options{Services: s, Clock: clock, RefreshEvery: time.Hour, Me: me})
+		run(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+		run(m, drain(m.initPages())...)
+		return m
+	}
+	m := open(alice)
+	run(m, typed("2")...)
+	wantView(t, m, fmt.Sprintf("%d due", len(mine)), "alice's · t: the team's", "> 赵总")
+	if v := m.View(); strings.Contains(v, "冯董") {
+		t.Errorf("alice's list shows 冯董, who is nobody's:\n%s", v)
+	}
+	run(m, typed("j")...)
+	run(m, typed("t")...)
+	wantView(t, m, "7 due · 7 overdue", "the team's · t: alice's", "> 赵总")
+	run(m, typed("t")...)
+	wantView(t, m, fmt.Sprintf("%d due", len(mine)), "alice's · t: the team's")
+
+	run(m, typed("5w")...)
+	if got := walkName(t, m); got != mine[0].Name {
+		t.Errorf("alice's walk starts at %s, want %s", got, mine[0].Name)
+	}
+
+	bob := open("bob")
+	run(bob, typed("2")...)
+	wantView(t, bob, "0 due", "none of bob's contacts is due — t shows the team's")
+	run(bob, typed("t")...)
+	wantView(t, bob, "7 due · 7 overdue", "> 赵总")
+
+	// A book of one (no rep given) lists everyone's and t does nothing.
+	one := open("")
+	run(one, typed("2t")...)
+	wantView(t, one, "7 due · 7 overdue")
+	if v := one.View(); strings.Contains(v, "t: ") {
+		t.Errorf("a book of one offers a team's list:\n%s", v)
 	}
 }

@@ -126,7 +126,7 @@ func TestReviewWalkEnd(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "Walked through "+crm.Plural(n, "due contact")) {
 		t.Errorf("no end of the walk:\n%s", v)
 	}
-	if st, err := s.Settings.ReviewState(context.Background()); err != nil || st.Next != 0 || st.Week != "2026-W47" {
+	if st, err := s.Settings.ReviewState(context.Background(), ""); err != nil || st.Next != 0 || st.Week != "2026-W47" {
 		t.Errorf("stored walk %+v %v, want through in 2026-W47", st, err)
 	}
 }

@@ -35,6 +35,9 @@ type Options struct {
 	// Start is the tab shown first, by its English title ("Review"; any case);
 	// empty or unknown is the first tab, Contacts.
 	Start string
+	// Me is the rep at the keyboard on a team's book (common.Common.Me):
+	// the due lists are theirs by default. Empty: everyone's.
+	Me string
 }
 
 // Run runs the TUI until the user quits or ctx is done.
@@ -56,7 +59,7 @@ func New(ctx context.Context, o Options) *Model {
 		every = 5 * time.Second
 	}
 	c := common.Common{Ctx: ctx, Services: o.Services, Now: o.Clock, Theme: theme.New(o.Color),
-		Keys: keymap.Default(o.Lang), Lang: i18n.Norm(o.Lang)}
+		Keys: keymap.Default(o.Lang), Lang: i18n.Norm(o.Lang), Me: o.Me}
 	m := newModel(c, every)
 	for i, t := range m.ids {
 		if strings.EqualFold(t, o.Start) {

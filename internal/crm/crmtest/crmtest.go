@@ -44,6 +44,7 @@ func Run(t *testing.T, newServices func(t *testing.T) *crm.Services) {
 		{"OwnersFollowTheUser", testOwnersFollowTheUser},
 		{"HandoverMovesContactsWithTheirHistory", testHandoverMovesContactsWithTheirHistory},
 		{"TeamReport", testTeamReport},
+		{"ReviewWalksAreEachRepsOwn", testReviewWalksAreEachRepsOwn},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, newServices(t)) })
 	}

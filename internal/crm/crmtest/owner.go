@@ -165,3 +165,28 @@ func mustAddIn(t *testing.T, ctx context.Context, s *crm.Services, c *crm.Contac
 	}
 	return c
 }
+
+// testReviewWalksAreEachRepsOwn: where the weekly review's walk stands is
+// kept per rep, so two reps walking their lists on one team's book never
+// move each other's place, nor that of the book of one ("").
+func testReviewWalksAreEachRepsOwn(t *testing.T, s *crm.Services) {
+	ctx := context.Background()
+	walks := map[string]crm.ReviewState{
+		"":      {Week: "2026-W47", Next: 3},
+		"alice": {Week: "2026-W47", Next: 7},
+		"bob":   {Week: "2026-W48", Next: 0},
+	}
+	for rep, st := range walks {
+		if err := s.Settings.SetReviewState(ctx, rep, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for rep, want := range walks {
+		if got, err := s.Settings.ReviewState(ctx, rep); err != nil || got != want {
+			t.Errorf("%q's walk: %+v, %v; want %+v", rep, got, err, want)
+		}
+	}
+	if got, err := s.Settings.ReviewState(ctx, "carol"); err != nil || got != (crm.ReviewState{}) {
+		t.Errorf("the walk of a rep who never walked: %+v, %v; want none", got, err)
+	}
+}

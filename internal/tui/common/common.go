@@ -24,8 +24,22 @@ type Common struct {
 	Theme    *theme.Theme
 	Keys     *keymap.KeyMap
 	Lang     string
+	// Me is the rep at the keyboard on a team's book: the due lists (the
+	// Due page, the review's walk) show Me's contacts unless told to show
+	// the team's, as crm due does. Empty on a book of one, or when crm does
+	// not know who you are: the lists are everyone's.
+	Me string
 	// Width and Height are the cells the component may draw in.
 	Width, Height int
+}
+
+// DueOwner is the owner filter of a due list: Me's contacts, or every
+// rep's when all is set or Me is empty.
+func (c Common) DueOwner(all bool) crm.OwnerFilter {
+	if all || c.Me == "" {
+		return crm.OwnerFilter{}
+	}
+	return crm.OwnedBy(c.Me)
 }
 
 // Component is a part of the screen: a model that lists its keys for the

@@ -25,6 +25,8 @@ type KeyMap struct {
 	// Board and Review.
 	Left, Right, MoveNext, MoveBack, Ladder key.Binding
 	Walk, Skip, Team                        key.Binding
+	// Scope switches a due list between yours and the team's.
+	Scope key.Binding
 	// WalkStage opens the stage chooser in the walk, where s is skip.
 	WalkStage key.Binding
 }
@@ -79,6 +81,7 @@ func Default(lang string) *KeyMap {
 		Walk:      b("w", "walk", "w"),
 		Skip:      b("s", "skip", "s"),
 		Team:      b("t", "team", "t"),
+		Scope:     b("t", "scope", "t"),
 		WalkStage: b("S", "stage", "S"),
 	}
 }

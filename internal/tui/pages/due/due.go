@@ -1,7 +1,8 @@
 // Package due is the Due page: the contacts due for a touch, ranked as crm
 // due ranks them (crm.RankedDue), with the reason in words, and snoozing or
 // logging a touch, moving the stage or recording a promise from the row
-// (the contact page's actions, opened in place).
+// (the contact page's actions, opened in place). On a team's book it lists
+// your contacts, as crm due does; t switches to the team's and back.
 package due
 
 import (
@@ -60,6 +61,10 @@ type Model struct {
 	// contact it acts on; nil when none is.
 	action   contact.Action
 	actionOn int64
+	// all: the team's list, not yours (t; only when common.Common.Me is
+	// set). rescoped: the list on its way is of the other scope, so the
+	// table starts again at its top.
+	all, rescoped bool
 }
 
 // Version counts the changes to the page's view and help.
@@ -75,16 +80,25 @@ func New(c common.Common) *Model {
 	cols := []table.Column{{Title: c.T("col.name"), Min: 14}, {Title: c.T("col.account"), Min: 14},
 		{Title: c.T("col.tier"), Min: 4}, {Title: c.T("col.due"), Min: 11}, {Title: c.T("col.why"), Min: 20, Grow: 1}}
 	m.table = table.New(c, "due", cols, pageSize, m.fetch)
-	m.table.Empty = c.T("due.none")
+	m.table.Empty = m.empty()
 	return m
+}
+
+// empty is what the table says when the list is: on your list, that the
+// team's may not be.
+func (m *Model) empty() string {
+	if m.c.Me == "" || m.all {
+		return m.c.T("due.none")
+	}
+	return m.c.T("due.noneMine", iostreams.CleanLine(m.c.Me))
 }
 
 // load reads the due list as crm due does: due before tomorrow.
 func (m *Model) load() tea.Cmd {
-	c := m.c
+	c, owner := m.c, m.c.DueOwner(m.all)
 	return func() tea.Msg {
 		today := crm.Today(c.Now())
-		f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1)}
+		f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1), Owner: owner}
 		items, err := crm.RankedDue(c.Ctx, c.Services.Due, c.Services.KeyDates, f)
 		return listMsg{items: overdueFirst(items), err: err}
 	}
@@ -171,9 +185,9 @@ func (m *Model) act(open func(common.Common, *crm.Contact) (contact.Action, tea.
 // is invalidated after any key and whenever the count line or the table's
 // version moved: a refresh that brings the same list leaves it standing.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	tv, loaded, n, overdue := m.table.Version(), m.loaded, len(m.items), m.overdue
+	tv, loaded, n, overdue, all := m.table.Version(), m.loaded, len(m.items), m.overdue, m.all
 	_, cmd := m.update(msg)
-	if _, key := msg.(tea.KeyMsg); key || tv != m.table.Version() || loaded != m.loaded || n != len(m.items) || overdue != m.overdue {
+	if _, key := msg.(tea.KeyMsg); key || tv != m.table.Version() || loaded != m.loaded || n != len(m.items) || overdue != m.overdue || all != m.all {
 		m.memo.Invalidate()
 	}
 	return m, cmd
@@ -186,7 +200,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Error(msg.err)
 		}
-		first := !m.loaded
+		first := !m.loaded || m.rescoped
+		m.rescoped = false
 		m.items, m.loaded, m.overdue = msg.items, true, 0
 		for _, it := range msg.items {
 			if it.DaysOverdue > 0 {
@@ -252,6 +267,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.act(contact.NewStage)
 		case key.Matches(msg, k.Promise):
 			return m, m.act(contact.NewPromise)
+		case key.Matches(msg, k.Scope) && m.c.Me != "":
+			m.all, m.rescoped = !m.all, true
+			m.table.Empty = m.empty()
+			return m, m.load()
 		case key.Matches(msg, k.Snooze):
 			if _, ok := m.selected(); !ok {
 				return m, nil
@@ -305,7 +324,15 @@ func (m *Model) render() string {
 	if !m.loaded {
 		return th.Muted(m.c.T("tui.loading"))
 	}
-	head := th.Muted(m.c.T("due.count", len(m.items), m.overdue))
+	count := m.c.T("due.count", len(m.items), m.overdue)
+	switch me := iostreams.CleanLine(m.c.Me); {
+	case me == "":
+	case m.all:
+		count += " · " + m.c.T("due.scopeTeam", me)
+	default:
+		count += " · " + m.c.T("due.scopeMine", me)
+	}
+	head := th.Muted(count)
 	if m.snoozing {
 		head = m.input.View()
 	}
@@ -331,5 +358,9 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, k.Log, k.Stage, k.Promise, k.Snooze, k.Refresh}}
+	keys := []key.Binding{k.Open, k.Log, k.Stage, k.Promise, k.Snooze, k.Refresh}
+	if m.c.Me != "" {
+		keys = append(keys, k.Scope)
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, keys}
 }

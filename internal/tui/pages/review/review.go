@@ -104,22 +104,23 @@ func (m *Model) load() tea.Cmd {
 				return msg
 			}
 		}
-		msg.state, msg.err = c.Services.Settings.ReviewState(c.Ctx)
+		msg.state, msg.err = c.Services.Settings.ReviewState(c.Ctx, c.Me)
 		return msg
 	}
 }
 
-// startWalk reads the due list as crm due ranks it and resumes the stored
+// startWalk reads the due list as crm due ranks it (on a team's book,
+// yours) and resumes the stored
 // walk where the week is the same.
 func (m *Model) startWalk() tea.Cmd {
 	c, today, week := m.c, m.today(), m.week()
 	return func() tea.Msg {
-		f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1)}
+		f := crm.DueFilter{Today: today, Horizon: today.AddDate(0, 0, 1), Owner: c.DueOwner(false)}
 		items, err := crm.RankedDue(c.Ctx, c.Services.Due, c.Services.KeyDates, f)
 		if err != nil {
 			return walkMsg{err: err}
 		}
-		st, err := c.Services.Settings.ReviewState(c.Ctx)
+		st, err := c.Services.Settings.ReviewState(c.Ctx, c.Me)
 		if err != nil {
 			return walkMsg{err: err}
 		}
@@ -134,7 +135,7 @@ func (m *Model) save() tea.Cmd {
 		st.Next = m.items[m.pos].ID
 	}
 	return func() tea.Msg {
-		if err := c.Services.Settings.SetReviewState(c.Ctx, st); err != nil {
+		if err := c.Services.Settings.SetReviewState(c.Ctx, c.Me, st); err != nil {
 			return common.ErrMsg{Err: err}
 		}
 		return nil
