@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -317,28 +318,56 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// listBatch is the most contacts a listing reads whole (FindContacts).
+const listBatch = 1000
+
 // FindContacts implements crm.ContactService. The listing is one query, so
-// one snapshot, read whole before fn sees its first row: no connection is
-// held while fn runs, so that fn may call services (listings included) on
-// a pool of any size, however many listings run at once. A face that pages
-// (Limit) bounds what it holds.
+// one snapshot, and fn may call services (listings included) while it
+// runs. One of at most listBatch contacts is read whole from a pooled
+// connection, free again before fn sees its first row. A longer one streams
+// on a connection opened for it: what it holds stays bounded however large
+// the book, and no pooled connection waits on fn, so a pool of any size
+// serves however many listings run at once.
 func (s *ContactService) FindContacts(ctx context.Context, f crm.ContactFilter, fn func(*crm.Contact) error) error {
 	var a sqlArgs
-	where := contactWhere(&a, f)
-	rows, err := s.db.pool.Query(ctx, `SELECT `+schema.ContactColumns+schema.ContactFrom+where+` ORDER BY `+contactOrder(f)+a.page(f.Offset, f.Limit), a...)
+	query := schema.ContactFrom + contactWhere(&a, f) + ` ORDER BY ` + contactOrder(f)
+	paged := func(offset, limit int) (string, sqlArgs) {
+		pa := slices.Clone(a)
+		return query + pa.page(offset, limit), pa
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > listBatch {
+		limit = listBatch + 1 // is it longer than a batch?
+	}
+	q, pa := paged(f.Offset, limit)
+	cs, err := s.collect(ctx, q, pa)
 	if err != nil {
-		return mapError(err)
+		return err
+	}
+	if len(cs) <= listBatch {
+		for i := 0; err == nil && i < len(cs); i++ {
+			err = fn(cs[i])
+		}
+		return err
+	}
+	cfg := s.db.pool.Config().ConnConfig.Copy()
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return connectError(cfg, err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	q, pa = paged(f.Offset, f.Limit)
+	return mapError(streamContacts(ctx, conn, fn, `SELECT `+schema.ContactColumns+q, pa...))
+}
+
+// collect reads the contacts of a query that starts at FROM, whole.
+func (s *ContactService) collect(ctx context.Context, from string, args sqlArgs) ([]*crm.Contact, error) {
+	rows, err := s.db.pool.Query(ctx, `SELECT `+schema.ContactColumns+from, args...)
+	if err != nil {
+		return nil, mapError(err)
 	}
 	cs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*crm.Contact, error) { return schema.ScanContact(row) })
-	if err != nil {
-		return mapError(err)
-	}
-	for _, c := range cs {
-		if err := fn(c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return cs, mapError(err)
 }
 
 // CountContacts implements crm.ContactService.
