@@ -205,3 +205,70 @@ func FuzzDecodeBook(f *testing.F) {
 		}
 	})
 }
+
+// failingSink takes records until the nth touch, which it refuses.
+type failingSink struct {
+	copySink
+	touches, failAt int
+}
+
+func (f *failingSink) Touch(line int, t *crm.BookTouch) error {
+	if f.touches++; f.touches == f.failAt {
+		return crm.Errorf(crm.EINVALID, "touch %s refused", t.UID)
+	}
+	return f.copySink.Touch(line, t)
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r *bytes.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// TestDecodeNDJSONStopsAtTheSinksError: the lines are parsed ahead of the
+// sink, but the sink still gets them in order, the sink's error (on its
+// line) is what DecodeBook returns, and the parsing stops there: of a long
+// book only what was read ahead is read.
+func TestDecodeNDJSONStopsAtTheSinksError(t *testing.T) {
+	var b bytes.Buffer
+	w := NewBookWriter(&b, true)
+	randomBook(rand.New(rand.NewPCG(7, 7)), w, 4000)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var whole bytes.Buffer
+	copied := &copySink{BookWriter: NewBookWriter(&whole, true)}
+	if err := DecodeBook(bytes.NewReader(b.Bytes()), copied); err != nil {
+		t.Fatal(err)
+	}
+	copied.Close()
+	if whole.String() != b.String() {
+		t.Fatal("the book decoded whole does not re-encode to itself")
+	}
+
+	var got bytes.Buffer
+	r := &countingReader{r: bytes.NewReader(b.Bytes())}
+	sink := &failingSink{copySink: copySink{BookWriter: NewBookWriter(&got, true)}, failAt: 10}
+	err := DecodeBook(r, sink)
+	sink.w.Flush()
+	var de *DecodeError
+	if !errors.As(err, &de) || !strings.Contains(de.Msg, "touch t-0009 refused") {
+		t.Fatalf("DecodeBook returned %v, want the sink's refusal of the 10th touch", err)
+	}
+	lines := strings.SplitAfter(b.String(), "\n")
+	if de.Line < 1 || !strings.Contains(lines[de.Line-1], `"t-0009"`) {
+		t.Errorf("the refusal is on line %d, not the 10th touch's", de.Line)
+	}
+	if n := strings.Count(got.String(), "\n"); !strings.HasPrefix(b.String(), got.String()) || n != de.Line-1 {
+		t.Errorf("the sink got %d lines before the refusal, not the book's first %d in order", n, de.Line-1)
+	}
+	if r.n > int64(b.Len())/2 {
+		t.Errorf("%d bytes of %d were read after the sink refused a record on line %d", r.n, b.Len(), de.Line)
+	}
+}

@@ -105,7 +105,52 @@ func sinkError(line int, err error) error {
 // decodeRecord decodes one record of kind typ (a bookSections type) and
 // gives it to sink.
 func decodeRecord(typ string, raw []byte, line int, sink crm.BookSink) error {
-	bad := func(err error) error {
+	rec, err := parseRecord(typ, raw, line)
+	if err != nil {
+		return err
+	}
+	return deliver(rec, line, sink)
+}
+
+// parseRecord decodes one record of kind typ: a *crm.Account,
+// *crm.BookContact, *crm.BookTouch, … as the sink takes it. Nothing it
+// returns refers to raw.
+func parseRecord(typ string, raw []byte, line int) (any, error) {
+	var rec any
+	var err error
+	switch typ {
+	case "account":
+		rec, err = unmarshal[crm.Account](raw)
+	case "contact":
+		rec, err = unmarshal[crm.BookContact](raw)
+	case "touch":
+		t := new(crm.BookTouch)
+		if !decodeTouchFast(raw, t) {
+			*t = crm.BookTouch{} // what the fast path set before it gave up
+			err = json.Unmarshal(raw, t)
+		}
+		rec = t
+	case "stage_change":
+		sc := new(crm.BookStageChange)
+		if !decodeStageChangeFast(raw, sc) {
+			*sc = crm.BookStageChange{}
+			err = json.Unmarshal(raw, sc)
+		}
+		rec = sc
+	case "task":
+		rec, err = unmarshal[crm.BookTask](raw)
+	case "key_date":
+		rec, err = unmarshal[crm.BookKeyDate](raw)
+	case "plan":
+		rec, err = unmarshal[crm.BookPlan](raw)
+	case "setting":
+		rec, err = unmarshal[crm.Setting](raw)
+	case "alias":
+		rec, err = unmarshal[crm.BookAlias](raw)
+	default:
+		return nil, &DecodeError{Line: line, Msg: fmt.Sprintf("unknown record type %q", typ)}
+	}
+	if err != nil {
 		msg := err.Error()
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
@@ -113,98 +158,123 @@ func decodeRecord(typ string, raw []byte, line int, sink crm.BookSink) error {
 		} else {
 			msg = typ + ": " + strings.TrimPrefix(msg, "json: ")
 		}
-		return &DecodeError{Line: line, Msg: msg}
+		return nil, &DecodeError{Line: line, Msg: msg}
 	}
+	return rec, nil
+}
+
+func unmarshal[T any](raw []byte) (*T, error) {
+	v := new(T)
+	return v, json.Unmarshal(raw, v)
+}
+
+// deliver gives a record parseRecord returned to sink.
+func deliver(rec any, line int, sink crm.BookSink) error {
 	var err error
-	switch typ {
-	case "account":
-		var a crm.Account
-		if err = json.Unmarshal(raw, &a); err == nil {
-			err = sinkError(line, sink.Account(line, &a))
-		} else {
-			err = bad(err)
-		}
-	case "contact":
-		var c crm.BookContact
-		if err = json.Unmarshal(raw, &c); err == nil {
-			err = sinkError(line, sink.Contact(line, &c))
-		} else {
-			err = bad(err)
-		}
-	case "touch":
-		var t crm.BookTouch
-		if !decodeTouchFast(raw, &t) {
-			t = crm.BookTouch{} // what the fast path set before it gave up
-			err = json.Unmarshal(raw, &t)
-		}
-		if err == nil {
-			err = sinkError(line, sink.Touch(line, &t))
-		} else {
-			err = bad(err)
-		}
-	case "stage_change":
-		var sc crm.BookStageChange
-		if !decodeStageChangeFast(raw, &sc) {
-			sc = crm.BookStageChange{}
-			err = json.Unmarshal(raw, &sc)
-		}
-		if err == nil {
-			err = sinkError(line, sink.StageChange(line, &sc))
-		} else {
-			err = bad(err)
-		}
-	case "task":
-		var t crm.BookTask
-		if err = json.Unmarshal(raw, &t); err == nil {
-			err = sinkError(line, sink.Task(line, &t))
-		} else {
-			err = bad(err)
-		}
-	case "key_date":
-		var k crm.BookKeyDate
-		if err = json.Unmarshal(raw, &k); err == nil {
-			err = sinkError(line, sink.KeyDate(line, &k))
-		} else {
-			err = bad(err)
-		}
-	case "plan":
-		var p crm.BookPlan
-		if err = json.Unmarshal(raw, &p); err == nil {
-			err = sinkError(line, sink.Plan(line, &p))
-		} else {
-			err = bad(err)
-		}
-	case "setting":
-		var s crm.Setting
-		if err = json.Unmarshal(raw, &s); err == nil {
-			err = sinkError(line, sink.Setting(line, &s))
-		} else {
-			err = bad(err)
-		}
-	case "alias":
-		var a crm.BookAlias
-		if err = json.Unmarshal(raw, &a); err == nil {
-			err = sinkError(line, sink.Alias(line, &a))
-		} else {
-			err = bad(err)
-		}
+	switch r := rec.(type) {
+	case *crm.Account:
+		err = sink.Account(line, r)
+	case *crm.BookContact:
+		err = sink.Contact(line, r)
+	case *crm.BookTouch:
+		err = sink.Touch(line, r)
+	case *crm.BookStageChange:
+		err = sink.StageChange(line, r)
+	case *crm.BookTask:
+		err = sink.Task(line, r)
+	case *crm.BookKeyDate:
+		err = sink.KeyDate(line, r)
+	case *crm.BookPlan:
+		err = sink.Plan(line, r)
+	case *crm.Setting:
+		err = sink.Setting(line, r)
+	case *crm.BookAlias:
+		err = sink.Alias(line, r)
 	default:
-		return &DecodeError{Line: line, Msg: fmt.Sprintf("unknown record type %q", typ)}
+		panic(fmt.Sprintf("interop: no sink for a %T", rec))
+	}
+	return sinkError(line, err)
+}
+
+// parsedLine is a line of an NDJSON book as the parser hands it on: its
+// number and one of a header, a record (parseRecord's) or the error that
+// ends the book. A line with none of them is the end line.
+type parsedLine struct {
+	line   int
+	header *bookHeader
+	rec    any
+	err    error
+}
+
+// parsedBatch is how many lines the parser hands on at once.
+const parsedBatch = 256
+
+// decodeNDJSON reads the NDJSON layout: the header line, records, and the
+// end line, without which the file was cut short. The lines are parsed on
+// a goroutine of their own, a few batches ahead of the sink, which gets
+// them in order on the caller's: an import spends about as long parsing
+// JSON as writing the book, and so the two share the cores. Nothing reads
+// br once it has returned.
+func decodeNDJSON(br *bufio.Reader, sink crm.BookSink) error {
+	batches := make(chan []parsedLine, 4)
+	stop := make(chan struct{})
+	go func() {
+		defer close(batches)
+		parseNDJSON(br, func(batch []parsedLine) bool {
+			select {
+			case batches <- batch:
+				return true
+			case <-stop:
+				return false
+			}
+		})
+	}()
+	err := deliverLines(batches, sink)
+	close(stop)
+	for range batches { // wait for the parser to see stop
 	}
 	return err
 }
 
-// decodeNDJSON reads the NDJSON layout: the header line, records, and the
-// end line, without which the file was cut short.
-func decodeNDJSON(br *bufio.Reader, sink crm.BookSink) error {
+// deliverLines gives the sink what the parser hands on, to the first error.
+func deliverLines(batches <-chan []parsedLine, sink crm.BookSink) error {
+	for batch := range batches {
+		for _, p := range batch {
+			var err error
+			switch {
+			case p.err != nil:
+				err = p.err
+			case p.header != nil:
+				err = p.header.check(p.line, sink)
+			case p.rec != nil:
+				err = deliver(p.rec, p.line, sink)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// parseNDJSON parses the lines of br and hands them on in batches through
+// send, which reports false when no more are wanted. The last line handed
+// on is the end line or an error.
+func parseNDJSON(br *bufio.Reader, send func([]parsedLine) bool) {
+	batch := make([]parsedLine, 0, parsedBatch)
 	n := 0
 	ended := false
+	// fail hands on the lines so far and the error that ends the book.
+	fail := func(line int, msg string) {
+		send(append(batch, parsedLine{line: line, err: &DecodeError{Line: line, Msg: msg}}))
+	}
 	for {
 		raw, err := readLine(br)
 		if err == io.EOF {
 			break
 		} else if err != nil {
-			return &DecodeError{Line: n + 1, Msg: err.Error()}
+			fail(n+1, err.Error())
+			return
 		}
 		n++
 		raw = bytes.TrimSpace(raw)
@@ -212,33 +282,44 @@ func decodeNDJSON(br *bufio.Reader, sink crm.BookSink) error {
 			continue
 		}
 		if ended {
-			return &DecodeError{Line: n, Msg: "record after the end of the book"}
+			fail(n, "record after the end of the book")
+			return
 		}
-		var h bookHeader
-		if err := json.Unmarshal(raw, &h); err != nil {
-			return &DecodeError{Line: n, Msg: "not a JSON object (a truncated or damaged file?)"}
+		h := new(bookHeader)
+		if err := json.Unmarshal(raw, h); err != nil {
+			fail(n, "not a JSON object (a truncated or damaged file?)")
+			return
 		}
+		p := parsedLine{line: n}
 		switch {
 		case n == 1 && h.Type != "book":
-			return &DecodeError{Line: 1, Msg: "is not a crm book (its first line is not {\"type\":\"book\",…})"}
+			fail(1, "is not a crm book (its first line is not {\"type\":\"book\",…})")
+			return
 		case n == 1:
-			if err := h.check(1, sink); err != nil {
-				return err
-			}
+			p.header = h
 		case h.Type == "book":
-			return &DecodeError{Line: n, Msg: "a second book header"}
+			fail(n, "a second book header")
+			return
 		case h.Type == "end":
 			ended = true
 		default:
-			if err := decodeRecord(h.Type, raw, n, sink); err != nil {
-				return err
+			if p.rec, p.err = parseRecord(h.Type, raw, n); p.err != nil {
+				send(append(batch, p))
+				return
 			}
+		}
+		if batch = append(batch, p); len(batch) == parsedBatch {
+			if !send(batch) {
+				return
+			}
+			batch = make([]parsedLine, 0, parsedBatch)
 		}
 	}
 	if !ended {
-		return &DecodeError{Line: n, Msg: "the book ends without its {\"type\":\"end\"} line (a truncated file?)"}
+		fail(n, "the book ends without its {\"type\":\"end\"} line (a truncated file?)")
+		return
 	}
-	return nil
+	send(batch)
 }
 
 // readLine reads one line, without its newline; a line longer than
