@@ -442,8 +442,8 @@ func TestBookImportRefreshesStatistics(t *testing.T) {
 	}
 }
 
-// TestBookImportOfStageChanges: a book with no stage changes takes the
-// file's in a batch, and the same move given twice is decided as SQLite
+// TestBookImportOfStageChanges: a book with no contacts takes the file's
+// stage changes in batches, and the same move given twice is decided as SQLite
 // decides it (the second updates the first's note), a touch between two
 // moves included. Both backends end with the same book, the same report
 // and the same record of the import in the journal.

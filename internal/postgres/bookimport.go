@@ -177,7 +177,24 @@ type importer struct {
 	// written are the ids of the records written by kind code, indexed
 	// again when the import ends.
 	written [len(kindNames)][]int64
+	// noContacts: the book had no contact when the import began, so that
+	// every contact and stage change in it is this import's, known without
+	// asking the server: stages are the stage changes written, and
+	// newStages those of them waiting for their COPY (flushStages).
+	noContacts bool
+	stages     map[stageKey]stageRow
+	newStages  [][]any
 }
+
+// stageKey is what tells one stage change of a contact from another (as
+// the import's lookup of an existing one matches them).
+type stageKey struct {
+	contact              int64
+	at, ladder, from, to string
+}
+
+// stageRow is what an import compares of a stage change it wrote.
+type stageRow struct{ note, created string }
 
 // pendingRef is a reporting line to a uid not yet seen.
 type pendingRef struct {
@@ -231,6 +248,10 @@ func (im *importer) step() error { return im.ctx.Err() }
 // was merged into instead would overwrite that one with the other's
 // profile.
 func (im *importer) recordContactID(uid string) (int64, bool, error) {
+	if im.noContacts { // every contact is the file's, and known
+		id, ok := im.contacts[uid]
+		return id, ok, nil
+	}
 	return im.lookup(`SELECT id FROM contacts WHERE uid = $1 FOR UPDATE`, uid)
 }
 
@@ -278,8 +299,11 @@ func nullTime(t *time.Time) any {
 // ImportBook implements crm.ImportService.
 func (s *BookService) ImportBook(ctx context.Context, o crm.ImportOptions, decode func(crm.BookSink) error) (*crm.ImportReport, error) {
 	return s.runImport(ctx, o, func(im *importer) error {
-		if err := im.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM touches)`).Scan(&im.noTouches); err != nil {
+		if err := im.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM touches), NOT EXISTS (SELECT 1 FROM contacts)`).Scan(&im.noTouches, &im.noContacts); err != nil {
 			return err
+		}
+		if im.noContacts {
+			im.stages = map[stageKey]stageRow{}
 		}
 		if err := decode(im); err != nil {
 			return err
@@ -742,6 +766,9 @@ func (im *importer) StageChange(line int, sc *crm.BookStageChange) error {
 		return err
 	}
 	at, created := schema.FormatTime(sc.At), im.orNow(sc.CreatedAt)
+	if im.noContacts {
+		return im.stageChangeOfNewContact(cid, at, created, sc)
+	}
 	var id int64
 	var note, oldCreated string
 	err = im.tx.QueryRow(im.ctx, `SELECT id, note, created_at FROM stage_changes WHERE contact_id = $1 AND at = $2 AND ladder = $3 AND from_stage = $4 AND to_stage = $5 FOR UPDATE`,
@@ -764,6 +791,50 @@ func (im *importer) StageChange(line int, sc *crm.BookStageChange) error {
 		im.counted("stage_change", false, true)
 	}
 	return im.step()
+}
+
+// stageBatch is how many stage changes wait for their COPY.
+const stageBatch = 2000
+
+// stageChangeOfNewContact is StageChange in a book that had no contact:
+// whether the file gave the stage change before is known here, so that a
+// new one costs no round trip until its batch is copied.
+func (im *importer) stageChangeOfNewContact(cid int64, at, created string, sc *crm.BookStageChange) error {
+	k := stageKey{cid, at, sc.Ladder, sc.From, sc.To}
+	old, seen := im.stages[k]
+	switch {
+	case !seen:
+		im.stages[k] = stageRow{sc.Note, created}
+		im.newStages = append(im.newStages, []any{cid, sc.Ladder, sc.From, sc.To, at, sc.Note, created})
+		im.counted("stage_change", true, false)
+		if len(im.newStages) >= stageBatch {
+			return im.flushStages()
+		}
+	case old == stageRow{sc.Note, created}:
+		im.counted("stage_change", false, false)
+	default: // the file gives it twice, the second time changed
+		if err := im.flushStages(); err != nil {
+			return err
+		}
+		im.stages[k] = stageRow{sc.Note, created}
+		if _, err := im.exec(`UPDATE stage_changes SET note = $1, created_at = $2 WHERE contact_id = $3 AND at = $4 AND ladder = $5 AND from_stage = $6 AND to_stage = $7`,
+			sc.Note, created, cid, at, sc.Ladder, sc.From, sc.To); err != nil {
+			return err
+		}
+		im.counted("stage_change", false, true)
+	}
+	return im.step()
+}
+
+// flushStages copies the stage changes waiting for it.
+func (im *importer) flushStages() error {
+	if len(im.newStages) == 0 {
+		return nil
+	}
+	_, err := im.tx.CopyFrom(im.ctx, pgx.Identifier{"stage_changes"},
+		[]string{"contact_id", "ladder", "from_stage", "to_stage", "at", "note", "created_at"}, pgx.CopyFromRows(im.newStages))
+	im.newStages = im.newStages[:0]
+	return err
 }
 
 // Task implements crm.BookSink.
@@ -956,6 +1027,9 @@ func (im *importer) Alias(line int, a *crm.BookAlias) error {
 // duplicate pairs and the search index.
 func (im *importer) finish() error {
 	if err := im.flushTouches(); err != nil {
+		return err
+	}
+	if err := im.flushStages(); err != nil {
 		return err
 	}
 	for _, p := range im.pending {
