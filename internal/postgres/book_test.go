@@ -443,7 +443,8 @@ func TestBookImportRefreshesStatistics(t *testing.T) {
 }
 
 // TestBookImportOfStageChanges: a book with no contacts takes the file's
-// stage changes in batches, and the same move given twice is decided as SQLite
+// stage changes and key dates in batches, and the same move or key date
+// given twice is decided as SQLite
 // decides it (the second updates the first's note), a touch between two
 // moves included. Both backends end with the same book, the same report
 // and the same record of the import in the journal.
@@ -464,6 +465,14 @@ func TestBookImportOfStageChanges(t *testing.T) {
 		Channel: "visit", Direction: "out", Summary: "plant visit", CreatedAt: crmtest.Now}, ContactUIDs: []string{contact}})
 	move("icebreak", "credible", "", 10)
 	move("cold", "icebreak", "first tea, and he talked fishing", 20)
+	date := func(uid, label string, day int) {
+		w.KeyDate(0, &crm.BookKeyDate{KeyDate: crm.KeyDate{UID: uid, Kind: "birthday", Label: label, Calendar: "lunar", Month: 8, Day: day,
+			CreatedAt: crmtest.Now}, ContactUID: contact})
+	}
+	date("0190aaaa-0000-7000-8000-k00000000001", "", 15)
+	date("0190aaaa-0000-7000-8000-k00000000002", "his wife's", 3)
+	date("0190aaaa-0000-7000-8000-k00000000001", "", 15)
+	date("0190aaaa-0000-7000-8000-k00000000002", "his wife's", 4)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -473,6 +482,9 @@ func TestBookImportOfStageChanges(t *testing.T) {
 	got := importBook(t, pg, file)
 	if g, w := got.Counts["stage_change"], want.Counts["stage_change"]; g == nil || *g != *w || w.Added != 3 || w.Updated != 1 {
 		t.Errorf("stage changes: %+v on PostgreSQL, %+v on SQLite; want 3 added, 1 updated", g, w)
+	}
+	if g, w := got.Counts["key_date"], want.Counts["key_date"]; g == nil || *g != *w || w.Added != 2 || w.Updated != 1 || w.Unchanged != 1 {
+		t.Errorf("key dates: %+v on PostgreSQL, %+v on SQLite; want 2 added, 1 updated, 1 unchanged", g, w)
 	}
 	if g, w := exportBook(t, pg), exportBook(t, lite); !bytes.Equal(g, w) {
 		t.Errorf("the books differ:\n%s", diffLines(g, w))

@@ -178,23 +178,76 @@ type importer struct {
 	// again when the import ends.
 	written [len(kindNames)][]int64
 	// noContacts: the book had no contact when the import began, so that
-	// every contact and stage change in it is this import's, known without
-	// asking the server: stages are the stage changes written, and
-	// newStages those of them waiting for their COPY (flushStages).
+	// every contact, stage change and key date in it is this import's,
+	// known without asking the server (freshRows).
 	noContacts bool
-	stages     map[stageKey]stageRow
-	newStages  [][]any
+	stages     *freshRows[stageKey, stageRow]
+	keyDates   *freshRows[string, keyDateRow]
 }
 
 // stageKey is what tells one stage change of a contact from another (as
-// the import's lookup of an existing one matches them).
+// the import's lookup of an existing one matches them), and stageRow what
+// is compared of two with the same key.
 type stageKey struct {
 	contact              int64
 	at, ladder, from, to string
 }
-
-// stageRow is what an import compares of a stage change it wrote.
 type stageRow struct{ note, created string }
+
+// keyDateRow is what is compared of two key dates of one uid.
+type keyDateRow struct {
+	contact                int64
+	kind, label, calendar  string
+	year, month, day, leap int
+	created                string
+}
+
+// freshRows are the rows of one table that an import into a book with no
+// contacts writes, where none of the book's can be: what it wrote, by key,
+// and the new rows waiting for their COPY (flush), so that a new row
+// costs no round trip of its own.
+type freshRows[K, V comparable] struct {
+	table string
+	cols  []string
+	wrote map[K]V
+	queue [][]any
+}
+
+func newFreshRows[K, V comparable](table string, cols ...string) *freshRows[K, V] {
+	return &freshRows[K, V]{table: table, cols: cols, wrote: map[K]V{}}
+}
+
+// freshBatch is how many new rows wait for their COPY.
+const freshBatch = 2000
+
+// put decides the row k, v as a lookup would have: added (row queued),
+// the same as the one written before (unchanged), or another (changed: the
+// caller updates it, after flush). The file's last word is what stands.
+func (f *freshRows[K, V]) put(im *importer, k K, v V, row []any) (added, changed bool, err error) {
+	old, seen := f.wrote[k]
+	f.wrote[k] = v
+	switch {
+	case !seen:
+		f.queue = append(f.queue, row)
+		if len(f.queue) >= freshBatch {
+			err = f.flush(im)
+		}
+		return true, false, err
+	case old == v:
+		return false, false, nil
+	}
+	return false, true, f.flush(im)
+}
+
+// flush copies the rows waiting for it.
+func (f *freshRows[K, V]) flush(im *importer) error {
+	if len(f.queue) == 0 {
+		return nil
+	}
+	_, err := im.tx.CopyFrom(im.ctx, pgx.Identifier{f.table}, f.cols, pgx.CopyFromRows(f.queue))
+	f.queue = f.queue[:0]
+	return err
+}
 
 // pendingRef is a reporting line to a uid not yet seen.
 type pendingRef struct {
@@ -303,7 +356,8 @@ func (s *BookService) ImportBook(ctx context.Context, o crm.ImportOptions, decod
 			return err
 		}
 		if im.noContacts {
-			im.stages = map[stageKey]stageRow{}
+			im.stages = newFreshRows[stageKey, stageRow]("stage_changes", "contact_id", "ladder", "from_stage", "to_stage", "at", "note", "created_at")
+			im.keyDates = newFreshRows[string, keyDateRow]("key_dates", "contact_id", "kind", "label", "calendar", "year", "month", "day", "leap", "created_at", "uid")
 		}
 		if err := decode(im); err != nil {
 			return err
@@ -793,48 +847,19 @@ func (im *importer) StageChange(line int, sc *crm.BookStageChange) error {
 	return im.step()
 }
 
-// stageBatch is how many stage changes wait for their COPY.
-const stageBatch = 2000
-
-// stageChangeOfNewContact is StageChange in a book that had no contact:
-// whether the file gave the stage change before is known here, so that a
-// new one costs no round trip until its batch is copied.
+// stageChangeOfNewContact is StageChange in a book that had no contact.
 func (im *importer) stageChangeOfNewContact(cid int64, at, created string, sc *crm.BookStageChange) error {
-	k := stageKey{cid, at, sc.Ladder, sc.From, sc.To}
-	old, seen := im.stages[k]
-	switch {
-	case !seen:
-		im.stages[k] = stageRow{sc.Note, created}
-		im.newStages = append(im.newStages, []any{cid, sc.Ladder, sc.From, sc.To, at, sc.Note, created})
-		im.counted("stage_change", true, false)
-		if len(im.newStages) >= stageBatch {
-			return im.flushStages()
-		}
-	case old == stageRow{sc.Note, created}:
-		im.counted("stage_change", false, false)
-	default: // the file gives it twice, the second time changed
-		if err := im.flushStages(); err != nil {
-			return err
-		}
-		im.stages[k] = stageRow{sc.Note, created}
-		if _, err := im.exec(`UPDATE stage_changes SET note = $1, created_at = $2 WHERE contact_id = $3 AND at = $4 AND ladder = $5 AND from_stage = $6 AND to_stage = $7`,
-			sc.Note, created, cid, at, sc.Ladder, sc.From, sc.To); err != nil {
-			return err
-		}
-		im.counted("stage_change", false, true)
+	added, changed, err := im.stages.put(im, stageKey{cid, at, sc.Ladder, sc.From, sc.To}, stageRow{sc.Note, created},
+		[]any{cid, sc.Ladder, sc.From, sc.To, at, sc.Note, created})
+	if err == nil && changed { // the file gives the move twice, the second time changed
+		_, err = im.exec(`UPDATE stage_changes SET note = $1, created_at = $2 WHERE contact_id = $3 AND at = $4 AND ladder = $5 AND from_stage = $6 AND to_stage = $7`,
+			sc.Note, created, cid, at, sc.Ladder, sc.From, sc.To)
 	}
+	if err != nil {
+		return err
+	}
+	im.counted("stage_change", added, changed)
 	return im.step()
-}
-
-// flushStages copies the stage changes waiting for it.
-func (im *importer) flushStages() error {
-	if len(im.newStages) == 0 {
-		return nil
-	}
-	_, err := im.tx.CopyFrom(im.ctx, pgx.Identifier{"stage_changes"},
-		[]string{"contact_id", "ladder", "from_stage", "to_stage", "at", "note", "created_at"}, pgx.CopyFromRows(im.newStages))
-	im.newStages = im.newStages[:0]
-	return err
 }
 
 // Task implements crm.BookSink.
@@ -923,6 +948,19 @@ func (im *importer) KeyDate(line int, k *crm.BookKeyDate) error {
 		leap = 1
 	}
 	vals := []any{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, leap, im.orNow(k.CreatedAt)}
+	if im.noContacts {
+		added, changed, err := im.keyDates.put(im, k.UID, keyDateRow{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, leap, im.orNow(k.CreatedAt)},
+			append(vals, k.UID))
+		if err == nil && changed {
+			_, err = im.exec(`UPDATE key_dates SET contact_id = $1, kind = $2, label = $3, calendar = $4, year = $5, month = $6, day = $7, leap = $8, created_at = $9 WHERE uid = $10`,
+				append(vals, k.UID)...)
+		}
+		if err != nil {
+			return err
+		}
+		im.counted("key_date", added, changed)
+		return im.step()
+	}
 	id, exists, err := im.lookup(`SELECT id FROM key_dates WHERE uid = $1 FOR UPDATE`, k.UID)
 	if err != nil {
 		return err
@@ -1029,8 +1067,13 @@ func (im *importer) finish() error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
-	if err := im.flushStages(); err != nil {
-		return err
+	if im.noContacts {
+		if err := im.stages.flush(im); err != nil {
+			return err
+		}
+		if err := im.keyDates.flush(im); err != nil {
+			return err
+		}
 	}
 	for _, p := range im.pending {
 		id, ok, err := im.contactID(p.uid)
