@@ -183,6 +183,10 @@ type importer struct {
 	noContacts bool
 	stages     *freshRows[stageKey, stageRow]
 	keyDates   *freshRows[string, keyDateRow]
+	// contactRows are the new contacts of such an import waiting for their
+	// COPY (flushContacts), nextContact the id the next one takes.
+	contactRows [][]any
+	nextContact int64
 }
 
 // stageKey is what tells one stage change of a contact from another (as
@@ -243,6 +247,9 @@ func (f *freshRows[K, V]) put(im *importer, k K, v V, row []any) (added, changed
 func (f *freshRows[K, V]) flush(im *importer) error {
 	if len(f.queue) == 0 {
 		return nil
+	}
+	if err := im.flushContacts(); err != nil {
+		return err
 	}
 	_, err := im.tx.CopyFrom(im.ctx, pgx.Identifier{f.table}, f.cols, pgx.CopyFromRows(f.queue))
 	f.queue = f.queue[:0]
@@ -493,15 +500,10 @@ func (im *importer) Contact(line int, c *crm.BookContact) error {
 	}
 	created, updated := im.orNow(c.CreatedAt), im.orNow(c.UpdatedAt)
 	if !exists {
-		if err := im.tx.QueryRow(im.ctx, insertContactSQL, schema.InsertContactArgs(&c.Contact, created, updated)...).Scan(&id); err != nil {
+		if id, err = im.addContact(c, created, updated); err != nil {
 			return err
 		}
 		c.ID = id
-		if c.SnoozedUntil != nil || c.ArchivedAt != nil {
-			if err := im.contactTimes(c, created); err != nil {
-				return err
-			}
-		}
 		if err := im.holdKeys(&c.Contact); err != nil {
 			return err
 		}
@@ -509,6 +511,9 @@ func (im *importer) Contact(line int, c *crm.BookContact) error {
 		im.item(&im.rep.Added, "contact", c.Name, line, id)
 	} else {
 		c.ID = id
+		if err := im.flushContacts(); err != nil {
+			return err
+		}
 		old, err := im.bookContactByID(id)
 		if err != nil {
 			return err
@@ -536,6 +541,80 @@ func (im *importer) Contact(line int, c *crm.BookContact) error {
 	}
 	im.contacts[c.UID] = id
 	return im.step()
+}
+
+// addContact writes a contact new to the book and returns its id.
+func (im *importer) addContact(c *crm.BookContact, created, updated string) (int64, error) {
+	if im.noContacts {
+		return im.queueContact(c, created, updated)
+	}
+	if err := im.tx.QueryRow(im.ctx, insertContactSQL, schema.InsertContactArgs(&c.Contact, created, updated)...).Scan(&c.ID); err != nil {
+		return 0, err
+	}
+	if c.SnoozedUntil != nil || c.ArchivedAt != nil {
+		if err := im.contactTimes(c, created); err != nil {
+			return 0, err
+		}
+	}
+	return c.ID, nil
+}
+
+// queueContact queues a new contact of an import into a book with no
+// contacts for its COPY, and returns the id it will have: the batch takes
+// its ids from the table's counter when it is copied, exactly as many as
+// it holds, so that they are the ids one insert after the other would
+// have taken.
+func (im *importer) queueContact(c *crm.BookContact, created, updated string) (int64, error) {
+	if im.nextContact == 0 {
+		var last int64
+		if err := im.tx.QueryRow(im.ctx, `SELECT crm_next_ids('contacts', 0)`).Scan(&last); err != nil {
+			return 0, err
+		}
+		im.nextContact = last + 1
+	}
+	id := im.nextContact
+	im.nextContact++
+	args := schema.InsertContactArgs(&c.Contact, created, updated)
+	row := append([]any{id}, args...)
+	// What insertContactSQL's nullif makes NULL: no account, no person
+	// reported to, no rhythm of its own.
+	if row[4] == int64(0) {
+		row[4] = nil
+	}
+	for i, f := range crm.ProfileFields {
+		if v := row[5+i]; (f.Kind == crm.KindRef || f.Kind == crm.KindCadence) && (v == int64(0) || v == 0) {
+			row[5+i] = nil
+		}
+	}
+	im.contactRows = append(im.contactRows, append(row, nullTime(c.SnoozedUntil), nullTime(c.ArchivedAt)))
+	if len(im.contactRows) >= freshBatch {
+		return id, im.flushContacts()
+	}
+	return id, nil
+}
+
+// contactCopyColumns are the columns of a row of queueContact's.
+var contactCopyColumns = append(append([]string{"id", "uid", "name", "sort_key", "account_id"}, strings.Split(profileColumns, ", ")...),
+	"created_at", "updated_at", "snoozed_until", "archived_at")
+
+// flushContacts copies the contacts queueContact holds. Whatever refers to
+// a contact (its keys, touches, stage changes, key dates, tasks, aliases)
+// or reads one flushes them first.
+func (im *importer) flushContacts() error {
+	n := len(im.contactRows)
+	if n == 0 {
+		return nil
+	}
+	var last int64
+	if err := im.tx.QueryRow(im.ctx, `SELECT crm_next_ids('contacts', $1::bigint)`, n).Scan(&last); err != nil {
+		return err
+	}
+	if last != im.nextContact-1 {
+		return fmt.Errorf("import: the contacts' id counter is at %d, the import counted to %d", last, im.nextContact-1)
+	}
+	_, err := im.tx.CopyFrom(im.ctx, pgx.Identifier{"contacts"}, contactCopyColumns, pgx.CopyFromRows(im.contactRows))
+	im.contactRows = im.contactRows[:0]
+	return err
 }
 
 // contactTimes writes what insertContactSQL and updateContactSQL leave out.
@@ -573,6 +652,9 @@ func (im *importer) holdKeys(c *crm.Contact) error {
 
 // flushKeys copies the keys and tags held so far.
 func (im *importer) flushKeys() error {
+	if err := im.flushContacts(); err != nil {
+		return err
+	}
 	for _, p := range []struct {
 		table, col string
 		rows       *[][]any
@@ -678,6 +760,9 @@ func (im *importer) flushTouches() error {
 	q := im.touches
 	if len(q) == 0 {
 		return nil
+	}
+	if err := im.flushContacts(); err != nil {
+		return err
 	}
 	im.touches = nil
 	have, old, err := im.bookTouches(q)
@@ -867,6 +952,9 @@ func (im *importer) Task(line int, t *crm.BookTask) error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
+	if err := im.flushContacts(); err != nil {
+		return err
+	}
 	if err := crm.CheckBookUID("task", t.UID); err != nil {
 		return err
 	}
@@ -988,6 +1076,9 @@ func (im *importer) Plan(line int, p *crm.BookPlan) error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
+	if err := im.flushContacts(); err != nil {
+		return err
+	}
 	if err := p.Plan.Validate(); err != nil {
 		return err
 	}
@@ -1005,6 +1096,9 @@ func (im *importer) Plan(line int, p *crm.BookPlan) error {
 // Setting implements crm.BookSink: a key this crm does not know is skipped.
 func (im *importer) Setting(line int, s *crm.Setting) error {
 	if err := im.flushTouches(); err != nil {
+		return err
+	}
+	if err := im.flushContacts(); err != nil {
 		return err
 	}
 	if !crm.ExportedSetting(s.Key) {
@@ -1033,6 +1127,9 @@ func (im *importer) Setting(line int, s *crm.Setting) error {
 // file's names the contact the book's finds.
 func (im *importer) Alias(line int, a *crm.BookAlias) error {
 	if err := im.flushTouches(); err != nil {
+		return err
+	}
+	if err := im.flushContacts(); err != nil {
 		return err
 	}
 	if err := crm.CheckBookUID("alias", a.UID); err != nil {
@@ -1064,6 +1161,9 @@ func (im *importer) Alias(line int, a *crm.BookAlias) error {
 // file and recomputes what is derived: last touches, due dates, the keys'
 // duplicate pairs and the search index.
 func (im *importer) finish() error {
+	if err := im.flushContacts(); err != nil {
+		return err
+	}
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
