@@ -181,6 +181,13 @@ func readDocs(ctx context.Context, q querier, code int, cond string, arg any) ([
 	return docs, rows.Err()
 }
 
+// indexNew writes the index row of a record the transaction has just
+// added, from the texts it wrote: there is nothing to read back and no row
+// to remove (a one-line write saves two statements).
+func indexNew(ctx context.Context, tx *Tx, code int, id int64, texts []crm.SearchText) error {
+	return writeDocs(ctx, tx, code, nil, []searchDoc{{id, texts}})
+}
+
 // writeDocs writes the rows of docs and removes those of the other ids.
 func writeDocs(ctx context.Context, tx *Tx, code int, ids []int64, docs []searchDoc) error {
 	gone := make([]int64, 0, len(ids))
@@ -196,8 +203,10 @@ func writeDocs(ctx context.Context, tx *Tx, code int, ids []int64, docs []search
 			cols[c] = append(cols[c], vals[c])
 		}
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_index WHERE rowid = ANY($1) AND NOT rowid = ANY($2)`, gone, rowids); err != nil {
-		return err
+	if len(gone) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM search_index WHERE rowid = ANY($1) AND NOT rowid = ANY($2)`, gone, rowids); err != nil {
+			return err
+		}
 	}
 	if len(docs) == 0 {
 		return nil

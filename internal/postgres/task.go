@@ -81,7 +81,7 @@ func createTask(ctx context.Context, tx *Tx, t *crm.Task) error {
 		t.TouchID, schema.FormatTime(tx.now)).Scan(&t.ID); err != nil {
 		return err
 	}
-	if err := reindex(ctx, tx, crm.SearchTask, t.ID); err != nil {
+	if err := indexNew(ctx, tx, kindTask, t.ID, crm.TaskSearchTexts(t.Title, "")); err != nil { // a new task has no note
 		return err
 	}
 	if err := refreshDue(ctx, tx, `c.id = $1`, t.ContactID); err != nil {

@@ -53,7 +53,7 @@ func createTouch(ctx context.Context, tx *Tx, t *crm.Touch) error {
 		costValue(t.Cost), t.LoggedBy, schema.FormatTime(tx.now)).Scan(&t.ID); err != nil {
 		return err
 	}
-	if err := reindex(ctx, tx, crm.SearchTouch, t.ID); err != nil {
+	if err := indexNew(ctx, tx, kindTouch, t.ID, crm.TouchSearchTexts(t.Summary, t.Notes)); err != nil {
 		return err
 	}
 	for _, c := range t.Contacts {
