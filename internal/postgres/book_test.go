@@ -507,3 +507,69 @@ func TestBookImportOfStageChanges(t *testing.T) {
 		t.Errorf("the import's change on PostgreSQL:\n%s\non SQLite:\n%s", g, w)
 	}
 }
+
+// TestBookImportIntoAnEmptyBook: an import into a book with no contacts
+// (whose contacts, stage changes and key dates go by COPY) ends as
+// SQLite's import of the same file does, with more contacts than one batch
+// and what makes a contact row more than an insert: a contact given twice
+// (the second changed), one archived and one snoozed, one reporting to a
+// contact later in the file, an account, tags and keys; and its undo
+// leaves the book empty.
+func TestBookImportIntoAnEmptyBook(t *testing.T) {
+	var b bytes.Buffer
+	w := interop.NewBookWriter(&b, true)
+	w.Header(crm.BookHeader{ExportedAt: crmtest.Now})
+	w.Account(0, &crm.Account{UID: "0190aaaa-0000-7000-8000-a00000000001", Name: "宝山钢铁", CreatedAt: crmtest.Now, UpdatedAt: crmtest.Now})
+	uid := func(i int) string { return fmt.Sprintf("0190aaaa-0000-7000-8000-c%011d", i) }
+	later := crmtest.Now.AddDate(0, 0, 7)
+	contact := func(i int, title string) *crm.BookContact {
+		c := &crm.BookContact{Contact: crm.Contact{UID: uid(i), Name: fmt.Sprintf("王%d", i), Title: title, Tier: "ABC"[i%3:][:1],
+			Ladder: crm.DefaultLadder, Stage: "cold", Phones: []string{fmt.Sprintf("+86 138 %08d", i)}, Emails: []string{},
+			Tags: []string{"steel"}, CadenceDays: i % 2 * 14, CreatedAt: crmtest.Now, UpdatedAt: crmtest.Now}}
+		switch i % 50 {
+		case 1:
+			c.AccountUID = "0190aaaa-0000-7000-8000-a00000000001"
+		case 2:
+			c.ArchivedAt = &crmtest.Now
+		case 3:
+			c.SnoozedUntil = &later
+		case 4:
+			c.ReportsToUID = uid(i + 1)
+		}
+		return c
+	}
+	const n = 2500
+	for i := range n {
+		w.Contact(0, contact(i, "科长"))
+		if i%10 == 0 {
+			w.StageChange(0, &crm.BookStageChange{StageChange: crm.StageChange{Ladder: crm.DefaultLadder, From: "", To: "cold",
+				At: crmtest.Now.AddDate(0, 0, -i%30)}, ContactUID: uid(i), CreatedAt: crmtest.Now})
+		}
+	}
+	w.Contact(0, contact(7, "处长")) // given again, changed
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file := b.Bytes()
+	pg, lite := pgServices(t), sqliteBook(t)
+	want, got := importBook(t, lite, file), importBook(t, pg, file)
+	if g, w := got.Counts["contact"], want.Counts["contact"]; g == nil || *g != *w || w.Added != n || w.Updated != 1 {
+		t.Errorf("contacts: %+v on PostgreSQL, %+v on SQLite; want %d added, 1 updated", g, w, n)
+	}
+	if g, w := exportBook(t, pg), exportBook(t, lite); !bytes.Equal(g, w) {
+		t.Errorf("the books differ:\n%s", diffLines(g, w))
+	}
+	for _, s := range []*crm.Services{pg, lite} {
+		if hits, err := s.Search.Search(context.Background(), "王2499", crm.SearchOptions{Limit: 5}); err != nil || len(hits) == 0 {
+			t.Errorf("the last contact is not found by name: %+v %v", hits, err)
+		}
+	}
+	if _, err := pg.Journal.Undo(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	err := pg.Contacts.FindContacts(context.Background(), crm.ContactFilter{}, func(*crm.Contact) error { left++; return nil })
+	if err != nil || left != 0 {
+		t.Errorf("after the undo of the import %d contacts are left (%v)", left, err)
+	}
+}
