@@ -284,6 +284,18 @@ func AccountSearchTexts(a *Account) []SearchText {
 	}
 }
 
+// SearchTextsVersion names what ContactSearchTexts and the others give
+// and SearchColumnTexts makes of them: what every backend's search index
+// holds. Change it whenever they change: each book keeps the version its
+// index was made with (the setting SearchVersionSetting), and a crm that
+// finds another one rebuilds the index when it opens the book.
+const SearchTextsVersion = "1"
+
+// SearchVersionSetting is the settings row of a book that holds the
+// SearchTextsVersion of its index. Its internal. prefix keeps it out of
+// crm config.
+const SearchVersionSetting = "internal.search_version"
+
 // SearchColumnTexts are what each column of the index holds of a record's
 // texts: their match.IndexText (pinyin keys as they are), joined by spaces.
 func SearchColumnTexts(texts []SearchText) [SearchColumns]string {

@@ -105,10 +105,11 @@ func open(ctx context.Context, dbURL string, now func() time.Time, mayCreate boo
 }
 
 // current connects, and reports whether the database holds a crm book at
-// this binary's schema, in one query: the check every command pays. Any
-// other answer (no book, another schema, no marker) is migrate's to give,
-// under its lock. The error is a failure to connect, or a server's other
-// than that the marker's table is missing.
+// this binary's schema with a search index of its texts, in one query: the
+// check every command pays. Any other answer (no book, another schema, no
+// marker, an index of other texts) is migrate's to give, under its lock.
+// The error is a failure to connect, or a server's other than that the
+// marker's table is missing.
 func (d *DB) current(ctx context.Context) (bool, error) {
 	conn, err := d.pool.Acquire(ctx)
 	if err != nil {
@@ -117,12 +118,14 @@ func (d *DB) current(ctx context.Context) (bool, error) {
 	defer conn.Release()
 	var marker int64
 	var v int
-	err = conn.QueryRow(ctx, `SELECT marker, schema_version FROM crm_book`, pgx.QueryExecModeSimpleProtocol).Scan(&marker, &v)
+	var search string
+	err = conn.QueryRow(ctx, `SELECT marker, schema_version, coalesce((SELECT value FROM settings WHERE key = $1), '') FROM crm_book`,
+		pgx.QueryExecModeSimpleProtocol, crm.SearchVersionSetting).Scan(&marker, &v, &search)
 	var pgErr *pgconn.PgError
 	if errors.Is(err, pgx.ErrNoRows) || errors.As(err, &pgErr) && pgErr.Code == "42P01" { // undefined_table
 		return false, nil
 	}
-	return err == nil && marker == crm.BookMarker && v == SchemaVersion(), err
+	return err == nil && marker == crm.BookMarker && v == SchemaVersion() && search == crm.SearchTextsVersion, err
 }
 
 // Close closes the book's connections.
@@ -196,9 +199,10 @@ func SchemaVersion() int {
 	return len(ms)
 }
 
-// migrate checks the marker and applies the migrations the book lacks, in
-// one transaction under the advisory lock: a second process waits, then
-// finds the schema current.
+// migrate checks the marker and applies the migrations the book lacks,
+// then rebuilds the search index if it was made of other texts, in one
+// transaction under the advisory lock: a second process waits, then finds
+// the book current.
 func (d *DB) migrate(ctx context.Context, mayCreate bool) error {
 	ms, err := migrations()
 	if err != nil {
@@ -228,7 +232,10 @@ func (d *DB) migrate(ctx context.Context, mayCreate bool) error {
 		} else if v < len(ms) {
 			_, err = tx.Exec(ctx, `UPDATE crm_book SET schema_version = $1`, len(ms))
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return ensureSearch(ctx, &Tx{Tx: tx, now: d.Now()})
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -104,6 +105,54 @@ func reindex(ctx context.Context, tx *Tx, kind string, ids ...int64) error {
 		}
 		if err := writeDocs(ctx, tx, code, batch, docs); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// ensureSearch rebuilds the search index when it was made of other texts
+// than this crm's (crm.SearchTextsVersion), and records the version.
+func ensureSearch(ctx context.Context, tx *Tx) error {
+	var v string
+	err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, crm.SearchVersionSetting).Scan(&v)
+	if err == nil && v == crm.SearchTextsVersion {
+		return nil
+	} else if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if err := rebuildSearch(ctx, tx); err != nil {
+		return fmt.Errorf("rebuild the search index: %w", err)
+	}
+	return putSetting(ctx, tx, crm.SearchVersionSetting, crm.SearchTextsVersion)
+}
+
+// rebuildSearch empties the search index and indexes every record again,
+// a batch of ids at a time, so that a large book is never held whole.
+// (DELETE rather than TRUNCATE: a rep's role may write the index but not
+// truncate it; the index's triggers keep its totals.)
+func rebuildSearch(ctx context.Context, tx *Tx) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM search_index`); err != nil {
+		return err
+	}
+	for _, k := range []struct{ kind, table string }{
+		{crm.SearchContact, "contacts"}, {crm.SearchAccount, "accounts"}, {crm.SearchTouch, "touches"}, {crm.SearchTask, "tasks"},
+	} {
+		for after := int64(0); ; {
+			rows, err := tx.Query(ctx, `SELECT id FROM `+k.table+` WHERE id > $1 ORDER BY id LIMIT $2`, after, indexBatch)
+			if err != nil {
+				return err
+			}
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				break
+			}
+			if err := reindex(ctx, tx, k.kind, ids...); err != nil {
+				return err
+			}
+			after = ids[len(ids)-1]
 		}
 	}
 	return nil

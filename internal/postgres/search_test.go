@@ -6,9 +6,12 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/crm/crmtest"
+	"github.com/seedcrm/crm/internal/postgres"
+	"github.com/seedcrm/crm/internal/postgres/pgtest"
 )
 
 // searchBook writes the same records into s as internal/sqlite's search
@@ -190,5 +193,73 @@ func TestSearchFollowsWrites(t *testing.T) {
 		if n := found(q); n != 0 {
 			t.Errorf("%q: %d hits after the purge", q, n)
 		}
+	}
+}
+
+// TestSearchIndexOfOtherTextsIsRebuilt: a book whose index was made of
+// other texts than this crm's (another crm.SearchTextsVersion) has it
+// rebuilt when it is opened, whole and with its totals, as writing the
+// records made it; a book that is current is opened with its index as it
+// is.
+func TestSearchIndexOfOtherTextsIsRebuilt(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.NewDatabase(t, "crm_test")
+	open := func() *crm.Services {
+		t.Helper()
+		db, err := postgres.Open(ctx, dbURL, func() time.Time { return crmtest.Now })
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return postgres.NewServices(db)
+	}
+	searchBook(t, open())
+	conn := connect(t, dbURL)
+	index := func() string {
+		t.Helper()
+		var rows, totals string
+		if err := conn.QueryRow(ctx, `SELECT string_agg(concat_ws('|', rowid, name, pinyin, account, title, tags, summary, notes, profile, fields), E'\n' ORDER BY rowid) FROM search_index`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.QueryRow(ctx, `SELECT concat_ws(' ', t.rows, t.tokens, c.rows, c.tokens) FROM search_totals t,
+			(SELECT count(*) AS rows, coalesce(sum(search_row_tokens(s)), 0) AS tokens FROM search_index s) c`).Scan(&totals); err != nil {
+			t.Fatal(err)
+		}
+		return rows + "\n" + totals
+	}
+	want := index()
+	// An index of other texts: a row changed, one gone, the version older.
+	for _, q := range []string{
+		`UPDATE search_index SET name = 'stale' WHERE rowid = (SELECT min(rowid) FROM search_index)`,
+		`DELETE FROM search_index WHERE rowid = (SELECT max(rowid) FROM search_index)`,
+		`UPDATE settings SET value = '0' WHERE key = 'internal.search_version'`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale := index()
+	changes := countRows(t, conn, `SELECT count(*) FROM changes`)
+	s := open()
+	if got := index(); got != want {
+		t.Errorf("the index after the rebuild:\n%s\nwant:\n%s", got, want)
+	}
+	if v, err := s.Settings.GetSetting(ctx, "internal.search_version"); crm.ErrorCode(err) != crm.EINVALID {
+		t.Errorf("the search version is a setting users can read: %q, %v", v, err)
+	}
+	var v string
+	if err := conn.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'internal.search_version'`).Scan(&v); err != nil || v != crm.SearchTextsVersion {
+		t.Errorf("the search version after the rebuild: %q, %v", v, err)
+	}
+	if n := countRows(t, conn, `SELECT count(*) FROM changes`); n != changes {
+		t.Errorf("the rebuild is %d changes of crm history, want none", n-changes)
+	}
+	// A current book's index is left as it is, even a damaged one.
+	if _, err := conn.Exec(ctx, `UPDATE search_index SET name = 'stale' WHERE rowid = (SELECT min(rowid) FROM search_index)`); err != nil {
+		t.Fatal(err)
+	}
+	open()
+	if got := index(); got == want || got == stale {
+		t.Errorf("a current book's index was rebuilt when it was opened")
 	}
 }

@@ -6,20 +6,19 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/schema"
 )
 
-// searchVersion names the way the search index is made (the texts of
-// contactTexts and the others, match.IndexText). A book whose index was
-// made another way, or never (a book from before 0005), has it rebuilt
+// searchVersion names the way the search index is made: crm's texts
+// (crm.SearchTextsVersion), through FTS5's tokenizer. A book whose index
+// was made another way, or never (a book from before 0005), has it rebuilt
 // when it is opened, once, in one transaction: the text is computed in Go,
-// so no migration's SQL can write it. Change it whenever what the index
-// holds changes.
-const searchVersion = "1"
+// so no migration's SQL can write it.
+const searchVersion = crm.SearchTextsVersion
 
-// searchVersionKey is the settings row holding searchVersion; no
-// crm.SettingDef, so crm config neither lists nor sets it.
-const searchVersionKey = "internal.search_version"
+// searchVersionKey is the settings row holding searchVersion.
+const searchVersionKey = crm.SearchVersionSetting
 
 // searchSchemaVersion is the first schema with the search index.
 const searchSchemaVersion = 5
