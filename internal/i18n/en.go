@@ -185,6 +185,7 @@ var en = map[string]string{
 	"week.walked":           "Walked through %s. ",
 	"week.walkAgain":        "w walks again.",
 	"week.nobody":           "Nobody is due; well kept.",
+	"week.noneMine":         "None of %s's contacts is due; well kept.",
 	"week.resume":           "w resumes the walk where it stopped",
 	"week.resumeDue":        " (%d due)",
 	"week.walk":             "w walks through the %s, one at a time",

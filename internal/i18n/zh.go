@@ -185,6 +185,7 @@ var zh = map[string]string{
 	"week.walked":           "已处理 %s。",
 	"week.walkAgain":        "w 再处理一遍。",
 	"week.nobody":           "没有待跟进的联系人；保持得很好。",
+	"week.noneMine":         "%s 的联系人都不需要跟进；保持得很好。",
 	"week.resume":           "w 从上次停下的地方继续",
 	"week.resumeDue":        "（%d 位待跟进）",
 	"week.walk":             "w 逐个处理 %s",

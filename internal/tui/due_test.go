@@ -251,7 +251,10 @@ func TestDueOnATeamBookIsYours(t *testing.T) {
 	run(m, typed("t")...)
 	wantView(t, m, fmt.Sprintf("%d due", len(mine)), "alice's · t: the team's")
 
-	run(m, typed("5w")...)
+	// The review counts the walk it offers as the walk goes: alice's.
+	run(m, typed("5")...)
+	wantView(t, m, fmt.Sprintf("w walks through the %s", crm.Plural(len(mine), "due contact")))
+	run(m, typed("w")...)
 	if got := walkName(t, m); got != mine[0].Name {
 		t.Errorf("alice's walk starts at %s, want %s", got, mine[0].Name)
 	}
@@ -261,6 +264,8 @@ func TestDueOnATeamBookIsYours(t *testing.T) {
 	wantView(t, bob, "0 due", "none of bob's contacts is due — t shows the team's")
 	run(bob, typed("t")...)
 	wantView(t, bob, "7 due · 7 overdue", "> 赵总")
+	run(bob, typed("5")...)
+	wantView(t, bob, "None of bob's contacts is due")
 
 	// A book of one (no rep given) lists everyone's and t does nothing.
 	one := open("")

@@ -28,10 +28,13 @@ const SnoozeFor = 7 // days: crm snooze --for 1w
 
 // reportMsg is the week's report, by rep too, and the stored walk.
 type reportMsg struct {
-	r     *crm.WeekReport
-	team  *crm.TeamReport
-	state crm.ReviewState
-	err   error
+	r    *crm.WeekReport
+	team *crm.TeamReport
+	// walkDue is how many contacts the walk would walk: the week's due
+	// now, or on a team's book yours (startWalk).
+	walkDue int
+	state   crm.ReviewState
+	err     error
 }
 
 // walkMsg is the due list to walk and where the walk starts.
@@ -98,6 +101,13 @@ func (m *Model) load() tea.Cmd {
 		msg := &reportMsg{}
 		if msg.r, msg.err = c.Services.Reports.Week(c.Ctx, today.AddDate(0, 0, -6), tomorrow, tomorrow); msg.err != nil {
 			return msg
+		}
+		msg.walkDue = msg.r.DueNow
+		if c.Me != "" {
+			f := crm.DueFilter{Today: today, Horizon: tomorrow, Owner: c.DueOwner(false)}
+			if msg.walkDue, msg.err = c.Services.Due.CountDue(c.Ctx, f); msg.err != nil {
+				return msg
+			}
 		}
 		if team {
 			if msg.team, msg.err = c.Services.Reports.Team(c.Ctx, today.AddDate(0, 0, -6), tomorrow, today); msg.err != nil {
@@ -530,16 +540,18 @@ func (m *Model) teamView() []string {
 
 // walkHint says what w does: start the walk, resume it, or walk again.
 func (m *Model) walkHint() string {
-	th, r, st := m.c.Theme, m.report.r, m.report.state
+	th, due, st := m.c.Theme, m.report.walkDue, m.report.state
 	switch {
 	case m.done >= 0:
 		return th.Good(m.c.T("week.walked", m.dueContacts(m.done))) + th.Muted(m.c.T("week.walkAgain"))
-	case r.DueNow == 0:
+	case due == 0 && m.c.Me != "":
+		return th.Good(m.c.T("week.noneMine", iostreams.CleanLine(m.c.Me)))
+	case due == 0:
 		return th.Good(m.c.T("week.nobody"))
 	case st.Week == m.week() && st.Next != 0:
-		return th.Accent(m.c.T("week.resume")) + th.Muted(m.c.T("week.resumeDue", r.DueNow))
+		return th.Accent(m.c.T("week.resume")) + th.Muted(m.c.T("week.resumeDue", due))
 	}
-	return th.Accent(m.c.T("week.walk", m.dueContacts(r.DueNow)))
+	return th.Accent(m.c.T("week.walk", m.dueContacts(due)))
 }
 
 // ShortHelp lists the page's main keys.
