@@ -552,7 +552,8 @@ func runLs(ctx context.Context, opts *lsOptions) error {
 	}
 	if asJSON {
 		out := newJSONStream(&opts.jsonOptions, app.IO)
-		if err := book.Contacts.FindContacts(ctx, f, func(c *crm.Contact) error { return out.Add(c) }); err != nil {
+		err := addBeside(out, func(yield func(*crm.Contact) error) error { return book.Contacts.FindContacts(ctx, f, yield) })
+		if err != nil {
 			return err
 		}
 		return out.Close()
