@@ -319,7 +319,7 @@ func runTouches(ctx context.Context, opts *touchesOptions) error {
 	}
 	if asJSON {
 		out := newJSONStream(&opts.jsonOptions, opts.IO)
-		if err := book.Touches.FindTouches(ctx, f, func(t *crm.Touch) error { return out.Add(t) }); err != nil {
+		if err := addBeside(out, func(yield func(*crm.Touch) error) error { return book.Touches.FindTouches(ctx, f, yield) }); err != nil {
 			return err
 		}
 		return out.Close()
