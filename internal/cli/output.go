@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/seedcrm/crm/internal/crm"
-
 	"github.com/itchyny/gojq"
+	"github.com/seedcrm/crm/internal/crm"
 	"github.com/seedcrm/crm/internal/i18n"
 	"github.com/seedcrm/crm/internal/iostreams"
 	"github.com/seedcrm/crm/internal/match"

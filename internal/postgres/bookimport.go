@@ -1035,9 +1035,10 @@ func (im *importer) KeyDate(line int, k *crm.BookKeyDate) error {
 	if k.Leap {
 		leap = 1
 	}
-	vals := []any{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, leap, im.orNow(k.CreatedAt)}
+	created := im.orNow(k.CreatedAt)
+	vals := []any{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, leap, created}
 	if im.noContacts {
-		added, changed, err := im.keyDates.put(im, k.UID, keyDateRow{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, leap, im.orNow(k.CreatedAt)},
+		added, changed, err := im.keyDates.put(im, k.UID, keyDateRow{k.ContactID, k.Kind, k.Label, k.Calendar, k.Year, k.Month, k.Day, leap, created},
 			append(vals, k.UID))
 		if err == nil && changed {
 			_, err = im.exec(`UPDATE key_dates SET contact_id = $1, kind = $2, label = $3, calendar = $4, year = $5, month = $6, day = $7, leap = $8, created_at = $9 WHERE uid = $10`,
@@ -1076,9 +1077,6 @@ func (im *importer) Plan(line int, p *crm.BookPlan) error {
 	if err := im.flushTouches(); err != nil {
 		return err
 	}
-	if err := im.flushContacts(); err != nil {
-		return err
-	}
 	if err := p.Plan.Validate(); err != nil {
 		return err
 	}
@@ -1096,9 +1094,6 @@ func (im *importer) Plan(line int, p *crm.BookPlan) error {
 // Setting implements crm.BookSink: a key this crm does not know is skipped.
 func (im *importer) Setting(line int, s *crm.Setting) error {
 	if err := im.flushTouches(); err != nil {
-		return err
-	}
-	if err := im.flushContacts(); err != nil {
 		return err
 	}
 	if !crm.ExportedSetting(s.Key) {

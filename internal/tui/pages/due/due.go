@@ -185,9 +185,9 @@ func (m *Model) act(open func(common.Common, *crm.Contact) (contact.Action, tea.
 // is invalidated after any key and whenever the count line or the table's
 // version moved: a refresh that brings the same list leaves it standing.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	tv, loaded, n, overdue, all := m.table.Version(), m.loaded, len(m.items), m.overdue, m.all
+	tv, loaded, n, overdue := m.table.Version(), m.loaded, len(m.items), m.overdue
 	_, cmd := m.update(msg)
-	if _, key := msg.(tea.KeyMsg); key || tv != m.table.Version() || loaded != m.loaded || n != len(m.items) || overdue != m.overdue || all != m.all {
+	if _, key := msg.(tea.KeyMsg); key || tv != m.table.Version() || loaded != m.loaded || n != len(m.items) || overdue != m.overdue {
 		m.memo.Invalidate()
 	}
 	return m, cmd
